@@ -1,0 +1,114 @@
+// The C surface of liblxc, declared for the exact runtime version. No policy lives here.
+import { koffi, liblxc, free, LibraryNotFoundError, type CFunction, type CType } from './library.js';
+import { declare, type Declarations } from './types.js';
+import { compareVersions, layoutOf, structs, tags, type LxcVersion } from './layouts.js';
+
+export { koffi, free, LibraryNotFoundError, type CFunction, type CType, compareVersions, layoutOf, structs, tags, type LxcVersion };
+export { parseMember, type ParsedMember, type Declarations } from './types.js';
+
+/** const char *lxc_get_version(void) */
+export const lxc_get_version = liblxc.func('const char *lxc_get_version(void)');
+
+/** Parses '5.0.2' (or '4.0.12-devel', '6.0.0~git') into [5, 0, 2]. */
+export function parseVersion(text: string): LxcVersion {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  if (!m) throw new Error(`unrecognised liblxc version '${text}'`);
+  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+}
+
+/** The runtime liblxc version string, as lxc_get_version() reports it. */
+export const versionString: string = lxc_get_version();
+/** The runtime liblxc version, parsed. */
+export const version: LxcVersion = parseVersion(versionString);
+/** koffi types for the runtime version. */
+export const types: Declarations = declare(version);
+
+/** struct lxc_container *lxc_container_new(const char *name, const char *configpath) */
+export const lxc_container_new = liblxc.func('lxc_container *lxc_container_new(const char *name, const char *configpath)');
+/** int lxc_container_get(struct lxc_container *c) */
+export const lxc_container_get = liblxc.func('int lxc_container_get(lxc_container *c)');
+/** int lxc_container_put(struct lxc_container *c) */
+export const lxc_container_put = liblxc.func('int lxc_container_put(lxc_container *c)');
+/** int lxc_get_wait_states(const char **states) */
+export const lxc_get_wait_states = liblxc.func('int lxc_get_wait_states(const char **states)');
+/** const char *lxc_get_global_config_item(const char *key) */
+export const lxc_get_global_config_item = liblxc.func('const char *lxc_get_global_config_item(const char *key)');
+/** int list_defined_containers(const char *lxcpath, char ***names, struct lxc_container ***cret) */
+export const list_defined_containers = liblxc.func('int list_defined_containers(const char *lxcpath, _Out_ void **names, void *cret)');
+/** int list_active_containers(const char *lxcpath, char ***names, struct lxc_container ***cret) */
+export const list_active_containers = liblxc.func('int list_active_containers(const char *lxcpath, _Out_ void **names, void *cret)');
+/** int list_all_containers(const char *lxcpath, char ***names, struct lxc_container ***cret) */
+export const list_all_containers = liblxc.func('int list_all_containers(const char *lxcpath, _Out_ void **names, void *cret)');
+/** int lxc_log_init(struct lxc_log *log) */
+export const lxc_log_init = liblxc.func('int lxc_log_init(lxc_log *log)');
+/** void lxc_log_close(void) */
+export const lxc_log_close = liblxc.func('void lxc_log_close(void)');
+/** bool lxc_config_item_is_supported(const char *key) */
+export const lxc_config_item_is_supported = liblxc.func('bool lxc_config_item_is_supported(const char *key)');
+/** bool lxc_has_api_extension(const char *extension) */
+export const lxc_has_api_extension = liblxc.func('bool lxc_has_api_extension(const char *extension)');
+
+/** Reads a NULL-terminated `char **` that the caller owns, then frees each string and the array. */
+export function takeStringArray(ptr: bigint | null, count?: number): string[] {
+  if (!ptr) return [];
+  const out: string[] = [];
+  for (let i = 0; count === undefined || i < count; i++) {
+    const item = koffi.decode(ptr, i * 8, 'void *') as bigint | null;
+    if (!item) break;
+    out.push(koffi.decode(item, 'char', -1) as string);
+    free(item);
+  }
+  free(ptr);
+  return out;
+}
+
+/** Thrown when the runtime's struct lxc_container has no such member. */
+export class MissingMemberError extends Error {
+  readonly code = 'ENOTSUP';
+  constructor(readonly member: string, readonly since: LxcVersion | undefined) {
+    super(`lxc_container.${member} is not in liblxc ${versionString}`);
+  }
+}
+
+/** First release whose struct lxc_container has `member`, if any release has it. */
+export function memberSince(member: string, structName = 'lxc_container'): LxcVersion | undefined {
+  for (const m of structs[structName] ?? []) if (memberName(m.decl) === member) return m.since;
+  return undefined;
+}
+
+function memberName(decl: string): string {
+  return /\(\s*\*\s*(\w+)\s*\)/.exec(decl)?.[1] ?? /(\w+)\s*(?:\[\w+\])?$/.exec(decl)![1];
+}
+
+const offsets = new Map<string, number>();
+for (const m of types.members.lxc_container) offsets.set(m.name, koffi.offsetof(types.structs.lxc_container, m.name));
+
+// Every container liblxc makes points at the same lxcapi_* functions: decode each address once.
+const decodedByAddress = new Map<bigint, CFunction>();
+
+/** A callable for the function pointer `member` of the struct lxc_container at `c`. */
+export function method(c: bigint, member: string): CFunction {
+  const offset = offsets.get(member);
+  const proto = types.methods[member];
+  if (offset === undefined || !proto) throw new MissingMemberError(member, memberSince(member));
+  const address = koffi.decode(c, offset, 'void *') as bigint;
+  let fn = decodedByAddress.get(address);
+  if (!fn) {
+    fn = koffi.decode(address, proto) as CFunction;
+    decodedByAddress.set(address, fn);
+  }
+  return fn;
+}
+
+/** Whether the runtime's struct lxc_container has the member `name`. */
+export function hasMember(name: string): boolean {
+  return offsets.has(name);
+}
+
+/** Reads a plain (non-function) member of the struct lxc_container at `c`. */
+export function field(c: bigint, member: string): unknown {
+  const offset = offsets.get(member);
+  const m = types.members.lxc_container.find((x) => x.name === member);
+  if (offset === undefined || !m || m.params !== undefined) throw new MissingMemberError(member, memberSince(member));
+  return koffi.decode(c, offset, m.type.replace(/\bstruct\s+\w+\s*\*/, 'void *'));
+}

@@ -1,0 +1,58 @@
+// Captures liblxc's log lines for one call on one container: liblxc writes ERROR lines to the
+// container's lxc.log.file, which we point at a scratch file for the call (or tap the user's).
+import { openSync, readSync, closeSync, statSync, unlinkSync } from 'node:fs';
+import { scratchFile } from './runtime.js';
+
+/** The hooks calllog needs from a container: read, set and clear one config item. */
+export interface LogTarget {
+  getItem(key: string): string;
+  setItem(key: string, value: string): boolean;
+  clearItem(key: string): boolean;
+}
+
+/** Where one call's log lines go, and how to read them back. */
+export class CallLog {
+  private readonly own: boolean;
+  private readonly path: string;
+  private readonly start: number;
+
+  constructor(private readonly target: LogTarget) {
+    const user = target.getItem('lxc.log.file');
+    this.own = !user;
+    this.path = user || scratchFile('.log');
+    this.start = this.own ? 0 : sizeOf(this.path);
+    // Set for the call only, then cleared, so it never reaches a saved or cloned config.
+    if (this.own && !target.setItem('lxc.log.file', this.path)) this.path = '';
+  }
+
+  /** Stops capturing and returns the lines written since construction. */
+  finish(): string[] {
+    if (!this.path) return [];
+    if (this.own) this.target.clearItem('lxc.log.file');
+    const text = readFrom(this.path, this.start);
+    if (this.own) {
+      try { unlinkSync(this.path); } catch { /* never created: nothing was logged */ }
+    }
+    return text.split('\n').filter((l) => l.trim() !== '');
+  }
+}
+
+function sizeOf(path: string): number {
+  try { return statSync(path).size; } catch { return 0; }
+}
+
+function readFrom(path: string, offset: number): string {
+  let fd: number;
+  try { fd = openSync(path, 'r'); } catch { return ''; }
+  try {
+    const size = statSync(path).size - offset;
+    if (size <= 0) return '';
+    // The tail is what explains a failure; cap what is read from a long-lived user log.
+    const len = Math.min(size, 256 * 1024);
+    const buf = Buffer.alloc(len);
+    readSync(fd, buf, 0, len, offset + size - len);
+    return buf.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}

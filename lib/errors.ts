@@ -1,0 +1,70 @@
+// The one error type of lxc-ffi.
+
+/**
+ * Stable error codes. `E<OP>` codes name the liblxc operation that returned failure; the others:
+ * - `EINVAL`: bad input, rejected before any C call.
+ * - `ENOTDEFINED`: the container does not exist (no config in its lxcpath).
+ * - `EEXIST`: the container (or the target of rename/clone) already exists.
+ * - `ENOTRUNNING` / `ERUNNING`: the operation needs a running / stopped container.
+ * - `ERELEASED`: the Container was released; its liblxc reference is gone.
+ * - `ENOTSUP`: the runtime liblxc (or installed template) lacks what was asked.
+ * - `ENOLIB`: liblxc.so.1 could not be loaded.
+ * - `EABORT`: an AbortSignal fired.
+ */
+export type LxcErrorCode =
+  | 'EINVAL' | 'ENOTDEFINED' | 'EEXIST' | 'ENOTRUNNING' | 'ERUNNING' | 'ERELEASED' | 'ENOTSUP'
+  | 'ENOLIB' | 'EABORT' | 'ECREATE' | 'ESTART' | 'ESTOP' | 'ESHUTDOWN' | 'EREBOOT' | 'EFREEZE'
+  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EWAIT';
+
+/** What an LxcError carries besides its message. */
+export interface LxcErrorDetails {
+  op: string;
+  container?: string;
+  lxcpath?: string;
+  errno?: number;
+  /** liblxc's log lines written during the failed call (ERROR level), oldest first. */
+  log?: string[];
+  /** The last lines a template printed, for a failed create. */
+  output?: string[];
+  cause?: unknown;
+}
+
+/**
+ * Every failure of lxc-ffi: `code` is stable, `message` says why (liblxc's own reason when it
+ * logged one), `log` has liblxc's lines for the failed call.
+ *
+ * @example
+ * try { await c.start(); } catch (e) { if (e instanceof LxcError && e.code === 'ESTART') console.error(e.log); }
+ */
+export class LxcError extends Error {
+  readonly code: LxcErrorCode;
+  readonly op: string;
+  declare readonly container?: string;
+  declare readonly lxcpath?: string;
+  declare readonly errno?: number;
+  declare readonly log?: string[];
+  declare readonly output?: string[];
+
+  constructor(code: LxcErrorCode, message: string, details: LxcErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'LxcError';
+    this.code = code;
+    this.op = details.op;
+    if (details.container !== undefined) this.container = details.container;
+    if (details.lxcpath !== undefined) this.lxcpath = details.lxcpath;
+    if (details.errno !== undefined) this.errno = details.errno;
+    if (details.log !== undefined) this.log = details.log;
+    if (details.output !== undefined) this.output = details.output;
+  }
+}
+
+/** The human part of a liblxc log line: 'lxc c1 2026... ERROR start - start.c:f:12 - reason' → 'reason'. */
+export function logReason(line: string): string {
+  const parts = line.split(' - ');
+  return parts.length >= 3 ? parts.slice(2).join(' - ').trim() : line.trim();
+}
+
+/** An error for input rejected before any C call; `arg` names the argument. */
+export function invalid(op: string, arg: string, why: string): LxcError {
+  return new LxcError('EINVAL', `${op}: ${arg} ${why}`, { op });
+}

@@ -1,0 +1,81 @@
+// Finds an installed template and the long options it accepts, by reading its getopt line.
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { invalid } from './errors.js';
+
+/** Where distributions install LXC templates (LXCTEMPLATEDIR is compiled into liblxc, not exported). */
+export const templateDirs = ['/usr/share/lxc/templates', '/usr/local/share/lxc/templates', '/usr/lib/lxc/templates'];
+
+// Options liblxc itself passes to every template: a user-supplied copy would override them.
+const RESERVED = new Set(['name', 'path', 'rootfs', 'mapped-uid', 'mapped-gid', 'help']);
+
+/** An installed template: its path and, when its getopt line could be read, the options it takes. */
+export interface TemplateInfo {
+  path: string;
+  /** Long option → whether it takes an argument; undefined when not discoverable. */
+  options?: Map<string, boolean>;
+}
+
+/** Finds the executable template named `name` (or at the absolute path `name`). */
+export function findTemplate(name: string): TemplateInfo {
+  const candidates = name.startsWith('/') ? [name] : templateDirs.map((d) => `${d}/lxc-${name}`);
+  for (const path of candidates) {
+    try {
+      accessSync(path, constants.X_OK);
+    } catch {
+      continue;
+    }
+    const options = readLongOptions(readFileSync(path, 'utf8'));
+    return options ? { path, options } : { path };
+  }
+  throw invalid('create', 'template', `"${name}" is not an installed template (looked in ${candidates.join(', ')})`);
+}
+
+/** Reads `getopt ... -l a:,b,...` (or --long / a variable holding the list) out of a template script. */
+export function readLongOptions(script: string): Map<string, boolean> | undefined {
+  const text = script.replace(/\\\n\s*/g, '');
+  const m = /getopt\b[^\n]*?(?:\s-l|\s--long(?:options)?)\s+(["']?)([^\s"']+)\1/.exec(text);
+  if (!m) return undefined;
+  let list = m[2];
+  const variable = /^\$\{?(\w+)\}?$/.exec(list);
+  if (variable) {
+    const assigned = new RegExp(`\\b${variable[1]}=(["']?)([^\\s"']+)\\1`).exec(text);
+    if (!assigned) return undefined;
+    list = assigned[2];
+  }
+  const options = new Map<string, boolean>();
+  for (const item of list.split(',')) {
+    if (!item) continue;
+    options.set(item.replace(/:+$/, ''), item.endsWith(':'));
+  }
+  return options.size ? options : undefined;
+}
+
+/** camelCase → kebab-case, as template long options are spelled. */
+export function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * Builds the template's argv from an option map, checked against what the template accepts.
+ * `{ flushCache: true, dist: 'x' }` → `['--flush-cache', '--dist', 'x']`.
+ */
+export function templateArgv(template: TemplateInfo, name: string, opts: Record<string, string | number | boolean | undefined>): string[] {
+  const argv: string[] = [];
+  for (const [key, value] of Object.entries(opts)) {
+    if (value === undefined || value === false) continue;
+    const long = kebab(key);
+    if (RESERVED.has(long)) throw invalid('create', `templateOptions.${key}`, `is set by liblxc itself and cannot be given`);
+    const takesArg = template.options?.get(long);
+    if (template.options && takesArg === undefined) {
+      throw invalid('create', `templateOptions.${key}`, `is not an option of the installed "${name}" template (it takes: ${[...template.options.keys()].filter((k) => !RESERVED.has(k)).map((k) => `--${k}`).join(' ')})`);
+    }
+    if (value === true) {
+      if (takesArg) throw invalid('create', `templateOptions.${key}`, `needs a value (--${long} takes an argument)`);
+      argv.push(`--${long}`);
+    } else {
+      if (takesArg === false) throw invalid('create', `templateOptions.${key}`, `is a flag: pass true`);
+      argv.push(`--${long}`, String(value));
+    }
+  }
+  return argv;
+}
