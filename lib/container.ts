@@ -13,6 +13,7 @@ import {
 import { findTemplate, templateArgv } from './templates.js';
 import { runCreate } from './create.js';
 import { sleep, deadline } from './poll.js';
+import { forkSafe } from './forksafe.js';
 
 // Backstop for Containers dropped without release(): put their liblxc reference.
 const finalizer = new FinalizationRegistry<bigint>((ptr) => ffi.lxc_container_put(ptr));
@@ -105,8 +106,8 @@ export class Container {
       const ptr = this.#ref(op);
       const log = new CallLog(this.#logTarget);
       try {
-        const result = await new Promise<any>((resolve, reject) =>
-          fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r))));
+        const result = await forkSafe(() => new Promise<any>((resolve, reject) =>
+          fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r)))));
         return { result, log: log.finish() };
       } catch (e) {
         log.finish();
