@@ -1,0 +1,61 @@
+// Shared pieces of the integration tests: temporary lxcpaths that clean up after themselves.
+import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { Container } from '../lib/index.js';
+
+/**
+ * A fresh lxcpath under the temp dir; at teardown every container in it is stopped and destroyed
+ * (even when the test failed) and the directory removed.
+ */
+export function tempLxcpath(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcffi-test-'));
+  t.teardown(async () => {
+    await destroyAll(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/** Stops and destroys every container under `lxcpath`. */
+export async function destroyAll(lxcpath: string): Promise<void> {
+  if (!existsSync(lxcpath)) return;
+  for (const name of readdirSync(lxcpath)) {
+    if (!existsSync(join(lxcpath, name, 'config'))) continue;
+    const c = new Container(name, lxcpath);
+    try {
+      if (c.running) await c.stop().catch(() => undefined);
+      if (c.defined) await c.destroy({ withSnapshots: true }).catch(() => undefined);
+    } finally {
+      c.release();
+    }
+  }
+}
+
+/** Network config for a container: a veth on `bridge`, or no network at all. */
+export function netConfig(c: Container, bridge?: string): void {
+  if (bridge) {
+    c.setConfigItem('lxc.net.0.type', 'veth');
+    c.setConfigItem('lxc.net.0.link', bridge);
+    c.setConfigItem('lxc.net.0.flags', 'up');
+  } else {
+    c.clearConfigItem('lxc.net');
+    c.setConfigItem('lxc.net.0.type', 'empty');
+  }
+}
+
+/** A busybox container made by the busybox template, its network set, its config saved. */
+export async function busybox(lxcpath: string, name: string, bridge?: string): Promise<Container> {
+  const c = new Container(name, lxcpath);
+  await c.create('busybox', {}, { quiet: true });
+  netConfig(c, bridge);
+  c.saveConfig();
+  return c;
+}
+
+/** Every path below `dir` (relative), for before/after comparisons. */
+export function listTree(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true }) as string[]).sort();
+}
