@@ -77,11 +77,15 @@ export class Container {
   }
 
   #fn(op: string, member: string): ffi.CFunction {
-    const c = this.#ref(op);
+    return this.#member(op, this.#ref(op), member);
+  }
+
+  /** The decoded method `member`, cached; no release check (internal use by calls already admitted). */
+  #member(op: string, ptr: bigint, member: string): ffi.CFunction {
     let fn = this.#fns[member];
     if (!fn) {
       try {
-        fn = ffi.method(c, member);
+        fn = ffi.method(ptr, member);
       } catch (e) {
         if (e instanceof ffi.MissingMemberError) {
           const since = e.since ? `added in liblxc ${e.since.join('.')}` : 'not in any tabled liblxc';
@@ -102,19 +106,21 @@ export class Container {
   /** Asynchronous call on koffi's worker, queued behind earlier async calls on this container, with its log captured. */
   #async(op: string, member: string, ...args: unknown[]): Promise<{ result: any; log: string[] }> {
     const fn = this.#fn(op, member);
-    const run = async () => {
-      const ptr = this.#ref(op);
-      const log = new CallLog(this.#logTarget);
-      try {
-        const result = await forkSafe(() => new Promise<any>((resolve, reject) =>
-          fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r)))));
-        return { result, log: log.finish() };
-      } catch (e) {
-        log.finish();
-        throw e;
-      }
-    };
-    return this.#serial(run);
+    // Admitted now: a release() before it runs waits for it rather than failing it.
+    const ptr = this.#ptr!;
+    return this.#serial(() => this.#callAsync(op, ptr, fn, args));
+  }
+
+  async #callAsync(op: string, ptr: bigint, fn: ffi.CFunction, args: unknown[]): Promise<{ result: any; log: string[] }> {
+    const log = new CallLog(this.#logTarget(op, ptr));
+    try {
+      const result = await forkSafe(() => new Promise<any>((resolve, reject) =>
+        fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r)))));
+      return { result, log: log.finish() };
+    } catch (e) {
+      log.finish();
+      throw e;
+    }
   }
 
   /** Runs `task` after the earlier async work on this container; release() waits for it. */
@@ -127,11 +133,13 @@ export class Container {
     return p;
   }
 
-  #logTarget = {
-    getItem: (key: string) => this.#getItem(key) ?? '',
-    setItem: (key: string, value: string) => this.#sync('log', 'set_config_item', key, value) as boolean,
-    clearItem: (key: string) => this.#sync('log', 'clear_config_item', key) as boolean,
-  };
+  #logTarget(op: string, ptr: bigint) {
+    return {
+      getItem: (key: string) => this.#getItem(key, ptr) ?? '',
+      setItem: (key: string, value: string) => this.#member(op, ptr, 'set_config_item')(ptr, key, value) as boolean,
+      clearItem: (key: string) => this.#member(op, ptr, 'clear_config_item')(ptr, key) as boolean,
+    };
+  }
 
   #error(code: LxcErrorCode, op: string, message: string, log?: string[], extra: { output?: string[] } = {}): LxcError {
     return new LxcError(code, `${op} "${this.name}": ${message}`, {
@@ -154,18 +162,18 @@ export class Container {
     if (!this.running) throw this.#error('ENOTRUNNING', op, 'the container is not running');
   }
 
-  #getItem(key: string): string | undefined {
-    const fn = this.#fn('getConfigItem', 'get_config_item');
-    const len = fn(this.#ptr, key, null, 0) as number;
+  #getItem(key: string, ptr: bigint = this.#ref('getConfigItem')): string | undefined {
+    const fn = this.#member('getConfigItem', ptr, 'get_config_item');
+    const len = fn(ptr, key, null, 0) as number;
     if (len < 0) return undefined;
     if (len === 0) return '';
     const buf = Buffer.alloc(len + 1);
-    fn(this.#ptr, key, buf, len + 1);
+    fn(ptr, key, buf, len + 1);
     return buf.toString('utf8', 0, len);
   }
 
   #reopen(): void {
-    const old = this.#ref('reload');
+    const old = this.#ptr!;
     const ptr = ffi.lxc_container_new(this.name, this.#lxcpath) as bigint | null;
     if (!ptr) throw this.#error('ELOAD', 'reload', 'liblxc could not allocate the container');
     finalizer.unregister(this);
@@ -246,19 +254,20 @@ export class Container {
     }
     if (this.defined) throw this.#error('EEXIST', op, `already exists in ${this.#lxcpath}`);
     opts.signal?.throwIfAborted();
+    const ptr = this.#ref(op);
     await this.#serial(async () => {
-      const ptr = this.#ref(op);
       const hasConfig = ffi.field(ptr, 'lxc_conf') !== null && ffi.field(ptr, 'lxc_conf') !== 0n;
       const outcome = await runCreate({
         name: this.name, lxcpath: this.#lxcpath, template: path, argv,
         bdevtype: opts.bdevtype ?? null, specs: opts.bdevSpecs ?? null, flags: opts.flags ?? 0,
         // Config set on this object before create() must reach the worker: save it for it to load.
-        saveConfig: hasConfig ? (file: string) => this.#sync(op, 'save_config', file) as boolean : null,
+        saveConfig: hasConfig ? (file: string) => this.#member(op, ptr, 'save_config')(ptr, file) as boolean : null,
         quiet: opts.quiet ?? false, onOutput: opts.onOutput, signal: opts.signal,
       });
       this.#reopen();
       if (!outcome.ok) {
-        if (this.defined) await this.#async(op, 'destroy').catch(() => undefined);
+        const now = this.#ptr!;
+        if (this.#member(op, now, 'is_defined')(now)) await this.#callAsync(op, now, this.#member(op, now, 'destroy'), []).catch(() => undefined);
         if (outcome.aborted) throw this.#error('EABORT', op, 'aborted', outcome.log, { output: outcome.output });
         const reasons = outcome.log.filter((l) => / ERROR /.test(l)).map(logReason);
         const tail = outcome.output.filter((l) => l.trim()).slice(-3).join(' | ');
@@ -373,7 +382,9 @@ export class Container {
       if (done()) return true;
       if (Date.now() >= end) return false;
       if (signal?.aborted) throw this.#error('EABORT', 'wait', 'aborted');
-      await sleep(Math.min(delay, Math.max(0, end - Date.now())), signal);
+      await sleep(Math.min(delay, Math.max(0, end - Date.now())), signal).catch(() => {
+        throw this.#error('EABORT', 'wait', 'aborted');
+      });
     }
   }
 
