@@ -445,7 +445,11 @@ export class Container {
     const k = this.#key('getConfigItem', key);
     const v = this.#getItem(k);
     // -1 from liblxc: a key of a known family that this config cannot have (e.g. lxc.net.7.* without nic 7).
-    if (v === undefined) throw this.#error('EINVAL', 'getConfigItem', `liblxc does not know "${k}" for this container`);
+    if (v === undefined) {
+      // No config at all (clearConfig(), or not created yet): a known key is simply unset.
+      if (!ffi.field(this.#ptr!, 'lxc_conf')) return '';
+      throw this.#error('EINVAL', 'getConfigItem', `liblxc does not know "${k}" for this container`);
+    }
     return v.replace(/\n$/, '');
   }
 

@@ -1,0 +1,87 @@
+// Configuration and cgroup items on real containers.
+import t from 'tap';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as lxc from '../../lib/index.js';
+import { tempLxcpath, busybox } from '../helpers.js';
+
+t.test('get, set, append, clear, list and keys', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const c = await busybox(lxcpath, 'cfg');
+  t.teardown(() => c.release());
+  t.equal(c.getConfigItem('lxc.uts.name'), 'cfg');
+  t.match(c.getConfigItem('lxc.rootfs.path'), new RegExp(`${lxcpath}/cfg/rootfs$`));
+  t.equal(c.getConfigItem('lxc.environment'), '', "'' when unset");
+
+  c.setConfigItem('lxc.uts.name', 'renamed-host');
+  t.equal(c.getConfigItem('lxc.uts.name'), 'renamed-host', 'set replaces a single value');
+  c.setConfigItem('lxc.environment', ['A=1', 'B=2']);
+  t.same(c.getConfigList('lxc.environment'), ['A=1', 'B=2']);
+  t.equal(c.getConfigItem('lxc.environment'), 'A=1\nB=2', 'list joined by \\n, no trailing newline');
+  c.appendConfigItem('lxc.environment', 'C=3');
+  t.same(c.getConfigList('lxc.environment'), ['A=1', 'B=2', 'C=3']);
+  c.setConfigItem('lxc.environment', 'ONLY=1');
+  t.same(c.getConfigList('lxc.environment'), ['ONLY=1'], 'set replaces a list too');
+  c.clearConfigItem('lxc.environment');
+  t.same(c.getConfigList('lxc.environment'), []);
+
+  t.throws(() => c.getConfigItem('lxc.nosuchkey'), { code: 'EINVAL', message: /lxc\.nosuchkey/ });
+  t.throws(() => c.setConfigItem('lxc.nosuchkey', 'x'), { code: 'EINVAL' });
+  t.throws(() => c.setConfigItem('lxc.net.0.nosuch', 'x'), { code: 'EINVAL' }, 'unknown net subkey rejected by liblxc');
+  t.throws(() => c.setConfigItem('lxc.uts.name', ['a\nlxc.hook.pre-start = /bin/false']), { code: 'EINVAL', message: /value\[0\]/ });
+  const before = c.getConfigList('lxc.cap.drop');
+  t.throws(() => c.setConfigItem('lxc.signal.halt', 'NOTASIGNAL'), { code: 'EINVAL' });
+  t.same(c.getConfigList('lxc.cap.drop'), before, 'a failed set loses nothing');
+
+  const keys = c.getKeys();
+  t.ok(keys.includes('lxc.uts.name') && keys.includes('lxc.rootfs.path'), `${keys.length} keys`);
+  const netKeys = c.getKeys('lxc.net.0');
+  t.ok(netKeys.includes('type'), `lxc.net.0 keys: ${netKeys.slice(0, 5).join(',')}...`);
+  t.equal(c.getConfigItem('lxc.net.0.type'), 'empty');
+});
+
+t.test('save, load, clearConfig, setConfigPath', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const c = await busybox(lxcpath, 'save');
+  t.teardown(() => c.release());
+  c.setConfigItem('lxc.uts.name', 'saved-name');
+  c.saveConfig();
+  t.match(readFileSync(c.configFileName, 'utf8'), /^lxc\.uts\.name = saved-name$/m);
+  const copy = `${lxcpath}/save/copy.conf`;
+  c.saveConfig(copy);
+  t.match(readFileSync(copy, 'utf8'), /lxc\.uts\.name = saved-name/);
+  c.clearConfig();
+  t.equal(c.getConfigItem('lxc.uts.name'), '', 'clearConfig dropped the in-memory config');
+  writeFileSync(copy, readFileSync(copy, 'utf8').replace('saved-name', 'loaded-name'));
+  c.loadConfig(copy);
+  t.equal(c.getConfigItem('lxc.uts.name'), 'loaded-name');
+  c.loadConfig();
+  t.equal(c.getConfigItem('lxc.uts.name'), 'saved-name', 'loadConfig() reads its own file');
+  t.throws(() => c.saveConfig('relative.conf'), { code: 'EINVAL', message: /path/ });
+  t.throws(() => c.loadConfig(`${lxcpath}/nope.conf`), { code: 'ELOAD' });
+
+  const other = tempLxcpath(t);
+  const d = new lxc.Container('save', lxcpath);
+  t.teardown(() => d.release());
+  d.setConfigPath(other);
+  t.equal(d.lxcpath, other);
+  t.equal(d.defined, false, 'no container "save" in the other lxcpath');
+  t.throws(() => d.setConfigPath('not/absolute'), { code: 'EINVAL' });
+});
+
+t.test('running config and cgroup items', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const c = await busybox(lxcpath, 'cg');
+  t.teardown(() => c.release());
+  t.equal(c.getRunningConfigItem('lxc.uts.name'), undefined, 'undefined while stopped');
+  t.throws(() => c.getCgroupItem('pids.current'), { code: 'ENOTRUNNING' });
+  await c.start();
+  t.equal(c.getRunningConfigItem('lxc.uts.name'), 'cg');
+  const current = Number(c.getCgroupItem('pids.current'));
+  t.ok(current >= 1, `pids.current = ${current}: init and its children are counted`);
+  c.setCgroupItem('pids.max', '123');
+  t.equal(c.getCgroupItem('pids.max'), '123');
+  t.throws(() => c.getCgroupItem('no.such_file'), { code: 'ECGROUP' });
+  t.throws(() => c.setCgroupItem('pids.max', '1\n2'), { code: 'EINVAL' });
+  t.throws(() => c.getCgroupItem('../../etc/passwd'), { code: 'EINVAL' });
+  await c.stop();
+});

@@ -1,0 +1,43 @@
+// Module-level functions against the installed liblxc.
+import t from 'tap';
+import * as lxc from '../../lib/index.js';
+import { tempLxcpath, busybox } from '../helpers.js';
+
+t.test('version and global config', async (t) => {
+  t.match(lxc.version, /^\d+\.\d+\.\d+/);
+  t.equal(lxc.defaultConfigPath, lxc.getGlobalConfigItem('lxc.lxcpath'));
+  t.ok(lxc.defaultConfigPath.startsWith('/'));
+  t.match(lxc.getGlobalConfigItem('lxc.default_config') ?? '', /\.conf$/);
+  t.throws(() => lxc.getGlobalConfigItem('lxc.x\n'), { code: 'EINVAL' });
+});
+
+t.test('API extensions and config keys', async (t) => {
+  t.equal(lxc.hasApiExtension('lxc_log'), true);
+  t.equal(lxc.hasApiExtension('no_such_extension_here'), false);
+  t.throws(() => lxc.hasApiExtension('bad name'), { code: 'EINVAL' });
+  t.equal(lxc.isConfigItemSupported('lxc.uts.name'), true);
+  t.equal(lxc.isConfigItemSupported('lxc.net.0.link'), true);
+  t.equal(lxc.isConfigItemSupported('lxc.cgroup2.memory.max'), true);
+  t.equal(lxc.isConfigItemSupported('lxc.nope'), false);
+  t.equal(lxc.isConfigItemSupported('lxc.uts.name\nlxc.x'), false);
+});
+
+t.test('listContainers and containers', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  t.same(lxc.listContainers({ lxcpath }), []);
+  const a = await busybox(lxcpath, 'a1');
+  const b = await busybox(lxcpath, 'b1');
+  t.teardown(() => { a.release(); b.release(); });
+  t.same(lxc.listContainers({ lxcpath }), ['a1', 'b1']);
+  t.same(lxc.listContainers({ lxcpath, active: true, defined: false }), []);
+  await a.start();
+  t.same(lxc.listContainers({ lxcpath, active: true, defined: false }), ['a1'], 'active only');
+  t.same(lxc.listContainers({ lxcpath, active: false, defined: true }), ['a1', 'b1']);
+  t.same(lxc.listContainers({ lxcpath, active: false, defined: false }), []);
+  const objs = lxc.containers({ lxcpath });
+  t.same(objs.map((c) => [c.name, c.lxcpath, c.state]), [['a1', lxcpath, 'RUNNING'], ['b1', lxcpath, 'STOPPED']]);
+  for (const c of objs) c.release();
+  await a.stop();
+  t.throws(() => lxc.listContainers({ lxcpath: 'relative' }), { code: 'EINVAL' });
+  t.throws(() => lxc.listContainers({ activ: true } as never), { code: 'EINVAL', message: /activ/ });
+});
