@@ -1,9 +1,9 @@
 // The C surface of liblxc, declared for the exact runtime version. No policy lives here.
-import { koffi, liblxc, free, sigaction, LibraryNotFoundError, type CFunction, type CType } from './library.js';
+import { koffi, liblxc, free, sigaction, fcntl, LibraryNotFoundError, type CFunction, type CType } from './library.js';
 import { declare, type Declarations } from './types.js';
 import { compareVersions, layoutOf, structs, tags, type LxcVersion } from './layouts.js';
 
-export { koffi, free, sigaction, LibraryNotFoundError, type CFunction, type CType, compareVersions, layoutOf, structs, tags, type LxcVersion };
+export { koffi, free, sigaction, fcntl, LibraryNotFoundError, type CFunction, type CType, compareVersions, layoutOf, structs, tags, type LxcVersion };
 export { parseMember, type ParsedMember, type Declarations } from './types.js';
 
 /** const char *lxc_get_version(void) */

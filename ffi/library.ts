@@ -27,6 +27,8 @@ export const libc = koffi.load('libc.so.6');
 
 /** void free(void *ptr) */
 export const free = libc.func('void free(void *ptr)');
+/** int fcntl(int fd, int cmd, int arg) */
+export const fcntl = libc.func('int fcntl(int fd, int cmd, int arg)');
 /** int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact), with the structs as raw bytes. */
 export const sigaction = libc.func('int sigaction(int signum, const void *act, void *oldact)');
 

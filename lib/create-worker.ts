@@ -2,6 +2,11 @@
 import * as ffi from '../ffi/index.js';
 import type { CreateRequest } from './create.js';
 
+// Node marks fds 0-2 close-on-exec: the template liblxc execs would start without stdio (and
+// tools such as awk then fail on close(2)). Let it inherit them.
+const F_SETFD = 2;
+for (const fd of [0, 1, 2]) ffi.fcntl(fd, F_SETFD, 0);
+
 const req = JSON.parse(process.argv[process.argv.length - 1]) as CreateRequest;
 // Errors go to the log file the parent reads; quiet keeps them off the template output.
 ffi.lxc_log_init({ name: null, lxcpath: null, file: req.logFile, level: 'ERROR', prefix: 'lxc', quiet: true });
