@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sets the host up, then runs every test (unit and real containers) and ends with the plain line
+# "N passed, N failed". Tests make their own bridges, DHCP servers, image servers and lxcpaths.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+
+# In CI a host that cannot run containers is a failure, not a skip.
+if ! lxc-checkconfig >/dev/null 2>&1; then
+  echo "test.sh: lxc-checkconfig failed: this host cannot run containers" >&2
+  lxc-checkconfig >&2 || true
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+npx tsc -p tsconfig.json --noEmit || { echo "0 passed, 1 failed"; exit 1; }
+
+out=$(mktemp)
+npx tap --reporter=tap "$@" 2>&1 | tee "$out"
+status=${PIPESTATUS[0]}
+
+# Nothing the run made may outlive it: monitors of test lxcpaths, test bridges, dnsmasq.
+leftover=$(ps -eo pid=,args= | grep -E '\[lxc monitor\] /tmp/lxcffi-|dnsmasq .*--interface=lxcffi' | grep -v grep || true)
+bridges=$(ip -o link show type bridge 2>/dev/null | grep -o 'lxcffi[a-z0-9]*' || true)
+leaks=0
+if [ -n "$leftover$bridges" ]; then
+  echo "test.sh: left behind by the tests:" >&2
+  printf '%s\n%s\n' "$leftover" "$bridges" >&2
+  leaks=1
+fi
+
+summary=$(grep -E '^# \{ total: [0-9]+' "$out" | tail -1)
+rm -f "$out"
+pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary"); pass=${pass:-0}
+fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary"); fail=${fail:-0}
+skip=$(sed -nE 's/.*skip: ([0-9]+).*/\1/p' <<<"$summary"); skip=${skip:-0}
+if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+fail=$((fail + leaks))
+echo
+if [ "$skip" -gt 0 ]; then echo "$pass passed, $fail failed, $skip skipped"; else echo "$pass passed, $fail failed"; fi
+[ "$fail" -eq 0 ]
