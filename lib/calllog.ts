@@ -13,7 +13,7 @@ export interface LogTarget {
 /** Where one call's log lines go, and how to read them back. */
 export class CallLog {
   private readonly own: boolean;
-  private readonly path: string;
+  private path: string;
   private readonly start: number;
 
   constructor(private readonly target: LogTarget) {
@@ -23,6 +23,16 @@ export class CallLog {
     this.start = this.own ? 0 : sizeOf(this.path);
     // Set for the call only, then cleared, so it never reaches a saved or cloned config.
     if (this.own && !target.setItem('lxc.log.file', this.path)) this.path = '';
+  }
+
+  /** Takes our lxc.log.file out of the in-memory config (for a save during the call). */
+  suspend(): void {
+    if (this.own && this.path) this.target.clearItem('lxc.log.file');
+  }
+
+  /** Puts it back after suspend(). */
+  resume(): void {
+    if (this.own && this.path) this.target.setItem('lxc.log.file', this.path);
   }
 
   /** Stops capturing and returns the lines written since construction. */

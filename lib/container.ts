@@ -52,6 +52,8 @@ export class Container {
   // Async liblxc calls on one struct run one at a time, as go-lxc's per-container mutex does.
   #queue: Promise<unknown> = Promise.resolve();
   #busy = 0;
+  // The log capture of the async call in flight, if any: saveConfig() keeps its file out of the config.
+  #activeLog: CallLog | null = null;
   #releasePending = false;
 
   constructor(name: string, lxcpath?: string | ContainerOptions) {
@@ -113,6 +115,7 @@ export class Container {
 
   async #callAsync(op: string, ptr: bigint, fn: ffi.CFunction, args: unknown[]): Promise<{ result: any; log: string[] }> {
     const log = new CallLog(this.#logTarget(op, ptr));
+    this.#activeLog = log;
     try {
       const result = await forkSafe(() => new Promise<any>((resolve, reject) =>
         fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r)))));
@@ -120,6 +123,8 @@ export class Container {
     } catch (e) {
       log.finish();
       throw e;
+    } finally {
+      this.#activeLog = null;
     }
   }
 
@@ -235,7 +240,7 @@ export class Container {
   async create(template: string, templateOptions: Record<string, unknown> = {}, createOptions: CreateOptions = {}): Promise<void> {
     const op = 'create';
     this.#ref(op);
-    if (typeof template !== 'string' || !(/^[A-Za-z0-9_.-]+$/.test(template) || check(op, 'template', absolutePath, template))) {
+    if (typeof template !== 'string' || !(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(template) || absolutePath.safeParse(template).success)) {
       throw invalid(op, 'template', 'must be a template name (letters, digits, "_", "-", ".") or an absolute path');
     }
     if (typeof templateOptions !== 'object' || templateOptions === null || Array.isArray(templateOptions)) throw invalid(op, 'templateOptions', 'must be an object');
@@ -253,7 +258,7 @@ export class Container {
       path = info.path;
     }
     if (this.defined) throw this.#error('EEXIST', op, `already exists in ${this.#lxcpath}`);
-    opts.signal?.throwIfAborted();
+    if (opts.signal?.aborted) throw this.#error('EABORT', op, 'aborted before it started');
     const ptr = this.#ref(op);
     await this.#serial(async () => {
       const hasConfig = ffi.field(ptr, 'lxc_conf') !== null && ffi.field(ptr, 'lxc_conf') !== 0n;
@@ -323,7 +328,7 @@ export class Container {
     if (!this.running) return true;
     // Timeout 0 only sends the halt signal; waiting in JS keeps libuv's pool free for other work.
     if (!this.#sync(op, 'shutdown', 0)) throw this.#error('ESHUTDOWN', op, 'could not signal init');
-    return this.#poll(() => this.state === 'STOPPED', timeout, signal);
+    return this.#poll(op, () => this.state === 'STOPPED', timeout, signal);
   }
 
   /**
@@ -340,7 +345,7 @@ export class Container {
     const before = this.initPid;
     if (!this.#sync(op, 'reboot')) throw this.#error('EREBOOT', op, 'could not signal init');
     if (timeout === undefined) return true;
-    return this.#poll(() => { const pid = this.initPid; return pid > 0 && pid !== before && this.state === 'RUNNING'; }, timeout, signal);
+    return this.#poll(op, () => { const pid = this.initPid; return pid > 0 && pid !== before && this.state === 'RUNNING'; }, timeout, signal);
   }
 
   /** Freezes every process of the container. @example await c.freeze() */
@@ -372,18 +377,18 @@ export class Container {
     const timeout = check(op, 'timeoutSec', timeoutSeconds, timeoutSec);
     const { signal } = check(op, 'options', waitOptionsSchema, options);
     this.#ref(op);
-    return this.#poll(() => this.state === state, timeout, signal);
+    return this.#poll(op, () => this.state === state, timeout, signal);
   }
 
   /** Polls `done` (cheap, synchronous) until true or the timeout; never holds a libuv thread. */
-  async #poll(done: () => boolean, timeoutSec: number, signal?: AbortSignal): Promise<boolean> {
+  async #poll(op: string, done: () => boolean, timeoutSec: number, signal?: AbortSignal): Promise<boolean> {
     const end = deadline(timeoutSec);
     for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
       if (done()) return true;
       if (Date.now() >= end) return false;
-      if (signal?.aborted) throw this.#error('EABORT', 'wait', 'aborted');
+      if (signal?.aborted) throw this.#error('EABORT', op, 'aborted');
       await sleep(Math.min(delay, Math.max(0, end - Date.now())), signal).catch(() => {
-        throw this.#error('EABORT', 'wait', 'aborted');
+        throw this.#error('EABORT', op, 'aborted');
       });
     }
   }
@@ -586,7 +591,13 @@ export class Container {
   saveConfig(path?: string): void {
     const op = 'saveConfig';
     const p = path === undefined ? null : check(op, 'path', absolutePath, path);
-    if (!this.#sync(op, 'save_config', p)) throw this.#error('ESAVE', op, `cannot write ${p ?? this.configFileName}`);
+    const log = this.#activeLog;
+    log?.suspend();
+    try {
+      if (!this.#sync(op, 'save_config', p)) throw this.#error('ESAVE', op, `cannot write ${p ?? this.configFileName}`);
+    } finally {
+      log?.resume();
+    }
   }
 
   /**

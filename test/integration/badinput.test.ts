@@ -104,7 +104,8 @@ t.test('an aborted create is killed and cleaned up', async (t) => {
   t.teardown(() => c.release());
   const ac = new AbortController();
   ac.abort();
-  await t.rejects(c.create('busybox', {}, { signal: ac.signal }), { name: 'AbortError' }, 'an already-aborted signal stops it before anything runs');
+  await t.rejects(c.create('busybox', {}, { signal: ac.signal }), { code: 'EABORT' }, 'an already-aborted signal stops it before anything runs');
+  t.equal(c.defined, false);
   const ac2 = new AbortController();
   const p = c.create('busybox', {}, { signal: ac2.signal, quiet: true });
   setTimeout(() => ac2.abort(), 150);

@@ -85,3 +85,16 @@ t.test('running config and cgroup items', async (t) => {
   t.throws(() => c.getCgroupItem('../../etc/passwd'), { code: 'EINVAL' });
   await c.stop();
 });
+
+t.test('saveConfig during an async call keeps the log capture out of the file', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const c = await busybox(lxcpath, 'race');
+  t.teardown(() => c.release());
+  const starting = c.start();
+  await new Promise((r) => setImmediate(r));
+  c.saveConfig();
+  await starting;
+  t.notMatch(readFileSync(c.configFileName, 'utf8'), /lxc\.log\.file/, 'no scratch lxc.log.file saved');
+  t.equal(c.getConfigItem('lxc.log.file'), '', 'and none left in memory');
+  await c.stop();
+});

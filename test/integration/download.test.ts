@@ -2,7 +2,7 @@
 // example run as a script against it.
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,9 +14,10 @@ import { tempLxcpath, listTree } from '../helpers.js';
 const run = promisify(execFile);
 let server: ImageServer;
 let bridge: Bridge;
+let dir: string;
 
 t.before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lxcffi-images-'));
+  dir = mkdtempSync(join(tmpdir(), 'lxcffi-images-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   server = await startImageServer({ dir });
   t.teardown(() => server.close());
@@ -86,4 +87,23 @@ t.test('download options the installed template does not take are errors', async
   await t.rejects(c.create('download', { ...base, bogus: 'x' } as never), { code: 'EINVAL', message: /bogus/ });
   t.same(listTree(lxcpath), [], 'nothing was written');
   t.equal(server.requests.filter((r) => r.includes('evil')).length, 0);
+});
+
+t.test('the local template takes the same image as two tarballs', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const files = (readdirSync(join(dir, 'www'), { recursive: true }) as string[]);
+  const metadata = join(dir, 'www', files.find((f) => f.endsWith('meta.tar.xz'))!);
+  const fstree = join(dir, 'www', files.find((f) => f.endsWith('rootfs.tar.xz'))!);
+  const c = new lxc.Container('loc', lxcpath);
+  t.teardown(() => c.release());
+  await c.create('local', { metadata, fstree }, { quiet: true });
+  t.equal(c.defined, true);
+  t.ok(existsSync(join(lxcpath, 'loc', 'rootfs', 'bin', 'busybox')), 'rootfs unpacked');
+  c.setConfigItem('lxc.net.0.type', 'empty');
+  c.saveConfig();
+  await c.start();
+  t.equal(c.state, 'RUNNING');
+  await c.stop();
+  await c.destroy();
+  t.equal(c.defined, false);
 });
