@@ -128,6 +128,12 @@ export class Container {
     }
   }
 
+  /** An async call whose false result becomes LxcError `code`, explained by liblxc's log. */
+  async #checked(op: string, member: string, code: LxcErrorCode, fallback: string, ...args: unknown[]): Promise<void> {
+    const { result, log } = await this.#async(op, member, ...args);
+    if (!result) throw this.#failed(code, op, log, fallback);
+  }
+
   /** Runs `task` after the earlier async work on this container; release() waits for it. */
   #serial<T>(task: () => Promise<T>): Promise<T> {
     this.#busy++;
@@ -297,8 +303,7 @@ export class Container {
     this.#sync(op, 'want_daemonize', true);
     // NULL, not an empty argv: an empty one makes init exec nothing (NOTES.md).
     const argv = opts.argv ? [...opts.argv, null] : null;
-    const { result, log } = await this.#async(op, 'start', opts.useinit ? 1 : 0, argv);
-    if (!result) throw this.#failed('ESTART', op, log, 'liblxc could not start it');
+    await this.#checked(op, 'start', 'ESTART', 'liblxc could not start it', opts.useinit ? 1 : 0, argv);
   }
 
   /**
@@ -310,8 +315,7 @@ export class Container {
   async stop(): Promise<void> {
     const op = 'stop';
     this.#needDefined(op);
-    const { result, log } = await this.#async(op, 'stop');
-    if (!result) throw this.#failed('ESTOP', op, log, 'liblxc could not stop it');
+    await this.#checked(op, 'stop', 'ESTOP', 'liblxc could not stop it');
   }
 
   /**
@@ -352,16 +356,14 @@ export class Container {
   async freeze(): Promise<void> {
     const op = 'freeze';
     this.#needRunning(op);
-    const { result, log } = await this.#async(op, 'freeze');
-    if (!result) throw this.#failed('EFREEZE', op, log, 'liblxc could not freeze it');
+    await this.#checked(op, 'freeze', 'EFREEZE', 'liblxc could not freeze it');
   }
 
   /** Thaws a frozen container. @example await c.unfreeze() */
   async unfreeze(): Promise<void> {
     const op = 'unfreeze';
     this.#needRunning(op);
-    const { result, log } = await this.#async(op, 'unfreeze');
-    if (!result) throw this.#failed('EUNFREEZE', op, log, 'liblxc could not thaw it');
+    await this.#checked(op, 'unfreeze', 'EUNFREEZE', 'liblxc could not thaw it');
   }
 
   /**
@@ -404,8 +406,7 @@ export class Container {
     const opts = check(op, 'options', destroyOptionsSchema, options);
     this.#needDefined(op);
     if (this.running) throw this.#error('ERUNNING', op, 'the container is running: stop it first');
-    const { result, log } = await this.#async(op, opts.withSnapshots ? 'destroy_with_snapshots' : 'destroy');
-    if (!result) throw this.#failed('EDESTROY', op, log, 'liblxc could not destroy it');
+    await this.#checked(op, opts.withSnapshots ? 'destroy_with_snapshots' : 'destroy', 'EDESTROY', 'liblxc could not destroy it');
   }
 
   /**
@@ -427,8 +428,7 @@ export class Container {
       throw e;
     }
     target.release();
-    const { result, log } = await this.#async(op, 'rename', name);
-    if (!result) throw this.#failed('ERENAME', op, log, `liblxc could not rename it to "${name}"`);
+    await this.#checked(op, 'rename', 'ERENAME', `liblxc could not rename it to "${name}"`, name);
     return new Container(name, this.#lxcpath);
   }
 
