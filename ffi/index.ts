@@ -1,9 +1,10 @@
 // The C surface of liblxc, declared for the exact runtime version. No policy lives here.
-import { koffi, liblxc, free, sigaction, fcntl, LibraryNotFoundError, type CFunction, type CType } from './library.js';
+import { koffi, liblxc, free, LibraryNotFoundError, type CFunction } from './library.js';
 import { declare, type Declarations } from './types.js';
 import { compareVersions, layoutOf, structs, tags, type LxcVersion } from './layouts.js';
 
-export { koffi, free, sigaction, fcntl, LibraryNotFoundError, type CFunction, type CType, compareVersions, layoutOf, structs, tags, type LxcVersion };
+export * from './libc.js';
+export { LibraryNotFoundError, compareVersions, layoutOf, structs, tags, type LxcVersion };
 export { parseMember, type ParsedMember, type Declarations } from './types.js';
 
 /** const char *lxc_get_version(void) */
@@ -39,6 +40,10 @@ export const list_defined_containers = liblxc.func('int list_defined_containers(
 export const list_active_containers = liblxc.func('int list_active_containers(const char *lxcpath, _Out_ void **names, void *cret)');
 /** int list_all_containers(const char *lxcpath, char ***names, struct lxc_container ***cret) */
 export const list_all_containers = liblxc.func('int list_all_containers(const char *lxcpath, _Out_ void **names, void *cret)');
+/** int lxc_attach_run_command(void *payload): its address, to pass as an lxc_attach_exec_t. */
+export const lxc_attach_run_command: bigint = liblxc.symbol('lxc_attach_run_command');
+/** int lxc_attach_run_shell(void *payload): its address, to pass as an lxc_attach_exec_t. */
+export const lxc_attach_run_shell: bigint = liblxc.symbol('lxc_attach_run_shell');
 /** int lxc_log_init(struct lxc_log *log) */
 export const lxc_log_init = liblxc.func('int lxc_log_init(lxc_log *log)');
 /** void lxc_log_close(void) */

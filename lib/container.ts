@@ -1,5 +1,6 @@
 // Container: one public class for one liblxc struct lxc_container.
 import { inspect } from 'node:util';
+import { constants as osConstants } from 'node:os';
 import * as ffi from '../ffi/index.js';
 import { LxcError, logReason, invalid, type LxcErrorCode } from './errors.js';
 import { CallLog } from './calllog.js';
@@ -14,6 +15,40 @@ import { findTemplate, templateArgv } from './templates.js';
 import { runCreate } from './create.js';
 import { sleep, deadline } from './poll.js';
 import { forkSafe } from './forksafe.js';
+import { attachOptionsSchema, attachFlags, namespaceMask, personality, namespaceFlags, type AttachOptions, type ParsedAttachOptions } from './attach/options.js';
+import { planStdio, releaseStdio, AttachedProcess, type StdioSpec, type ExitStatus } from './attach/process.js';
+import { Session } from './attach/session.js';
+import { sealedNodePath } from './attach/sealed.js';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
+export const attachRunCommand: unique symbol = Symbol('lxc.attachRunCommand');
+
+/** What `exec()` resolves: how the command ended and what it printed. */
+export interface ExecResult extends ExitStatus {
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of `exec()`: AttachOptions plus bytes for the command's stdin. */
+export type ExecOptions = Omit<AttachOptions, 'stdout' | 'stderr'> & { input?: string | Buffer };
+
+const argvSchema = z.array(z.string().min(1).refine((s) => !s.includes('\u0000'), 'must not contain NUL')).min(1, 'must name a command');
+// The worker enters these namespaces; the mount and user ones it replaces by chroot() and setresuid().
+const WORKER_NAMESPACES = ['uts', 'ipc', 'pid', 'net', 'cgroup'] as const;
+const here = fileURLToPath(import.meta.url);
+const workerScript = here.replace(/container\.(ts|js)$/, 'attach/worker.$1');
+// Under tsx the worker is TypeScript too: hand it the same loader flags.
+const workerNodeArgs = here.endsWith('.ts') ? [...process.execArgv, workerScript] : [workerScript];
+
+
+/** An exit status as a number: the exit code, or 128 + the signal's number (as shells report it). */
+function exitNumber(st: ExitStatus): number {
+  if (st.exitCode !== null) return st.exitCode;
+  const n = (osConstants.signals as Record<string, number>)[st.signal ?? ''] ?? 0;
+  return 128 + n;
+}
 
 // Backstop for Containers dropped without release(): put their liblxc reference.
 const finalizer = new FinalizationRegistry<bigint>((ptr) => ffi.lxc_container_put(ptr));
@@ -430,6 +465,226 @@ export class Container {
     target.release();
     await this.#checked(op, 'rename', 'ERENAME', `liblxc could not rename it to "${name}"`, name);
     return new Container(name, this.#lxcpath);
+  }
+
+  // ---- attach ---------------------------------------------------------------------------------
+
+  #attachOptions(op: string, options: unknown): ParsedAttachOptions {
+    return check(op, 'options', attachOptionsSchema, options ?? {});
+  }
+
+  /** The lxc_attach_options_t for one call, with only the members the runtime's struct has. */
+  #cAttachOptions(op: string, o: ParsedAttachOptions, fds: [number, number, number], worker: boolean, namespaces: number): Record<string, unknown> {
+    const members = new Set(ffi.types.members.lxc_attach_options_t.map((m) => m.name));
+    const unset = 0xffffffff;
+    const c: Record<string, unknown> = {
+      attach_flags: attachFlags(o),
+      namespaces,
+      personality: personality(o.personality),
+      // The worker changes directory and ids itself, after chroot().
+      initial_cwd: worker ? null : (o.cwd ?? null),
+      uid: worker || o.uid === undefined ? unset : o.uid,
+      gid: worker || o.gid === undefined ? unset : o.gid,
+      env_policy: o.env === 'clear' ? 1 : 0,
+      extra_env_vars: o.extraEnv ? [...Object.entries(o.extraEnv).map(([k, v]) => `${k}=${v}`), null] : null,
+      extra_keep_env: o.keepEnv ? [...o.keepEnv, null] : null,
+      stdin_fd: fds[0], stdout_fd: fds[1], stderr_fd: fds[2],
+      log_fd: -9,
+    };
+    for (const [member, value, since] of [['lsm_label', o.lsmLabel, 'lsmLabel'], ['groups', worker ? undefined : o.groups, 'groups']] as const) {
+      if (members.has(member)) {
+        if (member === 'lsm_label') c.lsm_label = value ?? null;
+        else c.groups = value ? { size: (value as number[]).length, list: new Uint32Array(value as number[]) } : { size: 0, list: null };
+      } else if (value !== undefined) {
+        throw this.#error('ENOTSUP', op, `options.${since} needs liblxc 4.0.7 (this is ${ffi.versionString})`);
+      }
+    }
+    return c;
+  }
+
+  /** Attaches a process running `execFn(payload)`; resolves once liblxc has forked it. */
+  async #spawn(op: string, execFn: bigint, payload: unknown, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec], worker = false, namespaces = namespaceMask(o.namespaces)): Promise<AttachedProcess> {
+    this.#needRunning(op);
+    const plan = planStdio(stdio);
+    try {
+      const copts = this.#cAttachOptions(op, o, plan.fds, worker, namespaces);
+      const pid = new Int32Array(1);
+      const { result, log } = await this.#async(op, 'attach', execFn, payload, copts, pid);
+      if (result !== 0 || pid[0] <= 0) throw this.#failed('EATTACH', op, log, 'liblxc could not attach to the container');
+      releaseStdio(plan);
+      const proc = new AttachedProcess(pid[0], plan.parentEnds);
+      if (o.signal) {
+        const kill = () => proc.kill('SIGKILL');
+        if (o.signal.aborted) kill();
+        else o.signal.addEventListener('abort', kill, { once: true });
+        void proc.wait().finally(() => o.signal!.removeEventListener('abort', kill));
+      }
+      return proc;
+    } catch (e) {
+      releaseStdio(plan, true);
+      throw e;
+    }
+  }
+
+  #spawnCommand(op: string, argv: unknown, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec]): Promise<AttachedProcess> {
+    const args = check(op, 'argv', argvSchema, argv);
+    const payload = ffi.koffi.as({ program: args[0], argv: [...args, null] }, 'lxc_attach_command_t *');
+    return this.#spawn(op, ffi.lxc_attach_run_command, payload, o, stdio);
+  }
+
+  /** Host ids for container ids, through the container's lxc.idmap (identity when it has none). */
+  #hostIds(o: ParsedAttachOptions): { uid?: number; gid?: number; groups?: number[] } {
+    const maps = this.getConfigList('lxc.idmap').map((l) => l.trim().split(/\s+/));
+    const map = (kind: 'u' | 'g', id: number) => {
+      const m = maps.find(([k, inside, , range]) => k === kind && id >= Number(inside) && id < Number(inside) + Number(range));
+      if (!maps.length) return id;
+      if (!m) throw this.#error('EINVAL', 'attach', `${kind === 'u' ? 'uid' : 'gid'} ${id} is not mapped by lxc.idmap`);
+      return Number(m[2]) + id - Number(m[1]);
+    };
+    if (!maps.length && o.uid === undefined && o.gid === undefined && o.groups === undefined) return {};
+    const uid = o.uid ?? 0;
+    const gid = o.gid ?? 0;
+    return { uid: map('u', uid), gid: map('g', gid), groups: (o.groups ?? []).map((g) => map('g', g)) };
+  }
+
+  /** Starts an attach worker (a Node process rooted in the container) and waits until it is ready. */
+  async #worker(op: string, o: ParsedAttachOptions, once: boolean): Promise<{ session: Session; proc: AttachedProcess }> {
+    let namespaces = WORKER_NAMESPACES.reduce((m, n) => m | namespaceFlags[n], 0);
+    if (o.namespaces !== undefined) {
+      namespaces = namespaceMask(o.namespaces);
+      if (namespaces & (namespaceFlags.mount | namespaceFlags.user)) {
+        throw this.#error('ENOTSUP', op, 'functions cannot enter the mount or user namespace (a Node process cannot setns() into them); the worker roots itself in the container with chroot() and runs as its mapped ids instead');
+      }
+    }
+    this.#needRunning(op);
+    const initPid = this.initPid;
+    const ids = this.#hostIds(o);
+    const node = await sealedNodePath();
+    const config = { root: `/proc/${initPid}/root`, cwd: o.cwd ?? '/', once, ...ids };
+    const argv = [node, ...workerNodeArgs, JSON.stringify(config)];
+    const payload = ffi.koffi.as({ program: node, argv: [...argv, null] }, 'lxc_attach_command_t *');
+    const proc = await this.#spawn(op, ffi.lxc_attach_run_command, payload, o, ['pipe', 'pipe', o.stdout ?? 'inherit'], true, namespaces);
+    const session = new Session(proc, { container: this.name, lxcpath: this.#lxcpath }, o.signal);
+    await session.ready();
+    return { session, proc };
+  }
+
+  /**
+   * Runs a command (or a function, in a Node worker) inside the container with the caller's stdio;
+   * resolves its exit status (128 + signal number when a signal killed it), as python3-lxc does.
+   *
+   * @example
+   * await c.attachWait(['apt-get', 'update']);
+   * await c.attachWait(lxc.attachRunCommand, ['apt-get', 'dist-upgrade', '-y']);
+   * await c.attachWait(() => console.log(require('node:os').hostname()));
+   */
+  async attachWait(command: string[] | typeof attachRunCommand | (() => unknown), argvOrOptions?: string[] | AttachOptions, options?: AttachOptions): Promise<number> {
+    const op = 'attachWait';
+    let argv: unknown = command;
+    let raw: unknown = argvOrOptions;
+    if (command === attachRunCommand) {
+      argv = argvOrOptions;
+      raw = options;
+    }
+    const o = this.#attachOptions(op, raw);
+    if (typeof command === 'function') {
+      const { session, proc } = await this.#worker(op, o, true);
+      session.evaluate(command).catch(() => undefined);
+      return exitNumber(await proc.wait());
+    }
+    const proc = await this.#spawnCommand(op, argv, o, [o.stdin ?? 'inherit', o.stdout ?? 'inherit', o.stderr ?? 'inherit']);
+    return exitNumber(await proc.wait());
+  }
+
+  /**
+   * Runs a command inside the container and captures what it prints.
+   *
+   * @example
+   * const { exitCode, stdout } = await c.exec(['cat', '/etc/hostname']);
+   * await c.exec(['sh', '-c', 'cat > /tmp/x'], { input: 'data' });
+   */
+  async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const op = 'exec';
+    const { input, ...rest } = (options ?? {}) as ExecOptions;
+    if (input !== undefined && typeof input !== 'string' && !Buffer.isBuffer(input)) throw invalid(op, 'options.input', 'must be a string or a Buffer');
+    const o = this.#attachOptions(op, rest);
+    const proc = await this.#spawnCommand(op, argv, o, [input !== undefined ? 'pipe' : (o.stdin ?? 'ignore'), 'pipe', 'pipe']);
+    const collect = (s: NodeJS.ReadableStream) => new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      s.on('data', (b: Buffer) => chunks.push(b));
+      s.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      s.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    const out = collect(proc.stdout!);
+    const err = collect(proc.stderr!);
+    if (input !== undefined) {
+      proc.stdin!.on('error', () => undefined);
+      proc.stdin!.end(input);
+    }
+    const [status, stdout, stderr] = await Promise.all([proc.wait(), out, err]);
+    if (o.signal?.aborted) throw this.#error('EABORT', op, 'aborted');
+    return { ...status, stdout, stderr };
+  }
+
+  /**
+   * Starts a command (or a function) inside the container without waiting for it.
+   *
+   * @example
+   * const p = await c.attach(['sleep', '60'], { stdout: 'pipe' });
+   * p.kill(); await p.wait();
+   */
+  async attach(command: string[] | ((...args: never[]) => unknown), options: AttachOptions = {}): Promise<AttachedProcess> {
+    const op = 'attach';
+    const o = this.#attachOptions(op, options);
+    if (typeof command === 'function') {
+      const { session, proc } = await this.#worker(op, o, true);
+      session.evaluate(command as () => unknown).catch(() => undefined);
+      return proc;
+    }
+    return this.#spawnCommand(op, command, o, [o.stdin ?? 'inherit', o.stdout ?? 'inherit', o.stderr ?? 'inherit']);
+  }
+
+  /**
+   * Runs `fn(arg)` inside the container in a fresh Node worker and resolves its return value.
+   *
+   * @example
+   * const name = await c.evaluate(() => require('node:os').hostname());
+   * const n = await c.evaluate((x: number) => x * 2, 21);
+   */
+  async evaluate<A, T>(fn: (arg: A) => T | Promise<T>, arg?: A, options: AttachOptions = {}): Promise<Awaited<T>> {
+    const op = 'evaluate';
+    if (typeof fn !== 'function') throw invalid(op, 'fn', 'must be a function');
+    const o = this.#attachOptions(op, options);
+    const { session } = await this.#worker(op, o, false);
+    try {
+      return await session.evaluate(fn, arg);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
+   * A long-lived Node worker attached to the container, for many `evaluate` calls.
+   *
+   * @example
+   * await using s = await c.openSession();
+   * for (let i = 0; i < 100; i++) await s.evaluate((n: number) => n + 1, i);
+   */
+  async openSession(options: AttachOptions = {}): Promise<Session> {
+    const o = this.#attachOptions('openSession', options);
+    return (await this.#worker('openSession', o, false)).session;
+  }
+
+  /**
+   * An interactive shell inside the container on the caller's terminal; resolves its exit status.
+   *
+   * @example
+   * await c.attachShell();
+   */
+  async attachShell(options: AttachOptions = {}): Promise<number> {
+    const o = this.#attachOptions('attachShell', options);
+    const proc = await this.#spawn('attachShell', ffi.lxc_attach_run_shell, null, o, [o.stdin ?? 'inherit', o.stdout ?? 'inherit', o.stderr ?? 'inherit']);
+    return exitNumber(await proc.wait());
   }
 
   // ---- configuration --------------------------------------------------------------------------

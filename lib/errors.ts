@@ -10,11 +10,13 @@
  * - `ENOTSUP`: the runtime liblxc (or installed template) lacks what was asked.
  * - `ENOLIB`: liblxc.so.1 could not be loaded.
  * - `EABORT`: an AbortSignal fired.
+ * - `EATTACH`: liblxc could not attach, or the attach worker died.
+ * - `EEVAL`: a function run inside the container threw; the message and stack are the inner ones.
  */
 export type LxcErrorCode =
   | 'EINVAL' | 'ENOTDEFINED' | 'EEXIST' | 'ENOTRUNNING' | 'ERUNNING' | 'ERELEASED' | 'ENOTSUP'
   | 'ENOLIB' | 'EABORT' | 'ECREATE' | 'ESTART' | 'ESTOP' | 'ESHUTDOWN' | 'EREBOOT' | 'EFREEZE'
-  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EWAIT';
+  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EATTACH' | 'EEVAL';
 
 /** What an LxcError carries besides its message. */
 export interface LxcErrorDetails {

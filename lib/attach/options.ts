@@ -1,0 +1,97 @@
+// AttachOptions: the zod schema, its defaults, and the mapping onto lxc_attach_options_t.
+import { z } from 'zod';
+import { constants } from 'node:os';
+import * as C from '../constants.js';
+
+/** Namespaces by name, as the CLONE_NEW* flags liblxc takes. */
+export const namespaceFlags = {
+  mount: C.CLONE_NEWNS, uts: C.CLONE_NEWUTS, ipc: C.CLONE_NEWIPC, user: C.CLONE_NEWUSER,
+  pid: C.CLONE_NEWPID, net: C.CLONE_NEWNET, cgroup: C.CLONE_NEWCGROUP, time: C.CLONE_NEWTIME,
+} as const;
+export type Namespace = keyof typeof namespaceFlags;
+
+/** Personalities by architecture name (sys/personality.h): 64-bit names are PER_LINUX, 32-bit PER_LINUX32. */
+export const personalities: Record<string, number> = {
+  x86_64: 0, amd64: 0, aarch64: 0, arm64: 0, ppc64le: 0, ppc64el: 0, s390x: 0, riscv64: 0,
+  i386: 8, i486: 8, i586: 8, i686: 8, x86: 8, armhf: 8, armel: 8, armv7l: 8, arm: 8, ppc: 8,
+};
+
+const noNul = z.string().refine((s) => !s.includes('\u0000'), 'must not contain NUL');
+const id = z.number().int().min(0).max(0xfffffffe);
+const stdio = z.union([z.number().int().min(0), z.enum(['inherit', 'ignore', 'pipe'])]);
+
+/** Options of every attach call. */
+export const attachOptionsSchema = z.strictObject({
+  /** Namespaces to enter: a CLONE_NEW* mask or names. Default: all of the container's (functions: uts, ipc, pid, net, cgroup). */
+  namespaces: z.union([z.number().int(), z.array(z.enum(Object.keys(namespaceFlags) as [Namespace, ...Namespace[]]))]).optional(),
+  /** Keep the caller's environment ('keep', the default) or start from an empty one ('clear'). */
+  env: z.enum(['keep', 'clear']).optional(),
+  /** Variables to set inside. */
+  extraEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and "_"'), noNul).optional(),
+  /** With env 'clear': variables of the caller's environment to keep. */
+  keepEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
+  /** Working directory inside the container (default: the user's home or /). */
+  cwd: noNul.refine((s) => s.startsWith('/'), 'must be an absolute path').optional(),
+  /** User and group ids inside the container (default: the container's root). */
+  uid: id.optional(),
+  gid: id.optional(),
+  /** Supplementary groups (liblxc ≥ 4.0.7). */
+  groups: z.array(id).optional(),
+  /** fd, 'inherit' (the caller's), 'ignore' (/dev/null) or 'pipe' (a stream on the result). */
+  stdin: stdio.optional(),
+  stdout: stdio.optional(),
+  stderr: stdio.optional(),
+  /** Personality number or architecture name such as 'i686'; default: the container's. */
+  personality: z.union([z.number().int(), z.string().refine((s) => s in personalities, 'is not a known architecture')]).optional(),
+  /** LSM label to run under (liblxc ≥ 4.0.7). */
+  lsmLabel: noNul.optional(),
+  /** Stay in the caller's cgroup, keep capabilities and LSM profile (python's elevated_privileges). */
+  elevatedPrivileges: z.boolean().optional(),
+  /** Remount /proc and /sys for the new process (with the mount namespace). */
+  remountSysProc: z.boolean().optional(),
+  /** Raw LXC_ATTACH_* flags; replaces the flags the other options compute. */
+  flags: z.number().int().min(0).optional(),
+  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
+});
+export type AttachOptions = z.input<typeof attachOptionsSchema>;
+export type ParsedAttachOptions = z.output<typeof attachOptionsSchema>;
+
+/** Defaults: those of LXC_ATTACH_OPTIONS_DEFAULT, with stdio per call kind. */
+export const attachDefaults = {
+  namespaces: -1,
+  env: 'keep',
+  flags: C.LXC_ATTACH_DEFAULT,
+  personality: -1,
+  uid: -1,
+  gid: -1,
+} as const;
+
+/** The namespace mask for `namespaces`. */
+export function namespaceMask(ns: ParsedAttachOptions['namespaces']): number {
+  if (ns === undefined) return attachDefaults.namespaces;
+  if (typeof ns === 'number') return ns;
+  return ns.reduce((m, n) => m | namespaceFlags[n], 0);
+}
+
+/** LXC_ATTACH_* flags for the options. */
+export function attachFlags(o: ParsedAttachOptions): number {
+  if (o.flags !== undefined) return o.flags;
+  let flags = C.LXC_ATTACH_DEFAULT;
+  // python3-lxc's elevated_privileges: no cgroup move, no capability drop, no LSM profile.
+  if (o.elevatedPrivileges) flags &= ~(C.LXC_ATTACH_MOVE_TO_CGROUP | C.LXC_ATTACH_DROP_CAPABILITIES | C.LXC_ATTACH_LSM_EXEC);
+  if (o.remountSysProc) flags |= C.LXC_ATTACH_REMOUNT_PROC_SYS;
+  if (o.lsmLabel !== undefined) flags |= C.LXC_ATTACH_LSM_LABEL;
+  if (o.groups !== undefined) flags |= C.LXC_ATTACH_SETGROUPS;
+  return flags;
+}
+
+/** The personality number for the options (-1: detect from the container). */
+export function personality(p: ParsedAttachOptions['personality']): number {
+  if (p === undefined) return -1;
+  return typeof p === 'number' ? p : personalities[p];
+}
+
+/** Signal name for a number, e.g. 9 → 'SIGKILL'. */
+export function signalName(n: number): string {
+  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `SIG${n}`;
+}

@@ -1,0 +1,137 @@
+// A process liblxc attached into a container: its stdio plumbing and a wait that never blocks the
+// event loop (a pidfd polled by libuv, then waitid() to reap it).
+import { openSync, closeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import * as libc from '../../ffi/libc.js';
+import { signalName } from './options.js';
+
+/** How an attached process ended: its exit code, or the signal that killed it. */
+export interface ExitStatus {
+  /** Exit code, or null when a signal killed it. */
+  exitCode: number | null;
+  /** Signal name such as 'SIGKILL' when a signal killed it. */
+  signal?: string;
+}
+
+/** One of the three standard streams of an attached process. */
+export type StdioSpec = number | 'inherit' | 'ignore' | 'pipe';
+
+const O_CLOEXEC = 0o2000000;
+const P_PIDFD = 3;
+const WEXITED = 4;
+const CLD_EXITED = 1;
+
+/** The fds handed to liblxc for fds 0-2, the ones to close once it forked, and our pipe ends. */
+export interface StdioPlan {
+  fds: [number, number, number];
+  closeAfterAttach: number[];
+  parentEnds: [number | null, number | null, number | null];
+}
+
+/** Turns three stdio specs into fds. Never hands liblxc fd 0 itself: it would ignore SIGINT in this process. */
+export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec]): StdioPlan {
+  const plan: StdioPlan = { fds: [-1, -1, -1], closeAfterAttach: [], parentEnds: [null, null, null] };
+  try {
+    specs.forEach((spec, k) => {
+      let fd: number;
+      if (spec === 'pipe') {
+        const ends = [0, 0];
+        if (libc.pipe2(ends, O_CLOEXEC) !== 0) throw new Error('pipe2() failed');
+        // stdin: the child reads ends[0]; stdout/stderr: the child writes ends[1].
+        const [child, parent] = k === 0 ? [ends[0], ends[1]] : [ends[1], ends[0]];
+        plan.parentEnds[k] = parent;
+        fd = child;
+      } else if (spec === 'ignore') {
+        fd = openSync('/dev/null', k === 0 ? 'r' : 'w');
+      } else {
+        // 'inherit' or a caller's fd: a dup, so liblxc's dup2 onto 0-2 clears close-on-exec.
+        fd = libc.dup(spec === 'inherit' ? k : spec) as number;
+        if (fd < 0) throw new Error(`dup(${spec === 'inherit' ? k : spec}) failed`);
+      }
+      plan.fds[k] = fd;
+      plan.closeAfterAttach.push(fd);
+    });
+  } catch (e) {
+    releaseStdio(plan, true);
+    throw e;
+  }
+  return plan;
+}
+
+/** Closes the child-side fds (after attach forked); with `all`, our pipe ends too. */
+export function releaseStdio(plan: StdioPlan, all = false): void {
+  for (const fd of plan.closeAfterAttach) closeSync(fd);
+  plan.closeAfterAttach = [];
+  if (all) for (const fd of plan.parentEnds) if (fd !== null) closeSync(fd);
+}
+
+/** A stream over one of our pipe ends. */
+export function pipeStream(fd: number, writable: boolean): Socket {
+  return new Socket({ fd, readable: !writable, writable });
+}
+
+/** Resolves when `pid` (a child of this process) exits, and reaps it. */
+export function waitForPid(pid: number): Promise<ExitStatus> {
+  const pidfd = libc.pidfd_open(pid, 0) as number;
+  if (pidfd < 0) return Promise.reject(new Error(`pidfd_open(${pid}) failed`));
+  return new Promise((resolve, reject) => {
+    const handle = libc.koffi.node.poll(pidfd, { readable: true }, () => {
+      handle.close();
+      const info = Buffer.alloc(128);
+      const ret = libc.waitid(P_PIDFD, pidfd, info, WEXITED) as number;
+      closeSync(pidfd);
+      if (ret !== 0) return reject(new Error(`waitid(${pid}) failed`));
+      const code = info.readInt32LE(8);
+      const status = info.readInt32LE(24);
+      resolve(code === CLD_EXITED ? { exitCode: status } : { exitCode: null, signal: signalName(status) });
+    });
+  });
+}
+
+/** A process running inside a container. */
+export class AttachedProcess {
+  /** Its pid on the host. */
+  readonly pid: number;
+  /** Streams for the stdio that was 'pipe'. */
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  #exit: Promise<ExitStatus>;
+  #done = false;
+
+  constructor(pid: number, ends: [number | null, number | null, number | null]) {
+    this.pid = pid;
+    this.stdin = ends[0] === null ? null : pipeStream(ends[0], true);
+    this.stdout = ends[1] === null ? null : pipeStream(ends[1], false);
+    this.stderr = ends[2] === null ? null : pipeStream(ends[2], false);
+    this.#exit = waitForPid(pid).finally(() => { this.#done = true; });
+    // Reaped or not, nobody has to await it for the process to be reaped.
+    this.#exit.catch(() => undefined);
+  }
+
+  /**
+   * Resolves when the process has exited: `{ exitCode }`, or `{ exitCode: null, signal }`.
+   *
+   * @example
+   * const p = await c.attach(['sleep', '1']); console.log(await p.wait()); // { exitCode: 0 }
+   */
+  wait(): Promise<ExitStatus> {
+    return this.#exit;
+  }
+
+  /**
+   * Sends a signal (default SIGTERM); a no-op once it has exited.
+   *
+   * @example
+   * p.kill('SIGKILL');
+   */
+  kill(signal: NodeJS.Signals | number = 'SIGTERM'): void {
+    if (this.#done) return;
+    try {
+      process.kill(this.pid, signal);
+    } catch {
+      // Exited between the check and the kill.
+    }
+  }
+}

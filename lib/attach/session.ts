@@ -1,0 +1,142 @@
+// The caller's side of an attach worker: sends functions, resolves their results.
+import { LxcError } from '../errors.js';
+import { frame, Unframer, type Reply } from './wire.js';
+import type { AttachedProcess, ExitStatus } from './process.js';
+
+interface Pending {
+  resolve: (v: any) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Where errors from the worker are attributed. */
+export interface SessionContext {
+  container: string;
+  lxcpath: string;
+}
+
+/**
+ * A long-lived Node worker attached to a container: each `evaluate` runs a function inside it.
+ * Only the function's source and a structured-clone-able argument cross over.
+ *
+ * @example
+ * await using s = await c.openSession();
+ * console.log(await s.evaluate(() => require('node:os').hostname()));
+ */
+export class Session {
+  readonly #proc: AttachedProcess;
+  readonly #ctx: SessionContext;
+  readonly #pending = new Map<number, Pending>();
+  readonly #ready: Promise<void>;
+  #next = 1;
+  #ended: LxcError | null = null;
+  #exit: Promise<ExitStatus>;
+
+  constructor(proc: AttachedProcess, ctx: SessionContext, signal?: AbortSignal) {
+    this.#proc = proc;
+    this.#ctx = ctx;
+    this.#exit = proc.wait();
+    const unframer = new Unframer();
+    let onReady!: () => void;
+    let onFatal!: (e: LxcError) => void;
+    this.#ready = new Promise<void>((resolve, reject) => { onReady = resolve; onFatal = reject; });
+    this.#ready.catch(() => undefined);
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      for (const m of unframer.push(chunk) as Reply[]) {
+        if ('ready' in m) onReady();
+        else if ('fatal' in m) onFatal(this.#error('EATTACH', `the attach worker could not start: ${m.fatal}`));
+        else this.#settle(m);
+      }
+    });
+    // Pipe errors surface as the worker's exit below.
+    proc.stdout!.on('error', () => undefined);
+    proc.stdin!.on('error', () => undefined);
+    void this.#exit.then((st) => {
+      const how = st.signal ? `was killed by ${st.signal}` : `exited with code ${st.exitCode}`;
+      this.#end(this.#ended ?? this.#error('EATTACH', `the attach worker ${how}`));
+      onFatal(this.#ended!);
+    });
+    if (signal) {
+      const abort = () => {
+        this.#ended ??= this.#error('EABORT', 'aborted');
+        proc.kill('SIGKILL');
+      };
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
+      void this.#exit.finally(() => signal.removeEventListener('abort', abort));
+    }
+  }
+
+  /** Resolves once the worker is rooted in the container and ready for calls. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Pid of the worker on the host. */
+  get pid(): number {
+    return this.#proc.pid;
+  }
+
+  /**
+   * Runs `fn(arg)` inside the container and resolves its (awaited) return value. A throw inside
+   * rejects with LxcError `EEVAL` carrying the inner message and stack.
+   *
+   * @example
+   * const host = await s.evaluate(() => require('node:fs').readFileSync('/etc/hostname', 'utf8'));
+   */
+  async evaluate<A, T>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<Awaited<T>> {
+    if (typeof fn !== 'function') throw new LxcError('EINVAL', 'evaluate: fn must be a function', { op: 'evaluate', ...this.#ctx });
+    if (this.#ended) throw this.#ended;
+    await this.#ready;
+    const id = this.#next++;
+    let message: Buffer;
+    try {
+      message = frame({ id, src: fn.toString(), arg });
+    } catch (e) {
+      throw new LxcError('EINVAL', `evaluate: arg cannot be sent to the worker: ${(e as Error).message}`, { op: 'evaluate', ...this.#ctx });
+    }
+    return new Promise<Awaited<T>>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#proc.stdin!.write(message);
+    });
+  }
+
+  /**
+   * Ends the worker after the calls in flight; resolves its exit status.
+   *
+   * @example
+   * await s.close();
+   */
+  async close(): Promise<ExitStatus> {
+    this.#proc.stdin!.end();
+    return this.#exit;
+  }
+
+  /** `await using s = await c.openSession()` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Kills the worker; pending calls reject. */
+  kill(): void {
+    this.#proc.kill('SIGKILL');
+  }
+
+  #settle(m: Extract<Reply, { id: number }>): void {
+    const p = this.#pending.get(m.id);
+    if (!p) return;
+    this.#pending.delete(m.id);
+    if (m.ok) return p.resolve(m.value);
+    const e = new LxcError('EEVAL', `${m.error.name}: ${m.error.message}`, { op: 'evaluate', ...this.#ctx });
+    if (m.error.stack) e.stack = `${m.error.stack}\n    at <attach worker in container "${this.#ctx.container}">`;
+    p.reject(e);
+  }
+
+  #end(error: LxcError): void {
+    for (const p of this.#pending.values()) p.reject(error);
+    this.#pending.clear();
+  }
+
+  #error(code: 'EATTACH' | 'EABORT', message: string): LxcError {
+    return new LxcError(code, `evaluate "${this.#ctx.container}": ${message}`, { op: 'evaluate', ...this.#ctx });
+  }
+}
