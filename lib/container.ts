@@ -25,6 +25,20 @@ import { z } from 'zod';
 /** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
 export const attachRunCommand: unique symbol = Symbol('lxc.attachRunCommand');
 
+/** Options of `getIps()`. */
+const getIpsOptionsSchema = z.strictObject({
+  /** Only this interface, e.g. 'eth0'. */
+  interface: z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'must be an interface name').optional(),
+  /** 'inet' (IPv4) or 'inet6'. */
+  family: z.enum(['inet', 'inet6']).optional(),
+  /** IPv6 scope id (0: global). */
+  scope: z.number().int().min(0).optional(),
+  /** Seconds to keep polling for an address (default 0: ask once). */
+  timeout: timeoutSeconds.optional(),
+  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
+});
+export type GetIpsOptions = z.input<typeof getIpsOptionsSchema>;
+
 /** What `exec()` resolves: how the command ended and what it printed. */
 export interface ExecResult extends ExitStatus {
   stdout: string;
@@ -563,7 +577,7 @@ export class Container {
     const config = { root: `/proc/${initPid}/root`, cwd: o.cwd ?? '/', once, ...ids };
     const argv = [node, ...workerNodeArgs, JSON.stringify(config)];
     const payload = ffi.koffi.as({ program: node, argv: [...argv, null] }, 'lxc_attach_command_t *');
-    const proc = await this.#spawn(op, ffi.lxc_attach_run_command, payload, o, ['pipe', 'pipe', o.stdout ?? 'inherit'], true, namespaces);
+    const proc = await this.#spawn(op, ffi.lxc_attach_run_command, payload, o, ['pipe', 'pipe', o.stdout ?? 1], true, namespaces);
     const session = new Session(proc, { container: this.name, lxcpath: this.#lxcpath }, o.signal);
     await session.ready();
     return { session, proc };
@@ -685,6 +699,44 @@ export class Container {
     const o = this.#attachOptions('attachShell', options);
     const proc = await this.#spawn('attachShell', ffi.lxc_attach_run_shell, null, o, [o.stdin ?? 'inherit', o.stdout ?? 'inherit', o.stderr ?? 'inherit']);
     return exitNumber(await proc.wait());
+  }
+
+  // ---- network state ----------------------------------------------------------------------------
+
+  /**
+   * Names of the network interfaces inside the running container.
+   *
+   * @example
+   * await c.getInterfaces() // ['eth0', 'lo']
+   */
+  async getInterfaces(): Promise<string[]> {
+    const op = 'getInterfaces';
+    this.#needRunning(op);
+    const { result } = await this.#async(op, 'get_interfaces');
+    return ffi.takeStringArray(result as bigint | null);
+  }
+
+  /**
+   * Addresses of the running container, polling until one appears or `timeout` seconds pass
+   * (then `[]`), as python3-lxc's `get_ips(timeout=)` does.
+   *
+   * @example
+   * const [ip] = await c.getIps({ family: 'inet', timeout: 30 });
+   */
+  async getIps(options: GetIpsOptions = {}): Promise<string[]> {
+    const op = 'getIps';
+    const o = check(op, 'options', getIpsOptionsSchema, options);
+    this.#needRunning(op);
+    const end = deadline(o.timeout ?? 0);
+    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+      const { result } = await this.#async(op, 'get_ips', o.interface ?? null, o.family ?? null, o.scope ?? 0);
+      const ips = ffi.takeStringArray(result as bigint | null);
+      if (ips.length || Date.now() >= end) return ips;
+      if (o.signal?.aborted) throw this.#error('EABORT', op, 'aborted');
+      await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {
+        throw this.#error('EABORT', op, 'aborted');
+      });
+    }
   }
 
   // ---- configuration --------------------------------------------------------------------------

@@ -52,8 +52,9 @@ export class Session {
     proc.stdin!.on('error', () => undefined);
     void this.#exit.then((st) => {
       const how = st.signal ? `was killed by ${st.signal}` : `exited with code ${st.exitCode}`;
-      this.#end(this.#ended ?? this.#error('EATTACH', `the attach worker ${how}`));
-      onFatal(this.#ended!);
+      this.#ended ??= this.#error('EATTACH', `the attach worker ${how}`);
+      this.#end(this.#ended);
+      onFatal(this.#ended);
     });
     if (signal) {
       const abort = () => {

@@ -76,16 +76,18 @@ try {
 if (ready) {
   const unframer = new Unframer();
   const inbound = new Socket({ fd: input, readable: true, writable: false });
-  let queue = Promise.resolve();
+  // Calls run concurrently, like async functions in one process: one that never settles blocks no other.
+  const running = new Set<Promise<void>>();
   inbound.on('data', (chunk: Buffer) => {
     for (const m of unframer.push(chunk)) {
-      queue = queue.then(async () => {
-        const ok = await run(m as Call);
+      const p = run(m as Call).then((ok) => {
+        running.delete(p);
         if (config.once) channel.end(() => process.exit(ok ? 0 : 1));
       });
+      running.add(p);
     }
   });
   // The caller closed the channel: finish what is running, then leave.
-  inbound.on('end', () => { void queue.then(() => channel.end(() => process.exit(0))); });
+  inbound.on('end', () => { void Promise.all(running).then(() => channel.end(() => process.exit(0))); });
   send({ ready: true, pid: process.pid });
 }

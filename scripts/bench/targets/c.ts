@@ -1,0 +1,44 @@
+// The C baseline: scripts/bench/c/bench.c, compiled now against lxc-dev, one process per measured
+// batch (it opens its own struct lxc_container, warms up, then times each call).
+import { join } from 'node:path';
+import { run, parseSamples } from '../child.js';
+import { benchDir } from '../paths.js';
+import type { BenchContext } from '../setup.js';
+import type { Target, Prepared, Skip } from './target.js';
+
+const source = join(benchDir, 'c', 'bench.c');
+
+/** Compiles bench.c into `dir`; a Skip when gcc, the lxc headers or liblxc's link library are missing. */
+export async function compile(dir: string, src = source, out = 'bench-c'): Promise<{ binary: string; gcc: string } | Skip> {
+  const version = await run('gcc', ['--version']);
+  if (version.code !== 0) return { skip: 'gcc is not installed (apt-get install gcc)' };
+  const binary = join(dir, out);
+  const built = await run('gcc', ['-O2', '-Wall', '-o', binary, src, '-llxc']);
+  if (built.code !== 0) {
+    if (/lxc\/[\w]+\.h: No such file/.test(built.stderr)) return { skip: 'the liblxc headers are missing (apt-get install lxc-dev)' };
+    if (/cannot find -llxc/.test(built.stderr)) return { skip: 'liblxc.so is missing for linking (apt-get install lxc-dev)' };
+    throw new Error(`gcc could not build ${src}: ${built.stderr.trim()}`);
+  }
+  return { binary, gcc: version.stdout.split('\n')[0].replace(/^gcc\s+/, '').trim() };
+}
+
+export const c: Target = {
+  id: 'c',
+  label: 'C',
+  ops: { attach_run_wait_true: 'attach', get_config_item: 'cheap', is_defined: 'cheap', state: 'cheap', init_pid: 'cheap' },
+  async prepare(ctx: BenchContext): Promise<Prepared | Skip> {
+    const built = await compile(ctx.scratch);
+    if ('skip' in built) return built;
+    const versions: Record<string, string> = { gcc: built.gcc };
+    return {
+      versions,
+      async run(op, warmup, iterations) {
+        const out = await run(built.binary, [ctx.lxcpath, ctx.name, op, String(warmup), String(iterations)]);
+        const samples = parseSamples(out, `bench-c ${op}`);
+        versions.liblxc ??= (JSON.parse(out.stdout.trim().split('\n').pop()!) as { version: string }).version;
+        return samples;
+      },
+      async dispose() {},
+    };
+  },
+};

@@ -1,0 +1,37 @@
+// What a comparison target is: something that can time named operations against the bench
+// container. One module per target (c.ts, python.ts, lxcffi.ts); a new target is a new module
+// plus a line in targets/index.ts.
+import type { BenchContext } from '../setup.js';
+
+export type TargetId = 'c' | 'python3-lxc' | 'lxc-ffi';
+
+/** How expensive one call is, which sets its iteration counts (rows.ts, plans). */
+export type Cost = 'attach' | 'worker' | 'session' | 'cheap';
+
+/** Why a target cannot run on this machine (gcc or headers missing, `import lxc` failing, ...). */
+export interface Skip {
+  skip: string;
+}
+
+/** A target made ready for this run. */
+export interface Prepared {
+  /** Version facts for results.json (liblxc as the target sees it, compiler, binding). */
+  versions: Record<string, string>;
+  /** Times `op`: `warmup` untimed calls, then one wall-clock sample (µs) for each of `iterations` calls. */
+  run(op: string, warmup: number, iterations: number): Promise<number[]>;
+  /** Frees what prepare() made (sessions, processes); temporary files go with the context. */
+  dispose(): Promise<void>;
+}
+
+export interface Target {
+  id: TargetId;
+  /** How the table heads its column. */
+  label: string;
+  /** The operations it knows, by the names the rows use, with what one call costs. */
+  ops: Readonly<Record<string, Cost>>;
+  prepare(ctx: BenchContext): Promise<Prepared | Skip>;
+}
+
+export function isSkip(p: Prepared | Skip): p is Skip {
+  return 'skip' in p;
+}

@@ -1,0 +1,272 @@
+// Attach on real busybox containers: commands, captured output, options, functions in the
+// attached Node worker, sessions, and the host's node binary out of reach.
+import t from 'tap';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync, openSync, closeSync, writeSync, ftruncateSync, chmodSync } from 'node:fs';
+import { hostname } from 'node:os';
+import * as lxc from '../../lib/index.js';
+import * as libc from '../../ffi/libc.js';
+import { tempLxcpath, busybox } from '../helpers.js';
+
+let c: lxc.Container;
+
+t.before(async () => {
+  const lxcpath = tempLxcpath(t);
+  c = await busybox(lxcpath, 'att');
+  writeFileSync(`${lxcpath}/att/rootfs/etc/hostname`, 'container-att\n');
+  await c.start();
+  t.teardown(() => c.release());
+});
+
+t.test('exit codes and death by signal', async (t) => {
+  t.equal(await c.attachWait(['true'], { stdout: 'ignore' }), 0);
+  t.equal(await c.attachWait(['false']), 1);
+  t.equal(await c.attachWait(lxc.attachRunCommand, ['sh', '-c', 'exit 42']), 42, 'python-style marker');
+  t.same(await c.exec(['sh', '-c', 'exit 42']), { exitCode: 42, stdout: '', stderr: '' });
+  const killed = await c.exec(['sh', '-c', 'kill -KILL $$']);
+  t.equal(killed.exitCode, null);
+  t.equal(killed.signal, 'SIGKILL');
+  t.equal(await c.attachWait(['sh', '-c', 'kill -TERM $$']), 128 + 15, 'attachWait: 128 + signal');
+  await t.rejects(c.exec(['/no/such/program']).then((r) => { if (r.exitCode !== 0) throw Object.assign(new Error('failed'), { code: r.exitCode }); }), { code: 127 }, 'a missing program exits 127 (liblxc execvp failure)');
+  await t.rejects(c.exec([]), { code: 'EINVAL', message: /argv/ });
+  await t.rejects(c.exec(['a\0b']), { code: 'EINVAL', message: /argv/ });
+});
+
+t.test('1 MiB of stdout and of stderr, intact, and stdin input', async (t) => {
+  const mib = 1024 * 1024;
+  const r = await c.exec(['sh', '-c', `yes 0123456789abcdef 2>/dev/null | head -c ${mib}; yes ZYXWVUTSRQPONMLK 2>/dev/null | head -c ${mib} >&2`]);
+  t.equal(r.exitCode, 0);
+  t.equal(r.stdout.length, mib, 'stdout length');
+  t.equal(r.stderr.length, mib, 'stderr length');
+  t.equal(r.stdout, '0123456789abcdef\n'.repeat(mib / 17 + 1).slice(0, mib), 'stdout content');
+  t.equal(r.stderr, 'ZYXWVUTSRQPONMLK\n'.repeat(mib / 17 + 1).slice(0, mib), 'stderr content');
+  const big = 'x'.repeat(mib);
+  const echoed = await c.exec(['cat'], { input: big });
+  t.equal(echoed.stdout.length, mib, '1 MiB through stdin and back');
+  t.equal((await c.exec(['wc', '-c'], { input: Buffer.from('hello') })).stdout.trim(), '5');
+});
+
+t.test('environment, cwd, uid and gid', async (t) => {
+  process.env.LXCFFI_HOST_VAR = 'from-host';
+  t.teardown(() => { delete process.env.LXCFFI_HOST_VAR; });
+  t.equal((await c.exec(['sh', '-c', 'echo $LXCFFI_HOST_VAR'])).stdout, 'from-host\n', 'env keep (default)');
+  t.equal((await c.exec(['sh', '-c', 'echo "[$LXCFFI_HOST_VAR]"'], { env: 'clear' })).stdout, '[]\n', 'env clear');
+  t.equal((await c.exec(['sh', '-c', 'echo $LXCFFI_HOST_VAR'], { env: 'clear', keepEnv: ['LXCFFI_HOST_VAR'] })).stdout, 'from-host\n', 'keepEnv');
+  t.equal((await c.exec(['sh', '-c', 'echo $A-$B'], { extraEnv: { A: '1', B: 'two words' } })).stdout, '1-two words\n', 'extraEnv');
+  t.equal((await c.exec(['pwd'], { cwd: '/tmp' })).stdout, '/tmp\n');
+  t.equal((await c.exec(['sh', '-c', 'id -u; id -g'], { uid: 1000, gid: 1001 })).stdout, '1000\n1001\n');
+  t.equal((await c.exec(['id', '-u'])).stdout, '0\n', 'root by default');
+  await t.rejects(c.exec(['true'], { extraEnv: { 'A=B': 'x' } }), { code: 'EINVAL', message: /extraEnv/ });
+  await t.rejects(c.exec(['true'], { uid: -3 }), { code: 'EINVAL', message: /uid/ });
+  await t.rejects(c.exec(['true'], { cwd: 'relative' }), { code: 'EINVAL', message: /cwd/ });
+  await t.rejects(c.exec(['true'], { namespaces: ['bogus'] } as never), { code: 'EINVAL', message: /namespaces/ });
+});
+
+t.test('a namespace subset: net and uts only', async (t) => {
+  const init = c.initPid;
+  // No mount namespace: the command runs from the host's filesystem, inside the container's uts and net.
+  const r = await c.exec(['readlink', '/proc/self/ns/uts', '/proc/self/ns/net', '/proc/self/ns/pid'], { namespaces: ['net', 'uts'] });
+  const [uts, net, pid] = r.stdout.trim().split('\n');
+  t.equal(uts, readlinkSync(`/proc/${init}/ns/uts`), "the container's uts namespace");
+  t.equal(net, readlinkSync(`/proc/${init}/ns/net`), "the container's net namespace");
+  t.equal(pid, readlinkSync('/proc/self/ns/pid'), "the host's pid namespace");
+  t.equal((await c.exec(['hostname'], { namespaces: lxc.CLONE_NEWUTS })).stdout.trim(), 'att', 'a mask works too');
+});
+
+t.test('attach() with pipes, kill and wait; attachShell', async (t) => {
+  const p = await c.attach(['sh', '-c', 'read line; echo "got $line"; sleep 60'], { stdin: 'pipe', stdout: 'pipe', stderr: 'ignore' });
+  t.ok(p.pid > 1);
+  p.stdin!.write('ping\n');
+  const first = await new Promise<string>((resolve) => p.stdout!.once('data', (b: Buffer) => resolve(b.toString())));
+  t.equal(first, 'got ping\n');
+  p.kill('SIGKILL');
+  t.same(await p.wait(), { exitCode: null, signal: 'SIGKILL' });
+  t.equal(await c.attachShell({ stdin: 'ignore', stdout: 'ignore' }), 0, 'a shell on /dev/null exits 0');
+});
+
+t.test('functions: the container seen from inside', async (t) => {
+  const seen = await c.evaluate(() => {
+    const fs = require('node:fs');
+    return {
+      hostname: require('node:os').hostname(),
+      etcHostname: fs.readFileSync('/etc/hostname', 'utf8').trim(),
+      pid: process.pid,
+      init: fs.readFileSync('/proc/1/cmdline', 'utf8').split('\0')[0],
+      busybox: fs.existsSync('/bin/busybox'),
+      cwd: process.cwd(),
+    };
+  });
+  t.equal(seen.hostname, 'att', "the container's uts name");
+  t.equal(seen.etcHostname, 'container-att', "the container's /etc/hostname");
+  t.not(seen.etcHostname, readFileSync('/etc/hostname', 'utf8').trim() || hostname());
+  t.ok(seen.pid < 100, `a pid of the container's pid namespace (${seen.pid})`);
+  t.match(seen.init, /init/, "pid 1 is the container's init");
+  t.equal(seen.busybox, true, "the container's root filesystem");
+  t.equal(seen.cwd, '/');
+  const s = await c.openSession();
+  t.match(readFileSync(`/proc/${s.pid}/cgroup`, 'utf8'), /lxc\.payload\.att/, "the worker is in the container's cgroup");
+  t.equal(readlinkSync(`/proc/${s.pid}/ns/cgroup`), readlinkSync(`/proc/${c.initPid}/ns/cgroup`), 'and its cgroup namespace');
+  await s.close();
+  t.equal(await c.attachWait(() => { console.log('inside'); }, { stdout: 'ignore' }), 0, 'attachWait(fn) returns 0');
+  t.equal(await c.attachWait(() => { throw new Error('no'); }, { stdout: 'ignore' }), 1, 'and 1 when it throws');
+});
+
+t.test('structured values in and out', async (t) => {
+  const arg = {
+    n: 1.5, s: 'str', nested: { a: [1, 'two', null, true] }, date: new Date('2020-01-02T03:04:05Z'),
+    map: new Map<unknown, unknown>([['k', 1], [2, 'v']]), set: new Set([1, 2, 3]),
+    u8: new Uint8Array([1, 2, 255]), f64: new Float64Array([0.5, -1]), buf: Buffer.from('bytes'), big: 10n ** 20n,
+  };
+  const back = await c.evaluate((x: typeof arg) => x, arg);
+  t.same(back.nested, arg.nested);
+  t.ok(back.date instanceof Date && back.date.getTime() === arg.date.getTime(), 'Date');
+  t.ok(back.map instanceof Map && back.map.get('k') === 1 && back.map.get(2) === 'v', 'Map');
+  t.ok(back.set instanceof Set && back.set.has(3) && back.set.size === 3, 'Set');
+  t.ok(back.u8 instanceof Uint8Array && [...back.u8].join() === '1,2,255', 'Uint8Array');
+  t.ok(back.f64 instanceof Float64Array && back.f64[1] === -1, 'Float64Array');
+  t.equal(Buffer.from(back.buf).toString(), 'bytes', 'Buffer as bytes');
+  t.equal(back.big, 10n ** 20n, 'BigInt');
+  const made = await c.evaluate(() => ({ when: new Date(0), m: new Map([[1, new Set(['x'])]]) }));
+  t.ok(made.when instanceof Date && made.m.get(1)!.has('x'), 'values built inside come back typed');
+  await t.rejects(c.evaluate(() => () => 1), { code: 'EEVAL', message: /cannot be sent back/ }, 'a function is not structured-clone-able');
+  await t.rejects(c.evaluate((x: unknown) => x, (() => 1) as unknown), { code: 'EINVAL', message: /arg/ });
+});
+
+t.test('throws, async functions, abort, a dying worker', async (t) => {
+  const e = (await c.evaluate(() => { throw new RangeError('inner boom'); }).then(() => undefined, (err) => err)) as lxc.LxcError;
+  t.equal(e.code, 'EEVAL');
+  t.match(e.message, /RangeError: inner boom/);
+  t.match(e.stack, /RangeError: inner boom\n\s+at /, 'the inner stack');
+  t.equal(await c.evaluate(async (ms: number) => { await new Promise((r) => setTimeout(r, ms)); return 'later'; }, 50), 'later');
+  await t.rejects(c.evaluate(async () => { await Promise.resolve(); throw new TypeError('async boom'); }), { code: 'EEVAL', message: /TypeError: async boom/ });
+  const ac = new AbortController();
+  const forever = c.evaluate(() => new Promise(() => undefined), undefined, { signal: ac.signal });
+  setTimeout(() => ac.abort(), 300);
+  await t.rejects(forever, { code: 'EABORT' }, 'an AbortSignal kills a function that never returns');
+  const s = await c.openSession();
+  const pending = s.evaluate(() => new Promise(() => undefined));
+  const dies = s.evaluate(() => process.exit(3));
+  await t.rejects(dies, { code: 'EATTACH', message: /exited with code 3/ });
+  await t.rejects(pending, { code: 'EATTACH' }, 'pending calls reject when the worker dies');
+  await t.rejects(s.evaluate(() => 1), { code: 'EATTACH' }, 'and later ones too');
+});
+
+t.test('a session of 100 calls', async (t) => {
+  const s = await c.openSession();
+  const started = performance.now();
+  let sum = 0;
+  for (let i = 0; i < 100; i++) sum += await s.evaluate((n: number) => n * 2, i);
+  const ms = performance.now() - started;
+  t.equal(sum, 9900);
+  t.comment(`100 session.evaluate calls: ${ms.toFixed(1)} ms (${(ms / 100).toFixed(2)} ms each)`);
+  const state = await s.evaluate(() => { (globalThis as any).counter = ((globalThis as any).counter ?? 0) + 1; return (globalThis as any).counter; });
+  t.equal(state, 1);
+  t.equal(await s.evaluate(() => (globalThis as any).counter), 1, 'one worker keeps its state between calls');
+  t.same(await s.close(), { exitCode: 0 }, 'close ends the worker cleanly');
+  {
+    await using d = await c.openSession();
+    t.equal(await d.evaluate(() => 7), 7);
+  }
+});
+
+t.test("the host's node binary cannot be rewritten from inside", async (t) => {
+  const hash = () => createHash('sha256').update(readFileSync(process.execPath)).digest('hex');
+  const before = { hash: hash(), mtime: statSync(process.execPath).mtimeMs };
+  const s = await c.openSession();
+  const inside = await s.evaluate(() => {
+    const fs = require('node:fs');
+    const tries: Record<string, string> = {};
+    tries.exe = fs.readlinkSync('/proc/self/exe');
+    for (const [name, flags] of [['r+', 'r+'], ['append', 'a'], ['truncate', 'w']] as const) {
+      try {
+        fs.closeSync(fs.openSync('/proc/self/exe', flags));
+        tries[name] = 'opened';
+      } catch (e) {
+        tries[name] = (e as NodeJS.ErrnoException).code ?? 'error';
+      }
+    }
+    return { tries, pid: process.pid };
+  });
+  t.match(inside.tries.exe, /^\/memfd:node/, `the worker runs from the sealed copy (${inside.tries.exe})`);
+  for (const k of ['r+', 'append', 'truncate']) t.not(inside.tries[k], 'opened', `open(/proc/self/exe, ${k}) refused: ${inside.tries[k]}`);
+  // A process of the container itself goes for the worker's binary through /proc/<pid>/exe.
+  const attack = await c.exec(['sh', '-c', `echo pwned >> /proc/${inside.pid}/exe && echo WROTE || echo refused`]);
+  t.match(attack.stdout, /refused/, `a container process cannot write /proc/${inside.pid}/exe`);
+  // The seals hold on the host side too.
+  const memfd = readdirSync(`/proc/${process.pid}/fd`).map((fd) => `/proc/${process.pid}/fd/${fd}`).find((p) => { try { return readlinkSync(p).startsWith('/memfd:node'); } catch { return false; } });
+  t.ok(memfd, 'this process holds the sealed copy');
+  const F_GET_SEALS = 1034;
+  t.equal(libc.fcntl(Number(memfd!.split('/').pop()), F_GET_SEALS, 0), 1 | 2 | 4 | 8, 'sealed: seal, shrink, grow, write');
+  await s.close();
+  // Once nothing executes it, a write open succeeds, but every write fails: that is the seal.
+  const fd = openSync(memfd!, 'r+');
+  t.teardown(() => closeSync(fd));
+  t.throws(() => writeSync(fd, 'pwned'), { code: 'EPERM' }, 'writes to the sealed copy fail with EPERM');
+  t.throws(() => ftruncateSync(fd, 0), { code: 'EPERM' }, 'and so does truncating it');
+  t.same({ hash: hash(), mtime: statSync(process.execPath).mtimeMs }, before, "the host's node binary is unchanged");
+});
+
+t.test('1000 sequential exec calls leak no fds and leave no zombies', async (t) => {
+  const fds = () => readdirSync('/proc/self/fd').length;
+  const zombies = () => {
+    let n = 0;
+    for (const p of readdirSync('/proc')) {
+      if (!/^\d+$/.test(p)) continue;
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (fields[0] === 'Z' && Number(fields[1]) === process.pid) n++;
+      } catch { /* gone */ }
+    }
+    return n;
+  };
+  await c.exec(['true']);
+  const before = fds();
+  const started = performance.now();
+  for (let i = 0; i < 1000; i++) {
+    const r = await c.exec(['true']);
+    if (r.exitCode !== 0) t.fail(`exec ${i} exited ${r.exitCode}`);
+  }
+  const ms = performance.now() - started;
+  await new Promise((r) => setTimeout(r, 100));
+  t.equal(fds(), before, `open fds: ${before} before, ${fds()} after`);
+  t.equal(zombies(), 0, 'no zombie children');
+  t.comment(`1000 exec(['true']): ${ms.toFixed(0)} ms, ${(ms / 1000).toFixed(2)} ms each`);
+});
+
+t.test('attach needs a running container; bad options', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const stopped = await busybox(lxcpath, 'stopped');
+  t.teardown(() => stopped.release());
+  await t.rejects(stopped.exec(['true']), { code: 'ENOTRUNNING' });
+  await t.rejects(stopped.evaluate(() => 1), { code: 'ENOTRUNNING' });
+  await t.rejects(c.evaluate(() => 1, undefined, { namespaces: ['mount'] }), { code: 'ENOTSUP', message: /mount/ });
+  await t.rejects(c.exec(['true'], { personality: 'sparc-ish' } as never), { code: 'EINVAL', message: /personality/ });
+  t.equal((await c.exec(['uname', '-m'], { personality: 'i686' })).stdout.trim(), 'i686', 'personality by architecture name');
+  await t.rejects(c.evaluate('not a function' as never), { code: 'EINVAL' });
+});
+
+t.test('a root-run idmapped container: the function runs as its mapped root', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  // The mapped root must be able to traverse the lxcpath (mkdtemp makes it 0700).
+  chmodSync(lxcpath, 0o711);
+  const m = await busybox(lxcpath, 'mapped');
+  t.teardown(() => m.release());
+  // Its files belong to the mapped root, as a template run in a user namespace would leave them.
+  execFileSync('chown', ['-R', '100000:100000', `${lxcpath}/mapped/rootfs`]);
+  m.setConfigItem('lxc.idmap', ['u 0 100000 65536', 'g 0 100000 65536']);
+  m.saveConfig();
+  await m.start();
+  t.not(readlinkSync(`/proc/${m.initPid}/ns/user`), readlinkSync('/proc/self/ns/user'), 'it runs in a user namespace of its own');
+  const ids = await m.evaluate(() => {
+    require('node:fs').writeFileSync('/tmp/from-fn', 'x');
+    return { uid: process.getuid!(), gid: process.getgid!(), hostname: require('node:os').hostname() };
+  });
+  t.same(ids, { uid: 100000, gid: 100000, hostname: 'mapped' }, 'the worker runs as host ids 100000:100000');
+  const st = statSync(`${lxcpath}/mapped/rootfs/tmp/from-fn`);
+  t.same([st.uid, st.gid], [100000, 100000], 'on the host the file is 100000:100000');
+  t.equal((await m.exec(['stat', '-c', '%u:%g', '/tmp/from-fn'])).stdout.trim(), '0:0', "inside it belongs to the container's root");
+  t.same(await m.evaluate(() => [process.getuid!(), process.getgid!()], undefined, { uid: 1000, gid: 1000 }), [101000, 101000], 'uid/gid options map through lxc.idmap');
+  await m.stop();
+});
