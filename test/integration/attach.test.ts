@@ -57,6 +57,14 @@ t.test('environment, cwd, uid and gid', async (t) => {
   t.equal((await c.exec(['pwd'], { cwd: '/tmp' })).stdout, '/tmp\n');
   t.equal((await c.exec(['sh', '-c', 'id -u; id -g'], { uid: 1000, gid: 1001 })).stdout, '1000\n1001\n');
   t.equal((await c.exec(['id', '-u'])).stdout, '0\n', 'root by default');
+  t.equal((await c.exec(['id', '-G'], { uid: 1000, gid: 1000, groups: [1000, 27, 44] })).stdout.trim(), '1000 27 44', 'supplementary groups');
+  const confined = (await c.exec(['cat', '/proc/self/cgroup'])).stdout;
+  const elevated = (await c.exec(['cat', '/proc/self/cgroup'], { elevatedPrivileges: true })).stdout;
+  t.notMatch(confined, /\.\./, 'by default the process is moved into the container cgroup');
+  t.match(elevated, /\.\./, "elevatedPrivileges leaves it in the caller's cgroup (outside the container's cgroup namespace root)");
+  const capsDefault = (await c.exec(['grep', 'CapBnd', '/proc/self/status'])).stdout;
+  const capsElevated = (await c.exec(['grep', 'CapBnd', '/proc/self/status'], { elevatedPrivileges: true })).stdout;
+  t.not(capsDefault, capsElevated, 'and keeps the capabilities the container drops');
   await t.rejects(c.exec(['true'], { extraEnv: { 'A=B': 'x' } }), { code: 'EINVAL', message: /extraEnv/ });
   await t.rejects(c.exec(['true'], { uid: -3 }), { code: 'EINVAL', message: /uid/ });
   await t.rejects(c.exec(['true'], { cwd: 'relative' }), { code: 'EINVAL', message: /cwd/ });
