@@ -35,3 +35,14 @@ export const CLONE_NEWUSER = 0x10000000;
 export const CLONE_NEWPID = 0x20000000;
 export const CLONE_NEWNET = 0x40000000;
 export const CLONE_NEWTIME = 0x00000080;
+
+/** migrate() commands. */
+export const MIGRATE_PRE_DUMP = 0;
+export const MIGRATE_DUMP = 1;
+export const MIGRATE_RESTORE = 2;
+export const MIGRATE_FEATURE_CHECK = 3;
+
+/** Mount flags for mount() (sys/mount.h). */
+export const MS_RDONLY = 1;
+export const MS_BIND = 4096;
+export const MS_REC = 16384;

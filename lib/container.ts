@@ -7,14 +7,17 @@ import { CallLog } from './calllog.js';
 import { check, containerName, absolutePath, configKey, configValue, cgroupKey, timeoutSeconds, fromZod } from './validate.js';
 import {
   containerOptionsSchema, startOptionsSchema, destroyOptionsSchema, createOptionsSchema, waitOptionsSchema,
-  downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema, states,
+  downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema, states, bdevTypes,
   type ContainerOptions, type StartOptions, type DestroyOptions, type CreateOptions, type ContainerState,
   type DownloadOptions, type LocalOptions, type TemplateOptions, type WaitOptions,
 } from './options.js';
 import { findTemplate, templateArgv } from './templates.js';
 import { runCreate } from './create.js';
+import { NetworkList } from './network.js';
+import * as C from './constants.js';
 import { sleep, deadline } from './poll.js';
 import { forkSafe } from './forksafe.js';
+import { requireMember } from './support.js';
 import { attachOptionsSchema, attachFlags, namespaceMask, personality, namespaceFlags, type AttachOptions, type ParsedAttachOptions } from './attach/options.js';
 import { planStdio, releaseStdio, AttachedProcess, type StdioSpec, type ExitStatus } from './attach/process.js';
 import { Session } from './attach/session.js';
@@ -24,6 +27,71 @@ import { z } from 'zod';
 
 /** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
 export const attachRunCommand: unique symbol = Symbol('lxc.attachRunCommand');
+
+const ifaceName = z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'must be a network interface name (1-15 characters)');
+
+/** Options of `clone()`. */
+const cloneOptionsSchema = z.strictObject({
+  /** Where the clone goes (default: this container's lxcpath). */
+  lxcpath: absolutePath.optional(),
+  /** Backing store of the clone ('overlayfs' for the seed's overlay snapshots). */
+  bdevtype: z.enum(bdevTypes).optional(),
+  /** Backing-store specific data (e.g. an LVM volume group). */
+  bdevdata: configValue.optional(),
+  /** A copy-on-write snapshot clone (LXC_CLONE_SNAPSHOT). */
+  snapshot: z.boolean().optional(),
+  keepName: z.boolean().optional(),
+  keepMacAddr: z.boolean().optional(),
+  keepBdevType: z.boolean().optional(),
+  maybeSnapshot: z.boolean().optional(),
+  /** Size in bytes for block backing stores (0: the source's). */
+  newSize: z.number().int().min(0).optional(),
+  /** Arguments for the clone hook (lxc.hook.clone). */
+  hookArgs: z.array(configValue).optional(),
+  /** Raw LXC_CLONE_* flags, or-ed with the booleans above. */
+  flags: z.number().int().min(0).optional(),
+});
+export type CloneOptions = z.input<typeof cloneOptionsSchema>;
+
+/** A snapshot of a container. */
+export interface Snapshot {
+  name: string;
+  commentPath: string;
+  timestamp: string;
+  lxcpath: string;
+}
+
+const consoleOptionsSchema = z.strictObject({
+  tty: z.number().int().min(-1).optional(),
+  stdinFd: z.number().int().min(0).optional(),
+  stdoutFd: z.number().int().min(0).optional(),
+  stderrFd: z.number().int().min(0).optional(),
+  /** The escape letter: Ctrl-<escape> then q detaches (default 'a'). */
+  escape: z.string().regex(/^[a-z]$/).optional(),
+});
+export type ConsoleOptions = z.input<typeof consoleOptionsSchema>;
+
+const consoleLogOptionsSchema = z.strictObject({
+  clear: z.boolean().optional(),
+  read: z.boolean().optional(),
+  /** Bytes to read at most (default 1 MiB). */
+  readMax: z.number().int().min(0).optional(),
+});
+export type ConsoleLogOptions = z.input<typeof consoleLogOptionsSchema>;
+
+const migrateOptionsSchema = z.strictObject({
+  directory: absolutePath,
+  verbose: z.boolean().optional(),
+  stop: z.boolean().optional(),
+  predumpDir: absolutePath.optional(),
+  pageserverAddress: configValue.optional(),
+  pageserverPort: configValue.optional(),
+  preservesInodes: z.boolean().optional(),
+  actionScript: absolutePath.optional(),
+  ghostLimit: z.number().int().min(0).optional(),
+  featuresToCheck: z.number().int().min(0).optional(),
+});
+export type MigrateOptions = z.input<typeof migrateOptionsSchema>;
 
 /** Options of `getIps()`. */
 const getIpsOptionsSchema = z.strictObject({
@@ -135,15 +203,8 @@ export class Container {
   #member(op: string, ptr: bigint, member: string): ffi.CFunction {
     let fn = this.#fns[member];
     if (!fn) {
-      try {
-        fn = ffi.method(ptr, member);
-      } catch (e) {
-        if (e instanceof ffi.MissingMemberError) {
-          const since = e.since ? `added in liblxc ${e.since.join('.')}` : 'not in any tabled liblxc';
-          throw this.#error('ENOTSUP', op, `liblxc ${ffi.versionString} has no ${member}() (${since})`);
-        }
-        throw e;
-      }
+      requireMember(member, ffi.version, op);
+      fn = ffi.method(ptr, member);
       this.#fns[member] = fn;
     }
     return fn;
@@ -737,6 +798,352 @@ export class Container {
         throw this.#error('EABORT', op, 'aborted');
       });
     }
+  }
+
+  // ---- clones and snapshots ---------------------------------------------------------------------
+
+  /**
+   * Copies the (stopped) container to `newName`; with `snapshot`, a copy-on-write clone
+   * (overlayfs, btrfs, lvm, zfs). Resolves the new Container.
+   *
+   * @example
+   * const web = await base.clone('web', { bdevtype: 'overlayfs', snapshot: true });
+   */
+  async clone(newName: string, options: CloneOptions = {}): Promise<Container> {
+    const op = 'clone';
+    const name = check(op, 'newName', containerName, newName);
+    const o = check(op, 'options', cloneOptionsSchema, options);
+    this.#needDefined(op);
+    const lxcpath = o.lxcpath ?? this.#lxcpath;
+    const target = new Container(name, lxcpath);
+    const exists = target.defined;
+    target.release();
+    if (exists) throw this.#error('EEXIST', op, `"${name}" already exists in ${lxcpath}`);
+    let flags = o.flags ?? 0;
+    if (o.snapshot) flags |= C.LXC_CLONE_SNAPSHOT;
+    if (o.keepName) flags |= C.LXC_CLONE_KEEPNAME;
+    if (o.keepMacAddr) flags |= C.LXC_CLONE_KEEPMACADDR;
+    if (o.keepBdevType) flags |= C.LXC_CLONE_KEEPBDEVTYPE;
+    if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
+    const hookArgs = o.hookArgs ? [...o.hookArgs, null] : null;
+    const { result, log } = await this.#async(op, 'clone', name, o.lxcpath ?? null, flags, o.bdevtype ?? null, o.bdevdata ?? null, BigInt(o.newSize ?? 0), hookArgs);
+    if (!result) throw this.#failed('ECLONE', op, log, `liblxc could not clone it to "${name}"`);
+    ffi.lxc_container_put(result as bigint);
+    return new Container(name, lxcpath);
+  }
+
+  /**
+   * Snapshots the (stopped) container; resolves the snapshot's name, e.g. 'snap0'.
+   *
+   * @example
+   * const name = await c.snapshot();
+   */
+  async snapshot(commentFile?: string): Promise<string> {
+    const op = 'snapshot';
+    const file = commentFile === undefined ? null : check(op, 'commentFile', absolutePath, commentFile);
+    this.#needDefined(op);
+    const { result, log } = await this.#async(op, 'snapshot', file);
+    if ((result as number) < 0) throw this.#failed('ESNAPSHOT', op, log, 'liblxc could not snapshot it');
+    return `snap${result as number}`;
+  }
+
+  /**
+   * The container's snapshots.
+   *
+   * @example
+   * for (const s of await c.snapshotList()) console.log(s.name, s.timestamp);
+   */
+  async snapshotList(): Promise<Snapshot[]> {
+    const op = 'snapshotList';
+    this.#needDefined(op);
+    const out = new BigUint64Array(1);
+    const { result, log } = await this.#async(op, 'snapshot_list', out);
+    const n = result as number;
+    if (n < 0) throw this.#failed('ESNAPSHOT', op, log, 'liblxc could not list snapshots');
+    const list: Snapshot[] = [];
+    const array = out[0];
+    if (!array) return list;
+    const type = ffi.types.structs.lxc_snapshot;
+    const size = ffi.koffi.sizeof(type);
+    for (let i = 0; i < n; i++) {
+      const entry = array + BigInt(i * size);
+      const text = (member: string) => ffi.koffi.decode(entry, ffi.koffi.offsetof(type, member), 'const char *') as string | null;
+      list.push({ name: text('name') ?? '', commentPath: text('comment_pathname') ?? '', timestamp: text('timestamp') ?? '', lxcpath: text('lxcpath') ?? '' });
+      // Each entry frees its own strings through its free() member; the array is ours to free.
+      const freeEntry = ffi.koffi.decode(entry, ffi.koffi.offsetof(type, 'free'), 'void *') as bigint;
+      if (freeEntry) (ffi.koffi.decode(freeEntry, 'lxc_snapshot_free') as ffi.CFunction)(entry);
+    }
+    ffi.free(array);
+    return list;
+  }
+
+  /**
+   * Restores a snapshot over the container, or to a new container `newName`.
+   *
+   * @example
+   * await c.snapshotRestore('snap0');
+   */
+  async snapshotRestore(name: string, newName?: string): Promise<Container> {
+    const op = 'snapshotRestore';
+    const snap = check(op, 'name', containerName, name);
+    const target = newName === undefined ? this.name : check(op, 'newName', containerName, newName);
+    this.#needDefined(op);
+    if (this.running) throw this.#error('ERUNNING', op, 'the container is running: stop it first');
+    await this.#checked(op, 'snapshot_restore', 'ESNAPSHOT', `liblxc could not restore ${snap}`, snap, target);
+    if (target === this.name) {
+      this.#reopen();
+      return this;
+    }
+    return new Container(target, this.#lxcpath);
+  }
+
+  /** Destroys one snapshot. @example await c.snapshotDestroy('snap0') */
+  async snapshotDestroy(name: string): Promise<void> {
+    const op = 'snapshotDestroy';
+    const snap = check(op, 'name', containerName, name);
+    this.#needDefined(op);
+    await this.#checked(op, 'snapshot_destroy', 'ESNAPSHOT', `liblxc could not destroy ${snap}`, snap);
+  }
+
+  /** Destroys every snapshot of the container. @example await c.snapshotDestroyAll() */
+  async snapshotDestroyAll(): Promise<void> {
+    const op = 'snapshotDestroyAll';
+    this.#needDefined(op);
+    await this.#checked(op, 'snapshot_destroy_all', 'ESNAPSHOT', 'liblxc could not destroy the snapshots');
+  }
+
+  // ---- network config, devices, interfaces, fds -----------------------------------------------------
+
+  /**
+   * The container's nics as a list over lxc.net.N.* (python's ContainerNetworkList).
+   *
+   * @example
+   * c.network[0].link = 'br0'; c.saveConfig();
+   */
+  get network(): NetworkList {
+    this.#ref('network');
+    return new NetworkList({
+      getConfigItem: (k) => this.getConfigItem(k),
+      tryConfigItem: (k) => this.#getItem(k),
+      setConfigItem: (k, v) => this.setConfigItem(k, v),
+      clearConfigItem: (k) => this.clearConfigItem(k),
+    });
+  }
+
+  /**
+   * Makes a host device node available in the running container (at `dst`, default the same path).
+   *
+   * @example
+   * await c.addDeviceNode('/dev/net/tun');
+   */
+  async addDeviceNode(src: string, dst?: string): Promise<void> {
+    await this.#deviceNode('addDeviceNode', 'add_device_node', src, dst);
+  }
+
+  /** Removes a device node added by addDeviceNode(). @example await c.removeDeviceNode('/dev/net/tun') */
+  async removeDeviceNode(src: string, dst?: string): Promise<void> {
+    await this.#deviceNode('removeDeviceNode', 'remove_device_node', src, dst);
+  }
+
+  async #deviceNode(op: string, member: string, src: string, dst?: string): Promise<void> {
+    const from = check(op, 'src', absolutePath, src);
+    const to = dst === undefined ? null : check(op, 'dst', absolutePath, dst);
+    this.#needRunning(op);
+    await this.#checked(op, member, 'EDEVICE', `liblxc could not ${member.startsWith('add') ? 'add' : 'remove'} ${from}`, from, to);
+  }
+
+  /**
+   * Moves a host network interface into the running container (renamed `dst` if given).
+   *
+   * @example
+   * await c.attachInterface('veth-host1', 'eth1');
+   */
+  async attachInterface(dev: string, dst?: string): Promise<void> {
+    await this.#iface('attachInterface', 'attach_interface', dev, dst);
+  }
+
+  /** Moves an interface out of the container back to the host. @example await c.detachInterface('eth1', 'veth-host1') */
+  async detachInterface(dev: string, dst?: string): Promise<void> {
+    await this.#iface('detachInterface', 'detach_interface', dev, dst);
+  }
+
+  async #iface(op: string, member: string, dev: string, dst?: string): Promise<void> {
+    const name = check(op, 'dev', ifaceName, dev);
+    const to = dst === undefined ? null : check(op, 'dst', ifaceName, dst);
+    this.#needRunning(op);
+    await this.#checked(op, member, 'EDEVICE', `liblxc could not move ${name}`, name, to);
+  }
+
+  /** A pidfd for the container's init (liblxc ≥ 4.0); the caller closes it. @example const fd = c.initPidFd() */
+  initPidFd(): number {
+    return this.#fdCall('initPidFd', 'init_pidfd');
+  }
+
+  /** The seccomp notify fd of the running container (liblxc ≥ 3.2); the caller closes it. @example c.seccompNotifyFd() */
+  seccompNotifyFd(): number {
+    return this.#fdCall('seccompNotifyFd', 'seccomp_notify_fd');
+  }
+
+  /** An fd of the container's devpts instance (liblxc ≥ 4.0.5); the caller closes it. @example c.devptsFd() */
+  devptsFd(): number {
+    return this.#fdCall('devptsFd', 'devpts_fd');
+  }
+
+  #fdCall(op: string, member: string): number {
+    this.#fn(op, member);
+    this.#needRunning(op);
+    const fd = this.#sync(op, member) as number;
+    if (fd < 0) throw new LxcError('EFD', `${op} "${this.name}": liblxc returned ${fd}`, { op, container: this.name, lxcpath: this.#lxcpath, errno: -fd });
+    return fd;
+  }
+
+  // ---- console ------------------------------------------------------------------------------------
+
+  /**
+   * A tty of the running container: `{ fd, ttynum }` where fd is the pty's controlling side; the caller closes it.
+   *
+   * @example
+   * const { fd, ttynum } = c.consoleGetFd();
+   */
+  consoleGetFd(tty = -1): { fd: number; ttynum: number } {
+    const op = 'consoleGetFd';
+    const n = check(op, 'tty', z.number().int().min(-1), tty);
+    this.#needRunning(op);
+    const ttynum = new Int32Array([n]);
+    const ptx = new Int32Array([-1]);
+    const fd = this.#sync(op, 'console_getfd', ttynum, ptx) as number;
+    if (fd < 0) throw this.#error('ECONSOLE', op, `no free tty${n >= 0 ? ` ${n}` : ''} (lxc.tty.max may be 0)`);
+    return { fd: ptx[0] >= 0 ? ptx[0] : fd, ttynum: ttynum[0] };
+  }
+
+  /**
+   * Connects the caller's terminal (or the given fds) to a container tty until the escape
+   * sequence (Ctrl-<escape> q, default Ctrl-a q); runs on libuv's pool.
+   *
+   * @example
+   * await c.console({ tty: 0 });
+   */
+  async console(options: ConsoleOptions = {}): Promise<void> {
+    const op = 'console';
+    const o = check(op, 'options', consoleOptionsSchema, options);
+    this.#needRunning(op);
+    const escape = (o.escape ?? 'a').charCodeAt(0) - 'a'.charCodeAt(0) + 1;
+    const { result, log } = await this.#async(op, 'console', o.tty ?? -1, o.stdinFd ?? 0, o.stdoutFd ?? 1, o.stderrFd ?? 2, escape);
+    if ((result as number) !== 0) throw this.#failed('ECONSOLE', op, log, 'liblxc could not attach the console');
+  }
+
+  /**
+   * Reads (and/or clears) the container's console ring buffer (lxc.console.buffer.size).
+   *
+   * @example
+   * const text = await c.consoleLog({ read: true });
+   */
+  async consoleLog(options: ConsoleLogOptions = {}): Promise<string> {
+    const op = 'consoleLog';
+    const o = check(op, 'options', consoleLogOptionsSchema, options);
+    this.#needRunning(op);
+    // liblxc writes data (a buffer it allocates) and read_max back into the struct: it must live in C memory.
+    const type = ffi.types.structs.lxc_console_log;
+    const struct = ffi.koffi.alloc(type, 1);
+    const readMax = ffi.koffi.alloc('uint64_t', 1);
+    try {
+      ffi.koffi.encode(readMax, 'uint64_t', BigInt(o.readMax ?? 1024 * 1024));
+      ffi.koffi.encode(struct, type, { clear: o.clear ?? false, read: o.read ?? true, read_max: readMax, data: null });
+      const { result, log: lines } = await this.#async(op, 'console_log', struct);
+      if ((result as number) < 0) throw this.#failed('ECONSOLE', op, lines, 'no console ring buffer (set lxc.console.buffer.size)');
+      const data = ffi.koffi.decode(struct, ffi.koffi.offsetof(type, 'data'), 'void *') as bigint | null;
+      if (!data) return '';
+      const len = Number(ffi.koffi.decode(readMax, 'uint64_t'));
+      const text = Buffer.from(ffi.koffi.view(data, len)).toString('utf8');
+      ffi.free(data);
+      return text;
+    } finally {
+      ffi.koffi.free(struct);
+      ffi.koffi.free(readMax);
+    }
+  }
+
+  // ---- checkpoint, restore, migrate, mounts -------------------------------------------------------
+
+  /**
+   * Checkpoints the running container into `directory` with CRIU; `stop` ends it afterwards.
+   *
+   * @example
+   * await c.checkpoint('/var/tmp/ckpt', { stop: true });
+   */
+  async checkpoint(directory: string, options: { stop?: boolean; verbose?: boolean } = {}): Promise<void> {
+    const op = 'checkpoint';
+    const dir = check(op, 'directory', absolutePath, directory);
+    const o = check(op, 'options', z.strictObject({ stop: z.boolean().optional(), verbose: z.boolean().optional() }), options);
+    this.#needRunning(op);
+    await this.#checked(op, 'checkpoint', 'ECHECKPOINT', 'CRIU could not checkpoint it', dir, o.stop ?? false, o.verbose ?? false);
+  }
+
+  /**
+   * Restores the container from a checkpoint made by checkpoint().
+   *
+   * @example
+   * await c.restore('/var/tmp/ckpt');
+   */
+  async restore(directory: string, options: { verbose?: boolean } = {}): Promise<void> {
+    const op = 'restore';
+    const dir = check(op, 'directory', absolutePath, directory);
+    const o = check(op, 'options', z.strictObject({ verbose: z.boolean().optional() }), options);
+    this.#needDefined(op);
+    await this.#checked(op, 'restore', 'ECHECKPOINT', 'CRIU could not restore it', dir, o.verbose ?? false);
+  }
+
+  /**
+   * liblxc's migrate(): MIGRATE_PRE_DUMP (0), MIGRATE_DUMP (1), MIGRATE_RESTORE (2), MIGRATE_FEATURE_CHECK (3).
+   *
+   * @example
+   * await c.migrate(lxc.MIGRATE_DUMP, { directory: '/var/tmp/ckpt', stop: true });
+   */
+  async migrate(cmd: number, options: MigrateOptions): Promise<void> {
+    const op = 'migrate';
+    const command = check(op, 'cmd', z.number().int().min(0).max(3), cmd);
+    const o = check(op, 'options', migrateOptionsSchema, options);
+    this.#needDefined(op);
+    const members = ffi.types.members.migrate_opts.map((m) => m.name);
+    const c: Record<string, unknown> = {
+      directory: o.directory, verbose: o.verbose ?? false, stop: o.stop ?? false, predump_dir: o.predumpDir ?? null,
+      pageserver_address: o.pageserverAddress ?? null, pageserver_port: o.pageserverPort ?? null,
+      preserves_inodes: o.preservesInodes ?? false, action_script: o.actionScript ?? null, disable_skip_in_flight: false,
+      ghost_limit: BigInt(o.ghostLimit ?? 0), features_to_check: BigInt(o.featuresToCheck ?? 0),
+    };
+    for (const k of Object.keys(c)) if (!members.includes(k)) delete c[k];
+    const { result, log } = await this.#async(op, 'migrate', command, c, ffi.koffi.sizeof(ffi.types.structs.migrate_opts));
+    if ((result as number) !== 0) throw this.#failed('ECHECKPOINT', op, log, `migrate command ${command} failed (${result})`);
+  }
+
+  /**
+   * Mounts `source` at `target` inside the running container (the mount_injection API extension).
+   *
+   * @example
+   * await c.mount('/srv/data', '/mnt/data', { flags: lxc.MS_BIND });
+   */
+  async mount(source: string, target: string, options: { fstype?: string; flags?: number; data?: string } = {}): Promise<void> {
+    const op = 'mount';
+    const src = check(op, 'source', absolutePath, source);
+    const dst = check(op, 'target', absolutePath, target);
+    const o = check(op, 'options', z.strictObject({ fstype: z.string().regex(/^[a-z0-9.]*$/).optional(), flags: z.number().int().min(0).optional(), data: configValue.optional() }), options);
+    this.#fn(op, 'mount');
+    if (!ffi.lxc_has_api_extension('mount_injection')) throw this.#error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the mount_injection API extension`);
+    this.#needRunning(op);
+    const { result, log } = await this.#async(op, 'mount', src, dst, o.fstype ?? null, BigInt(o.flags ?? 0), o.data ?? null, { version: 1 });
+    if ((result as number) < 0) throw this.#failed('EMOUNT', op, log, `could not mount ${src} at ${dst}`);
+  }
+
+  /** Unmounts `target` inside the running container. @example await c.umount('/mnt/data') */
+  async umount(target: string, options: { flags?: number } = {}): Promise<void> {
+    const op = 'umount';
+    const dst = check(op, 'target', absolutePath, target);
+    const o = check(op, 'options', z.strictObject({ flags: z.number().int().min(0).optional() }), options);
+    this.#fn(op, 'umount');
+    if (!ffi.lxc_has_api_extension('mount_injection')) throw this.#error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the mount_injection API extension`);
+    this.#needRunning(op);
+    const { result, log } = await this.#async(op, 'umount', dst, BigInt(o.flags ?? 0), { version: 1 });
+    if ((result as number) < 0) throw this.#failed('EMOUNT', op, log, `could not unmount ${dst}`);
   }
 
   // ---- configuration --------------------------------------------------------------------------

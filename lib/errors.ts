@@ -16,7 +16,7 @@
 export type LxcErrorCode =
   | 'EINVAL' | 'ENOTDEFINED' | 'EEXIST' | 'ENOTRUNNING' | 'ERUNNING' | 'ERELEASED' | 'ENOTSUP'
   | 'ENOLIB' | 'EABORT' | 'ECREATE' | 'ESTART' | 'ESTOP' | 'ESHUTDOWN' | 'EREBOOT' | 'EFREEZE'
-  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EATTACH' | 'EEVAL';
+  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EATTACH' | 'EEVAL' | 'ECLONE' | 'ESNAPSHOT' | 'EDEVICE' | 'EFD' | 'ECONSOLE' | 'ECHECKPOINT' | 'EMOUNT';
 
 /** What an LxcError carries besides its message. */
 export interface LxcErrorDetails {

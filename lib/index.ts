@@ -5,7 +5,11 @@ import { check, configKey } from './validate.js';
 import { invalid } from './errors.js';
 import { listOptionsSchema, listDefaults, type ListOptions } from './options.js';
 
-export { Container, attachRunCommand, type ExecResult, type ExecOptions, type GetIpsOptions } from './container.js';
+export {
+  Container, attachRunCommand, type ExecResult, type ExecOptions, type GetIpsOptions, type CloneOptions, type Snapshot,
+  type ConsoleOptions, type ConsoleLogOptions, type MigrateOptions,
+} from './container.js';
+export { NetworkList, NetworkInterface, type NetworkKey } from './network.js';
 export { Session } from './attach/session.js';
 export { AttachedProcess, type ExitStatus } from './attach/process.js';
 export type { AttachOptions, Namespace } from './attach/options.js';

@@ -246,6 +246,20 @@ async function main(): Promise<void> {
     }
     console.log('\n4. CPU time and minor page faults per call (getrusage; not inflated by other load)');
     for (const r of cpuRows) console.log(r);
+
+    // ---- 5. the caller's memory: what a bigger Node heap does to attachWait -----------------------
+    console.log(`\n5. attachWait(['true']) with more memory in this Node process (touched Buffers), n=${N}`);
+    const held: Buffer[] = [];
+    let have = 0;
+    for (const mib of [0, 256, 1024]) {
+      for (; have < mib; have += 64) held.push(Buffer.alloc(64 * 2 ** 20, 1));
+      const u = usage();
+      const s = summarize(await times(N, () => c.attachWait(['true'], ignore)));
+      const pc = perCall(u, usage(), N + Math.min(WARMUP, N));
+      console.log(line(`+${mib} MiB (rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB)`, s,
+        `   cpu/call self ${formatUs(pc.selfCpu)}, children ${formatUs(pc.kidsCpu)}`));
+    }
+    held.length = 0;
   } finally {
     ffi.lxc_container_put(ptr);
     await fixture.teardown();

@@ -17,9 +17,11 @@ export interface RowResult {
   id: string;
   label: string;
   cells: Partial<Record<TargetId, Cell>>;
-  /** lxc-ffi's median over each baseline's median, in this run. */
+  /** lxc-ffi's median over each baseline's median, in this run (all rounds pooled). */
   ratios: { 'lxc-ffi/c'?: number; 'lxc-ffi/python3-lxc'?: number };
-  goal?: { text: string; against: TargetId; max: number; ratio: number | null; met: boolean | null };
+  /** The same ratio within each round: how steady it was while the machine's load changed. */
+  roundRatios: { 'lxc-ffi/c'?: number[]; 'lxc-ffi/python3-lxc'?: number[] };
+  goal?: { text: string; against: TargetId; max: number; ratio: number | null; roundRatios: number[]; met: boolean | null };
   note?: string;
 }
 
@@ -33,6 +35,8 @@ export interface TargetInfo {
 export interface Results {
   mode: 'quick' | 'full';
   unit: 'us';
+  /** How lxc-ffi was loaded: compiled JavaScript (as published), or TypeScript under tsx. */
+  lxcffiLoadedAs: string;
   machine: Machine;
   plan: Plan;
   targets: TargetInfo[];
@@ -45,12 +49,26 @@ const finite = (x: number | undefined): x is number => x !== undefined && Number
 export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>): RowResult {
   const med = (t: TargetId) => cells[t]?.summary?.median;
   const ffi = med('lxc-ffi');
-  const r: RowResult = { id: row.id, label: row.label, cells, ratios: {} };
-  if (row.ops.c) r.ratios['lxc-ffi/c'] = ratio(ffi, med('c'));
-  if (row.ops['python3-lxc']) r.ratios['lxc-ffi/python3-lxc'] = ratio(ffi, med('python3-lxc'));
+  const perRound = (t: TargetId) => {
+    const a = cells['lxc-ffi']?.roundMedians ?? [];
+    const b = cells[t]?.roundMedians ?? [];
+    return a.length === b.length ? a.map((x, i) => ratio(x, b[i])) : [];
+  };
+  const r: RowResult = { id: row.id, label: row.label, cells, ratios: {}, roundRatios: {} };
+  if (row.ops.c) {
+    r.ratios['lxc-ffi/c'] = ratio(ffi, med('c'));
+    r.roundRatios['lxc-ffi/c'] = perRound('c');
+  }
+  if (row.ops['python3-lxc']) {
+    r.ratios['lxc-ffi/python3-lxc'] = ratio(ffi, med('python3-lxc'));
+    r.roundRatios['lxc-ffi/python3-lxc'] = perRound('python3-lxc');
+  }
   if (row.goal) {
     const x = ratio(ffi, med(row.goal.against));
-    r.goal = { text: row.goal.text, against: row.goal.against, max: row.goal.max, ratio: finite(x) ? x : null, met: finite(x) ? x <= row.goal.max : null };
+    r.goal = {
+      text: row.goal.text, against: row.goal.against, max: row.goal.max,
+      ratio: finite(x) ? x : null, roundRatios: perRound(row.goal.against), met: finite(x) ? x <= row.goal.max : null,
+    };
   }
   if (row.note) r.note = row.note;
   return r;
@@ -95,11 +113,13 @@ export function goals(results: Results): string[] {
   return results.rows.filter((r) => r.goal).map((r) => {
     const g = r.goal!;
     const verdict = g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met';
-    return `${g.text}: ${g.ratio === null ? '—' : formatRatio(g.ratio)} → ${verdict}`;
+    const rounds = g.roundRatios.filter(Number.isFinite);
+    const spread = rounds.length > 1 ? ` (per round: ${formatRatio(Math.min(...rounds))}–${formatRatio(Math.max(...rounds))})` : '';
+    return `${g.text}: ${g.ratio === null ? '—' : formatRatio(g.ratio)}${spread} → ${verdict}`;
   });
 }
 
-export function machineLines(m: Machine, targets: TargetInfo[]): string[] {
+export function machineLines(m: Machine, targets: TargetInfo[], loadedAs?: string): string[] {
   const pkgs = Object.entries(m.packages).map(([k, v]) => `${k} ${v}`).join(', ');
   const lines = [
     `- CPU: ${m.cpu}, ${m.cores} cores; ${m.memoryGiB} GiB RAM`,
@@ -108,7 +128,8 @@ export function machineLines(m: Machine, targets: TargetInfo[]): string[] {
   ];
   for (const t of targets) {
     const v = Object.entries(t.versions).map(([k, x]) => `${k} ${x}`).join(', ');
-    lines.push(`- ${t.label}: ${t.skipped ? `skipped: ${t.skipped}` : v}`);
+    const how = t.id === 'lxc-ffi' && loadedAs ? `; ${loadedAs}` : '';
+    lines.push(`- ${t.label}: ${t.skipped ? `skipped: ${t.skipped}` : v}${how}`);
   }
   lines.push(`- Date: ${m.date}`);
   return lines;
@@ -140,7 +161,7 @@ ${results.rows.filter((r) => r.note).map((r) => `- **${r.label}**: ${r.note}`).j
 
 ## Machine
 
-${machineLines(results.machine, results.targets).join('\n')}
+${machineLines(results.machine, results.targets, results.lxcffiLoadedAs).join('\n')}
 
 ## How to run
 
@@ -149,16 +170,27 @@ npx tsx scripts/bench/index.ts           # full run: writes bench/results.json a
 npx tsx scripts/bench/index.ts --quick   # smoke run (< 1 min): prints the table, checks every row has numbers
 \`\`\`
 
-It needs root and a host that runs containers (\`lxc-checkconfig\`). The C baseline
-(\`scripts/bench/c/bench.c\`) is compiled at run time with \`gcc -O2 … -llxc\` and is skipped, with a note,
-when gcc or lxc-dev's headers are missing; the python3-lxc baseline (\`scripts/bench/python/bench.py\`)
-runs under \`/usr/bin/python3\` and is skipped when \`import lxc\` fails there. Both run as child
-processes (argv, no shell) that open their own handle on the container and print JSON samples.
+It needs root and a host that runs containers (\`lxc-checkconfig\`). Under tsx the runner first compiles
+\`lib/\`, \`ffi/\` and \`scripts/bench/\` with the project's tsc into a temporary directory and re-runs itself
+from there under plain node, so lxc-ffi and its attach workers run as the published JavaScript does
+(\`--source\` measures the TypeScript under tsx instead: every attach worker then starts tsx's loader too,
+about 0.3 s more per one-shot \`evaluate\`). This run: ${results.lxcffiLoadedAs}.
+
+The C baseline (\`scripts/bench/c/bench.c\`) is compiled at run time with \`gcc -O2 … -llxc\` and is skipped,
+with a note, when gcc or lxc-dev's headers are missing; the python3-lxc baseline
+(\`scripts/bench/python/bench.py\`) runs under \`/usr/bin/python3\` and is skipped when \`import lxc\` fails
+there. Both run as child processes (argv, no shell) that open their own handle on the container and print
+JSON samples. lxc-ffi runs in the runner's own process.
 
 Method: every operation gets untimed warm-up calls, then timed calls, split over ${p.rounds}
 interleaved round(s) (C, python3-lxc and lxc-ffi take turns, the order reversed every other round) so drift
-hits every target alike; samples of all rounds are pooled. Calls per operation (warm-up + timed): ${counts}.
-This run took ${results.durationSeconds.toFixed(0)} s.
+in the machine's load hits every target alike; samples of all rounds are pooled, and the targets' lines
+also give the range of the ratio computed within each round. Calls per operation (warm-up + timed):
+${counts}. This run took ${results.durationSeconds.toFixed(0)} s.
+
+Other options: \`--only ROW[,ROW…]\` (rows: ${results.rows.map((r) => r.id).join(', ')}; implies
+\`--no-write\`), \`--write\` / \`--no-write\`. \`scripts/bench/profile-attach.ts\` breaks
+\`attachWait(['true'])\` down into phases and compares its CPU time and page faults with C's.
 
 The container is created and started in \`/tmp/lxcffi-bench-*/lxc\` and is stopped, destroyed and removed
 at the end, also on failure or Ctrl-C.

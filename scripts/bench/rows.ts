@@ -82,7 +82,7 @@ export const plans: Record<'quick' | 'full', Plan> = {
     },
   },
   full: {
-    rounds: 5,
+    rounds: 10,
     counts: {
       attach: { warmup: 10, iterations: 1000 },
       worker: { warmup: 2, iterations: 60 },

@@ -131,7 +131,7 @@ export async function main(opts: RunOptions): Promise<number> {
 
   console.log(`\n${table(results)}\n`);
   for (const g of goals(results)) console.log(`target: ${g}`);
-  console.log(`\n${machineLines(results.machine, results.targets).join('\n')}`);
+  console.log(`\n${machineLines(results.machine, results.targets, results.lxcffiLoadedAs).join('\n')}`);
   console.log(`run took ${results.durationSeconds.toFixed(1)} s (${mode})`);
 
   if (write) {

@@ -1,0 +1,113 @@
+// container.network: a list view over the lxc.net.N.* config items (python3-lxc's ContainerNetworkList).
+
+/** What the network view needs from its container. */
+export interface ConfigAccess {
+  getConfigItem(key: string): string;
+  /** The raw value, or undefined when liblxc has no such item (e.g. no nic N). */
+  tryConfigItem(key: string): string | undefined;
+  setConfigItem(key: string, value: string): void;
+  clearConfigItem(key: string): void;
+}
+
+// camelCase property → lxc.net.N.<key>.
+const KEYS = {
+  type: 'type', link: 'link', flags: 'flags', hwaddr: 'hwaddr', name: 'name', mtu: 'mtu',
+  ipv4Address: 'ipv4.address', ipv4Gateway: 'ipv4.gateway', ipv6Address: 'ipv6.address', ipv6Gateway: 'ipv6.gateway',
+  vethPair: 'veth.pair', vethMode: 'veth.mode', vlanId: 'vlan.id', macvlanMode: 'macvlan.mode', scriptUp: 'script.up', scriptDown: 'script.down',
+} as const;
+export type NetworkKey = keyof typeof KEYS;
+
+/**
+ * One nic of the container's config, lxc.net.N.*: each property reads or writes its config item
+ * (in memory, until saveConfig()). List-valued items (ipv4Address, ipv6Address) read as '\n'-joined.
+ *
+ * @example
+ * c.network[0].link = 'br0';
+ * console.log(c.network[0].type, c.network[0].hwaddr);
+ */
+export class NetworkInterface {
+  constructor(private readonly config: ConfigAccess, readonly index: number) {}
+
+  /** The config key of `name` for this nic, e.g. 'lxc.net.0.link'. */
+  key(name: NetworkKey): string {
+    return `lxc.net.${this.index}.${KEYS[name]}`;
+  }
+
+  /** Reads one of this nic's items ('' when unset). */
+  get(name: NetworkKey): string {
+    return this.config.getConfigItem(this.key(name));
+  }
+
+  /** Sets one of this nic's items; '' clears it. */
+  set(name: NetworkKey, value: string): void {
+    if (value === '') this.config.clearConfigItem(this.key(name));
+    else this.config.setConfigItem(this.key(name), value);
+  }
+}
+export interface NetworkInterface extends Record<NetworkKey, string> {}
+for (const name of Object.keys(KEYS) as NetworkKey[]) {
+  Object.defineProperty(NetworkInterface.prototype, name, {
+    get(this: NetworkInterface) { return this.get(name); },
+    set(this: NetworkInterface, v: string) { this.set(name, v); },
+    enumerable: true,
+  });
+}
+
+/**
+ * The container's nics as a list: `length`, index access, iteration, `add(type)`, `remove(index)`.
+ *
+ * @example
+ * const nic = c.network.add('veth'); nic.link = 'br0'; nic.flags = 'up';
+ * for (const n of c.network) console.log(n.index, n.type);
+ */
+export class NetworkList {
+  [index: number]: NetworkInterface;
+
+  constructor(private readonly config: ConfigAccess) {
+    return new Proxy(this, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string' && /^\d+$/.test(prop)) {
+          const i = Number(prop);
+          return i < target.length ? new NetworkInterface(target.config, target.indices()[i]) : undefined;
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+  }
+
+  /** The N of every lxc.net.N in the config, ascending. */
+  indices(): number[] {
+    // lxc.net lists one type per nic; their N need not be contiguous, so probe lxc.net.N.type.
+    const v = this.config.getConfigItem('lxc.net');
+    const count = v === '' ? 0 : v.split('\n').length;
+    const out: number[] = [];
+    for (let n = 0; out.length < count && n < count + 256; n++) {
+      if (this.config.tryConfigItem(`lxc.net.${n}.type`) !== undefined) out.push(n);
+    }
+    return out;
+  }
+
+  /** How many nics the config has. */
+  get length(): number {
+    return this.indices().length;
+  }
+
+  /** Adds a nic of `type` ('veth', 'empty', 'macvlan', 'phys', 'vlan', 'none'...) after the last. */
+  add(type: string): NetworkInterface {
+    const indices = this.indices();
+    const index = indices.length ? indices[indices.length - 1] + 1 : 0;
+    this.config.setConfigItem(`lxc.net.${index}.type`, type);
+    return new NetworkInterface(this.config, index);
+  }
+
+  /** Removes the nic at list position `position`. */
+  remove(position: number): void {
+    const index = this.indices()[position];
+    if (index === undefined) throw new RangeError(`network: no nic at position ${position}`);
+    this.config.clearConfigItem(`lxc.net.${index}`);
+  }
+
+  *[Symbol.iterator](): IterableIterator<NetworkInterface> {
+    for (const i of this.indices()) yield new NetworkInterface(this.config, i);
+  }
+}
