@@ -3,6 +3,7 @@
 //   npx tsx scripts/bench/profile-attach.ts [--iterations N]
 //   node --import tsx scripts/bench/profile-attach.ts --loop N   (for perf record / --cpu-prof: just
 //       N attachWait(['true']) calls, then N C attach_run_wait calls in a child, pids on stderr)
+//   ... --helperSim N   (N attaches the way a small helper process would make them: sync, waitid)
 //
 // Three views, all on one running busybox container in a temporary lxcpath (removed at the end):
 //  1. the public attachWait() with its phases timed by wrapping the koffi entry points it goes
@@ -28,7 +29,9 @@ import { compile } from './targets/c.js';
 import { run, parseSamples, killChildren } from './child.js';
 import { summarize, formatUs, type Summary } from './stats.js';
 
-const { values: args } = parseArgs({ options: { iterations: { type: 'string', default: '300' }, loop: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { iterations: { type: 'string', default: '300' }, loop: { type: 'string' }, helperSim: { type: 'string' } },
+});
 const N = Number(args.iterations);
 const WARMUP = 10;
 const koffi = ffi.koffi;
@@ -82,6 +85,70 @@ async function main(): Promise<void> {
   try {
     const ignore = { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' } as const;
     const attachFn = ffi.method(ptr, 'attach'); // the same koffi function object Container uses (cached by address)
+
+    const target = {
+      getItem: (k: string) => {
+        const fn = ffi.method(ptr, 'get_config_item');
+        const len = fn(ptr, k, null, 0) as number;
+        if (len <= 0) return '';
+        const buf = Buffer.alloc(len + 1);
+        fn(ptr, k, buf, len + 1);
+        return buf.toString('utf8', 0, len);
+      },
+      setItem: (k: string, v: string) => ffi.method(ptr, 'set_config_item')(ptr, k, v) as boolean,
+      clearItem: (k: string) => ffi.method(ptr, 'clear_config_item')(ptr, k) as boolean,
+    };
+    // A replica of Container.#spawn + AttachedProcess.wait with pieces switchable.
+    const cOpts = (fds: [number, number, number]) => ({
+      attach_flags: C.LXC_ATTACH_DEFAULT, namespaces: -1, personality: -1, initial_cwd: null,
+      uid: 0xffffffff, gid: 0xffffffff, env_policy: 0, extra_env_vars: null, extra_keep_env: null,
+      stdin_fd: fds[0], stdout_fd: fds[1], stderr_fd: fds[2], log_fd: -9, lsm_label: null, groups: { size: 0, list: null },
+    });
+    const P_PID = 1;
+    const WEXITED = 4;
+    const syncCall: number[] = [];
+    const replica = (o: { log: boolean; async: boolean; wait: 'pidfd' | 'waitid' }) => async () => {
+      const plan = planStdio(['ignore', 'ignore', 'ignore']);
+      const payload = koffi.as({ program: 'true', argv: ['true', null] }, 'lxc_attach_command_t *');
+      const pid = new Int32Array(1);
+      const log = o.log ? new CallLog(target) : null;
+      let result: number;
+      try {
+        result = await forkSafe(async () => {
+          const args = [ptr, ffi.lxc_attach_run_command, payload, cOpts(plan.fds), pid];
+          if (o.async) return new Promise<number>((res, rej) => attachFn.async(...args, (e: unknown, r: number) => (e ? rej(e) : res(r))));
+          const t = now();
+          const r = attachFn(...args) as number;
+          syncCall.push(now() - t);
+          return r;
+        });
+      } finally {
+        log?.finish();
+        releaseStdio(plan);
+      }
+      if (result !== 0 || pid[0] <= 0) throw new Error('attach failed');
+      if (o.wait === 'pidfd') {
+        const st = await waitForPid(pid[0]);
+        if (st.exitCode !== 0) throw new Error('true failed');
+      } else {
+        const info = Buffer.alloc(128);
+        if (ffi.waitid(P_PID, pid[0], info, WEXITED) !== 0 || info.readInt32LE(24) !== 0) throw new Error('waitid failed');
+      }
+    };
+    if (args.helperSim) {
+      // What a small attach helper process would pay: C's shape (sync attach(), blocking waitid),
+      // no CallLog, in whatever node this was started with (try --v8-pool-size=0, UV_THREADPOOL_SIZE=1).
+      const n = Number(args.helperSim);
+      const fn = replica({ log: false, async: false, wait: 'waitid' });
+      for (let i = 0; i < WARMUP; i++) await fn();
+      const u = usage();
+      const s = summarize(await times(n, fn));
+      const pc = perCall(u, usage(), n + Math.min(WARMUP, n));
+      const threads = /^Threads:\s*(\d+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1];
+      console.log(line(`sync attach + waitid, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB, ${threads} threads`, s));
+      console.log(usageLine('  per call', pc));
+      return;
+    }
 
     if (args.loop) {
       const n = Number(args.loop);
@@ -154,60 +221,11 @@ async function main(): Promise<void> {
     const asyncGetpid = () => new Promise((res, rej) => getpid.async((e: unknown, r: unknown) => (e ? rej(e) : res(r))));
     console.log(line('koffi async hop: getpid.async() round trip', summarize(await times(N * 10, asyncGetpid))));
     console.log(line('forkSafe(() => resolved promise): 2 sigaction + raise(SIGCHLD)', summarize(await times(N * 10, () => forkSafe(() => Promise.resolve())))));
-    const target = {
-      getItem: (k: string) => {
-        const fn = ffi.method(ptr, 'get_config_item');
-        const len = fn(ptr, k, null, 0) as number;
-        if (len <= 0) return '';
-        const buf = Buffer.alloc(len + 1);
-        fn(ptr, k, buf, len + 1);
-        return buf.toString('utf8', 0, len);
-      },
-      setItem: (k: string, v: string) => ffi.method(ptr, 'set_config_item')(ptr, k, v) as boolean,
-      clearItem: (k: string) => ffi.method(ptr, 'clear_config_item')(ptr, k) as boolean,
-    };
     console.log(line('CallLog: construct (get+set lxc.log.file) + finish (clear, read, unlink)', summarize(await times(N * 10, () => new CallLog(target).finish()))));
     console.log(line("planStdio(['ignore' x3]) + releaseStdio", summarize(await times(N * 10, () => releaseStdio(planStdio(['ignore', 'ignore', 'ignore']))))));
     console.log(line('attach options: zod parse', summarize(await times(N * 10, () => check('attachWait', 'options', attachOptionsSchema, ignore)))));
     console.log(line('defined + running (2 sync liblxc calls, as #needRunning)', summarize(await times(N * 10, () => c.defined && c.running))));
 
-    // A replica of Container.#spawn + AttachedProcess.wait with pieces switchable.
-    const cOpts = (fds: [number, number, number]) => ({
-      attach_flags: C.LXC_ATTACH_DEFAULT, namespaces: -1, personality: -1, initial_cwd: null,
-      uid: 0xffffffff, gid: 0xffffffff, env_policy: 0, extra_env_vars: null, extra_keep_env: null,
-      stdin_fd: fds[0], stdout_fd: fds[1], stderr_fd: fds[2], log_fd: -9, lsm_label: null, groups: { size: 0, list: null },
-    });
-    const P_PID = 1;
-    const WEXITED = 4;
-    const syncCall: number[] = [];
-    const replica = (o: { log: boolean; async: boolean; wait: 'pidfd' | 'waitid' }) => async () => {
-      const plan = planStdio(['ignore', 'ignore', 'ignore']);
-      const payload = koffi.as({ program: 'true', argv: ['true', null] }, 'lxc_attach_command_t *');
-      const pid = new Int32Array(1);
-      const log = o.log ? new CallLog(target) : null;
-      let result: number;
-      try {
-        result = await forkSafe(async () => {
-          const args = [ptr, ffi.lxc_attach_run_command, payload, cOpts(plan.fds), pid];
-          if (o.async) return new Promise<number>((res, rej) => attachFn.async(...args, (e: unknown, r: number) => (e ? rej(e) : res(r))));
-          const t = now();
-          const r = attachFn(...args) as number;
-          syncCall.push(now() - t);
-          return r;
-        });
-      } finally {
-        log?.finish();
-        releaseStdio(plan);
-      }
-      if (result !== 0 || pid[0] <= 0) throw new Error('attach failed');
-      if (o.wait === 'pidfd') {
-        const st = await waitForPid(pid[0]);
-        if (st.exitCode !== 0) throw new Error('true failed');
-      } else {
-        const info = Buffer.alloc(128);
-        if (ffi.waitid(P_PID, pid[0], info, WEXITED) !== 0 || info.readInt32LE(24) !== 0) throw new Error('waitid failed');
-      }
-    };
     console.log(`\n   replica of the attach pipeline, end to end (n=${N})`);
     const variants: [string, Parameters<typeof replica>[0]][] = [
       ['as lib does: CallLog, forkSafe, async call, pidfd wait', { log: true, async: true, wait: 'pidfd' }],

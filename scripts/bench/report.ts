@@ -74,14 +74,15 @@ export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>): Row
   return r;
 }
 
-/** Cells that should hold a number and do not: a target that ran but gave no samples for its op. */
+/** Cells that should hold a number and do not: a target that ran but failed its op or gave no samples. */
 export function missing(results: Results): string[] {
   const skipped = new Set(results.targets.filter((t) => t.skipped).map((t) => t.id));
   const out: string[] = [];
   for (const row of results.rows) {
     for (const [t, cell] of Object.entries(row.cells) as [TargetId, Cell][]) {
       if (skipped.has(t)) continue;
-      if (!finite(cell.summary?.median) || !finite(cell.summary?.p95)) out.push(`${row.id} / ${t}: ${cell.error ?? 'no number'}`);
+      // A failure in any round counts, even when other rounds gave samples.
+      if (cell.error || !finite(cell.summary?.median) || !finite(cell.summary?.p95)) out.push(`${row.id} / ${t}: ${cell.error ?? 'no number'}`);
     }
   }
   return out;

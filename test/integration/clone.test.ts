@@ -1,0 +1,132 @@
+// Clones, the seed's overlay chain, snapshots and network state on real containers.
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { promisify } from 'node:util';
+import * as lxc from '../../lib/index.js';
+import { createBridge, type Bridge } from '../fixtures/bridge.js';
+import { tempLxcpath, busybox } from '../helpers.js';
+
+const run = promisify(execFile);
+let bridge: Bridge;
+
+t.before(async () => {
+  bridge = await createBridge();
+  t.teardown(() => bridge.close());
+});
+
+t.test('the seed overlay chain base → web → mysite (scripts/examples/clone-overlay.ts)', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/examples/clone-overlay.ts', '--lxcpath', lxcpath, '--bridge', bridge.name], { timeout: 240_000 });
+  const url = /^Website running at: (http:\/\/[\d.]+)$/m.exec(stdout)?.[1];
+  t.ok(url, `printed ${url}`);
+  const page = await new Promise<string>((resolve, reject) => {
+    get(`${url}/index.html`, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+  t.match(page, /<h1>mysite<\/h1>/, "mysite serves the page written into web's layer");
+  const mysite = new lxc.Container('mysite', lxcpath);
+  const web = new lxc.Container('web', lxcpath);
+  const base = new lxc.Container('base', lxcpath);
+  t.teardown(() => { mysite.release(); web.release(); base.release(); });
+  t.equal(mysite.state, 'RUNNING');
+  t.match(web.getConfigItem('lxc.rootfs.path'), /^(overlay(fs)?:)?\/.*\/base\/rootfs:.*\/web\/overlay\/delta$/, 'web is an overlay on base');
+  t.match(mysite.getConfigItem('lxc.rootfs.path'), /^(overlay(fs)?:)?\/.*\/base\/rootfs:.*\/mysite\/overlay\/delta$/, 'mysite too');
+  // mysite sees base's files and web's layer; base never saw web's.
+  t.equal((await mysite.exec(['sh', '-c', 'test -d /www && test -x /bin/busybox && cat /www/index.html'])).stdout, '<h1>mysite</h1>\n');
+  t.notOk(existsSync(`${lxcpath}/base/rootfs/www/index.html`), "base's rootfs never got web's page");
+  t.ok(existsSync(`${lxcpath}/web/overlay/delta/www/index.html`), "the page lives in web's delta");
+  await mysite.exec(['sh', '-c', 'echo mine > /www/only-mysite']);
+  t.notOk(existsSync(`${lxcpath}/web/overlay/delta/www/only-mysite`), "web does not see mysite's writes");
+  t.same((await mysite.getInterfaces()).sort(), ['eth0', 'lo']);
+  t.ok((await mysite.getIps({ family: 'inet6', timeout: 0 })).every((ip) => ip.includes(':')), 'family inet6 gives IPv6 addresses only');
+  t.same(await mysite.getIps({ interface: 'lo', family: 'inet' }), ['127.0.0.1'], 'lo only when asked for by name');
+  t.notOk((await mysite.getIps()).includes('127.0.0.1'), 'otherwise loopback is left out');
+  await mysite.stop();
+});
+
+t.test('clone options and errors', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const src = await busybox(lxcpath, 'src', bridge.name);
+  t.teardown(() => src.release());
+  src.setConfigItem('lxc.net.0.hwaddr', '02:00:00:aa:bb:cc');
+  src.saveConfig();
+  writeFileSync(`${lxcpath}/src/rootfs/root/marker`, 'src');
+  const copy = await src.clone('copy');
+  t.teardown(() => copy.release());
+  t.equal(readFileSync(`${lxcpath}/copy/rootfs/root/marker`, 'utf8'), 'src', 'a dir clone copies the rootfs');
+  t.equal(copy.getConfigItem('lxc.uts.name'), 'copy', 'the hostname follows the new name');
+  t.not(copy.getConfigItem('lxc.net.0.hwaddr'), '02:00:00:aa:bb:cc', 'a new MAC address');
+  const kept = await src.clone('kept', { keepName: true, keepMacAddr: true });
+  t.teardown(() => kept.release());
+  t.equal(kept.getConfigItem('lxc.uts.name'), 'src', 'keepName');
+  t.equal(kept.getConfigItem('lxc.net.0.hwaddr'), '02:00:00:aa:bb:cc', 'keepMacAddr');
+  const other = tempLxcpath(t);
+  const moved = await src.clone('elsewhere', { lxcpath: other });
+  t.teardown(() => moved.release());
+  t.equal(moved.lxcpath, other);
+  t.equal(moved.defined, true);
+  await t.rejects(src.clone('copy'), { code: 'EEXIST' });
+  await t.rejects(src.clone('../x'), { code: 'EINVAL', message: /newName/ });
+  await t.rejects(src.clone('y', { bdevtype: 'nfs' } as never), { code: 'EINVAL', message: /bdevtype/ });
+  await src.start();
+  await t.rejects(src.clone('live', { bdevtype: 'overlayfs', snapshot: true }), { code: 'ECLONE' }, 'a running container is not snapshot-cloned');
+  await src.stop();
+});
+
+t.test('snapshot round trip', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const c = await busybox(lxcpath, 'snappy');
+  t.teardown(() => c.release());
+  const file = `${lxcpath}/snappy/rootfs/root/state`;
+  writeFileSync(file, 'before');
+  const comment = `${lxcpath}/comment.txt`;
+  writeFileSync(comment, 'first snapshot\n');
+  t.equal(await c.snapshot(comment), 'snap0');
+  writeFileSync(file, 'after');
+  t.equal(await c.snapshot(), 'snap1');
+  const list = await c.snapshotList();
+  t.same(list.map((s) => s.name), ['snap0', 'snap1']);
+  t.equal(list[0].lxcpath, `${lxcpath}/snappy/snaps`);
+  t.match(list[0].timestamp, /^\d{4}:\d\d:\d\d \d\d:\d\d:\d\d$/);
+  t.equal(readFileSync(list[0].commentPath, 'utf8'), 'first snapshot\n', 'the comment was kept');
+  writeFileSync(file, 'changed later');
+  const restored = await c.snapshotRestore('snap0');
+  t.equal(restored, c);
+  t.equal(readFileSync(file, 'utf8'), 'before', 'restore brings back the content at snap0');
+  const side = await c.snapshotRestore('snap1', 'fromsnap1');
+  t.teardown(() => side.release());
+  t.equal(readFileSync(`${lxcpath}/fromsnap1/rootfs/root/state`, 'utf8'), 'after', 'restore into a new container');
+  await c.snapshotDestroy('snap0');
+  t.same((await c.snapshotList()).map((s) => s.name), ['snap1']);
+  await c.snapshot();
+  await c.snapshotDestroyAll();
+  t.same(await c.snapshotList(), []);
+  await c.snapshot();
+  await c.destroy({ withSnapshots: true });
+  t.notOk(existsSync(`${lxcpath}/snappy`), 'destroy withSnapshots removes them all');
+  await t.rejects(c.snapshotDestroy('../x'), { code: 'EINVAL' });
+});
+
+t.test('getIps waits for DHCP; getInterfaces', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const c = await busybox(lxcpath, 'dhcp', bridge.name);
+  t.teardown(() => c.release());
+  await t.rejects(c.getIps(), { code: 'ENOTRUNNING' });
+  await c.start();
+  const ips = await c.getIps({ family: 'inet', timeout: 30 });
+  const prefix = bridge.gateway.split('.').slice(0, 3).join('.');
+  t.ok(ips.length === 1 && ips[0].startsWith(`${prefix}.`), `an address on the bridge's subnet: ${ips}`);
+  t.same(await c.getIps({ interface: 'eth0', family: 'inet' }), ips);
+  t.same(await c.getIps({ interface: 'nosuch0', timeout: 0.3 }), [], 'no address: [] after the timeout');
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 100);
+  await t.rejects(c.getIps({ interface: 'nosuch0', timeout: 30, signal: ac.signal }), { code: 'EABORT' });
+  t.ok((await c.getInterfaces()).includes('eth0'));
+  await t.rejects(c.getIps({ family: 'ipx' } as never), { code: 'EINVAL' });
+  await c.stop();
+});
