@@ -608,12 +608,12 @@ export class Container {
   }
 
   /** Host ids for container ids, through the container's lxc.idmap (identity when it has none). */
-  #hostIds(o: ParsedAttachOptions): { uid?: number; gid?: number; groups?: number[] } {
+  #hostIds(op: string, o: ParsedAttachOptions): { uid?: number; gid?: number; groups?: number[] } {
     const maps = this.getConfigList('lxc.idmap').map((l) => l.trim().split(/\s+/));
     const map = (kind: 'u' | 'g', id: number) => {
       const m = maps.find(([k, inside, , range]) => k === kind && id >= Number(inside) && id < Number(inside) + Number(range));
       if (!maps.length) return id;
-      if (!m) throw this.#error('EINVAL', 'attach', `${kind === 'u' ? 'uid' : 'gid'} ${id} is not mapped by lxc.idmap`);
+      if (!m) throw this.#error('EINVAL', op, `${kind === 'u' ? 'uid' : 'gid'} ${id} is not mapped by lxc.idmap`);
       return Number(m[2]) + id - Number(m[1]);
     };
     if (!maps.length && o.uid === undefined && o.gid === undefined && o.groups === undefined) return {};
@@ -633,12 +633,12 @@ export class Container {
     }
     this.#needRunning(op);
     const initPid = this.initPid;
-    const ids = this.#hostIds(o);
+    const ids = this.#hostIds(op, o);
     const node = await sealedNodePath();
     const config = { root: `/proc/${initPid}/root`, cwd: o.cwd ?? '/', once, ...ids };
     const argv = [node, ...workerNodeArgs, JSON.stringify(config)];
     const payload = ffi.koffi.as({ program: node, argv: [...argv, null] }, 'lxc_attach_command_t *');
-    const proc = await this.#spawn(op, ffi.lxc_attach_run_command, payload, o, ['pipe', 'pipe', o.stdout ?? 1], true, namespaces);
+    const proc = await this.#spawn(op, ffi.lxc_attach_run_command, payload, o, ['pipe', 'pipe', o.stdout === undefined || o.stdout === 'inherit' ? 1 : o.stdout], true, namespaces);
     const session = new Session(proc, { container: this.name, lxcpath: this.#lxcpath }, o.signal);
     await session.ready();
     return { session, proc };
@@ -646,7 +646,8 @@ export class Container {
 
   /**
    * Runs a command (or a function, in a Node worker) inside the container with the caller's stdio;
-   * resolves its exit status (128 + signal number when a signal killed it), as python3-lxc does.
+   * resolves its exit code, or 128 + the signal number when a signal killed it (as a shell reports
+   * it; python3-lxc returns the raw waitpid() status instead).
    *
    * @example
    * await c.attachWait(['apt-get', 'update']);
@@ -692,9 +693,10 @@ export class Container {
     });
     const out = collect(proc.stdout!);
     const err = collect(proc.stderr!);
-    if (input !== undefined) {
-      proc.stdin!.on('error', () => undefined);
-      proc.stdin!.end(input);
+    if (proc.stdin) {
+      // Without input, a 'pipe' stdin is closed at once: the command reads EOF instead of hanging.
+      proc.stdin.on('error', () => undefined);
+      proc.stdin.end(input);
     }
     const [status, stdout, stderr] = await Promise.all([proc.wait(), out, err]);
     if (o.signal?.aborted) throw this.#error('EABORT', op, 'aborted');

@@ -3,6 +3,7 @@ import * as ffi from '../ffi/index.js';
 import { Container, globalLxcpath, isKnownKey } from './container.js';
 import { check, configKey } from './validate.js';
 import { invalid } from './errors.js';
+import { personalities } from './attach/options.js';
 import { listOptionsSchema, listDefaults, type ListOptions } from './options.js';
 
 export {
@@ -85,4 +86,15 @@ export function listContainers(options: ListOptions = {}): string[] {
 export function containers(options: ListOptions = {}): Container[] {
   const lxcpath = options.lxcpath;
   return listContainers(options).map((n) => new Container(n, lxcpath === undefined ? undefined : lxcpath));
+}
+
+/**
+ * The personality number for an architecture name, as attach's `personality` option uses it.
+ *
+ * @example
+ * lxc.archToPersonality('i686') // 8 (PER_LINUX32)
+ */
+export function archToPersonality(arch: string): number {
+  if (typeof arch !== 'string' || !(arch in personalities)) throw invalid('archToPersonality', 'arch', `must be one of ${Object.keys(personalities).join(', ')}`);
+  return personalities[arch];
 }

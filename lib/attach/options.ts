@@ -30,7 +30,7 @@ export const attachOptionsSchema = z.strictObject({
   extraEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and "_"'), noNul).optional(),
   /** With env 'clear': variables of the caller's environment to keep. */
   keepEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
-  /** Working directory inside the container (default: the user's home or /). */
+  /** Working directory inside the container (commands default to the caller's cwd if it exists inside, else /; functions to /). */
   cwd: noNul.refine((s) => s.startsWith('/'), 'must be an absolute path').optional(),
   /** User and group ids inside the container (default: the container's root). */
   uid: id.optional(),

@@ -41,6 +41,8 @@ function setup(): void {
   }
   if (config.uid !== undefined && libc.setresuid(config.uid, config.uid, config.uid) !== 0) throw new Error(`setresuid(${config.uid}) failed`);
   process.chdir(config.cwd);
+  // esbuild (tsx) wraps named inner functions in __name(); give sources compiled that way the helper.
+  (globalThis as { __name?: unknown }).__name ??= (fn: unknown) => fn;
   // Functions reach modules the container has; Node's built-ins always resolve.
   (globalThis as { require?: NodeJS.Require }).require = createRequire('/');
 }

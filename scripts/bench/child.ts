@@ -39,16 +39,23 @@ export function killChildren(): void {
   }
 }
 
-/** Parses a helper's one-line JSON answer: { samples: number[] }. */
-export function parseSamples(out: Outcome, what: string): number[] {
+/** Parses a helper's one-line JSON answer: { samples: number[], rusage?: { self_cpu_us, children_cpu_us } }. */
+export function parseBatch(out: Outcome, what: string): { samples: number[]; cpuUs?: number } {
   if (out.code !== 0) {
     const how = out.signal ? `was killed by ${out.signal}` : `exited with ${out.code}`;
     throw new Error(`${what} ${how}: ${out.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   }
   const line = out.stdout.trim().split('\n').pop() ?? '';
-  const parsed = JSON.parse(line) as { samples?: unknown };
+  const parsed = JSON.parse(line) as { samples?: unknown; rusage?: { self_cpu_us?: number; children_cpu_us?: number } };
   if (!Array.isArray(parsed.samples) || !parsed.samples.every((x) => typeof x === 'number' && Number.isFinite(x))) {
     throw new Error(`${what} printed no samples`);
   }
-  return parsed.samples as number[];
+  const ru = parsed.rusage;
+  const cpuUs = ru && typeof ru.self_cpu_us === 'number' && typeof ru.children_cpu_us === 'number' ? ru.self_cpu_us + ru.children_cpu_us : undefined;
+  return { samples: parsed.samples as number[], ...(cpuUs === undefined ? {} : { cpuUs }) };
+}
+
+/** The samples alone of a helper's answer. */
+export function parseSamples(out: Outcome, what: string): number[] {
+  return parseBatch(out, what).samples;
 }

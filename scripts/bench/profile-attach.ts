@@ -5,13 +5,17 @@
 //       N attachWait(['true']) calls, then N C attach_run_wait calls in a child, pids on stderr)
 //   ... --helperSim N   (N attaches the way a small helper process would make them: sync, waitid)
 //
-// Three views, all on one running busybox container in a temporary lxcpath (removed at the end):
-//  1. the public attachWait() with its phases timed by wrapping the koffi entry points it goes
-//     through (the attach function's .async, koffi.node.poll for the pidfd);
+// All on one running busybox container in a temporary lxcpath (removed at the end):
+//  1. the public attachWait() as a timeline: the koffi and fs entry points it goes through are
+//     wrapped (the attach function's .async and its callback, koffi.node.poll for the pidfd,
+//     koffi.as, fs.openSync/statSync/unlinkSync/closeSync, process.kill) and the gaps timed;
 //  2. each piece alone (koffi's async hop, forkSafe, CallLog, planStdio, option parsing), and a
-//     replica of the attach pipeline with pieces switched off (async → sync call, pidfd → waitid);
+//     replica of the attach pipeline with pieces switched off (CallLog, async → sync, pidfd → waitid);
 //  3. the C baseline (bench.c attach_only / attach_run_wait_true), also with this Node process's
-//     resident size allocated as ballast, to show what fork() of a big process costs liblxc.
+//     resident size allocated as ballast, to show what fork() of a big process costs liblxc;
+//  4. CPU time and minor page faults per call (getrusage of this process and its reaped children)
+//     for 1-3: the numbers other load on the machine does not inflate;
+//  5. attachWait with 256 MiB and 1 GiB more (touched) memory in this process.
 // It changes nothing in lib/: it only wraps koffi objects and calls lib's own modules.
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';

@@ -10,6 +10,8 @@ export interface Cell {
   summary?: Summary;
   /** The median of each interleaved round: how much the run drifted. */
   roundMedians?: number[];
+  /** CPU time per timed call (µs): the measuring process and the children it reaped. */
+  cpuPerCall?: number;
   error?: string;
 }
 
@@ -21,7 +23,9 @@ export interface RowResult {
   ratios: { 'lxc-ffi/c'?: number; 'lxc-ffi/python3-lxc'?: number };
   /** The same ratio within each round: how steady it was while the machine's load changed. */
   roundRatios: { 'lxc-ffi/c'?: number[]; 'lxc-ffi/python3-lxc'?: number[] };
-  goal?: { text: string; against: TargetId; max: number; ratio: number | null; roundRatios: number[]; met: boolean | null };
+  goal?: { text: string; against: TargetId; max: number; ratio: number | null; roundRatios: number[]; cpuRatio: number | null; met: boolean | null };
+  /** lxc-ffi's CPU per call over each baseline's, where the row's work is all in reaped processes. */
+  cpuRatios?: { 'lxc-ffi/c'?: number; 'lxc-ffi/python3-lxc'?: number };
   note?: string;
 }
 
@@ -54,7 +58,13 @@ export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>): Row
     const b = cells[t]?.roundMedians ?? [];
     return a.length === b.length ? a.map((x, i) => ratio(x, b[i])) : [];
   };
+  const cpuOf = (t: TargetId) => (row.cpu ? cells[t]?.cpuPerCall : undefined);
   const r: RowResult = { id: row.id, label: row.label, cells, ratios: {}, roundRatios: {} };
+  if (row.cpu) {
+    r.cpuRatios = {};
+    if (row.ops.c) r.cpuRatios['lxc-ffi/c'] = ratio(cpuOf('lxc-ffi'), cpuOf('c'));
+    if (row.ops['python3-lxc']) r.cpuRatios['lxc-ffi/python3-lxc'] = ratio(cpuOf('lxc-ffi'), cpuOf('python3-lxc'));
+  }
   if (row.ops.c) {
     r.ratios['lxc-ffi/c'] = ratio(ffi, med('c'));
     r.roundRatios['lxc-ffi/c'] = perRound('c');
@@ -65,9 +75,11 @@ export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>): Row
   }
   if (row.goal) {
     const x = ratio(ffi, med(row.goal.against));
+    const cx = ratio(cpuOf('lxc-ffi'), cpuOf(row.goal.against));
     r.goal = {
       text: row.goal.text, against: row.goal.against, max: row.goal.max,
-      ratio: finite(x) ? x : null, roundRatios: perRound(row.goal.against), met: finite(x) ? x <= row.goal.max : null,
+      ratio: finite(x) ? x : null, roundRatios: perRound(row.goal.against), cpuRatio: finite(cx) ? cx : null,
+      met: finite(x) ? x <= row.goal.max : null,
     };
   }
   if (row.note) r.note = row.note;
@@ -109,6 +121,20 @@ export function table(results: Results): string {
   return lines.join('\n');
 }
 
+/** CPU per call where it captures a row's whole work: the comparison the machine's other load moves least. */
+export function cpuTable(results: Results): string {
+  const label = (t: TargetId) => results.targets.find((x) => x.id === t)?.label ?? t;
+  const head = ['operation', ...TARGET_ORDER.map((t) => `${label(t)} CPU/call`), 'lxc-ffi / C', 'lxc-ffi / python3-lxc'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const row of results.rows.filter((r) => r.cpuRatios)) {
+    const cells = TARGET_ORDER.map((t) => (row.cells[t] ? formatUs(row.cells[t]!.cpuPerCall ?? Number.NaN) : '—'));
+    const rc = row.cpuRatios!['lxc-ffi/c'];
+    const rp = row.cpuRatios!['lxc-ffi/python3-lxc'];
+    lines.push(`| ${[row.label, ...cells, rc === undefined ? '—' : formatRatio(rc), rp === undefined ? '—' : formatRatio(rp)].join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
 /** The issue's targets, one line each. */
 export function goals(results: Results): string[] {
   return results.rows.filter((r) => r.goal).map((r) => {
@@ -116,7 +142,8 @@ export function goals(results: Results): string[] {
     const verdict = g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met';
     const rounds = g.roundRatios.filter(Number.isFinite);
     const spread = rounds.length > 1 ? ` (per round: ${formatRatio(Math.min(...rounds))}–${formatRatio(Math.max(...rounds))})` : '';
-    return `${g.text}: ${g.ratio === null ? '—' : formatRatio(g.ratio)}${spread} → ${verdict}`;
+    const cpu = g.cpuRatio === null ? '' : `; CPU per call ${formatRatio(g.cpuRatio)}`;
+    return `${g.text}: ${g.ratio === null ? '—' : formatRatio(g.ratio)}${spread}${cpu} → ${verdict}`;
   });
 }
 
@@ -151,6 +178,12 @@ ${table(results)}
 
 Times are wall-clock per call: the median and the 95th percentile. Ratios divide lxc-ffi's median by the
 baseline's median from the same run (the machine is noisy; compare ratios, not absolute times across runs).
+
+CPU time per call (user + system of the measuring process and of the children it reaped: liblxc's
+intermediate and attached processes, one-shot workers), for the rows whose whole work is counted
+that way. Other load on the machine stretches wall time but hardly CPU time, so these ratios are the steadier ones:
+
+${cpuTable(results)}
 
 Targets from the issue:
 

@@ -8,6 +8,11 @@ export interface Row {
   label: string;
   /** The operation each target runs for this row (a target without one shows —). */
   ops: Partial<Record<TargetId, string>>;
+  /**
+   * Whether CPU per call (this process + reaped children) captures all of the row's work, so it can
+   * be compared across targets: not when work happens in a process nobody reaps per call (a session's worker).
+   */
+  cpu?: boolean;
   /** An issue target: lxc-ffi's median ≤ `max` × `against`'s median in the same run. */
   goal?: { against: TargetId; max: number; text: string };
   /** A note for the docs (what exactly each side does). */
@@ -17,6 +22,7 @@ export interface Row {
 export const rows: readonly Row[] = [
   {
     id: 'attach_true',
+    cpu: true,
     label: "attach and wait for `true` (stdio → /dev/null)",
     ops: { c: 'attach_run_wait_true', 'python3-lxc': 'attach_run_wait_true', 'lxc-ffi': 'attachWait_true' },
     goal: { against: 'c', max: 1.2, text: "attachWait(['true']) ≤ 1.2× C" },
@@ -24,12 +30,14 @@ export const rows: readonly Row[] = [
   },
   {
     id: 'exec_true',
+    cpu: true,
     label: "exec `true`, output captured",
     ops: { c: 'attach_run_wait_true', 'python3-lxc': 'attach_run_wait_true', 'lxc-ffi': 'exec_true' },
     note: "lxc-ffi: `exec(['true'])` (stdout and stderr through pipes, collected as strings); compared with the same C and python3-lxc calls as the row above.",
   },
   {
     id: 'evaluate_oneshot',
+    cpu: true,
     label: 'run a function, one-shot',
     ops: { 'python3-lxc': 'attach_wait_func', 'lxc-ffi': 'evaluate_oneshot' },
     note: "python3-lxc: `c.attach_wait(f)` with an `f` that returns at once (stdout → /dev/null): a fork of the Python process. lxc-ffi: `evaluate(() => 1)`: a fresh Node worker attached, rooted and torn down per call.",

@@ -7,7 +7,7 @@ import { rows, plans } from './rows.js';
 import { targets, isSkip, type Prepared, type TargetId } from './targets/index.js';
 import { summarize, median, formatUs } from './stats.js';
 import { describeMachine } from './machine.js';
-import { rowResult, table, goals, missing, docs, machineLines, type Cell, type Results, type TargetInfo } from './report.js';
+import { rowResult, table, cpuTable, goals, missing, docs, machineLines, type Cell, type Results, type TargetInfo } from './report.js';
 import { killChildren } from './child.js';
 import { repoRoot } from './paths.js';
 
@@ -42,6 +42,8 @@ export async function main(opts: RunOptions): Promise<number> {
   const infos: TargetInfo[] = [];
   const samples = new Map<string, number[]>();
   const roundMedians = new Map<string, number[]>();
+  // CPU over timed calls, and how many calls it covers (a target may not report it).
+  const cpu = new Map<string, { us: number; calls: number }>();
   const errors = new Map<string, string>();
 
   // Ctrl-C or a TERM: stop our helpers, remove the container, then leave.
@@ -93,10 +95,15 @@ export async function main(opts: RunOptions): Promise<number> {
           const { warmup, iterations } = plan.counts[target.ops[op]];
           const n = Math.ceil(iterations / plan.rounds);
           try {
-            const got = await p.run(op, warmup, n);
+            const { samples: got, cpuUs } = await p.run(op, warmup, n);
             samples.set(key, [...(samples.get(key) ?? []), ...got]);
             roundMedians.set(key, [...(roundMedians.get(key) ?? []), median(got)]);
-            log(`[${round + 1}/${plan.rounds}] ${target.label.padEnd(12)} ${op.padEnd(22)} n=${String(n).padStart(5)} median ${formatUs(median(got))}`);
+            if (cpuUs !== undefined) {
+              const c = cpu.get(key) ?? { us: 0, calls: 0 };
+              cpu.set(key, { us: c.us + cpuUs, calls: c.calls + got.length });
+            }
+            const cpuNote = cpuUs === undefined ? '' : `, cpu ${formatUs(cpuUs / got.length)}/call`;
+            log(`[${round + 1}/${plan.rounds}] ${target.label.padEnd(12)} ${op.padEnd(22)} n=${String(n).padStart(5)} median ${formatUs(median(got))}${cpuNote}`);
           } catch (e) {
             errors.set(key, (e as Error).message);
             log(`[${round + 1}/${plan.rounds}] ${target.label.padEnd(12)} ${op.padEnd(22)} FAILED: ${(e as Error).message}`);
@@ -122,14 +129,20 @@ export async function main(opts: RunOptions): Promise<number> {
       for (const [t, op] of Object.entries(row.ops) as [TargetId, string][]) {
         const key = `${t}:${op}`;
         const s = samples.get(key);
-        cells[t] = { op, ...(s?.length ? { summary: summarize(s), roundMedians: roundMedians.get(key) } : {}), ...(errors.has(key) ? { error: errors.get(key) } : {}) };
+        const c = cpu.get(key);
+        cells[t] = {
+          op,
+          ...(s?.length ? { summary: summarize(s), roundMedians: roundMedians.get(key) } : {}),
+          ...(c && c.calls === s?.length ? { cpuPerCall: c.us / c.calls } : {}),
+          ...(errors.has(key) ? { error: errors.get(key) } : {}),
+        };
       }
       return rowResult(row, cells);
     }),
     durationSeconds: (Date.now() - started) / 1000,
   };
 
-  console.log(`\n${table(results)}\n`);
+  console.log(`\n${table(results)}\n\n${cpuTable(results)}\n`);
   for (const g of goals(results)) console.log(`target: ${g}`);
   console.log(`\n${machineLines(results.machine, results.targets, results.lxcffiLoadedAs).join('\n')}`);
   console.log(`run took ${results.durationSeconds.toFixed(1)} s (${mode})`);

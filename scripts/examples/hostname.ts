@@ -50,9 +50,8 @@ function printHostname(): void {
 try {
   // First on the host...
   printHostname();
-  // ...then inside the container. { stdout: 1 }: the function prints to this script's stdout
-  // (lxc-ffi 0.1.0 otherwise hands a function's output to the caller's stderr).
-  const status = await c.attachWait(printHostname, { stdout: 1 });
+  // ...then inside the container; what the function prints reaches this script's stdout.
+  const status = await c.attachWait(printHostname);
   if (status !== 0) {
     console.error(`printHostname failed inside the container (exit status ${status})`);
     process.exitCode = 1;

@@ -278,3 +278,29 @@ t.test('a root-run idmapped container: the function runs as its mapped root', as
   t.same(await m.evaluate(() => [process.getuid!(), process.getgid!()], undefined, { uid: 1000, gid: 1000 }), [101000, 101000], 'uid/gid options map through lxc.idmap');
   await m.stop();
 });
+
+t.test('a function\'s output goes to the caller\'s stdout; exec with a piped stdin and no input reads EOF', async (t) => {
+  const { execFile } = await import('node:child_process');
+  const { mkdtempSync: mkd, rmSync: rm } = await import('node:fs');
+  const dir = mkd('/tmp/lxcffi-script-');
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = `${dir}/fn-output.mts`;
+  writeFileSync(file, `
+    import * as lxc from ${JSON.stringify(new URL('../../lib/index.ts', import.meta.url).pathname)};
+    const c = new lxc.Container(${JSON.stringify(c.name)}, ${JSON.stringify(c.lxcpath)});
+    await c.attachWait(() => { console.log('to-stdout'); console.error('also-here'); });
+    await c.attachWait(() => { console.log('inherit-stdout'); }, { stdout: 'inherit' });
+    c.release();
+  `);
+  const out = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+    execFile(process.execPath, ['--import', 'tsx', file], { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(Object.assign(err, { stderr })) : resolve({ stdout, stderr }))));
+  t.match(out.stdout, /to-stdout/);
+  t.match(out.stdout, /also-here/, "the function's stderr is merged into the stdout target");
+  t.match(out.stdout, /inherit-stdout/, "'inherit' is the caller's stdout too");
+  t.notMatch(out.stderr, /to-stdout|inherit-stdout/);
+  t.same(await c.exec(['cat'], { stdin: 'pipe' }), { exitCode: 0, stdout: '', stderr: '' });
+  t.equal(lxc.archToPersonality('i686'), 8);
+  t.throws(() => lxc.archToPersonality('vax'), { code: 'EINVAL' });
+  const named = await c.evaluate(() => { function inner(n: number) { return n + 1; } const arrow = (n: number) => inner(n) * 2; return arrow(1); });
+  t.equal(named, 4, 'named inner functions work in compiled-by-tsx sources');
+});

@@ -3,11 +3,14 @@
     /usr/bin/python3 bench.py LXCPATH NAME OPERATION WARMUP ITERATIONS
 
 Prints one JSON object: {"target":"python3-lxc","op":...,"unit":"us","samples":[...]}, one
-wall-clock sample (time.perf_counter_ns, microseconds) per call. Exit 0 on success, 2 on bad
-usage, 3 when `import lxc` fails, 1 when an operation fails (with the reason on stderr).
+wall-clock sample (time.perf_counter_ns, microseconds) per call, and "rusage": the CPU time
+(user + system, microseconds) of this process and of its reaped children over the timed calls.
+Exit 0 on success, 2 on bad usage, 3 when `import lxc` fails, 1 when an operation fails (with the
+reason on stderr).
 """
 import json
 import os
+import resource
 import sys
 import time
 
@@ -56,6 +59,11 @@ def make_ops(c, devnull_r, devnull_w):
                                      is_defined, state, init_pid)}
 
 
+def cpu_us(who):
+    ru = resource.getrusage(who)
+    return (ru.ru_utime + ru.ru_stime) * 1e6
+
+
 def main(argv):
     if len(argv) != 6:
         print(f"usage: {argv[0]} LXCPATH NAME OPERATION WARMUP ITERATIONS", file=sys.stderr)
@@ -74,12 +82,15 @@ def main(argv):
         fn()
     samples = []
     clock = time.perf_counter_ns
+    self0, kids0 = cpu_us(resource.RUSAGE_SELF), cpu_us(resource.RUSAGE_CHILDREN)
     for _ in range(iterations):
         t0 = clock()
         fn()
         samples.append((clock() - t0) / 1000)
+    rusage = {"self_cpu_us": round(cpu_us(resource.RUSAGE_SELF) - self0),
+              "children_cpu_us": round(cpu_us(resource.RUSAGE_CHILDREN) - kids0)}
     json.dump({"target": "python3-lxc", "op": op, "unit": "us", "version": lxc.version,
-               "samples": [round(s, 3) for s in samples]}, sys.stdout)
+               "rusage": rusage, "samples": [round(s, 3) for s in samples]}, sys.stdout)
     sys.stdout.write("\n")
     return 0
 

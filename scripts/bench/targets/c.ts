@@ -1,7 +1,7 @@
 // The C baseline: scripts/bench/c/bench.c, compiled now against lxc-dev, one process per measured
 // batch (it opens its own struct lxc_container, warms up, then times each call).
 import { join } from 'node:path';
-import { run, parseSamples } from '../child.js';
+import { run, parseBatch } from '../child.js';
 import { benchDir } from '../paths.js';
 import type { BenchContext } from '../setup.js';
 import type { Target, Prepared, Skip } from './target.js';
@@ -34,9 +34,9 @@ export const c: Target = {
       versions,
       async run(op, warmup, iterations) {
         const out = await run(built.binary, [ctx.lxcpath, ctx.name, op, String(warmup), String(iterations)]);
-        const samples = parseSamples(out, `bench-c ${op}`);
+        const batch = parseBatch(out, `bench-c ${op}`);
         versions.liblxc ??= (JSON.parse(out.stdout.trim().split('\n').pop()!) as { version: string }).version;
-        return samples;
+        return batch;
       },
       async dispose() {},
     };

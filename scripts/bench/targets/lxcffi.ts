@@ -1,22 +1,36 @@
 // lxc-ffi itself, in this process: the public API on the bench container, as a user calls it.
 import { performance } from 'node:perf_hooks';
 import * as lxc from '../../../lib/index.js';
+import * as ffi from '../../../ffi/index.js';
 import type { BenchContext } from '../setup.js';
-import type { Target, Prepared } from './target.js';
+import type { Target, Prepared, Batch } from './target.js';
 
 type Op = () => unknown;
 
-/** Times `call` (sync or async): warm-up, then one sample (µs) per call. */
-async function time(call: Op, warmup: number, iterations: number): Promise<number[]> {
+const getrusage = ffi.libc.func('int getrusage(int who, void *usage)');
+const RUSAGE_SELF = 0;
+const RUSAGE_CHILDREN = -1;
+
+/** User + system CPU (µs) of this process (every thread) or of its reaped children. */
+function cpuUs(who: number): number {
+  const ru = Buffer.alloc(144); // struct rusage on LP64: two timevals first
+  getrusage(who, ru);
+  const tv = (o: number) => Number(ru.readBigInt64LE(o)) * 1e6 + Number(ru.readBigInt64LE(o + 8));
+  return tv(0) + tv(16);
+}
+
+/** Times `call` (sync or async): warm-up, then one sample (µs) per call, and the CPU they used. */
+async function time(call: Op, warmup: number, iterations: number): Promise<Batch> {
   for (let i = 0; i < warmup; i++) await call();
   const samples = new Array<number>(iterations);
+  const cpu0 = cpuUs(RUSAGE_SELF) + cpuUs(RUSAGE_CHILDREN);
   for (let i = 0; i < iterations; i++) {
     const t0 = performance.now();
     const r = call();
     if (r instanceof Promise) await r;
     samples[i] = (performance.now() - t0) * 1000;
   }
-  return samples;
+  return { samples, cpuUs: cpuUs(RUSAGE_SELF) + cpuUs(RUSAGE_CHILDREN) - cpu0 };
 }
 
 function expect(what: string, ok: boolean, got: unknown): void {

@@ -1,7 +1,7 @@
 // The python3-lxc baseline: scripts/bench/python/bench.py run by Debian's /usr/bin/python3 (the one
 // that has python3-lxc), one process per measured batch.
 import { join } from 'node:path';
-import { run, parseSamples } from '../child.js';
+import { run, parseBatch } from '../child.js';
 import { benchDir } from '../paths.js';
 import type { BenchContext } from '../setup.js';
 import type { Target, Prepared, Skip } from './target.js';
@@ -28,7 +28,7 @@ export const python: Target = {
       versions,
       async run(op, warmup, iterations) {
         const out = await run(PYTHON, [script, ctx.lxcpath, ctx.name, op, String(warmup), String(iterations)]);
-        return parseSamples(out, `bench.py ${op}`);
+        return parseBatch(out, `bench.py ${op}`);
       },
       async dispose() {},
     };

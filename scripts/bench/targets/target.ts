@@ -13,12 +13,24 @@ export interface Skip {
   skip: string;
 }
 
+/** What one measured batch gives. */
+export interface Batch {
+  /** One wall-clock sample (µs) per timed call. */
+  samples: number[];
+  /**
+   * CPU time (user + system, µs) over the timed calls, of the measuring process and of the children
+   * it reaped meanwhile (liblxc's intermediate and attached processes, one-shot workers): unlike
+   * wall time, barely moved by other load on the machine.
+   */
+  cpuUs?: number;
+}
+
 /** A target made ready for this run. */
 export interface Prepared {
   /** Version facts for results.json (liblxc as the target sees it, compiler, binding). */
   versions: Record<string, string>;
-  /** Times `op`: `warmup` untimed calls, then one wall-clock sample (µs) for each of `iterations` calls. */
-  run(op: string, warmup: number, iterations: number): Promise<number[]>;
+  /** Times `op`: `warmup` untimed calls, then `iterations` timed ones. */
+  run(op: string, warmup: number, iterations: number): Promise<Batch>;
   /** Frees what prepare() made (sessions, processes); temporary files go with the context. */
   dispose(): Promise<void>;
 }

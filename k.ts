@@ -1,0 +1,18 @@
+import * as lxc from './lib/index.ts';
+import { busybox, destroyAll } from './test/helpers.ts';
+import { mkdtempSync } from 'node:fs';
+const p = mkdtempSync('/tmp/lxcffi-k-');
+const c = await busybox(p, 'perf');
+await c.start();
+const o = { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' } as const;
+for (let i = 0; i < 20; i++) await c.attachWait(['true'], o);
+const N = 200; let t = performance.now();
+for (let i = 0; i < N; i++) await c.attachWait(['true'], o);
+console.log('attachWait true ms', ((performance.now() - t) / N).toFixed(2));
+t = performance.now();
+for (let i = 0; i < N; i++) c.running;
+console.log('running ms', ((performance.now() - t) / N).toFixed(3));
+t = performance.now();
+for (let i = 0; i < N; i++) c.defined;
+console.log('defined ms', ((performance.now() - t) / N).toFixed(3));
+await destroyAll(p);
