@@ -36,7 +36,7 @@ const cloneOptionsSchema = z.strictObject({
   lxcpath: absolutePath.optional(),
   /** Backing store of the clone ('overlayfs' for the seed's overlay snapshots). */
   bdevtype: z.enum(bdevTypes).optional(),
-  /** Backing-store specific data (e.g. an LVM volume group). */
+  /** Backing-store specific data, passed to liblxc as bdevdata (liblxc 5.0 ignores it for every store). */
   bdevdata: configValue.optional(),
   /** A copy-on-write snapshot clone (LXC_CLONE_SNAPSHOT). */
   snapshot: z.boolean().optional(),

@@ -12,7 +12,7 @@ fi
 # liblxc and its headers (the layout test compiles against them), the reference binding for
 # comparisons, and what the tests' bridge, DHCP, image server and busybox rootfs need.
 packages=(lxc liblxc1 lxc-dev lxc-tests python3-lxc dnsmasq-base busybox-static iproute2 wget openssl
-  xz-utils tar gcc libc6-dev ca-certificates uidmap)
+  xz-utils tar gcc libc6-dev ca-certificates uidmap criu iptables rsync e2fsprogs btrfs-progs lvm2 thin-provisioning-tools)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
