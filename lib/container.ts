@@ -148,6 +148,10 @@ export function isKnownKey(key: string): boolean {
   return false;
 }
 
+// Config keys already validated and known to liblxc, and the buffer config values are read into.
+const knownKeys = new Set<string>();
+const itemBuffer = Buffer.alloc(4096);
+
 /** The default lxcpath (lxc.lxcpath of the global config). */
 export function globalLxcpath(): string {
   return ffi.lxc_get_global_config_item('lxc.lxcpath') ?? '/var/lib/lxc';
@@ -284,11 +288,12 @@ export class Container {
   }
 
   #getItem(key: string, ptr: bigint = this.#ref('getConfigItem')): string | undefined {
-    const fn = this.#member('getConfigItem', ptr, 'get_config_item');
-    const len = fn(ptr, key, null, 0) as number;
+    const fn = this.#fns.get_config_item ?? this.#member('getConfigItem', ptr, 'get_config_item');
+    // One call into a reused buffer; a second only for values longer than it.
+    const len = fn(ptr, key, itemBuffer, itemBuffer.length) as number;
     if (len < 0) return undefined;
-    if (len === 0) return '';
-    const buf = Buffer.alloc(len + 1);
+    if (len < itemBuffer.length) return itemBuffer.toString('utf8', 0, len);
+    const buf = Buffer.allocUnsafe(len + 1);
     fn(ptr, key, buf, len + 1);
     return buf.toString('utf8', 0, len);
   }
@@ -1151,8 +1156,11 @@ export class Container {
   // ---- configuration --------------------------------------------------------------------------
 
   #key(op: string, key: unknown): string {
+    // Checked once per distinct key: the check costs more than the C call it guards.
+    if (typeof key === 'string' && knownKeys.has(key)) return key;
     const k = check(op, 'key', configKey, key);
     if (!isKnownKey(k)) throw invalid(op, 'key', `"${k}" is not a config key liblxc ${ffi.versionString} knows`);
+    if (knownKeys.size < 4096) knownKeys.add(k);
     return k;
   }
 
@@ -1171,7 +1179,7 @@ export class Container {
       if (!ffi.field(this.#ptr!, 'lxc_conf')) return '';
       throw this.#error('EINVAL', 'getConfigItem', `liblxc does not know "${k}" for this container`);
     }
-    return v.replace(/\n$/, '');
+    return v.charCodeAt(v.length - 1) === 10 ? v.slice(0, -1) : v;
   }
 
   /**
