@@ -1,5 +1,6 @@
 // Container: one public class for one liblxc struct lxc_container.
 import { inspect } from 'node:util';
+import { closeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import * as ffi from '../ffi/index.js';
 import { LxcError, logReason, invalid, type LxcErrorCode } from './errors.js';
@@ -52,6 +53,17 @@ const cloneOptionsSchema = z.strictObject({
   flags: z.number().int().min(0).optional(),
 });
 export type CloneOptions = z.input<typeof cloneOptionsSchema>;
+
+/** A tty handed out by consoleGetFd(). */
+export interface ConsoleTty {
+  /** The pty's controlling side: read what the tty prints, write what it reads. */
+  fd: number;
+  ttynum: number;
+  /** The command socket that keeps the tty allocated. */
+  socketFd: number;
+  /** Closes fd and socketFd, releasing the tty. */
+  close(): void;
+}
 
 /** A snapshot of a container. */
 export interface Snapshot {
@@ -938,7 +950,8 @@ export class Container {
   }
 
   /**
-   * Makes a host device node available in the running container (at `dst`, default the same path).
+   * Makes a host device node available in the running container at the same path. With `dst`,
+   * liblxc 5.0 creates the host node at `dst` (it ignores `src` then).
    *
    * @example
    * await c.addDeviceNode('/dev/net/tun');
@@ -1007,20 +1020,30 @@ export class Container {
   // ---- console ------------------------------------------------------------------------------------
 
   /**
-   * A tty of the running container: `{ fd, ttynum }` where fd is the pty's controlling side; the caller closes it.
+   * A tty of the running container: `fd` is the pty's controlling side, `ttynum` the tty it is.
+   * liblxc keeps the tty allocated while `socketFd` is open: `close()` releases both.
    *
    * @example
-   * const { fd, ttynum } = c.consoleGetFd();
+   * const tty = c.consoleGetFd(); /* read and write tty.fd *\/ tty.close();
    */
-  consoleGetFd(tty = -1): { fd: number; ttynum: number } {
+  consoleGetFd(tty = -1): ConsoleTty {
     const op = 'consoleGetFd';
     const n = check(op, 'tty', z.number().int().min(-1), tty);
     this.#needRunning(op);
     const ttynum = new Int32Array([n]);
     const ptx = new Int32Array([-1]);
-    const fd = this.#sync(op, 'console_getfd', ttynum, ptx) as number;
-    if (fd < 0) throw this.#error('ECONSOLE', op, `no free tty${n >= 0 ? ` ${n}` : ''} (lxc.tty.max may be 0)`);
-    return { fd: ptx[0] >= 0 ? ptx[0] : fd, ttynum: ttynum[0] };
+    const socketFd = this.#sync(op, 'console_getfd', ttynum, ptx) as number;
+    if (socketFd < 0) throw this.#error('ECONSOLE', op, `no free tty${n >= 0 ? ` ${n}` : ''} (lxc.tty.max may be 0)`);
+    const fd = ptx[0];
+    let open = true;
+    return {
+      fd, ttynum: ttynum[0], socketFd,
+      close() {
+        if (!open) return;
+        open = false;
+        for (const f of [fd, socketFd]) try { closeSync(f); } catch { /* already closed by the caller */ }
+      },
+    };
   }
 
   /**
@@ -1057,6 +1080,8 @@ export class Container {
       ffi.koffi.encode(readMax, 'uint64_t', BigInt(o.readMax ?? 1024 * 1024));
       ffi.koffi.encode(struct, type, { clear: o.clear ?? false, read: o.read ?? true, read_max: readMax, data: null });
       const { result, log: lines } = await this.#async(op, 'console_log', struct);
+      // -ENODATA: the ring buffer is there but empty (or was just cleared).
+      if ((result as number) === -61) return '';
       if ((result as number) < 0) throw this.#failed('ECONSOLE', op, lines, 'no console ring buffer (set lxc.console.buffer.size)');
       const data = ffi.koffi.decode(struct, ffi.koffi.offsetof(type, 'data'), 'void *') as bigint | null;
       if (!data) return '';
@@ -1138,7 +1163,7 @@ export class Container {
     if (!ffi.lxc_has_api_extension('mount_injection')) throw this.#error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the mount_injection API extension`);
     this.#needRunning(op);
     const { result, log } = await this.#async(op, 'mount', src, dst, o.fstype ?? null, BigInt(o.flags ?? 0), o.data ?? null, { version: 1 });
-    if ((result as number) < 0) throw this.#failed('EMOUNT', op, log, `could not mount ${src} at ${dst}`);
+    if ((result as number) !== 0) throw this.#failed('EMOUNT', op, log, `could not mount ${src} at ${dst}`);
   }
 
   /** Unmounts `target` inside the running container. @example await c.umount('/mnt/data') */
@@ -1150,7 +1175,8 @@ export class Container {
     if (!ffi.lxc_has_api_extension('mount_injection')) throw this.#error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the mount_injection API extension`);
     this.#needRunning(op);
     const { result, log } = await this.#async(op, 'umount', dst, BigInt(o.flags ?? 0), { version: 1 });
-    if ((result as number) < 0) throw this.#failed('EMOUNT', op, log, `could not unmount ${dst}`);
+    // liblxc 5.0 returns +1 (not -1) when the unmount inside failed: anything but 0 is failure.
+    if ((result as number) !== 0) throw this.#failed('EMOUNT', op, log, `could not unmount ${dst}`);
   }
 
   // ---- configuration --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { listOptionsSchema, listDefaults, type ListOptions } from './options.js'
 
 export {
   Container, attachRunCommand, type ExecResult, type ExecOptions, type GetIpsOptions, type CloneOptions, type Snapshot,
-  type ConsoleOptions, type ConsoleLogOptions, type MigrateOptions,
+  type ConsoleOptions, type ConsoleLogOptions, type MigrateOptions, type ConsoleTty,
 } from './container.js';
 export { NetworkList, NetworkInterface, type NetworkKey } from './network.js';
 export { Session } from './attach/session.js';

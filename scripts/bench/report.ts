@@ -46,6 +46,8 @@ export interface Results {
   targets: TargetInfo[];
   rows: RowResult[];
   durationSeconds: number;
+  /** 1-minute load average when the run started and ended: other work on the machine stretches wall times. */
+  loadAverage: { start: number; end: number };
 }
 
 const finite = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x);
@@ -166,6 +168,7 @@ export function machineLines(m: Machine, targets: TargetInfo[], loadedAs?: strin
 export function docs(results: Results): string {
   const p = results.plan;
   const counts = Object.entries(p.counts).map(([k, v]) => `${k}: ${v.warmup} + ${v.iterations}`).join('; ');
+  const load = results.loadAverage;
   return `# Benchmarks
 
 How fast lxc-ffi is against liblxc called from C and against python3-lxc, the reference binding,
@@ -219,8 +222,10 @@ JSON samples. lxc-ffi runs in the runner's own process.
 Method: every operation gets untimed warm-up calls, then timed calls, split over ${p.rounds}
 interleaved round(s) (C, python3-lxc and lxc-ffi take turns, the order reversed every other round) so drift
 in the machine's load hits every target alike; samples of all rounds are pooled, and the targets' lines
-also give the range of the ratio computed within each round. Calls per operation (warm-up + timed):
-${counts}. This run took ${results.durationSeconds.toFixed(0)} s.
+also give the range of the ratio computed within each round. Calls per operation (warm-up in each round
+\+ timed in all): ${counts}. This run took ${results.durationSeconds.toFixed(0)} s; the 1-minute load average
+was ${load.start.toFixed(2)} at its start and ${load.end.toFixed(2)} at its end on ${results.machine.cores} cores.
+The issue's targets are reported, not asserted: a run fails only when some measurement gives no number.
 
 Other options: \`--only ROW[,ROW…]\` (rows: ${results.rows.map((r) => r.id).join(', ')}; implies
 \`--no-write\`), \`--write\` / \`--no-write\`. \`scripts/bench/profile-attach.ts\` breaks

@@ -1,6 +1,7 @@
 // The benchmark run itself (scripts/bench/index.ts decides how it is loaded): set up the container,
 // prepare every target, measure each row's operations in interleaved rounds, report.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setUp, type Fixture } from './setup.js';
 import { rows, plans } from './rows.js';
@@ -34,6 +35,7 @@ export async function main(opts: RunOptions): Promise<number> {
   }
   const write = opts.write ?? (mode === 'full' && !only);
   const started = Date.now();
+  const loadStart = loadavg()[0];
   if (process.getuid?.() !== 0) log('warning: not root; creating and attaching to containers will likely fail');
   const machine = await describeMachine();
   log(`bench (${mode}): setting up a busybox container…`);
@@ -140,12 +142,13 @@ export async function main(opts: RunOptions): Promise<number> {
       return rowResult(row, cells);
     }),
     durationSeconds: (Date.now() - started) / 1000,
+    loadAverage: { start: loadStart, end: loadavg()[0] },
   };
 
   console.log(`\n${table(results)}\n\n${cpuTable(results)}\n`);
   for (const g of goals(results)) console.log(`target: ${g}`);
   console.log(`\n${machineLines(results.machine, results.targets, results.lxcffiLoadedAs).join('\n')}`);
-  console.log(`run took ${results.durationSeconds.toFixed(1)} s (${mode})`);
+  console.log(`run took ${results.durationSeconds.toFixed(1)} s (${mode}); load average ${results.loadAverage.start.toFixed(2)} → ${results.loadAverage.end.toFixed(2)}`);
 
   if (write) {
     const json = join(repoRoot, 'bench', 'results.json');
