@@ -41,6 +41,9 @@ export const MIGRATE_PRE_DUMP = 0;
 export const MIGRATE_DUMP = 1;
 export const MIGRATE_RESTORE = 2;
 export const MIGRATE_FEATURE_CHECK = 3;
+/** migrate() features_to_check bits. */
+export const FEATURE_MEM_TRACK = 1 << 0;
+export const FEATURE_LAZY_PAGES = 1 << 1;
 
 /** Mount flags for mount() (sys/mount.h). */
 export const MS_RDONLY = 1;

@@ -893,7 +893,8 @@ export class Container {
       if (freeEntry) (ffi.koffi.decode(freeEntry, 'lxc_snapshot_free') as ffi.CFunction)(entry);
     }
     ffi.free(array);
-    return list;
+    // liblxc lists them in directory order: sort snap2 before snap10.
+    return list.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   }
 
   /**

@@ -1,4 +1,5 @@
 // container.network: a list view over the lxc.net.N.* config items (python3-lxc's ContainerNetworkList).
+import { LxcError } from './errors.js';
 
 /** What the network view needs from its container. */
 export interface ConfigAccess {
@@ -103,7 +104,7 @@ export class NetworkList {
   /** Removes the nic at list position `position`. */
   remove(position: number): void {
     const index = this.indices()[position];
-    if (index === undefined) throw new RangeError(`network: no nic at position ${position}`);
+    if (index === undefined) throw new LxcError('EINVAL', `network.remove: position ${position} is past the last nic (${this.length})`, { op: 'network.remove' });
     this.config.clearConfigItem(`lxc.net.${index}`);
   }
 

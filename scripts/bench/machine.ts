@@ -18,6 +18,8 @@ export interface Machine {
   liblxc: string;
   /** Debian package versions (liblxc1, lxc-dev, python3-lxc), where installed. */
   packages: Record<string, string>;
+  /** The commit measured, and whether lib/ or ffi/ had uncommitted changes then. */
+  source: { commit: string; uncommittedLib: boolean };
   date: string;
 }
 
@@ -35,6 +37,9 @@ export async function describeMachine(): Promise<Machine> {
     const out = await run('dpkg-query', ['-W', '-f', '${Version}', name]);
     if (out.code === 0 && out.stdout.trim()) packages[name] = out.stdout.trim();
   }
+  const head = await run('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']);
+  const dirty = await run('git', ['-C', repoRoot, 'status', '--porcelain', '--', 'lib', 'ffi']);
+  const source = { commit: head.code === 0 ? head.stdout.trim() : 'unknown', uncommittedLib: dirty.code === 0 && dirty.stdout.trim() !== '' };
   let koffi = 'unknown';
   try {
     koffi = (JSON.parse(readFileSync(join(repoRoot, 'node_modules', 'koffi', 'package.json'), 'utf8')) as { version: string }).version;
@@ -49,6 +54,7 @@ export async function describeMachine(): Promise<Machine> {
     koffi,
     liblxc: lxc.version,
     packages,
+    source,
     date: new Date().toISOString(),
   };
 }

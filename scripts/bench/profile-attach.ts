@@ -15,7 +15,8 @@
 //     resident size allocated as ballast, to show what fork() of a big process costs liblxc;
 //  4. CPU time and minor page faults per call (getrusage of this process and its reaped children)
 //     for 1-3: the numbers other load on the machine does not inflate;
-//  5. attachWait with 256 MiB and 1 GiB more (touched) memory in this process.
+//  5. attachWait with 256 MiB and 1 GiB more (touched) memory in this process, beside Node's own
+//     spawn of /bin/true and of lxc's lxc-attach CLI at the same sizes.
 // It changes nothing in lib/: it only wraps koffi objects and calls lib's own modules.
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -111,7 +112,10 @@ async function main(): Promise<void> {
     const P_PID = 1;
     const WEXITED = 4;
     const syncCall: number[] = [];
-    const replica = (o: { log: boolean; async: boolean; wait: 'pidfd' | 'waitid' }) => async () => {
+    const runWaitFn = ffi.method(ptr, 'attach_run_wait');
+    // wait: 'pidfd' (as lib), 'waitid' (blocking, on the main thread), or 'in C': one
+    // attach_run_wait() call that liblxc waits in, on koffi's thread (the loop stays idle meanwhile).
+    const replica = (o: { log: boolean; async: boolean; wait: 'pidfd' | 'waitid' | 'in C' }) => async () => {
       const plan = planStdio(['ignore', 'ignore', 'ignore']);
       const payload = koffi.as({ program: 'true', argv: ['true', null] }, 'lxc_attach_command_t *');
       const pid = new Int32Array(1);
@@ -119,16 +123,22 @@ async function main(): Promise<void> {
       let result: number;
       try {
         result = await forkSafe(async () => {
-          const args = [ptr, ffi.lxc_attach_run_command, payload, cOpts(plan.fds), pid];
-          if (o.async) return new Promise<number>((res, rej) => attachFn.async(...args, (e: unknown, r: number) => (e ? rej(e) : res(r))));
+          const [fn, args] = o.wait === 'in C'
+            ? [runWaitFn, [ptr, cOpts(plan.fds), 'true', ['true', null]]]
+            : [attachFn, [ptr, ffi.lxc_attach_run_command, payload, cOpts(plan.fds), pid]];
+          if (o.async) return new Promise<number>((res, rej) => fn.async(...args, (e: unknown, r: number) => (e ? rej(e) : res(r))));
           const t = now();
-          const r = attachFn(...args) as number;
+          const r = fn(...args) as number;
           syncCall.push(now() - t);
           return r;
         });
       } finally {
         log?.finish();
         releaseStdio(plan);
+      }
+      if (o.wait === 'in C') {
+        if (result !== 0) throw new Error(`attach_run_wait gave status ${result}`);
+        return;
       }
       if (result !== 0 || pid[0] <= 0) throw new Error('attach failed');
       if (o.wait === 'pidfd') {
@@ -237,6 +247,8 @@ async function main(): Promise<void> {
       ['without CallLog, sync call (blocks the loop), pidfd wait', { log: false, async: false, wait: 'pidfd' }],
       ['without CallLog, sync call, blocking waitid (C\'s shape)', { log: false, async: false, wait: 'waitid' }],
       ['with CallLog, async call, blocking waitid', { log: true, async: true, wait: 'waitid' }],
+      ['attach_run_wait() via koffi async (liblxc waits, loop idle)', { log: false, async: true, wait: 'in C' }],
+      ['same, with CallLog', { log: true, async: true, wait: 'in C' }],
     ];
     for (const [label, o] of variants) {
       syncCall.length = 0;
@@ -270,16 +282,30 @@ async function main(): Promise<void> {
     for (const r of cpuRows) console.log(r);
 
     // ---- 5. the caller's memory: what a bigger Node heap does to attachWait -----------------------
-    console.log(`\n5. attachWait(['true']) with more memory in this Node process (touched Buffers), n=${N}`);
+    console.log(`\n5. with more memory in this Node process (touched Buffers), n=${N}`);
     const held: Buffer[] = [];
     let have = 0;
+    // For comparison at each size: Node's own spawn (libuv) of the host's `true`, and of lxc's
+    // lxc-attach CLI (a small C process that makes the fork itself), when the lxc package has it.
+    const lxcAttach = fs.existsSync('/usr/bin/lxc-attach') ? '/usr/bin/lxc-attach' : null;
+    const spawnOk = async (file: string, argv: string[]) => {
+      const r = await run(file, argv);
+      if (r.code !== 0) throw new Error(`${file} exited with ${r.code}: ${r.stderr.trim()}`);
+    };
     for (const mib of [0, 256, 1024]) {
       for (; have < mib; have += 64) held.push(Buffer.alloc(64 * 2 ** 20, 1));
-      const u = usage();
-      const s = summarize(await times(N, () => c.attachWait(['true'], ignore)));
-      const pc = perCall(u, usage(), N + Math.min(WARMUP, N));
-      console.log(line(`+${mib} MiB (rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB)`, s,
-        `   cpu/call self ${formatUs(pc.selfCpu)}, children ${formatUs(pc.kidsCpu)}`));
+      const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
+      const variants: [string, () => Promise<unknown>][] = [
+        ["attachWait(['true'])", () => c.attachWait(['true'], ignore)],
+        ['spawn /bin/true on the host (libuv)', () => spawnOk('/bin/true', [])],
+        ...(lxcAttach ? [[`spawn lxc-attach -- true`, () => spawnOk(lxcAttach, ['-n', name, '-P', lxcpath, '--', 'true'])] as [string, () => Promise<unknown>]] : []),
+      ];
+      for (const [label, fn] of variants) {
+        const u = usage();
+        const s = summarize(await times(N, fn));
+        const pc = perCall(u, usage(), N + Math.min(WARMUP, N));
+        console.log(line(`+${mib} MiB (rss ${rss} MiB): ${label}`, s, `   cpu/call self ${formatUs(pc.selfCpu)}, children ${formatUs(pc.kidsCpu)}`));
+      }
     }
     held.length = 0;
   } finally {

@@ -161,6 +161,7 @@ export function machineLines(m: Machine, targets: TargetInfo[], loadedAs?: strin
     const how = t.id === 'lxc-ffi' && loadedAs ? `; ${loadedAs}` : '';
     lines.push(`- ${t.label}: ${t.skipped ? `skipped: ${t.skipped}` : v}${how}`);
   }
+  lines.push(`- Source: commit ${m.source.commit}${m.source.uncommittedLib ? ' with uncommitted changes in lib/ or ffi/' : ''}`);
   lines.push(`- Date: ${m.date}`);
   return lines;
 }

@@ -132,7 +132,7 @@ t.test('the network list over lxc.net.N.*', async (t) => {
   t.equal(c.network.length, 1, 'remove(0) drops the first nic');
   t.equal(c.network[0].type, 'veth', 'the rest keep their config');
   t.equal(c.network[0].index, 1, '... and their lxc.net.N index');
-  t.throws(() => c.network.remove(3), RangeError);
+  t.throws(() => c.network.remove(3), { code: 'EINVAL', message: /position 3/ });
   c.saveConfig();
   const after = readFileSync(c.configFileName, 'utf8').split('\n').filter((l) => l.startsWith('lxc.net.'));
   t.notOk(after.some((l) => l.includes('empty')), 'the removed nic is gone from the file');
