@@ -131,6 +131,8 @@ export type ExecOptions = Omit<AttachOptions, 'stdout' | 'stderr'> & { input?: s
 const argvSchema = z.array(z.string().min(1).refine((s) => !s.includes('\u0000'), 'must not contain NUL')).min(1, 'must name a command');
 // The worker enters these namespaces; the mount and user ones it replaces by chroot() and setresuid().
 const WORKER_NAMESPACES = ['uts', 'ipc', 'pid', 'net', 'cgroup'] as const;
+// How long a worker started ahead for evaluate() waits for its call.
+const SPARE_IDLE_MS = 30_000;
 const here = fileURLToPath(import.meta.url);
 const workerScript = here.replace(/container\.(ts|js)$/, 'attach/worker.$1');
 // Under tsx the worker is TypeScript too: hand it the same loader flags.
@@ -185,6 +187,8 @@ export class Container {
   // Async liblxc calls on one struct run one at a time, as go-lxc's per-container mutex does.
   #queue: Promise<unknown> = Promise.resolve();
   #busy = 0;
+  // A worker started ahead for the next evaluate() (see #takeSpare).
+  #spare: { key: string; initPid: number; ready: Promise<Session>; timer: NodeJS.Timeout } | null = null;
   // The log capture of the async call in flight, if any: saveConfig() keeps its file out of the config.
   #activeLog: CallLog | null = null;
   #releasePending = false;
@@ -749,12 +753,61 @@ export class Container {
     const op = 'evaluate';
     if (typeof fn !== 'function') throw invalid(op, 'fn', 'must be a function');
     const o = this.#attachOptions(op, options);
-    const { session } = await this.#worker(op, o, false);
+    // Each call gets a worker of its own; the next one is started meanwhile, so a second call does
+    // not wait for Node to start inside the container (a one-shot worker costs ~170 ms).
+    const session = o.signal ? (await this.#worker(op, o, false)).session : await this.#takeSpare(op, o);
     try {
       return await session.evaluate(fn, arg);
     } finally {
-      await session.close();
+      // The worker ends on its own once its channel closes; the result need not wait for its exit.
+      session.close().catch(() => undefined);
     }
+  }
+
+  /** The spare worker for these options if one is ready and current, else a new one; then prepares the next. */
+  async #takeSpare(op: string, o: ParsedAttachOptions): Promise<Session> {
+    this.#needRunning(op);
+    const key = JSON.stringify(o);
+    const initPid = this.initPid;
+    const spare = this.#spare;
+    this.#spare = null;
+    let session: Session | null = null;
+    if (spare) {
+      clearTimeout(spare.timer);
+      const ready = spare.key === key && spare.initPid === initPid ? await spare.ready.catch(() => null) : null;
+      if (ready?.alive) {
+        ready.ref();
+        session = ready;
+      } else {
+        void spare.ready.then((s) => s.kill(), () => undefined);
+      }
+    }
+    session ??= (await this.#worker(op, o, false)).session;
+    this.#prepareSpare(op, o, key, initPid);
+    return session;
+  }
+
+  #prepareSpare(op: string, o: ParsedAttachOptions, key: string, initPid: number): void {
+    const ready = this.#worker(op, o, false).then(({ session }) => {
+      session.unref();
+      return session;
+    });
+    ready.catch(() => undefined);
+    // An idle spare ends after a while; its timer does not keep Node alive.
+    const timer = setTimeout(() => {
+      if (this.#spare?.ready === ready) this.#spare = null;
+      void ready.then((s) => s.close(), () => undefined);
+    }, SPARE_IDLE_MS);
+    timer.unref();
+    this.#spare = { key, initPid, ready, timer };
+  }
+
+  #dropSpare(): void {
+    const spare = this.#spare;
+    this.#spare = null;
+    if (!spare) return;
+    clearTimeout(spare.timer);
+    void spare.ready.then((s) => s.kill(), () => undefined);
   }
 
   /**
@@ -1386,6 +1439,7 @@ export class Container {
    */
   release(): void {
     if (this.#ptr === null || this.#releasePending) return;
+    this.#dropSpare();
     this.#releasePending = true;
     if (this.#busy === 0) this.#put();
   }

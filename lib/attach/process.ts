@@ -71,13 +71,23 @@ export function pipeStream(fd: number, writable: boolean): Socket {
   return new Socket({ fd, readable: !writable, writable });
 }
 
+/** A wait for a child's exit whose libuv handle can be unref'd (so an idle process does not keep Node alive). */
+export interface PidWait {
+  exit: Promise<ExitStatus>;
+  ref(): void;
+  unref(): void;
+}
+
 /** Resolves when `pid` (a child of this process) exits, and reaps it. */
-export function waitForPid(pid: number): Promise<ExitStatus> {
+export function waitForPid(pid: number): PidWait {
   const pidfd = libc.pidfd_open(pid, 0) as number;
-  if (pidfd < 0) return Promise.reject(new Error(`pidfd_open(${pid}) failed`));
-  return new Promise((resolve, reject) => {
-    const handle = libc.koffi.node.poll(pidfd, { readable: true }, () => {
-      handle.close();
+  if (pidfd < 0) return { exit: Promise.reject(new Error(`pidfd_open(${pid}) failed`)), ref() {}, unref() {} };
+  let handle: { close(): void; ref(): void; unref(): void } | undefined;
+  let closed = false;
+  const exit = new Promise<ExitStatus>((resolve, reject) => {
+    handle = libc.koffi.node.poll(pidfd, { readable: true }, () => {
+      closed = true;
+      handle!.close();
       const info = Buffer.alloc(128);
       const ret = libc.waitid(P_PIDFD, pidfd, info, WEXITED) as number;
       closeSync(pidfd);
@@ -87,6 +97,11 @@ export function waitForPid(pid: number): Promise<ExitStatus> {
       resolve(code === CLD_EXITED ? { exitCode: status } : { exitCode: null, signal: signalName(status) });
     });
   });
+  return {
+    exit,
+    ref: () => { if (!closed) handle?.ref(); },
+    unref: () => { if (!closed) handle?.unref(); },
+  };
 }
 
 /** A process running inside a container. */
@@ -98,6 +113,7 @@ export class AttachedProcess {
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
   #exit: Promise<ExitStatus>;
+  #wait: PidWait;
   #done = false;
 
   constructor(pid: number, ends: [number | null, number | null, number | null]) {
@@ -105,7 +121,8 @@ export class AttachedProcess {
     this.stdin = ends[0] === null ? null : pipeStream(ends[0], true);
     this.stdout = ends[1] === null ? null : pipeStream(ends[1], false);
     this.stderr = ends[2] === null ? null : pipeStream(ends[2], false);
-    this.#exit = waitForPid(pid).finally(() => { this.#done = true; });
+    this.#wait = waitForPid(pid);
+    this.#exit = this.#wait.exit.finally(() => { this.#done = true; });
     // Reaped or not, nobody has to await it for the process to be reaped.
     this.#exit.catch(() => undefined);
   }
@@ -118,6 +135,23 @@ export class AttachedProcess {
    */
   wait(): Promise<ExitStatus> {
     return this.#exit;
+  }
+
+  /** Lets Node exit while this process (and its pipes) still runs; ref() undoes it. */
+  unref(): void {
+    this.#wait.unref();
+    for (const s of [this.stdin, this.stdout, this.stderr]) (s as Socket | null)?.unref();
+  }
+
+  /** Keeps Node running while this process runs (the default). */
+  ref(): void {
+    this.#wait.ref();
+    for (const s of [this.stdin, this.stdout, this.stderr]) (s as Socket | null)?.ref();
+  }
+
+  /** Whether it has exited (and been reaped). */
+  get exited(): boolean {
+    return this.#done;
   }
 
   /**

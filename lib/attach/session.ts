@@ -72,6 +72,21 @@ export class Session {
     return this.#ready;
   }
 
+  /** Whether the worker still takes calls. */
+  get alive(): boolean {
+    return this.#ended === null && !this.#proc.exited;
+  }
+
+  /** Lets Node exit while this (idle) worker runs; ref() undoes it. */
+  unref(): void {
+    this.#proc.unref();
+  }
+
+  /** Keeps Node running while the worker runs (the default). */
+  ref(): void {
+    this.#proc.ref();
+  }
+
   /** Pid of the worker on the host. */
   get pid(): number {
     return this.#proc.pid;

@@ -142,7 +142,7 @@ async function main(): Promise<void> {
       }
       if (result !== 0 || pid[0] <= 0) throw new Error('attach failed');
       if (o.wait === 'pidfd') {
-        const st = await waitForPid(pid[0]);
+        const st = await waitForPid(pid[0]).exit;
         if (st.exitCode !== 0) throw new Error('true failed');
       } else {
         const info = Buffer.alloc(128);
