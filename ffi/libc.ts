@@ -12,6 +12,8 @@ export const free = libc.func('void free(void *ptr)');
 export const fcntl = libc.func('int fcntl(int fd, int cmd, int arg)');
 /** int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact), with the structs as raw bytes. */
 export const sigaction = libc.func('int sigaction(int signum, const void *act, void *oldact)');
+/** int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset), the sets as raw bytes */
+export const pthread_sigmask = libc.func('int pthread_sigmask(int how, const void *set, void *oldset)');
 /** int pipe2(int pipefd[2], int flags) */
 export const pipe2 = libc.func('int pipe2(_Out_ int *pipefd, int flags)');
 /** int dup(int oldfd) */

@@ -49,6 +49,15 @@ fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary"); fail=${fail:-0}
 skip=$(sed -nE 's/.*skip: ([0-9]+).*/\1/p' <<<"$summary"); skip=${skip:-0}
 if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
 fail=$((fail + leaks))
+
+# The benchmark's smoke run (scripts/bench/index.ts --quick): every row and probe must produce a
+# number; timings are reported, never asserted. Its failure counts as one failed test.
+npx tsx scripts/bench/index.ts --quick --no-write 2>&1
+bench_status=$?
+if [ "$bench_status" -ne 0 ]; then
+  echo "test.sh: the quick benchmark failed (exit $bench_status)" >&2
+  fail=$((fail + 1))
+fi
 echo
 if [ "$skip" -gt 0 ]; then echo "$pass passed, $fail failed, $skip skipped"; else echo "$pass passed, $fail failed"; fi
 [ "$fail" -eq 0 ]

@@ -39,6 +39,24 @@ export function killChildren(): void {
   }
 }
 
+/**
+ * Asks the helper processes still running to stop (SIGTERM: a probe stops and destroys what it
+ * made), waits up to `graceMs` for them, then kills what is left.
+ */
+export async function stopChildren(graceMs: number): Promise<void> {
+  const alive = [...running].filter((c) => c.exitCode === null && c.signalCode === null);
+  if (!alive.length) return;
+  const gone = Promise.all(alive.map((c) => new Promise<void>((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) resolve();
+    else c.once('exit', () => resolve());
+  })));
+  for (const c of alive) c.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([gone, new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); })]);
+  clearTimeout(timer);
+  killChildren();
+}
+
 /** Parses a helper's one-line JSON answer: { samples: number[], rusage?: { self_cpu_us, children_cpu_us } }. */
 export function parseBatch(out: Outcome, what: string): { samples: number[]; cpuUs?: number } {
   if (out.code !== 0) {

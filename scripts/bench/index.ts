@@ -1,10 +1,11 @@
-// The lxc-ffi benchmark: lxc-ffi against liblxc from C and against python3-lxc, in one run.
+// The lxc-ffi benchmark: lxc-ffi against liblxc from C, against python3-lxc and against the lxc-*
+// tools driven from Node, in one run.
 //
-//   npx tsx scripts/bench/index.ts           full run (a few minutes): writes bench/results.json and docs/benchmarks.md
-//   npx tsx scripts/bench/index.ts --quick   smoke run (< 1 min): prints the table; exits 1 if a row has no number
+//   npm run bench                            full run (< 10 min): writes bench/results.json and docs/benchmarks.md
+//   npx tsx scripts/bench/index.ts --quick   smoke run (< 1 min): prints the tables; exits 1 if a measurement has no number
 //
 // Options: --write (a quick run writes the files too), --no-write (a full run only prints),
-// --only ROW[,ROW...] (some rows; implies --no-write), --source (measure lxc-ffi from its
+// --only ID[,ID...] (some rows or probes; implies --no-write), --source (measure lxc-ffi from its
 // TypeScript under tsx instead of compiled JavaScript).
 //
 // Under tsx this launcher first compiles lib/, ffi/ and scripts/bench/ with the project's tsc into a

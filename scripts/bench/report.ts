@@ -1,8 +1,9 @@
-// Turns measurements into bench/results.json, docs/benchmarks.md and the table printed at the end.
+// Turns measurements into bench/results.json, docs/benchmarks.md and the tables printed at the end.
 import { formatUs, formatRatio, ratio, type Summary } from './stats.js';
 import type { Machine } from './machine.js';
-import type { Plan, Row } from './rows.js';
+import { QUERY_VS_TOOLS_MAX, type Plan, type Row } from './rows.js';
 import type { TargetId } from './targets/target.js';
+import type { ProbeResult, Unit } from './probes/index.js';
 
 /** One target's measurement of one operation. */
 export interface Cell {
@@ -15,18 +16,43 @@ export interface Cell {
   error?: string;
 }
 
+/** The baselines lxc-ffi is divided by. */
+export const BASELINES = ['c', 'python3-lxc', 'lxc-tools'] as const;
+export type Baseline = (typeof BASELINES)[number];
+export type RatioKey = `lxc-ffi/${Baseline}`;
+
+/** One of the issue's targets on a row: lxc-ffi's median ≤ max × the baseline's. */
+export interface RowGoal {
+  text: string;
+  against: TargetId;
+  max: number;
+  ratio: number | null;
+  roundRatios: number[];
+  cpuRatio: number | null;
+  met: boolean | null;
+}
+
 export interface RowResult {
   id: string;
   label: string;
   cells: Partial<Record<TargetId, Cell>>;
   /** lxc-ffi's median over each baseline's median, in this run (all rounds pooled). */
-  ratios: { 'lxc-ffi/c'?: number; 'lxc-ffi/python3-lxc'?: number };
-  /** The same ratio within each round: how steady it was while the machine's load changed. */
-  roundRatios: { 'lxc-ffi/c'?: number[]; 'lxc-ffi/python3-lxc'?: number[] };
-  goal?: { text: string; against: TargetId; max: number; ratio: number | null; roundRatios: number[]; cpuRatio: number | null; met: boolean | null };
+  ratios: Partial<Record<RatioKey, number>>;
+  /** The same ratio within each round (where both measured in the same rounds): how steady it was. */
+  roundRatios: Partial<Record<RatioKey, number[]>>;
+  goals: RowGoal[];
+  query?: boolean;
   /** lxc-ffi's CPU per call over each baseline's, where the row's work is all in reaped processes. */
-  cpuRatios?: { 'lxc-ffi/c'?: number; 'lxc-ffi/python3-lxc'?: number };
+  cpuRatios?: Partial<Record<RatioKey, number>>;
   note?: string;
+}
+
+/** One line of the "targets" section: one target of the issue, met or not, and what was measured. */
+export interface GoalLine {
+  text: string;
+  met: boolean | null;
+  measured: string;
+  details?: string[];
 }
 
 export interface TargetInfo {
@@ -45,12 +71,15 @@ export interface Results {
   plan: Plan;
   targets: TargetInfo[];
   rows: RowResult[];
+  probes: ProbeResult[];
+  /** The issue's targets, one line each (rows and probes together). */
+  goals: GoalLine[];
   durationSeconds: number;
   /** 1-minute load average when the run started and ended: other work on the machine stretches wall times. */
   loadAverage: { start: number; end: number };
 }
 
-const finite = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x);
+const finite = (x: number | undefined | null): x is number => x !== undefined && x !== null && Number.isFinite(x);
 
 export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>): RowResult {
   const med = (t: TargetId) => cells[t]?.summary?.median;
@@ -61,35 +90,31 @@ export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>): Row
     return a.length === b.length ? a.map((x, i) => ratio(x, b[i])) : [];
   };
   const cpuOf = (t: TargetId) => (row.cpu ? cells[t]?.cpuPerCall : undefined);
-  const r: RowResult = { id: row.id, label: row.label, cells, ratios: {}, roundRatios: {} };
-  if (row.cpu) {
-    r.cpuRatios = {};
-    if (row.ops.c) r.cpuRatios['lxc-ffi/c'] = ratio(cpuOf('lxc-ffi'), cpuOf('c'));
-    if (row.ops['python3-lxc']) r.cpuRatios['lxc-ffi/python3-lxc'] = ratio(cpuOf('lxc-ffi'), cpuOf('python3-lxc'));
+  const r: RowResult = { id: row.id, label: row.label, cells, ratios: {}, roundRatios: {}, goals: [] };
+  if (row.query) r.query = true;
+  if (row.cpu) r.cpuRatios = {};
+  for (const b of BASELINES) {
+    if (!row.ops[b]) continue;
+    const key: RatioKey = `lxc-ffi/${b}`;
+    r.ratios[key] = ratio(ffi, med(b));
+    r.roundRatios[key] = perRound(b);
+    if (r.cpuRatios) r.cpuRatios[key] = ratio(cpuOf('lxc-ffi'), cpuOf(b));
   }
-  if (row.ops.c) {
-    r.ratios['lxc-ffi/c'] = ratio(ffi, med('c'));
-    r.roundRatios['lxc-ffi/c'] = perRound('c');
-  }
-  if (row.ops['python3-lxc']) {
-    r.ratios['lxc-ffi/python3-lxc'] = ratio(ffi, med('python3-lxc'));
-    r.roundRatios['lxc-ffi/python3-lxc'] = perRound('python3-lxc');
-  }
-  if (row.goal) {
-    const x = ratio(ffi, med(row.goal.against));
-    const cx = ratio(cpuOf('lxc-ffi'), cpuOf(row.goal.against));
-    r.goal = {
-      text: row.goal.text, against: row.goal.against, max: row.goal.max,
-      ratio: finite(x) ? x : null, roundRatios: perRound(row.goal.against), cpuRatio: finite(cx) ? cx : null,
-      met: finite(x) ? x <= row.goal.max : null,
-    };
+  for (const g of row.goals ?? []) {
+    const x = ratio(ffi, med(g.against));
+    const cx = ratio(cpuOf('lxc-ffi'), cpuOf(g.against));
+    r.goals.push({
+      text: g.text, against: g.against, max: g.max,
+      ratio: finite(x) ? x : null, roundRatios: perRound(g.against), cpuRatio: finite(cx) ? cx : null,
+      met: finite(x) ? x <= g.max : null,
+    });
   }
   if (row.note) r.note = row.note;
   return r;
 }
 
-/** Cells that should hold a number and do not: a target that ran but failed its op or gave no samples. */
-export function missing(results: Results): string[] {
+/** Cells and probes that should hold a number and do not: a target that ran but failed its op or gave no samples. */
+export function missing(results: Pick<Results, 'targets' | 'rows' | 'probes'>): string[] {
   const skipped = new Set(results.targets.filter((t) => t.skipped).map((t) => t.id));
   const out: string[] = [];
   for (const row of results.rows) {
@@ -99,54 +124,126 @@ export function missing(results: Results): string[] {
       if (cell.error || !finite(cell.summary?.median) || !finite(cell.summary?.p95)) out.push(`${row.id} / ${t}: ${cell.error ?? 'no number'}`);
     }
   }
+  for (const p of results.probes) {
+    if (p.error) out.push(`probe ${p.id}: ${p.error}`);
+    for (const [k, m] of Object.entries(p.metrics)) if (!finite(m.value)) out.push(`probe ${p.id} / ${k}: no number`);
+  }
   return out;
 }
 
-const TARGET_ORDER: TargetId[] = ['c', 'python3-lxc', 'lxc-ffi'];
+const TARGET_ORDER: TargetId[] = ['c', 'python3-lxc', 'lxc-tools', 'lxc-ffi'];
+const RATIO_HEADS: Record<Baseline, string> = { c: 'lxc-ffi / C', 'python3-lxc': 'lxc-ffi / python3-lxc', 'lxc-tools': 'lxc-ffi / lxc-* tools' };
+
+function markdown(head: string[], body: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...body.map((l) => `| ${l.join(' | ')} |`)].join('\n');
+}
+
+const showRatio = (x: number | undefined) => (x === undefined ? '—' : formatRatio(x));
 
 /** The markdown table: median and p95 per target, then lxc-ffi's ratios. */
 export function table(results: Results): string {
   const label = (t: TargetId) => results.targets.find((x) => x.id === t)?.label ?? t;
-  const head = ['operation', ...TARGET_ORDER.flatMap((t) => [`${label(t)} median`, `${label(t)} p95`]), 'lxc-ffi / C', 'lxc-ffi / python3-lxc'];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
-  for (const row of results.rows) {
-    const cells = TARGET_ORDER.flatMap((t) => {
+  const head = ['operation', ...TARGET_ORDER.flatMap((t) => [`${label(t)} median`, `${label(t)} p95`]), ...BASELINES.map((b) => RATIO_HEADS[b])];
+  return markdown(head, results.rows.map((row) => [
+    row.label,
+    ...TARGET_ORDER.flatMap((t) => {
       const c = row.cells[t];
       if (!c) return ['—', '—'];
       if (!c.summary) return ['error', 'error'];
       return [formatUs(c.summary.median), formatUs(c.summary.p95)];
-    });
-    const rc = row.ratios['lxc-ffi/c'];
-    const rp = row.ratios['lxc-ffi/python3-lxc'];
-    lines.push(`| ${[row.label, ...cells, rc === undefined ? '—' : formatRatio(rc), rp === undefined ? '—' : formatRatio(rp)].join(' | ')} |`);
-  }
-  return lines.join('\n');
+    }),
+    ...BASELINES.map((b) => showRatio(row.ratios[`lxc-ffi/${b}`])),
+  ]));
 }
 
 /** CPU per call where it captures a row's whole work: the comparison the machine's other load moves least. */
 export function cpuTable(results: Results): string {
   const label = (t: TargetId) => results.targets.find((x) => x.id === t)?.label ?? t;
-  const head = ['operation', ...TARGET_ORDER.map((t) => `${label(t)} CPU/call`), 'lxc-ffi / C', 'lxc-ffi / python3-lxc'];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
-  for (const row of results.rows.filter((r) => r.cpuRatios)) {
-    const cells = TARGET_ORDER.map((t) => (row.cells[t] ? formatUs(row.cells[t]!.cpuPerCall ?? Number.NaN) : '—'));
-    const rc = row.cpuRatios!['lxc-ffi/c'];
-    const rp = row.cpuRatios!['lxc-ffi/python3-lxc'];
-    lines.push(`| ${[row.label, ...cells, rc === undefined ? '—' : formatRatio(rc), rp === undefined ? '—' : formatRatio(rp)].join(' | ')} |`);
-  }
-  return lines.join('\n');
+  const head = ['operation', ...TARGET_ORDER.map((t) => `${label(t)} CPU/call`), ...BASELINES.map((b) => RATIO_HEADS[b])];
+  return markdown(head, results.rows.filter((r) => r.cpuRatios).map((row) => [
+    row.label,
+    ...TARGET_ORDER.map((t) => (row.cells[t] ? formatUs(row.cells[t]!.cpuPerCall ?? Number.NaN) : '—')),
+    ...BASELINES.map((b) => showRatio(row.cpuRatios![`lxc-ffi/${b}`])),
+  ]));
 }
 
-/** The issue's targets, one line each. */
-export function goals(results: Results): string[] {
-  return results.rows.filter((r) => r.goal).map((r) => {
-    const g = r.goal!;
-    const verdict = g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met';
-    const rounds = g.roundRatios.filter(Number.isFinite);
-    const spread = rounds.length > 1 ? ` (per round: ${formatRatio(Math.min(...rounds))}–${formatRatio(Math.max(...rounds))})` : '';
-    const cpu = g.cpuRatio === null ? '' : `; CPU per call ${formatRatio(g.cpuRatio)}`;
-    return `${g.text}: ${g.ratio === null ? '—' : formatRatio(g.ratio)}${spread}${cpu} → ${verdict}`;
-  });
+export function formatValue(value: number, unit: Unit): string {
+  if (!Number.isFinite(value)) return '—';
+  switch (unit) {
+    case 'ms': return formatUs(value * 1000);
+    case 'us': return formatUs(value);
+    case 'MB': return `${value.toFixed(2)} MB`;
+    case 'x': return formatRatio(value);
+    default: return String(Math.round(value));
+  }
+}
+
+/** The probes as one table: each probe a header line, then its metrics. */
+export function probeTable(results: Results): string {
+  const body: string[][] = [];
+  for (const p of results.probes) {
+    body.push([`**${p.label}**`, p.error ? `error: ${p.error}` : '']);
+    for (const m of Object.values(p.metrics)) body.push([`  ${m.label}`, formatValue(m.value, m.unit)]);
+  }
+  return markdown(['measurement', 'value'], body);
+}
+
+const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'NOT met');
+
+/** The issue's targets, one line each, from the rows and probes measured. */
+export function goalLines(rows: RowResult[], probes: ProbeResult[]): GoalLine[] {
+  const lines: GoalLine[] = [];
+  for (const r of rows) {
+    for (const g of r.goals) {
+      const rounds = g.roundRatios.filter(Number.isFinite);
+      const spread = rounds.length > 1 ? ` (per round: ${formatRatio(Math.min(...rounds))}–${formatRatio(Math.max(...rounds))})` : '';
+      const cpu = g.cpuRatio === null ? '' : `; CPU per call ${formatRatio(g.cpuRatio)}`;
+      lines.push({ text: g.text, met: g.met, measured: `${g.ratio === null ? '—' : formatRatio(g.ratio)}${spread}${cpu}` });
+    }
+  }
+  // Every row with a python3-lxc operation: lxc-ffi's median ≤ python3-lxc's.
+  const vsPython = rows.filter((r) => 'lxc-ffi/python3-lxc' in r.ratios);
+  if (vsPython.length) {
+    const each = vsPython.map((r) => ({ r, x: r.ratios['lxc-ffi/python3-lxc']! }));
+    const missed = each.filter(({ x }) => finite(x) && x > 1);
+    const unmeasured = each.some(({ x }) => !finite(x));
+    lines.push({
+      text: 'every measured operation ≤ python3-lxc',
+      met: missed.length ? false : unmeasured ? null : true,
+      measured: missed.length ? `${missed.length} of ${each.length} operations slower: ${missed.map(({ r, x }) => `${r.label} ${formatRatio(x)}`).join(', ')}` : `all ${each.length} at or below 1×`,
+      details: each.map(({ r, x }) => `${r.label}: ${formatRatio(x)} → ${verdict(finite(x) ? x <= 1 : null)}`),
+    });
+  }
+  // The queries: lxc-ffi ≥ 10× faster than the lxc-* tools.
+  const queries = rows.filter((r) => r.query && 'lxc-ffi/lxc-tools' in r.ratios);
+  if (queries.length) {
+    const each = queries.map((r) => ({ r, x: r.ratios['lxc-ffi/lxc-tools']! }));
+    const missed = each.filter(({ x }) => finite(x) && x > QUERY_VS_TOOLS_MAX);
+    const unmeasured = each.some(({ x }) => !finite(x));
+    const faster = (x: number) => (finite(x) ? `${(1 / x).toFixed(1 / x >= 100 ? 0 : 1)}× faster` : '—');
+    lines.push({
+      text: 'queries ≥ 10× faster than the lxc-* tools',
+      met: missed.length ? false : unmeasured ? null : true,
+      measured: `slowest margin ${faster(Math.max(...each.map(({ x }) => x).filter(finite)))}${missed.length ? `; under 10×: ${missed.map(({ r }) => r.label).join(', ')}` : ''}`,
+      details: each.map(({ r, x }) => `${r.label}: ${faster(x)} (${formatRatio(x)}) → ${verdict(finite(x) ? x <= QUERY_VS_TOOLS_MAX : null)}`),
+    });
+  }
+  for (const p of probes) {
+    if (p.error) {
+      lines.push({ text: p.label, met: null, measured: `error: ${p.error}` });
+      continue;
+    }
+    for (const g of p.goals) lines.push({ text: g.text, met: g.met, measured: g.value === null ? '—' : formatValue(g.value, g.unit) });
+  }
+  return lines;
+}
+
+/** The targets as printed lines. */
+export function goals(results: Pick<Results, 'goals'>): string[] {
+  return results.goals.flatMap((g) => [
+    `${g.text}: ${g.measured} → ${verdict(g.met)}`,
+    ...(g.details ?? []).map((d) => `    ${d}`),
+  ]);
 }
 
 export function machineLines(m: Machine, targets: TargetInfo[], loadedAs?: string): string[] {
@@ -170,11 +267,16 @@ export function docs(results: Results): string {
   const p = results.plan;
   const counts = Object.entries(p.counts).map(([k, v]) => `${k}: ${v.warmup} + ${v.iterations}`).join('; ');
   const load = results.loadAverage;
+  const goalList = results.goals.flatMap((g) => [
+    `- ${g.text}: ${g.measured} → **${verdict(g.met)}**`,
+    ...(g.details ?? []).map((d) => `  - ${d}`),
+  ]);
   return `# Benchmarks
 
-How fast lxc-ffi is against liblxc called from C and against python3-lxc, the reference binding,
-measured in one run on one running busybox container (no network) in a temporary lxcpath.
-This file and \`bench/results.json\` are written by \`scripts/bench/index.ts\`; do not edit them by hand.
+How fast lxc-ffi is against liblxc called from C, against python3-lxc (the reference binding) and
+against the \`lxc-*\` command-line tools driven from Node with \`execFile\` (as CLI wrappers do),
+measured in one run on busybox containers in a temporary lxcpath.
+This file and \`bench/results.json\` are written by \`npm run bench\` (\`scripts/bench/index.ts\`); do not edit them by hand.
 
 ## Results (${results.mode} run)
 
@@ -182,20 +284,26 @@ ${table(results)}
 
 Times are wall-clock per call: the median and the 95th percentile. Ratios divide lxc-ffi's median by the
 baseline's median from the same run (the machine is noisy; compare ratios, not absolute times across runs).
+A ratio below 1× means lxc-ffi is faster.
 
 CPU time per call (user + system of the measuring process and of the children it reaped: liblxc's
-intermediate and attached processes, one-shot workers), for the rows whose whole work is counted
-that way. Other load on the machine stretches wall time but hardly CPU time, so these ratios are the steadier ones:
+intermediate and attached processes, one-shot workers, the lxc-* tools), for the rows whose whole work is
+counted that way. Other load on the machine stretches wall time but hardly CPU time, so these ratios are the steadier ones:
 
 ${cpuTable(results)}
 
-Targets from the issue:
+Measurements that are not one operation's time per call (each in a fresh Node process):
 
-${goals(results).map((g) => `- ${g}`).join('\n')}
+${probeTable(results)}
 
-What each row runs:
+## Targets from the issue
+
+${goalList.join('\n')}
+
+## What each row runs
 
 ${results.rows.filter((r) => r.note).map((r) => `- **${r.label}**: ${r.note}`).join('\n')}
+${results.probes.filter((x) => x.note).map((x) => `- **${x.label}**: ${x.note}`).join('\n')}
 
 ## Machine
 
@@ -204,35 +312,42 @@ ${machineLines(results.machine, results.targets, results.lxcffiLoadedAs).join('\
 ## How to run
 
 \`\`\`sh
-npx tsx scripts/bench/index.ts           # full run: writes bench/results.json and this file (a few minutes)
-npx tsx scripts/bench/index.ts --quick   # smoke run (< 1 min): prints the table, checks every row has numbers
+npm run bench                                # full run: writes bench/results.json and this file (under 10 minutes)
+npx tsx scripts/bench/index.ts --quick       # smoke run (< 1 min): prints the tables, exits 1 if a measurement has no number
 \`\`\`
 
-It needs root and a host that runs containers (\`lxc-checkconfig\`). Under tsx the runner first compiles
-\`lib/\`, \`ffi/\` and \`scripts/bench/\` with the project's tsc into a temporary directory and re-runs itself
-from there under plain node, so lxc-ffi and its attach workers run as the published JavaScript does
+\`scripts/test.sh\` ends with \`npx tsx scripts/bench/index.ts --quick --no-write\`; its failure counts as one failed test.
+
+It needs root and a host that runs containers (\`lxc-checkconfig\`), and \`ip\` and \`dnsmasq\` for the
+get_ips row's bridge. Under tsx the runner first compiles \`lib/\`, \`ffi/\` and \`scripts/bench/\` with the
+project's tsc into a temporary directory and re-runs itself from there under plain node, so lxc-ffi, its
+attach workers and the probes' processes run as the published JavaScript does
 (\`--source\` measures the TypeScript under tsx instead: every attach worker then starts tsx's loader too,
 about 0.3 s more per one-shot \`evaluate\`). This run: ${results.lxcffiLoadedAs}.
 
 The C baseline (\`scripts/bench/c/bench.c\`) is compiled at run time with \`gcc -O2 … -llxc\` and is skipped,
 with a note, when gcc or lxc-dev's headers are missing; the python3-lxc baseline
 (\`scripts/bench/python/bench.py\`) runs under \`/usr/bin/python3\` and is skipped when \`import lxc\` fails
-there. Both run as child processes (argv, no shell) that open their own handle on the container and print
-JSON samples. lxc-ffi runs in the runner's own process.
+there; the lxc-* tools are skipped when the lxc package's tools are missing. C and Python run as child
+processes (argv, no shell) that open their own handle on the container and print JSON samples. lxc-ffi
+and the lxc-* tools are timed in the runner's own process.
 
 Method: every operation gets untimed warm-up calls, then timed calls, split over ${p.rounds}
-interleaved round(s) (C, python3-lxc and lxc-ffi take turns, the order reversed every other round) so drift
-in the machine's load hits every target alike; samples of all rounds are pooled, and the targets' lines
-also give the range of the ratio computed within each round. Calls per operation (warm-up in each round
-\+ timed in all): ${counts}. This run took ${results.durationSeconds.toFixed(0)} s; the 1-minute load average
-was ${load.start.toFixed(2)} at its start and ${load.end.toFixed(2)} at its end on ${results.machine.cores} cores.
+interleaved round(s) (the targets take turns, the order reversed every other round) so drift in the
+machine's load hits every target alike; an operation with fewer calls than rounds runs in some rounds only.
+Samples of all rounds are pooled, and the targets' lines also give the range of the ratio computed within
+each round. Calls per operation (warm-up in each round that runs it + timed in all): ${counts}.
+Probes: ${p.probes.lifecycles} concurrent lifecycles, ${p.probes.importRuns} fresh processes per import variant,
+${p.probes.churn} new/release, ${p.probes.execs} exec. This run took ${results.durationSeconds.toFixed(0)} s;
+the 1-minute load average was ${load.start.toFixed(2)} at its start and ${load.end.toFixed(2)} at its end on ${results.machine.cores} cores.
 The issue's targets are reported, not asserted: a run fails only when some measurement gives no number.
 
-Other options: \`--only ROW[,ROW…]\` (rows: ${results.rows.map((r) => r.id).join(', ')}; implies
-\`--no-write\`), \`--write\` / \`--no-write\`. \`scripts/bench/profile-attach.ts\` breaks
-\`attachWait(['true'])\` down into phases and compares its CPU time and page faults with C's.
+Other options: \`--only ID[,ID…]\` (rows: ${results.rows.map((r) => r.id).join(', ')}; probes:
+${results.probes.map((x) => x.id).join(', ') || 'import, churn, leak, concurrent'}; implies \`--no-write\`), \`--write\` / \`--no-write\`.
+\`scripts/bench/profile-attach.ts\` breaks \`attachWait(['true'])\` down into phases and compares its CPU
+time and page faults with C's.
 
-The container is created and started in \`/tmp/lxcffi-bench-*/lxc\` and is stopped, destroyed and removed
-at the end, also on failure or Ctrl-C.
+The containers are created in \`/tmp/lxcffi-bench-*/lxc\` and are stopped, destroyed and removed at the
+end, with the bridge and its dnsmasq, also on failure, Ctrl-C or SIGTERM.
 `;
 }

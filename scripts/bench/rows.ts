@@ -1,6 +1,16 @@
 // The rows of the benchmark table: one operation as each target spells it (an operation two rows
-// share is measured once), the issue's target where it has one, and how many calls each mode makes.
+// share is measured once), the issue's targets where it has them, and how many calls each mode
+// makes. The measurements that are not per-call timings (concurrency, import, memory, leaks) are
+// the probes (probes/index.ts).
 import type { TargetId, Cost } from './targets/target.js';
+import type { Needs } from './setup.js';
+
+export interface Goal {
+  against: TargetId;
+  /** lxc-ffi's median ≤ `max` × `against`'s median, in the same run. */
+  max: number;
+  text: string;
+}
 
 export interface Row {
   id: string;
@@ -13,81 +23,142 @@ export interface Row {
    * be compared across targets: not when work happens in a process nobody reaps per call (a session's worker).
    */
   cpu?: boolean;
-  /** An issue target: lxc-ffi's median ≤ `max` × `against`'s median in the same run. */
-  goal?: { against: TargetId; max: number; text: string };
+  /** The issue's targets for this operation against C or python3-lxc. */
+  goals?: Goal[];
+  /**
+   * A query: the issue wants lxc-ffi at least 10× faster than the lxc-* tools on it. (The issue's
+   * "every measured operation ≤ python3-lxc" applies to every row with a python3-lxc operation.)
+   */
+  query?: boolean;
+  /** Containers besides the running one that the row needs. */
+  needs?: Needs;
   /** A note for the docs (what exactly each side does). */
   note?: string;
 }
+
+/** The issue's "queries vs the lxc-* tools ≥ 10× faster": lxc-ffi / tools ≤ this. */
+export const QUERY_VS_TOOLS_MAX = 0.1;
 
 export const rows: readonly Row[] = [
   {
     id: 'attach_true',
     cpu: true,
     label: "attach and wait for `true` (stdio → /dev/null)",
-    ops: { c: 'attach_run_wait_true', 'python3-lxc': 'attach_run_wait_true', 'lxc-ffi': 'attachWait_true' },
-    goal: { against: 'c', max: 1.2, text: "attachWait(['true']) ≤ 1.2× C" },
-    note: "C: `c->attach_run_wait(c, &opts, \"true\", argv)` (lxc_attach_run_command) with default options and fds 0–2 on /dev/null. python3-lxc: `c.attach_wait(lxc.attach_run_command, ['true'], stdin=, stdout=, stderr=/dev/null)`. lxc-ffi: `attachWait(['true'], { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' })`.",
+    ops: { c: 'attach_run_wait_true', 'python3-lxc': 'attach_run_wait_true', 'lxc-tools': 'attach_true', 'lxc-ffi': 'attachWait_true' },
+    goals: [{ against: 'c', max: 1.2, text: "attachWait(['true']) ≤ 1.2× C" }],
+    note: "C: `c->attach_run_wait(c, &opts, \"true\", argv)` (lxc_attach_run_command) with default options and fds 0–2 on /dev/null. python3-lxc: `c.attach_wait(lxc.attach_run_command, ['true'], stdin=, stdout=, stderr=/dev/null)`. lxc-* tools: `execFile('lxc-attach', ['-n', NAME, '-P', LXCPATH, '--', 'true'])`. lxc-ffi: `attachWait(['true'], { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' })`.",
   },
   {
-    id: 'exec_true',
+    id: 'exec_echo',
     cpu: true,
-    label: "exec `true`, output captured",
-    ops: { c: 'attach_run_wait_true', 'python3-lxc': 'attach_run_wait_true', 'lxc-ffi': 'exec_true' },
-    note: "lxc-ffi: `exec(['true'])` (stdout and stderr through pipes, collected as strings); compared with the same C and python3-lxc calls as the row above.",
+    label: 'exec `echo x`, output captured',
+    ops: { c: 'attach_echo_capture', 'python3-lxc': 'attach_echo_capture', 'lxc-tools': 'exec_echo', 'lxc-ffi': 'exec_echo' },
+    note: "C: `c->attach(c, lxc_attach_run_command, {echo x}, &opts, &pid)` with stdout and stderr on pipes, both read to EOF with poll(), then waitpid(). python3-lxc: `c.attach_wait(lxc.attach_run_command, ['echo', 'x'], stdout=, stderr=` pipe write ends`)`, then the pipes read. lxc-* tools: `execFile('lxc-attach', [..., '--', 'echo', 'x'])` and its stdout. lxc-ffi: `exec(['echo', 'x'])` (stdout and stderr through pipes, collected as strings). Every side checks that it read `x\\n`.",
   },
   {
     id: 'evaluate_oneshot',
     cpu: true,
     label: 'run a function, one-shot',
     ops: { 'python3-lxc': 'attach_wait_func', 'lxc-ffi': 'evaluate_oneshot' },
-    note: "python3-lxc: `c.attach_wait(f)` with an `f` that returns at once (stdout → /dev/null): a fork of the Python process. lxc-ffi: `evaluate(() => 1)`: a fresh Node worker attached, rooted and torn down per call.",
+    note: "python3-lxc: `c.attach_wait(f)` with an `f` that returns at once (stdout → /dev/null): a fork of the Python process. lxc-ffi: `evaluate(() => 1)`: a Node worker attached and rooted in the container per call.",
   },
   {
     id: 'session_evaluate',
     label: 'run a function in a session',
     ops: { 'python3-lxc': 'attach_wait_func', 'lxc-ffi': 'session_evaluate' },
-    goal: { against: 'python3-lxc', max: 0.2, text: 'session.evaluate ≤ 0.2× python3-lxc attach_wait(func)' },
+    goals: [{ against: 'python3-lxc', max: 0.2, text: 'session.evaluate ≤ 0.2× python3-lxc attach_wait(func)' }],
     note: 'lxc-ffi: `session.evaluate(() => 1)` on one session opened beforehand (not timed); python3-lxc has no session, so its per-call `attach_wait(f)` is the reference.',
   },
   {
     id: 'get_config_item',
     label: 'get_config_item(lxc.uts.name)',
-    ops: { c: 'get_config_item', 'python3-lxc': 'get_config_item', 'lxc-ffi': 'get_config_item' },
-    note: 'C: the length query then the fetch into a malloc()ed buffer, as a binding returning a string must (python3-lxc does the same). lxc-ffi: `getConfigItem()`, key validation included.',
+    ops: { c: 'get_config_item', 'python3-lxc': 'get_config_item', 'lxc-tools': 'get_config_item', 'lxc-ffi': 'get_config_item' },
+    goals: [{ against: 'c', max: 1.5, text: 'getConfigItem ≤ 1.5× C' }],
+    query: true,
+    note: 'C: the length query then the fetch into a malloc()ed buffer, as a binding returning a string must (python3-lxc does the same). lxc-* tools: `lxc-info -n NAME -P LXCPATH -c lxc.uts.name`, the value parsed. lxc-ffi: `getConfigItem()`, key validation included.',
   },
   {
     id: 'is_defined',
     label: 'is_defined',
-    ops: { c: 'is_defined', 'python3-lxc': 'is_defined', 'lxc-ffi': 'is_defined' },
+    ops: { c: 'is_defined', 'python3-lxc': 'is_defined', 'lxc-tools': 'is_defined', 'lxc-ffi': 'is_defined' },
+    goals: [{ against: 'c', max: 1.2, text: 'defined ≤ 1.2× C' }],
+    query: true,
+    note: 'lxc-* tools: `lxc-ls -P LXCPATH -1` and the name looked up in its lines (the lxcpath holds the bench containers: up to three).',
   },
   {
     id: 'state',
     label: 'state (running container)',
-    ops: { c: 'state', 'python3-lxc': 'state', 'lxc-ffi': 'state' },
+    ops: { c: 'state', 'python3-lxc': 'state', 'lxc-tools': 'state', 'lxc-ffi': 'state' },
+    goals: [{ against: 'c', max: 1.1, text: 'state (running) ≤ 1.1× C' }],
+    query: true,
+    note: 'lxc-* tools: `lxc-info -n NAME -P LXCPATH -s`, `State:` parsed.',
   },
   {
     id: 'init_pid',
-    label: 'init_pid',
-    ops: { c: 'init_pid', 'python3-lxc': 'init_pid', 'lxc-ffi': 'init_pid' },
+    label: 'init_pid (running container)',
+    ops: { c: 'init_pid', 'python3-lxc': 'init_pid', 'lxc-tools': 'init_pid', 'lxc-ffi': 'init_pid' },
+    goals: [{ against: 'c', max: 1.1, text: 'initPid (running) ≤ 1.1× C' }],
+    query: true,
+    note: 'lxc-* tools: `lxc-info -n NAME -P LXCPATH -p`, `PID:` parsed.',
+  },
+  {
+    id: 'get_ips',
+    cpu: true,
+    label: 'get_ips (container with a DHCP address)',
+    ops: { c: 'get_ips', 'python3-lxc': 'get_ips', 'lxc-tools': 'get_ips', 'lxc-ffi': 'get_ips' },
+    query: true,
+    needs: { net: true },
+    note: "On a second running busybox container with a veth on a private bridge (no uplink; dnsmasq serves DHCP only) and its IPv4 lease. C: `c->get_ips(c, NULL, NULL, 0)` and the array freed. python3-lxc: `c.get_ips()`. lxc-* tools: `lxc-info -n NAME -P LXCPATH -i`, `IP:` lines parsed. lxc-ffi: `await getIps()` (one call: no timeout). liblxc forks a child into the container's network namespace for each call.",
+  },
+  {
+    id: 'lifecycle',
+    label: 'create → start → stop → destroy (busybox)',
+    ops: { c: 'lifecycle', 'python3-lxc': 'lifecycle', 'lxc-tools': 'lifecycle', 'lxc-ffi': 'lifecycle' },
+    note: "One new container per sample in the same lxcpath. C: `lxc_container_new`, `create(c, \"busybox\", NULL, NULL, LXC_CREATE_QUIET, argv)`, `clear_config_item(\"lxc.net\")` + `lxc.net.0.type = empty` + `save_config`, `start` (daemonized: it returns once the container is RUNNING), `stop`, `destroy`, `lxc_container_put`. python3-lxc: the same calls on `lxc.Container(name, lxcpath)`. lxc-* tools: `lxc-create -t busybox -f CONF -q` (CONF: the default config with `lxc.net.0.type = empty`), `lxc-start`, `lxc-stop -k`, `lxc-destroy`. lxc-ffi: `create('busybox', {}, { quiet: true })` (in a create worker process), the same config, `start()`, `stop()`, `destroy()`, `release()`. Most of the time is the busybox template's shell script (hundreds of `ln -s`).",
+  },
+  {
+    id: 'clone_overlay',
+    label: 'overlayfs snapshot clone + destroy',
+    ops: { c: 'clone_overlay', 'python3-lxc': 'clone_overlay', 'lxc-tools': 'clone_overlay', 'lxc-ffi': 'clone_overlay' },
+    needs: { clone: true },
+    note: "Of a stopped busybox container (dir-backed). C: `c->clone(c, NEW, NULL, LXC_CLONE_SNAPSHOT, \"overlayfs\", NULL, 0, NULL)` then `destroy` of the clone. python3-lxc: `c.clone(NEW, config_path=LXCPATH, flags=LXC_CLONE_SNAPSHOT, bdevtype='overlayfs')` then `destroy()`. lxc-* tools: `lxc-copy -n BASE -P LXCPATH -N NEW -s -B overlayfs`, `lxc-destroy`. lxc-ffi: `clone(NEW, { bdevtype: 'overlayfs', snapshot: true })`, `destroy()`, `release()`.",
   },
 ];
+
+/** The probes' sizes (probes/index.ts). */
+export interface ProbePlan {
+  /** Lifecycles lxc-ffi runs at once (and python3-lxc one after another). */
+  lifecycles: number;
+  /** Fresh processes timed per variant (bare `node -e 0`, and the import). */
+  importRuns: number;
+  /** `new Container()` + `release()` pairs in the RSS probe. */
+  churn: number;
+  /** `exec(['true'])` calls in the leak probe. */
+  execs: number;
+}
 
 /** Calls per operation: warm-up, then measured, split over `rounds` interleaved rounds. */
 export interface Plan {
   rounds: number;
   counts: Record<Cost, { warmup: number; iterations: number }>;
+  probes: ProbePlan;
 }
 
-/** Quick: a smoke run well under a minute. Full: stable medians, a few minutes. */
+/** Quick: a smoke run well under a minute. Full: stable medians, under ten minutes. */
 export const plans: Record<'quick' | 'full', Plan> = {
   quick: {
     rounds: 1,
     counts: {
-      attach: { warmup: 3, iterations: 20 },
-      worker: { warmup: 1, iterations: 5 },
+      attach: { warmup: 2, iterations: 15 },
+      worker: { warmup: 1, iterations: 3 },
       session: { warmup: 20, iterations: 200 },
       cheap: { warmup: 50, iterations: 500 },
+      fork: { warmup: 5, iterations: 30 },
+      tool: { warmup: 1, iterations: 8 },
+      lifecycle: { warmup: 0, iterations: 1 },
+      clone: { warmup: 0, iterations: 2 },
     },
+    probes: { lifecycles: 2, importRuns: 5, churn: 10_000, execs: 50 },
   },
   full: {
     rounds: 10,
@@ -96,6 +167,16 @@ export const plans: Record<'quick' | 'full', Plan> = {
       worker: { warmup: 2, iterations: 60 },
       session: { warmup: 100, iterations: 5000 },
       cheap: { warmup: 500, iterations: 20000 },
+      fork: { warmup: 10, iterations: 500 },
+      tool: { warmup: 3, iterations: 150 },
+      lifecycle: { warmup: 0, iterations: 6 },
+      clone: { warmup: 1, iterations: 10 },
     },
+    probes: { lifecycles: 16, importRuns: 20, churn: 100_000, execs: 1000 },
   },
 };
+
+/** How many of `iterations` calls round `round` of `rounds` makes (0: it skips this round). */
+export function share(iterations: number, rounds: number, round: number): number {
+  return Math.floor(((round + 1) * iterations) / rounds) - Math.floor((round * iterations) / rounds);
+}

@@ -1,22 +1,23 @@
-// The benchmark run itself (scripts/bench/index.ts decides how it is loaded): set up the container,
-// prepare every target, measure each row's operations in interleaved rounds, report.
+// The benchmark run itself (scripts/bench/index.ts decides how it is loaded): set up the containers,
+// prepare every target, measure each row's operations in interleaved rounds, run the probes, report.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { setUp, type Fixture } from './setup.js';
-import { rows, plans } from './rows.js';
+import { setUp, type Fixture, type Needs } from './setup.js';
+import { rows, plans, share } from './rows.js';
 import { targets, isSkip, type Prepared, type TargetId } from './targets/index.js';
+import { probes, type ProbeResult } from './probes/index.js';
 import { summarize, median, formatUs } from './stats.js';
 import { describeMachine } from './machine.js';
-import { rowResult, table, cpuTable, goals, missing, docs, machineLines, type Cell, type Results, type TargetInfo } from './report.js';
-import { killChildren } from './child.js';
+import { rowResult, table, cpuTable, probeTable, goalLines, goals, missing, docs, machineLines, type Cell, type Results, type TargetInfo } from './report.js';
+import { stopChildren } from './child.js';
 import { repoRoot } from './paths.js';
 
 export interface RunOptions {
   quick: boolean;
   /** Write bench/results.json and docs/benchmarks.md (default: full runs of every row). */
   write?: boolean;
-  /** Row ids to measure (default: all). */
+  /** Row and probe ids to measure (default: all). */
   only?: string[];
   /** How lxc-ffi was loaded, for the report ('compiled JavaScript' or why not). */
   loadedAs: string;
@@ -29,8 +30,9 @@ export async function main(opts: RunOptions): Promise<number> {
   const plan = plans[mode];
   const only = opts.only ? new Set(opts.only) : null;
   const selected = rows.filter((r) => !only || only.has(r.id));
-  if (only && selected.length !== only.size) {
-    console.error(`unknown row in --only; rows are: ${rows.map((r) => r.id).join(', ')}`);
+  const selectedProbes = probes.filter((p) => !only || only.has(p.id));
+  if (only && selected.length + selectedProbes.length !== only.size) {
+    console.error(`unknown id in --only; rows are: ${rows.map((r) => r.id).join(', ')}; probes are: ${probes.map((p) => p.id).join(', ')}`);
     return 2;
   }
   const write = opts.write ?? (mode === 'full' && !only);
@@ -38,8 +40,11 @@ export async function main(opts: RunOptions): Promise<number> {
   const loadStart = loadavg()[0];
   if (process.getuid?.() !== 0) log('warning: not root; creating and attaching to containers will likely fail');
   const machine = await describeMachine();
-  log(`bench (${mode}): setting up a busybox container…`);
+  const needs: Needs = { clone: selected.some((r) => r.needs?.clone), net: selected.some((r) => r.needs?.net) };
+  log(`bench (${mode}): setting up busybox containers${needs.net ? ' and a bridge' : ''}…`);
   let fixture: Fixture | undefined;
+  // Set before setUp() settles: an interrupt during it waits for it, then tears down what it made.
+  let setup: Promise<Fixture> | undefined;
   const prepared = new Map<TargetId, Prepared>();
   const infos: TargetInfo[] = [];
   const samples = new Map<string, number[]>();
@@ -47,25 +52,30 @@ export async function main(opts: RunOptions): Promise<number> {
   // CPU over timed calls, and how many calls it covers (a target may not report it).
   const cpu = new Map<string, { us: number; calls: number }>();
   const errors = new Map<string, string>();
+  const probeResults: ProbeResult[] = [];
 
-  // Ctrl-C or a TERM: stop our helpers, remove the container, then leave.
+  // Ctrl-C or a TERM: stop our helpers (a probe cleans up what it made), remove the containers, then leave.
   let interrupted = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
     log(`bench: ${sig}, cleaning up…`);
-    killChildren();
-    void Promise.all([...prepared.values()].map((p) => p.dispose().catch(() => undefined)))
-      .then(() => fixture?.teardown())
+    void stopChildren(20_000)
+      .then(() => Promise.all([...prepared.values()].map((p) => p.dispose().catch(() => undefined))))
+      .then(() => setup?.catch(() => undefined))
+      .then((f) => f?.teardown())
+      .catch((e) => log(`bench: cleanup failed: ${(e as Error).message}`))
       .finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   try {
-    fixture = await setUp(mode === 'quick');
+    setup = setUp(mode === 'quick', 'bench', needs);
+    fixture = await setup;
     const ctx = fixture.ctx;
     for (const t of targets) {
+      if (interrupted) break;
       const p = await t.prepare(ctx);
       if (isSkip(p)) {
         if (t.id === 'lxc-ffi') throw new Error(`lxc-ffi cannot run: ${p.skip}`);
@@ -95,7 +105,8 @@ export async function main(opts: RunOptions): Promise<number> {
           const key = `${target.id}:${op}`;
           if (errors.has(key) || interrupted) continue;
           const { warmup, iterations } = plan.counts[target.ops[op]];
-          const n = Math.ceil(iterations / plan.rounds);
+          const n = share(iterations, plan.rounds, round);
+          if (n === 0) continue;
           try {
             const { samples: got, cpuUs } = await p.run(op, warmup, n);
             samples.set(key, [...(samples.get(key) ?? []), ...got]);
@@ -113,12 +124,42 @@ export async function main(opts: RunOptions): Promise<number> {
         }
       }
     }
+
+    // The session (and whatever else a target holds) goes before the probes: they run on their own.
+    for (const p of prepared.values()) await p.dispose().catch((e) => log(`bench: dispose failed: ${(e as Error).message}`));
+    for (const probe of selectedProbes) {
+      if (interrupted) break;
+      const t0 = Date.now();
+      try {
+        const r = await probe.run({ bench: ctx, plan: plan.probes, python: prepared.has('python3-lxc'), log });
+        probeResults.push(r);
+      } catch (e) {
+        probeResults.push({ id: probe.id, label: probe.id, metrics: {}, goals: [], error: (e as Error).message });
+        log(`probe ${probe.id} FAILED: ${(e as Error).message}`);
+      }
+      log(`probe ${probe.id}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
   } finally {
     for (const p of prepared.values()) await p.dispose().catch((e) => log(`bench: dispose failed: ${(e as Error).message}`));
-    await fixture?.teardown();
+    if (!interrupted) await fixture?.teardown();
   }
-  if (interrupted) return 130;
+  if (interrupted) return new Promise<number>(() => undefined); // onSignal exits once the cleanup is done
 
+  const rowResults = selected.map((row) => {
+    const cells: Partial<Record<TargetId, Cell>> = {};
+    for (const [t, op] of Object.entries(row.ops) as [TargetId, string][]) {
+      const key = `${t}:${op}`;
+      const s = samples.get(key);
+      const c = cpu.get(key);
+      cells[t] = {
+        op,
+        ...(s?.length ? { summary: summarize(s), roundMedians: roundMedians.get(key) } : {}),
+        ...(c && c.calls === s?.length ? { cpuPerCall: c.us / c.calls } : {}),
+        ...(errors.has(key) ? { error: errors.get(key) } : {}),
+      };
+    }
+    return rowResult(row, cells);
+  });
   const results: Results = {
     mode,
     unit: 'us',
@@ -126,27 +167,15 @@ export async function main(opts: RunOptions): Promise<number> {
     machine,
     plan,
     targets: infos,
-    rows: selected.map((row) => {
-      const cells: Partial<Record<TargetId, Cell>> = {};
-      for (const [t, op] of Object.entries(row.ops) as [TargetId, string][]) {
-        const key = `${t}:${op}`;
-        const s = samples.get(key);
-        const c = cpu.get(key);
-        cells[t] = {
-          op,
-          ...(s?.length ? { summary: summarize(s), roundMedians: roundMedians.get(key) } : {}),
-          ...(c && c.calls === s?.length ? { cpuPerCall: c.us / c.calls } : {}),
-          ...(errors.has(key) ? { error: errors.get(key) } : {}),
-        };
-      }
-      return rowResult(row, cells);
-    }),
+    rows: rowResults,
+    probes: probeResults,
+    goals: goalLines(rowResults, probeResults),
     durationSeconds: (Date.now() - started) / 1000,
     loadAverage: { start: loadStart, end: loadavg()[0] },
   };
 
-  console.log(`\n${table(results)}\n\n${cpuTable(results)}\n`);
-  for (const g of goals(results)) console.log(`target: ${g}`);
+  console.log(`\n${table(results)}\n\n${cpuTable(results)}\n${results.probes.length ? `\n${probeTable(results)}\n` : ''}`);
+  for (const g of goals(results)) console.log(g.startsWith(' ') ? g : `target: ${g}`);
   console.log(`\n${machineLines(results.machine, results.targets, results.lxcffiLoadedAs).join('\n')}`);
   console.log(`run took ${results.durationSeconds.toFixed(1)} s (${mode}); load average ${results.loadAverage.start.toFixed(2)} → ${results.loadAverage.end.toFixed(2)}`);
 
@@ -159,7 +188,7 @@ export async function main(opts: RunOptions): Promise<number> {
     console.log(`wrote ${json} and ${md}`);
   }
 
-  // Quick and full alike: every row must have produced numbers. The timing targets are reported, not asserted.
+  // Quick and full alike: every row and probe must have produced numbers. The timing targets are reported, not asserted.
   const gaps = missing(results);
   if (gaps.length) {
     console.error(`bench: ${gaps.length} measurement(s) produced no number:\n  ${gaps.join('\n  ')}`);

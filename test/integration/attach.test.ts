@@ -29,6 +29,10 @@ t.test('exit codes and death by signal', async (t) => {
   t.equal(killed.signal, 'SIGKILL');
   t.equal(await c.attachWait(['sh', '-c', 'kill -TERM $$']), 128 + 15, 'attachWait: 128 + signal');
   await t.rejects(c.exec(['/no/such/program']).then((r) => { if (r.exitCode !== 0) throw Object.assign(new Error('failed'), { code: r.exitCode }); }), { code: 127 }, 'a missing program exits 127 (liblxc execvp failure)');
+  // Node ignores SIGPIPE and SIGXFSZ; commands must not inherit that (yes | head would spin forever).
+  t.match((await c.exec(['grep', 'SigIgn', '/proc/self/status'])).stdout, /^SigIgn:\s+0+$/m, 'no signal ignored in an attached command');
+  t.same(await c.exec(['sh', '-c', 'yes | head -c 5']), { exitCode: 0, stdout: 'y\ny\ny', stderr: '' }, 'yes dies of SIGPIPE');
+  t.match(readFileSync('/proc/self/status', 'utf8'), /^SigIgn:\s+0*1001000$/m, 'while this process still ignores SIGPIPE and SIGXFSZ');
   await t.rejects(c.exec([]), { code: 'EINVAL', message: /argv/ });
   await t.rejects(c.exec(['a\0b']), { code: 'EINVAL', message: /argv/ });
 });
@@ -241,7 +245,12 @@ t.test('1000 sequential exec calls leak no fds and leave no zombies', async (t) 
     }
     return n;
   };
+  // A fresh object: the old one's spare evaluate() worker (and its fds) ends with its release.
+  const { name, lxcpath } = c;
+  c.release();
+  c = new lxc.Container(name, lxcpath);
   await c.exec(['true']);
+  await new Promise((r) => setTimeout(r, 500));
   const before = fds();
   const started = performance.now();
   for (let i = 0; i < 1000; i++) {

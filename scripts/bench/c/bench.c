@@ -7,6 +7,9 @@
  * sample (CLOCK_MONOTONIC, microseconds) per call. Exit 0 on success, 2 on bad usage, 1 when an
  * operation fails (with the reason on stderr).
  *
+ * Operations that make containers (lifecycle, clone_overlay) name them NAME-c<pid>-<n>: for
+ * lifecycle NAME is only that prefix, for clone_overlay it is the stopped container to clone.
+ *
  * For the profile (scripts/bench/profile-attach.ts): the op attach_only times c->attach() alone
  * (the wait for the process is left out of the sample), and LXC_BENCH_BALLAST_MB=N makes this
  * process allocate and touch N MiB first, so its fork()s copy page tables as big as Node's.
@@ -16,6 +19,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +36,8 @@
 static int devnull_r = -1, devnull_w = -1;
 static pid_t pending;
 static char *ballast; /* global, so the compiler cannot drop the memset that touches it */
+static const char *g_lxcpath, *g_name;
+static long g_seq;
 
 static double tv_us(struct timeval tv)
 {
@@ -157,6 +164,163 @@ static int op_init_pid(struct lxc_container *c)
 	return 0;
 }
 
+static int op_get_ips(struct lxc_container *c)
+{
+	/* As lxc-info -i and python3-lxc do: every address of every interface, global scope. */
+	char **ips = c->get_ips(c, NULL, NULL, 0);
+	int n;
+
+	if (!ips) {
+		fprintf(stderr, "get_ips() returned NULL\n");
+		return -1;
+	}
+	for (n = 0; ips[n]; n++)
+		free(ips[n]);
+	free(ips);
+	if (n == 0) {
+		fprintf(stderr, "get_ips() returned no address\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int op_attach_echo_capture(struct lxc_container *c)
+{
+	/* What exec(['echo', 'x']) does: stdout and stderr through pipes, read to EOF, then the wait. */
+	lxc_attach_options_t options = LXC_ATTACH_OPTIONS_DEFAULT;
+	char *argv[] = {"echo", "x", NULL};
+	lxc_attach_command_t cmd = {.program = "echo", .argv = argv};
+	int out[2], err[2], status, open_ends = 2;
+	char buf[2][256];
+	size_t len[2] = {0, 0};
+	struct pollfd pfd[2];
+	pid_t pid;
+
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		close(out[0]);
+		close(out[1]);
+		return -1;
+	}
+	options.stdin_fd = devnull_r;
+	options.stdout_fd = out[1];
+	options.stderr_fd = err[1];
+	if (c->attach(c, lxc_attach_run_command, &cmd, &options, &pid) < 0 || pid <= 0) {
+		fprintf(stderr, "attach(lxc_attach_run_command, echo x) failed\n");
+		close(out[0]); close(out[1]); close(err[0]); close(err[1]);
+		return -1;
+	}
+	close(out[1]);
+	close(err[1]);
+	pfd[0] = (struct pollfd){.fd = out[0], .events = POLLIN};
+	pfd[1] = (struct pollfd){.fd = err[0], .events = POLLIN};
+	while (open_ends > 0) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int k = 0; k < 2; k++) {
+			ssize_t n;
+
+			if (pfd[k].fd < 0 || !pfd[k].revents)
+				continue;
+			n = read(pfd[k].fd, buf[k] + len[k], sizeof(buf[k]) - 1 - len[k]);
+			if (n > 0) {
+				len[k] += n;
+				if (len[k] < sizeof(buf[k]) - 1)
+					continue;
+			} else if (n < 0 && errno == EINTR) {
+				continue;
+			}
+			pfd[k].fd = -1; /* EOF (or full): done with this one */
+			open_ends--;
+		}
+	}
+	close(out[0]);
+	close(err[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "the attached echo did not exit with 0\n");
+		return -1;
+	}
+	buf[0][len[0]] = '\0';
+	if (strcmp(buf[0], "x\n") != 0) {
+		fprintf(stderr, "echo x printed \"%s\"\n", buf[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Stops and destroys what a failed lifecycle or clone left. */
+static void sweep(struct lxc_container *n)
+{
+	if (!n)
+		return;
+	if (n->is_running(n))
+		n->stop(n);
+	if (n->is_defined(n))
+		n->destroy(n);
+}
+
+static int op_lifecycle(struct lxc_container *unused)
+{
+	/* create (busybox template, quiet) → no network → start (daemonized: returns at RUNNING) → stop → destroy. */
+	char name[256];
+	char *targv[] = {NULL};
+	struct lxc_container *n;
+	const char *why = NULL;
+	const char *s;
+
+	(void)unused;
+	snprintf(name, sizeof(name), "%s-c%ld-%ld", g_name, (long)getpid(), g_seq++);
+	n = lxc_container_new(name, g_lxcpath);
+	if (!n) {
+		fprintf(stderr, "lxc_container_new(%s) failed\n", name);
+		return -1;
+	}
+	if (!n->create(n, "busybox", NULL, NULL, LXC_CREATE_QUIET, targv))
+		why = "create";
+	else if (!n->clear_config_item(n, "lxc.net") || !n->set_config_item(n, "lxc.net.0.type", "empty") || !n->save_config(n, NULL))
+		why = "config";
+	else if (!n->want_daemonize(n, true) || !n->start(n, 0, NULL))
+		why = "start";
+	else if (!(s = n->state(n)) || strcmp(s, "RUNNING") != 0)
+		why = "state after start";
+	else if (!n->stop(n))
+		why = "stop";
+	else if (!n->destroy(n))
+		why = "destroy";
+	if (why) {
+		fprintf(stderr, "lifecycle of %s: %s failed\n", name, why);
+		sweep(n);
+	}
+	lxc_container_put(n);
+	return why ? -1 : 0;
+}
+
+static int op_clone_overlay(struct lxc_container *c)
+{
+	/* An overlayfs snapshot clone of the stopped container, then its destroy. */
+	char name[256];
+	struct lxc_container *n;
+	int ret = 0;
+
+	snprintf(name, sizeof(name), "%s-c%ld-%ld", g_name, (long)getpid(), g_seq++);
+	n = c->clone(c, name, NULL, LXC_CLONE_SNAPSHOT, "overlayfs", NULL, 0, NULL);
+	if (!n) {
+		fprintf(stderr, "clone(%s, LXC_CLONE_SNAPSHOT, overlayfs) failed\n", name);
+		return -1;
+	}
+	if (!n->destroy(n)) {
+		fprintf(stderr, "destroy of the clone %s failed\n", name);
+		sweep(n);
+		ret = -1;
+	}
+	lxc_container_put(n);
+	return ret;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct lxc_container *c);
@@ -167,6 +331,10 @@ static const struct {
 	{"is_defined", op_is_defined},
 	{"state", op_state},
 	{"init_pid", op_init_pid},
+	{"get_ips", op_get_ips},
+	{"attach_echo_capture", op_attach_echo_capture},
+	{"lifecycle", op_lifecycle},
+	{"clone_overlay", op_clone_overlay},
 };
 
 int main(int argc, char *argv[])
@@ -191,6 +359,8 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 
+	g_lxcpath = argv[1];
+	g_name = argv[2];
 	devnull_r = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	devnull_w = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (devnull_r < 0 || devnull_w < 0) {

@@ -8,6 +8,20 @@ import type { Target, Prepared, Skip } from './target.js';
 
 const source = join(benchDir, 'c', 'bench.c');
 
+/** A helper batch that takes longer than this is killed (and its row has no number). */
+export const BATCH_TIMEOUT_MS = 240_000;
+
+/**
+ * The NAME argument of the C and Python helpers for `op`: the container it works on, or for the
+ * lifecycle the prefix of the containers it makes.
+ */
+export function subject(ctx: BenchContext, op: string): string {
+  if (op === 'get_ips') return ctx.net?.name ?? ctx.name;
+  if (op === 'clone_overlay') return ctx.base?.name ?? ctx.name;
+  if (op === 'lifecycle') return ctx.lifecyclePrefix;
+  return ctx.name;
+}
+
 /** Compiles bench.c into `dir`; a Skip when gcc, the lxc headers or liblxc's link library are missing. */
 export async function compile(dir: string, src = source, out = 'bench-c'): Promise<{ binary: string; gcc: string } | Skip> {
   const version = await run('gcc', ['--version']);
@@ -25,7 +39,11 @@ export async function compile(dir: string, src = source, out = 'bench-c'): Promi
 export const c: Target = {
   id: 'c',
   label: 'C',
-  ops: { attach_run_wait_true: 'attach', get_config_item: 'cheap', is_defined: 'cheap', state: 'cheap', init_pid: 'cheap' },
+  ops: {
+    attach_run_wait_true: 'attach', attach_echo_capture: 'attach',
+    get_config_item: 'cheap', is_defined: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
+    lifecycle: 'lifecycle', clone_overlay: 'clone',
+  },
   async prepare(ctx: BenchContext): Promise<Prepared | Skip> {
     const built = await compile(ctx.scratch);
     if ('skip' in built) return built;
@@ -33,7 +51,7 @@ export const c: Target = {
     return {
       versions,
       async run(op, warmup, iterations) {
-        const out = await run(built.binary, [ctx.lxcpath, ctx.name, op, String(warmup), String(iterations)]);
+        const out = await run(built.binary, [ctx.lxcpath, subject(ctx, op), op, String(warmup), String(iterations)], { timeoutMs: BATCH_TIMEOUT_MS });
         const batch = parseBatch(out, `bench-c ${op}`);
         versions.liblxc ??= (JSON.parse(out.stdout.trim().split('\n').pop()!) as { version: string }).version;
         return batch;

@@ -1,53 +1,29 @@
-// lxc-ffi itself, in this process: the public API on the bench container, as a user calls it.
-import { performance } from 'node:perf_hooks';
+// lxc-ffi itself, in this process: the public API on the bench containers, as a user calls it.
 import * as lxc from '../../../lib/index.js';
-import * as ffi from '../../../ffi/index.js';
+import { netConfig } from '../../../test/helpers.js';
 import type { BenchContext } from '../setup.js';
-import type { Target, Prepared, Batch } from './target.js';
+import type { Target, Prepared } from './target.js';
+import { time, expect } from './timing.js';
 
 type Op = () => unknown;
-
-const getrusage = ffi.libc.func('int getrusage(int who, void *usage)');
-const RUSAGE_SELF = 0;
-const RUSAGE_CHILDREN = -1;
-
-/** User + system CPU (µs) of this process (every thread) or of its reaped children. */
-function cpuUs(who: number): number {
-  const ru = Buffer.alloc(144); // struct rusage on LP64: two timevals first
-  getrusage(who, ru);
-  const tv = (o: number) => Number(ru.readBigInt64LE(o)) * 1e6 + Number(ru.readBigInt64LE(o + 8));
-  return tv(0) + tv(16);
-}
-
-/** Times `call` (sync or async): warm-up, then one sample (µs) per call, and the CPU they used. */
-async function time(call: Op, warmup: number, iterations: number): Promise<Batch> {
-  for (let i = 0; i < warmup; i++) await call();
-  const samples = new Array<number>(iterations);
-  const cpu0 = cpuUs(RUSAGE_SELF) + cpuUs(RUSAGE_CHILDREN);
-  for (let i = 0; i < iterations; i++) {
-    const t0 = performance.now();
-    const r = call();
-    if (r instanceof Promise) await r;
-    samples[i] = (performance.now() - t0) * 1000;
-  }
-  return { samples, cpuUs: cpuUs(RUSAGE_SELF) + cpuUs(RUSAGE_CHILDREN) - cpu0 };
-}
-
-function expect(what: string, ok: boolean, got: unknown): void {
-  if (!ok) throw new Error(`${what} gave ${JSON.stringify(got)}`);
-}
 
 export const lxcffi: Target = {
   id: 'lxc-ffi',
   label: 'lxc-ffi',
   ops: {
-    attachWait_true: 'attach', exec_true: 'attach', evaluate_oneshot: 'worker', session_evaluate: 'session',
-    get_config_item: 'cheap', is_defined: 'cheap', state: 'cheap', init_pid: 'cheap',
+    attachWait_true: 'attach', exec_true: 'attach', exec_echo: 'attach', evaluate_oneshot: 'worker', session_evaluate: 'session',
+    get_config_item: 'cheap', is_defined: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
+    lifecycle: 'lifecycle', clone_overlay: 'clone',
   },
   async prepare(ctx: BenchContext): Promise<Prepared> {
     const c = ctx.container;
     let session: lxc.Session | undefined;
+    let seq = 0;
     const ignore = { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' } as const;
+    const need = <T>(what: T | undefined, row: string): T => {
+      if (what === undefined) throw new Error(`${row}: the fixture has no container for it`);
+      return what;
+    };
     const ops: Record<string, Op> = {
       attachWait_true: async () => {
         const code = await c.attachWait(['true'], ignore);
@@ -56,6 +32,10 @@ export const lxcffi: Target = {
       exec_true: async () => {
         const r = await c.exec(['true']);
         expect("exec(['true'])", r.exitCode === 0, r);
+      },
+      exec_echo: async () => {
+        const r = await c.exec(['echo', 'x']);
+        expect("exec(['echo', 'x'])", r.exitCode === 0 && r.stdout === 'x\n', r);
       },
       evaluate_oneshot: async () => {
         const v = await c.evaluate(() => 1);
@@ -79,6 +59,38 @@ export const lxcffi: Target = {
       init_pid: () => {
         const p = c.initPid;
         if (!(p > 0)) expect('initPid', false, p);
+      },
+      get_ips: async () => {
+        const ips = await need(ctx.net, 'get_ips').container.getIps();
+        expect('getIps()', ips.length > 0, ips);
+      },
+      lifecycle: async () => {
+        // As the issue's users write it: create (busybox, quiet), no network, start, stop, destroy.
+        const n = new lxc.Container(`${ctx.lifecyclePrefix}-ffi${process.pid}-${seq++}`, ctx.lxcpath);
+        try {
+          await n.create('busybox', {}, { quiet: true });
+          netConfig(n);
+          n.saveConfig();
+          await n.start();
+          expect('state after start()', n.state === 'RUNNING', n.state);
+          await n.stop();
+          await n.destroy();
+        } catch (e) {
+          if (n.running) await n.stop().catch(() => undefined);
+          if (n.defined) await n.destroy().catch(() => undefined);
+          throw e;
+        } finally {
+          n.release();
+        }
+      },
+      clone_overlay: async () => {
+        const base = need(ctx.base, 'clone_overlay');
+        const n = await base.container.clone(`${base.name}-ffi${process.pid}-${seq++}`, { bdevtype: 'overlayfs', snapshot: true });
+        try {
+          await n.destroy();
+        } finally {
+          n.release();
+        }
       },
     };
     return {

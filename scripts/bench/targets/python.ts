@@ -5,17 +5,20 @@ import { run, parseBatch } from '../child.js';
 import { benchDir } from '../paths.js';
 import type { BenchContext } from '../setup.js';
 import type { Target, Prepared, Skip } from './target.js';
+import { subject, BATCH_TIMEOUT_MS } from './c.js';
 
 const script = join(benchDir, 'python', 'bench.py');
 // Not the python3 on PATH: a pyenv or venv interpreter does not see Debian's python3-lxc.
-const PYTHON = '/usr/bin/python3';
+export const PYTHON = '/usr/bin/python3';
+export { script as pythonScript };
 
 export const python: Target = {
   id: 'python3-lxc',
   label: 'python3-lxc',
   ops: {
-    attach_run_wait_true: 'attach', attach_wait_func: 'attach',
-    get_config_item: 'cheap', is_defined: 'cheap', state: 'cheap', init_pid: 'cheap',
+    attach_run_wait_true: 'attach', attach_wait_func: 'attach', attach_echo_capture: 'attach',
+    get_config_item: 'cheap', is_defined: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
+    lifecycle: 'lifecycle', clone_overlay: 'clone',
   },
   async prepare(ctx: BenchContext): Promise<Prepared | Skip> {
     const probe = await run(PYTHON, ['-c', 'import sys, lxc; print(sys.version.split()[0], lxc.version)']);
@@ -27,7 +30,7 @@ export const python: Target = {
     return {
       versions,
       async run(op, warmup, iterations) {
-        const out = await run(PYTHON, [script, ctx.lxcpath, ctx.name, op, String(warmup), String(iterations)]);
+        const out = await run(PYTHON, [script, ctx.lxcpath, subject(ctx, op), op, String(warmup), String(iterations)], { timeoutMs: BATCH_TIMEOUT_MS });
         return parseBatch(out, `bench.py ${op}`);
       },
       async dispose() {},

@@ -1,12 +1,16 @@
 // What a comparison target is: something that can time named operations against the bench
-// container. One module per target (c.ts, python.ts, lxcffi.ts); a new target is a new module
-// plus a line in targets/index.ts.
+// containers. One module per target (c.ts, python.ts, tools.ts, lxcffi.ts); a new target is a new
+// module plus a line in targets/index.ts.
 import type { BenchContext } from '../setup.js';
 
-export type TargetId = 'c' | 'python3-lxc' | 'lxc-ffi';
+export type TargetId = 'c' | 'python3-lxc' | 'lxc-tools' | 'lxc-ffi';
 
-/** How expensive one call is, which sets its iteration counts (rows.ts, plans). */
-export type Cost = 'attach' | 'worker' | 'session' | 'cheap';
+/**
+ * How expensive one call is, which sets its iteration counts (rows.ts, plans): an attached
+ * process, a fresh Node worker, a call on a session, a call that stays in this process, one fork
+ * (get_ips), one run of an lxc-* tool, a whole create → start → stop → destroy, an overlay clone.
+ */
+export type Cost = 'attach' | 'worker' | 'session' | 'cheap' | 'fork' | 'tool' | 'lifecycle' | 'clone';
 
 /** Why a target cannot run on this machine (gcc or headers missing, `import lxc` failing, ...). */
 export interface Skip {
