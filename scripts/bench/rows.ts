@@ -135,6 +135,11 @@ export interface ProbePlan {
   churn: number;
   /** `exec(['true'])` calls in the leak probe. */
   execs: number;
+  /**
+   * Also run the lifecycles as that many C processes at once: a control that shows what
+   * concurrency buys on this host at all, whatever the binding.
+   */
+  cControl: boolean;
 }
 
 /** Calls per operation: warm-up, then measured, split over `rounds` interleaved rounds. */
@@ -158,7 +163,7 @@ export const plans: Record<'quick' | 'full', Plan> = {
       lifecycle: { warmup: 0, iterations: 1 },
       clone: { warmup: 0, iterations: 2 },
     },
-    probes: { lifecycles: 2, importRuns: 5, churn: 10_000, execs: 50 },
+    probes: { lifecycles: 2, importRuns: 5, churn: 10_000, execs: 50, cControl: false },
   },
   full: {
     rounds: 10,
@@ -172,7 +177,7 @@ export const plans: Record<'quick' | 'full', Plan> = {
       lifecycle: { warmup: 0, iterations: 6 },
       clone: { warmup: 1, iterations: 10 },
     },
-    probes: { lifecycles: 16, importRuns: 20, churn: 100_000, execs: 1000 },
+    probes: { lifecycles: 16, importRuns: 20, churn: 100_000, execs: 1000, cControl: true },
   },
 };
 

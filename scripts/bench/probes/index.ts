@@ -11,6 +11,7 @@ import { run, parseBatch, type Outcome } from '../child.js';
 import { repoRoot } from '../paths.js';
 import { median, quantile } from '../stats.js';
 import { PYTHON, pythonScript } from '../targets/python.js';
+import { compile } from '../targets/c.js';
 import type { BenchContext } from '../setup.js';
 import type { ProbePlan } from '../rows.js';
 
@@ -115,6 +116,21 @@ const concurrent: Probe = {
       if (cpuUs !== undefined) metrics.pyCpuMs = { label: 'python3-lxc: CPU of the process and its reaped children', value: cpuUs / 1000, unit: 'ms' };
       ratio = ffi.wallMs / seq;
       metrics.ratio = { label: 'lxc-ffi at once / python3-lxc one after another', value: ratio, unit: 'x' };
+    }
+    if (plan.cControl) {
+      // The same lifecycles as N C processes started together: what running them at once gains on
+      // this host without Node or lxc-ffi in the way (on a 2-core VM the template's hundreds of
+      // fork/exec barely run faster side by side).
+      const built = await compile(bench.scratch, undefined, 'bench-c-control');
+      if (!('skip' in built)) {
+        log(`probe: control, ${n} C processes at once…`);
+        const t0 = performance.now();
+        const outs = await Promise.all(Array.from({ length: n }, () => run(built.binary, [bench.lxcpath, `${bench.lifecyclePrefix}-ctl`, 'lifecycle', '0', '1'], { timeoutMs: n * 60_000 })));
+        const wall = performance.now() - t0;
+        outs.forEach((o) => parseBatch(o, 'bench-c lifecycle'));
+        metrics.cConcurrentMs = { label: `control: C, ${n} processes at once, wall time`, value: wall, unit: 'ms' };
+        if (metrics.pyWallMs) metrics.cRatio = { label: 'control: C at once / python3-lxc one after another', value: wall / metrics.pyWallMs.value, unit: 'x' };
+      }
     }
     return {
       id: 'concurrent', label, metrics,
