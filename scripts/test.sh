@@ -20,7 +20,7 @@ npx tap --reporter=tap "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 
 # Nothing the run made may outlive it: monitors of test lxcpaths, test bridges, dnsmasq.
-leftover=$(ps -eo pid=,args= | grep -E '\[lxc monitor\] /tmp/lxcffi-|dnsmasq .*--interface=lxcffi' | grep -v grep || true)
+leftover=$(ps -eo pid=,args= | grep -E '\[lxc monitor\] /tmp/lxcffi-|dnsmasq .*--interface=lxcffi' | grep -v -e grep -e 'lxcffi-bench' || true)
 bridges=$(ip -o link show type bridge 2>/dev/null | grep -o 'lxcffi[a-z0-9]*' || true)
 leaks=0
 if [ -n "$leftover$bridges" ]; then
