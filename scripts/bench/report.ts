@@ -190,6 +190,12 @@ export function probeTable(results: Results): string {
 
 const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'NOT met');
 
+/** A ratio against a threshold, with a third decimal when two would hide which side of it it is on. */
+function near(x: number, max: number): string {
+  const shown = formatRatio(x);
+  return Number.isFinite(x) && shown === formatRatio(max) && x !== max ? `${x.toFixed(3)}×` : shown;
+}
+
 /** The issue's targets, one line each, from the rows and probes measured. */
 export function goalLines(rows: RowResult[], probes: ProbeResult[]): GoalLine[] {
   const lines: GoalLine[] = [];
@@ -198,7 +204,7 @@ export function goalLines(rows: RowResult[], probes: ProbeResult[]): GoalLine[] 
       const rounds = g.roundRatios.filter(Number.isFinite);
       const spread = rounds.length > 1 ? ` (per round: ${formatRatio(Math.min(...rounds))}–${formatRatio(Math.max(...rounds))})` : '';
       const cpu = g.cpuRatio === null ? '' : `; CPU per call ${formatRatio(g.cpuRatio)}`;
-      lines.push({ text: g.text, met: g.met, measured: `${g.ratio === null ? '—' : formatRatio(g.ratio)}${spread}${cpu}` });
+      lines.push({ text: g.text, met: g.met, measured: `${g.ratio === null ? '—' : near(g.ratio, g.max)}${spread}${cpu}` });
     }
   }
   // Every row with a python3-lxc operation: lxc-ffi's median ≤ python3-lxc's.
@@ -210,8 +216,8 @@ export function goalLines(rows: RowResult[], probes: ProbeResult[]): GoalLine[] 
     lines.push({
       text: 'every measured operation ≤ python3-lxc',
       met: missed.length ? false : unmeasured ? null : true,
-      measured: missed.length ? `${missed.length} of ${each.length} operations slower: ${missed.map(({ r, x }) => `${r.label} ${formatRatio(x)}`).join(', ')}` : `all ${each.length} at or below 1×`,
-      details: each.map(({ r, x }) => `${r.label}: ${formatRatio(x)} → ${verdict(finite(x) ? x <= 1 : null)}`),
+      measured: missed.length ? `${missed.length} of ${each.length} operations slower: ${missed.map(({ r, x }) => `${r.label} ${near(x, 1)}`).join(', ')}` : `all ${each.length} at or below 1×`,
+      details: each.map(({ r, x }) => `${r.label}: ${near(x, 1)} → ${verdict(finite(x) ? x <= 1 : null)}`),
     });
   }
   // The queries: lxc-ffi ≥ 10× faster than the lxc-* tools.
@@ -263,6 +269,84 @@ export function machineLines(m: Machine, targets: TargetInfo[], loadedAs?: strin
   return lines;
 }
 
+
+/**
+ * Where the time goes for the targets missed: measured by hand (the commands are given) on the
+ * machine of the run, 2026-11-28, not recomputed by each run. Update it when lib/ changes them.
+ */
+const FINDINGS = `## Where the time goes (targets missed)
+
+Measured on 2026-11-28 on this machine, a 2-vCPU VM whose kernel is paravirtualized: page-table updates
+are expensive (\`perf record\` of 60 \`attachWait(['true'])\`: \`pvm_irq_enable\` 26 %, then \`clear_page_erms\`,
+\`copy_page_range\`, \`native_set_pte\`/\`native_set_pmd\`). Other engineers' test runs loaded it during the runs.
+
+- **Every liblxc call that forks** (attach and exec, get_ips, the overlay clone) forks the calling process,
+  here Node (≈ 60–80 MiB resident, ≈ 200 mappings, 11 threads). CPU per \`attachWait(['true'])\`
+  (\`scripts/bench/profile-attach.ts\`, section 4): lxc-ffi 16.0 ms in the process + 16.6 ms in its
+  children, C 4.4 + 12.0 ms, C with Node's resident size as touched ballast 6.4 + 17.4 ms; minor faults in
+  the caller 128 per call against C's 18 (copy-on-write after the fork). lxc-ffi's own JavaScript per
+  attach is ≈ 0.26 ms (CallLog 52 µs, forkSafe 39 µs, koffi async hop 66 µs, stdio plan 20 µs, option
+  parsing 5 µs, \`defined\` + \`running\` 75 µs). An overlay clone + destroy: 14–18 ms CPU in the caller for
+  lxc-ffi against 5–7 ms for C (one fork each). Change in lib/ that would close attach: make the forking
+  liblxc calls from a small long-lived helper process instead of from the caller's Node process (pids and
+  pipes handed back over a unix socket); a small Node process doing the same attach
+  (\`profile-attach.ts --helperSim\` under \`node --v8-pool-size=0\`, \`UV_THREADPOOL_SIZE=1\`) costs 8.4 ms of
+  CPU in the caller instead of 16, so a Node helper halves the gap; only a C-sized helper reaches C.
+- **get_ips**: the same fork, once per call. Change in lib/: read the addresses without liblxc's fork,
+  from the container's network namespace as its init sees it: \`/proc/<initPid>/net/fib_trie\` (IPv4 local
+  addresses) and \`/proc/<initPid>/net/if_inet6\`. A prototype of that read and parse takes 48 µs per call
+  (against lxc-ffi's 7–12 ms now, C's 2–4 ms, \`lxc-info -i\`'s 18–30 ms): faster than C and python3-lxc,
+  and far beyond 10× the tools.
+- **defined** (1.57–1.65× C in three full runs, per round 1.2–2.0×): liblxc's is_defined is a mutex and a stat(), 1.86 µs from C.
+  The same cached koffi function called directly on the pointer: 2.17–2.40 µs; \`c.defined\`: 2.32 µs
+  (its wrapper — \`#sync\`'s rest arguments, \`#fn\`/\`#ref\`/\`#member\` — ≈ 0.15 µs); the timing loop's own cost
+  per sample: 0.11 µs in Node, ≈ 0.03 µs in C. A koffi call of \`abs(int)\` costs 26 ns, so the rest
+  (≈ 0.4 µs) is koffi's marshalling of the BigInt pointer argument and the bool result. Change in lib/: a
+  getter that calls the cached function without the generic path gains ≈ 0.15 µs (≈ 1.4×); 1.2× also
+  needs a cheaper pointer argument in koffi (not measured). \`fs.existsSync\` on the config is no cheaper (2.36 µs).
+- **import** (178–186 ms in three full runs above a bare \`node -e 0\`, itself 119–125 ms here): timed inside one process, koffi
+  26–36 ms, zod 92–127 ms (\`import { z } from 'zod'\` loads 95 module files, every locale included;
+  \`zod/mini\` and \`zod/v4/core\` still cost 100–150 ms), liblxc and the ffi declarations 11–16 ms, lib's own
+  modules and their schemas 37–56 ms; \`--cpu-prof\`: most of it is Node's module loading. Change in lib/:
+  no zod on the import path (hand-written checks for the hot paths; zod, if kept, loaded on first use of
+  an options object through \`createRequire\`), then profile lib's own 37–56 ms.
+- **RSS over 100 000 new/release** (6.3–7.3 MB in three full runs): not a leak. The V8 heap stays flat and the growth stops:
+  after each further 100 000 pairs 7.0, 14.2, 14.7, 14.7 MB. koffi's \`lxc_container_new\` + \`lxc_container_put\`
+  alone: −5.5 MB; with one FinalizationRegistry \`register\` + \`unregister\` per object (as Container does):
+  +7.2 to +8.3 MB; the registry alone without liblxc: 5.5 → 9.6 MB; \`malloc_trim(0)\` gives ≈ 60 % back.
+  Change in lib/: no registry entry for a Container released soon after it was made, e.g. register it
+  lazily (from a macrotask, or at its first asynchronous call) so that \`new\` + \`release()\` in the same
+  turn never touches the registry.
+- **16 lifecycles at once ≤ 0.5× python3-lxc one after another** (0.76×, 1.01×, 1.18× in three full
+  runs): the work is the busybox template's hundreds of fork/exec (python3-lxc: 26–38 s of CPU in 26–41 s
+  of wall time for 16), and on this VM fork/exec does not run faster side by side: 1 500 \`/bin/true\` from a
+  shell loop take 5.3 s alone and 14.4 s for two loops at once; the same 16 lifecycles as 16 C processes
+  started together (the probe's control) took 1.20×, 1.01×, 1.14× python3-lxc's sequential time in the
+  same runs, no better than lxc-ffi (which runs at most max(2, cores) creates at once). Not closable in
+  lib/ on this host. Each create also starts a Node process (≈ 120 ms start + ≈ 45 ms to load koffi and
+  the declarations + 16–19 ms of blocking spawn, most of the lifecycle row's 0.1–0.25 s gap to C), which
+  running create() in-process on koffi's thread pool, as start() and stop() already are, would remove.
+- **Event-loop lag during them ≤ 20 ms** (50–98 ms in three full runs): in two runs the main thread
+  itself ran only 0.25 ms during the largest gap, i.e. it waited for a CPU the templates held; the most
+  it ran within any one gap was 37–40 ms in all three (in the third that was the largest gap, 50 ms):
+  the synchronous \`child_process.spawn()\` of each create worker (a fork of the Node process on the
+  main thread: median 16–19 ms, longest 23–28 ms) and garbage collections (longest 23–60 ms of wall
+  time, stretched when starved). Change in lib/: no spawn() per create on the main thread (create() on koffi's
+  thread pool, or one long-lived create worker fed over a pipe); the starvation is the host's.
+- **One-shot \`evaluate\`** (12–13× python3-lxc's \`attach_wait(func)\`): a fresh Node worker per call; Node's
+  start alone is ≈ 120 ms here, while python3-lxc forks its interpreter (14 ms). The spare worker that
+  \`evaluate\` now starts ahead only helps calls spaced further apart than a worker's start: called back
+  to back, as here, each call waits for the spare the previous one started. A session avoids it.
+- **The other rows against python3-lxc**: the overlay clone + destroy (1.28–1.40×, and 1.9–2.2× C) is
+  the fork item above; the lifecycle (1.07–1.18×) the create worker; is_defined (1.30–1.38×) as for C.
+  attach, exec, state and init_pid came out between 0.89× and 1.05× in the three full runs, on either
+  side of 1× from run to run: ties within the spread of the per-round ratios (state: 0.58–1.19×).
+- **Also seen (no target missed)**: after \`exec\` calls a Container keeps one fd open on the last
+  per-call log file, already deleted (the leak probe's fd that changed: \`…/<pid>-5.log (deleted)\` before,
+  \`…/<pid>-35.log (deleted)\` after): liblxc keeps the container's log fd after CallLog clears
+  \`lxc.log.file\`. One per Container, not growing; the deleted file's space is held until the next call.
+`;
+
 export function docs(results: Results): string {
   const p = results.plan;
   const counts = Object.entries(p.counts).map(([k, v]) => `${k}: ${v.warmup} + ${v.iterations}`).join('; ');
@@ -300,6 +384,7 @@ ${probeTable(results)}
 
 ${goalList.join('\n')}
 
+${FINDINGS}
 ## What each row runs
 
 ${results.rows.filter((r) => r.note).map((r) => `- **${r.label}**: ${r.note}`).join('\n')}

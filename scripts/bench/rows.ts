@@ -163,7 +163,7 @@ export const plans: Record<'quick' | 'full', Plan> = {
       lifecycle: { warmup: 0, iterations: 1 },
       clone: { warmup: 0, iterations: 2 },
     },
-    probes: { lifecycles: 2, importRuns: 5, churn: 10_000, execs: 50, cControl: false },
+    probes: { lifecycles: 2, importRuns: 4, churn: 10_000, execs: 50, cControl: false },
   },
   full: {
     rounds: 10,

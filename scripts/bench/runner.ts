@@ -73,6 +73,7 @@ export async function main(opts: RunOptions): Promise<number> {
   try {
     setup = setUp(mode === 'quick', 'bench', needs);
     fixture = await setup;
+    log(`bench: set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const ctx = fixture.ctx;
     for (const t of targets) {
       if (interrupted) break;

@@ -57,7 +57,8 @@ export function formatUs(us: number): string {
   return `${(us / 1e6).toFixed(2)} s`;
 }
 
-/** A ratio for a table: 1.12×. */
+/** A ratio for a table: 1.12×, 0.041×, 0.000031× (two significant digits below 0.1). */
 export function formatRatio(r: number): string {
-  return Number.isFinite(r) ? `${r < 0.1 ? r.toFixed(3) : r.toFixed(2)}×` : '—';
+  if (!Number.isFinite(r)) return '—';
+  return `${r < 0.1 && r > 0 ? Number(r.toPrecision(2)).toString() : r.toFixed(2)}×`;
 }

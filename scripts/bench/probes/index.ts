@@ -163,7 +163,7 @@ const importTime: Probe = {
     const bareArgs = ['-e', '0'];
     const importArgs = ['-e', `import(${JSON.stringify(url)})`];
     // Warm the page cache, then alternate so drift hits both alike.
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < (plan.importRuns >= 10 ? 2 : 1); i++) {
       await spawnMs(bareArgs);
       await spawnMs(importArgs);
     }
@@ -213,7 +213,7 @@ const leak: Probe = {
   id: 'leak',
   async run({ bench, plan, log }) {
     log(`probe: fds and children around ${plan.execs} exec(['true']) in a fresh process…`);
-    const r = await probeChild<{ perExecMs: number; fdsBefore: number; fdsAfter: number; fdsLeaked: number; appeared: string[]; childrenBefore: number; childrenAfter: number; childrenLeaked: number; zombiesAfter: number }>(
+    const r = await probeChild<{ perExecMs: number; fdsBefore: number; fdsAfter: number; fdsLeaked: number; appeared: string[]; gone: string[]; childrenBefore: number; childrenAfter: number; childrenLeaked: number; zombiesAfter: number }>(
       'leak', [bench.lxcpath, bench.name, String(plan.execs)], [], 300_000);
     const leaked = Math.max(0, r.fdsLeaked) + Math.max(0, r.childrenLeaked) + r.zombiesAfter;
     return {
@@ -228,7 +228,7 @@ const leak: Probe = {
         text: `${plan.execs.toLocaleString('en')} exec: 0 fds and 0 children leaked (${r.fdsLeaked} fds, ${r.childrenLeaked} children, ${r.zombiesAfter} zombies)`,
         value: leaked, max: 0, unit: 'count', met: leaked === 0,
       }],
-      note: `Fresh Node process; 5 exec of warm-up and 100 ms, then /proc/self/fd and the processes whose parent it is (zombies apart) counted before and 200 ms after.${r.appeared.length ? ` New fds: ${r.appeared.join(', ')}.` : ''}`,
+      note: `Fresh Node process; 5 exec of warm-up and 100 ms, then /proc/self/fd and the processes whose parent it is (zombies apart) counted before and 200 ms after.${r.appeared.length || r.gone.length ? ` Fds that changed: before ${r.gone.join(', ') || 'none'}; after ${r.appeared.join(', ') || 'none'}.` : ''}`,
     };
   },
 };

@@ -68,9 +68,10 @@ const fds1 = fds();
 const kids1 = children();
 c.release();
 const appeared = [...fds1].filter(([fd, to]) => fds0.get(fd) !== to).map(([fd, to]) => `${fd} → ${to}`);
+const gone = [...fds0].filter(([fd, to]) => fds1.get(fd) !== to).map(([fd, to]) => `${fd} → ${to}`);
 console.log(JSON.stringify({
   count, perExecMs,
-  fdsBefore: fds0.size, fdsAfter: fds1.size, fdsLeaked: fds1.size - fds0.size, appeared: appeared.slice(0, 20),
+  fdsBefore: fds0.size, fdsAfter: fds1.size, fdsLeaked: fds1.size - fds0.size, appeared: appeared.slice(0, 20), gone: gone.slice(0, 20),
   childrenBefore: kids0.pids.length, childrenAfter: kids1.pids.length, childrenLeaked: kids1.pids.length - kids0.pids.length,
   zombiesAfter: kids1.zombies,
 }));
