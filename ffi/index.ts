@@ -94,7 +94,7 @@ const decodedByAddress = new Map<bigint, CFunction>();
 /** A callable for the function pointer `member` of the struct lxc_container at `c`. */
 export function method(c: bigint, member: string): CFunction {
   const offset = offsets.get(member);
-  const proto = types.methods[member];
+  const proto = types.method(member);
   if (offset === undefined || !proto) throw new MissingMemberError(member, memberSince(member));
   const address = koffi.decode(c, offset, 'void *') as bigint;
   let fn = decodedByAddress.get(address);

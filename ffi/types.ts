@@ -38,8 +38,12 @@ export interface Declarations {
   readonly structs: Readonly<Record<string, CType>>;
   /** Members of each struct for this version, parsed, in header order. */
   readonly members: Readonly<Record<string, readonly ParsedMember[]>>;
-  /** Function-pointer prototype of each lxc_container method, by member name. */
-  readonly methods: Readonly<Record<string, CType>>;
+  /**
+   * Function-pointer prototype of an lxc_container method, by member name (undefined: no such
+   * method). Declared on first use: a script calls a few of the ~80, and declaring them all took
+   * ≈ 4 ms of every import. In the struct itself they are pointer-sized slots.
+   */
+  readonly method: (name: string) => CType | undefined;
 }
 
 /** Normalises a C type spelling into one koffi understands. */
@@ -97,24 +101,21 @@ export function declare(version: LxcVersion): Declarations {
     known.add(name);
   }
   const out: Record<string, CType> = {};
-  const methods: Record<string, CType> = {};
+  const methodProtos = new Map<string, CType>();
   // Nested structs ('bdev_specs.zfs') before their parents; lxc_container last since it refers to the rest.
   const order = Object.keys(structs).sort((a, b) => rank(a) - rank(b));
   for (const sname of order) {
     const def: Record<string, string | CType> = {};
     for (const m of members[sname]) {
       if (m.params !== undefined) {
-        const ret = koffiType(m.type, known);
-        // Non-const char * returned by liblxc is the caller's to free: '!' makes koffi free it after copying.
-        const owned = /^char \*$/.test(ret) ? 'char *!' : ret;
-        if (m.params.includes('...')) {
-          // Variadic members (createl, startl) cannot be called through a prototype; they keep their slot.
+        // Variadic members (createl, startl) cannot be called through a prototype; lxc_container's
+        // methods get theirs from method(). Both keep a pointer-sized slot.
+        if (m.params.includes('...') || sname === 'lxc_container') {
           def[m.name] = 'void *';
           continue;
         }
-        const proto = koffi.proto(`${owned} ${sname === 'lxc_container' ? m.name : `${cName(sname)}_${m.name}`}(${paramList(m.params)})`);
-        if (sname === 'lxc_container') methods[m.name] = proto;
-        def[m.name] = koffi.pointer(proto);
+        const ret = koffiType(m.type, known);
+        def[m.name] = koffi.pointer(koffi.proto(`${/^char \*$/.test(ret) ? 'char *!' : ret} ${cName(sname)}_${m.name}(${paramList(m.params)})`));
       } else {
         const nested = m.type.replace(/^struct\s+/, '');
         const t = structs[nested] ? cName(nested) : koffiType(m.type, known);
@@ -123,7 +124,18 @@ export function declare(version: LxcVersion): Declarations {
     }
     out[sname] = koffi.struct(forward[sname], def);
   }
-  declared = { version, structs: out, members, methods };
+  const method = (name: string): CType | undefined => {
+    let proto = methodProtos.get(name);
+    if (proto) return proto;
+    const m = members.lxc_container.find((x) => x.name === name);
+    if (!m || m.params === undefined || m.params.includes('...')) return undefined;
+    const ret = koffiType(m.type, known);
+    // Non-const char * returned by liblxc is the caller's to free: '!' makes koffi free it after copying.
+    proto = koffi.proto(`${/^char \*$/.test(ret) ? 'char *!' : ret} ${name}(${paramList(m.params)})`);
+    methodProtos.set(name, proto);
+    return proto;
+  };
+  declared = { version, structs: out, members, method };
   return declared;
 }
 

@@ -1,7 +1,8 @@
 // Captures liblxc's log lines for one call on one container: liblxc writes ERROR lines to the
 // container's lxc.log.file, which we point at a scratch file for the call (or tap the user's).
-import { openSync, readSync, closeSync, statSync, unlinkSync } from 'node:fs';
-import { scratchFile } from './runtime.js';
+import { fs, scratchFile } from './runtime.js';
+
+const { openSync, readSync, closeSync, statSync, unlinkSync } = fs;
 
 /** The hooks calllog needs from a container: read, set and clear one config item. */
 export interface LogTarget {

@@ -1,11 +1,11 @@
 // Runs liblxc's create() in a separate Node process, so the template's output can be captured
 // (liblxc hands it the process's stdout/stderr) and an aborted create can be killed as a group.
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
-import { scratchFile } from './runtime.js';
+import { fs, scratchFile, builtins } from './runtime.js';
 import type { BdevSpecs } from './options.js';
+
+const { readFileSync, rmSync } = fs;
 
 /** What the worker needs to create one container. */
 export interface CreateRequest {
@@ -84,7 +84,7 @@ async function spawnWorker(opts: RunOptions): Promise<CreateOutcome> {
     else if (!opts.quiet) process.stdout.write(`${line}\n`);
   };
   try {
-    const child = spawn(process.execPath, [...nodeArgs, JSON.stringify(request)], {
+    const child = builtins.childProcess.spawn(process.execPath, [...nodeArgs, JSON.stringify(request)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so an abort also kills the template it runs.
       detached: true,

@@ -11,8 +11,9 @@ export {
   type ConsoleOptions, type ConsoleLogOptions, type MigrateOptions, type ConsoleTty,
 } from './container.js';
 export { NetworkList, NetworkInterface, type NetworkKey } from './network.js';
-export { Session } from './attach/session.js';
-export { AttachedProcess, type ExitStatus } from './attach/process.js';
+// Types only: the classes load with the first attach call (lib/container.ts).
+export type { Session } from './attach/session.js';
+export type { AttachedProcess, ExitStatus } from './attach/process.js';
 export type { AttachOptions, Namespace } from './attach/options.js';
 export { LxcError, type LxcErrorCode } from './errors.js';
 export type {

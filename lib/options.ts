@@ -1,108 +1,115 @@
-// Every option object of the public API: its zod schema, its type and its defaults side by side.
-import { z } from 'zod';
-import { absolutePath, templateValue } from './validate.js';
+// Every option object of the public API: its checker, its type and its defaults side by side.
+import { object, optional, string, int, boolean, oneOf, custom, record, array, refuse, type Infer } from './check.js';
+import { absolutePath, templateValue, noNul } from './validate.js';
 
-const signal = z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal');
-const noNul = z.string().refine((s) => !s.includes('\u0000'), 'must not contain NUL');
+/** An AbortSignal, for the calls that can be cancelled. */
+export const abortSignal = custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal');
 
 /** Backing stores liblxc knows by name. */
 export const bdevTypes = ['dir', 'btrfs', 'zfs', 'lvm', 'loop', 'overlay', 'overlayfs', 'rbd', 'best'] as const;
 export type BdevType = (typeof bdevTypes)[number];
 
 /** struct bdev_specs, in camelCase. */
-export const bdevSpecsSchema = z.strictObject({
+export const bdevSpecsSchema = object({
   /** Filesystem type for block backing stores (loop, lvm, rbd). */
-  fstype: z.string().regex(/^[a-z0-9]+$/).optional(),
+  fstype: optional(string([(s) => /^[a-z0-9]+$/.test(s), 'must be a filesystem type such as ext4'])),
   /** Size in bytes for block backing stores. */
-  fssize: z.number().int().nonnegative().optional(),
-  zfs: z.strictObject({ zfsroot: noNul.optional() }).optional(),
-  lvm: z.strictObject({ vg: noNul.optional(), lv: noNul.optional(), thinpool: noNul.optional() }).optional(),
+  fssize: optional(int(0)),
+  zfs: optional(object({ zfsroot: optional(noNul) })),
+  lvm: optional(object({ vg: optional(noNul), lv: optional(noNul), thinpool: optional(noNul) })),
   /** Where a `dir` rootfs goes. */
-  dir: absolutePath.optional(),
-  rbd: z.strictObject({ rbdname: noNul.optional(), rbdpool: noNul.optional() }).optional(),
+  dir: optional(absolutePath),
+  rbd: optional(object({ rbdname: optional(noNul), rbdpool: optional(noNul) })),
 });
-export type BdevSpecs = z.infer<typeof bdevSpecsSchema>;
+export type BdevSpecs = Infer<typeof bdevSpecsSchema>;
 
 /** Options of `create()` that are not the template's. */
-export const createOptionsSchema = z.strictObject({
+export const createOptionsSchema = object({
   /** Drop the template's output instead of writing it to stdout (LXC_CREATE_QUIET). */
-  quiet: z.boolean().optional(),
+  quiet: optional(boolean),
   /** Backing store of the root filesystem. */
-  bdevtype: z.enum(bdevTypes).optional(),
-  bdevSpecs: bdevSpecsSchema.optional(),
+  bdevtype: optional(oneOf(bdevTypes)),
+  bdevSpecs: optional(bdevSpecsSchema),
   /** Raw LXC_CREATE_* flags, or-ed in. */
-  flags: z.number().int().nonnegative().optional(),
+  flags: optional(int(0)),
   /** Receives each line the template prints (stdout and stderr); set, nothing is written to stdout. */
-  onOutput: z.custom<(line: string) => void>((v) => typeof v === 'function', 'must be a function').optional(),
-  signal: signal.optional(),
+  onOutput: optional(custom<(line: string) => void>((v) => typeof v === 'function', 'must be a function')),
+  signal: optional(abortSignal),
 });
-export type CreateOptions = z.input<typeof createOptionsSchema>;
+export type CreateOptions = Infer<typeof createOptionsSchema>;
 export const createDefaults = { quiet: false, bdevtype: undefined, flags: 0 } as const;
 
 /** The typed options of the `download` template (LXC 5.0: no GPG options). */
-export const downloadOptionsSchema = z.strictObject({
+export const downloadOptionsSchema = object({
   dist: templateValue,
   release: templateValue,
   arch: templateValue,
-  variant: templateValue.optional(),
+  variant: optional(templateValue),
   /** Image server host[:port]. */
-  server: templateValue.optional(),
-  flushCache: z.boolean().optional(),
-  forceCache: z.boolean().optional(),
+  server: optional(templateValue),
+  flushCache: optional(boolean),
+  forceCache: optional(boolean),
   /** Only for download templates that take --keyserver (LXC 3.x/4.x). */
-  keyserver: templateValue.optional(),
+  keyserver: optional(templateValue),
   /** Only for download templates that take --no-validate (LXC 3.x/4.x). */
-  noValidate: z.boolean().optional(),
+  noValidate: optional(boolean),
 });
-export type DownloadOptions = z.input<typeof downloadOptionsSchema>;
+export type DownloadOptions = Infer<typeof downloadOptionsSchema>;
 
 /** The `local` template's options: a metadata tarball and a rootfs tarball. */
-export const localOptionsSchema = z.strictObject({ metadata: absolutePath, fstree: absolutePath });
-export type LocalOptions = z.input<typeof localOptionsSchema>;
+export const localOptionsSchema = object({ metadata: absolutePath, fstree: absolutePath });
+export type LocalOptions = Infer<typeof localOptionsSchema>;
+
+// A string is checked as a template value (its message says why); flags and numbers pass as they are.
+function templateOptionValue(v: unknown): string | boolean | number {
+  if (typeof v === 'string') return templateValue(v);
+  if (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return v;
+  return refuse('must be a string, a boolean or a finite number');
+}
 
 /** Any other template: `{ k: v }` → `--k v`, `{ k: true }` → `--k`, camelCase keys → kebab-case. */
-export const genericTemplateOptionsSchema = z.record(
-  z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'option names are letters, digits, "_" and "-"'),
-  z.union([templateValue, z.boolean(), z.number().finite()]),
+export const genericTemplateOptionsSchema = record(
+  string([(s) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(s), 'option names are letters, digits, "_" and "-"']),
+  templateOptionValue,
 );
 export type TemplateOptions = Record<string, string | number | boolean>;
 
 /** Options of `start()`. */
-export const startOptionsSchema = z.strictObject({
+export const startOptionsSchema = object({
   /** Run lxc-init as pid 1 in front of the command (application containers). */
-  useinit: z.boolean().optional(),
+  useinit: optional(boolean),
   /** Command to run as the container's init instead of lxc.init.cmd; never empty. */
-  argv: z.array(noNul).min(1, 'must name a command (an empty argv makes init exec nothing)').optional(),
+  argv: optional(array(noNul, 1, 'must name a command (an empty argv makes init exec nothing)')),
 });
-export type StartOptions = z.input<typeof startOptionsSchema>;
+export type StartOptions = Infer<typeof startOptionsSchema>;
 export const startDefaults = { useinit: false, argv: undefined } as const;
 
 /** Options of `destroy()`. */
-export const destroyOptionsSchema = z.strictObject({
+export const destroyOptionsSchema = object({
   /** Also destroy the container's snapshots. */
-  withSnapshots: z.boolean().optional(),
+  withSnapshots: optional(boolean),
 });
-export type DestroyOptions = z.input<typeof destroyOptionsSchema>;
+export type DestroyOptions = Infer<typeof destroyOptionsSchema>;
 export const destroyDefaults = { withSnapshots: false } as const;
 
 /** Options of `wait()`-like polling calls. */
-export const waitOptionsSchema = z.strictObject({ signal: signal.optional() });
-export type WaitOptions = z.input<typeof waitOptionsSchema>;
+export const waitOptionsSchema = object({ signal: optional(abortSignal) });
+export type WaitOptions = Infer<typeof waitOptionsSchema>;
 
 /** Options of `listContainers()` / `containers()`. */
-export const listOptionsSchema = z.strictObject({
-  lxcpath: absolutePath.optional(),
+export const listOptionsSchema = object({
+  lxcpath: optional(absolutePath),
   /** Include running containers. */
-  active: z.boolean().optional(),
+  active: optional(boolean),
   /** Include containers with a config. */
-  defined: z.boolean().optional(),
+  defined: optional(boolean),
 });
-export type ListOptions = z.input<typeof listOptionsSchema>;
+export type ListOptions = Infer<typeof listOptionsSchema>;
 export const listDefaults = { active: true, defined: true } as const;
 
 /** Options of the Container constructor. */
-export const containerOptionsSchema = z.strictObject({ lxcpath: absolutePath.optional() });
-export type ContainerOptions = z.input<typeof containerOptionsSchema>;
+export const containerOptionsSchema = object({ lxcpath: optional(absolutePath) });
+export type ContainerOptions = Infer<typeof containerOptionsSchema>;
 
 /** Container states liblxc reports. */
 export const states = ['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED'] as const;

@@ -1,6 +1,8 @@
 // Finds an installed template and the long options it accepts, by reading its getopt line.
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { fs } from './runtime.js';
 import { invalid } from './errors.js';
+
+const { accessSync, constants, readFileSync } = fs;
 
 /** Where distributions install LXC templates (LXCTEMPLATEDIR is compiled into liblxc, not exported). */
 export const templateDirs = ['/usr/share/lxc/templates', '/usr/local/share/lxc/templates', '/usr/lib/lxc/templates'];

@@ -1,5 +1,7 @@
-// AttachOptions: the zod schema, its defaults, and the mapping onto lxc_attach_options_t.
-import { z } from 'zod';
+// AttachOptions: the checker, its defaults, and the mapping onto lxc_attach_options_t.
+import { object, optional, string, int, boolean, oneOf, record, array, union, type Infer } from '../check.js';
+import { noNul } from '../validate.js';
+import { abortSignal } from '../options.js';
 import { constants } from 'node:os';
 import * as C from '../constants.js';
 
@@ -16,45 +18,46 @@ export const personalities: Record<string, number> = {
   i386: 8, i486: 8, i586: 8, i686: 8, x86: 8, armhf: 8, armel: 8, armv7l: 8, arm: 8, ppc: 8,
 };
 
-const noNul = z.string().refine((s) => !s.includes('\u0000'), 'must not contain NUL');
-const id = z.number().int().min(0).max(0xfffffffe);
-const stdio = z.union([z.number().int().min(0), z.enum(['inherit', 'ignore', 'pipe'])]);
+const id = int(0, 0xfffffffe);
+const stdio = union(int(0), oneOf(['inherit', 'ignore', 'pipe'] as const), "must be an fd, 'inherit', 'ignore' or 'pipe'");
+const envName = string([(s) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(s), 'variable names are letters, digits and "_"']);
+const namespaceNames = Object.keys(namespaceFlags) as Namespace[];
 
 /** Options of every attach call. */
-export const attachOptionsSchema = z.strictObject({
+export const attachOptionsSchema = object({
   /** Namespaces to enter: a CLONE_NEW* mask or names. Default: all of the container's (functions: uts, ipc, pid, net, cgroup). */
-  namespaces: z.union([z.number().int(), z.array(z.enum(Object.keys(namespaceFlags) as [Namespace, ...Namespace[]]))]).optional(),
+  namespaces: optional(union(int(), array(oneOf(namespaceNames)), 'must be a CLONE_NEW* mask or an array of namespace names')),
   /** Keep the caller's environment ('keep', the default) or start from an empty one ('clear'). */
-  env: z.enum(['keep', 'clear']).optional(),
+  env: optional(oneOf(['keep', 'clear'] as const)),
   /** Variables to set inside. */
-  extraEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and "_"'), noNul).optional(),
+  extraEnv: optional(record(envName, noNul)),
   /** With env 'clear': variables of the caller's environment to keep. */
-  keepEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
+  keepEnv: optional(array(envName)),
   /** Working directory inside the container (commands default to the caller's cwd if it exists inside, else /; functions to /). */
-  cwd: noNul.refine((s) => s.startsWith('/'), 'must be an absolute path').optional(),
+  cwd: optional(string([(s) => !s.includes('\u0000'), 'must not contain NUL'], [(s) => s.startsWith('/'), 'must be an absolute path'])),
   /** User and group ids inside the container (default: the container's root). */
-  uid: id.optional(),
-  gid: id.optional(),
+  uid: optional(id),
+  gid: optional(id),
   /** Supplementary groups (liblxc ≥ 4.0.7). */
-  groups: z.array(id).optional(),
+  groups: optional(array(id)),
   /** fd, 'inherit' (the caller's), 'ignore' (/dev/null) or 'pipe' (a stream on the result). */
-  stdin: stdio.optional(),
-  stdout: stdio.optional(),
-  stderr: stdio.optional(),
+  stdin: optional(stdio),
+  stdout: optional(stdio),
+  stderr: optional(stdio),
   /** Personality number or architecture name such as 'i686'; default: the container's. */
-  personality: z.union([z.number().int(), z.string().refine((s) => s in personalities, 'is not a known architecture')]).optional(),
+  personality: optional(union(int(), string([(s) => Object.hasOwn(personalities, s), 'is not a known architecture']), 'must be a personality number or a known architecture name')),
   /** LSM label to run under (liblxc ≥ 4.0.7). */
-  lsmLabel: noNul.optional(),
+  lsmLabel: optional(noNul),
   /** Stay in the caller's cgroup, keep capabilities and LSM profile (python's elevated_privileges). */
-  elevatedPrivileges: z.boolean().optional(),
+  elevatedPrivileges: optional(boolean),
   /** Remount /proc and /sys for the new process (with the mount namespace). */
-  remountSysProc: z.boolean().optional(),
+  remountSysProc: optional(boolean),
   /** Raw LXC_ATTACH_* flags; replaces the flags the other options compute. */
-  flags: z.number().int().min(0).optional(),
-  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
+  flags: optional(int(0)),
+  signal: optional(abortSignal),
 });
-export type AttachOptions = z.input<typeof attachOptionsSchema>;
-export type ParsedAttachOptions = z.output<typeof attachOptionsSchema>;
+export type AttachOptions = Infer<typeof attachOptionsSchema>;
+export type ParsedAttachOptions = AttachOptions;
 
 /** Defaults: those of LXC_ATTACH_OPTIONS_DEFAULT, with stdio per call kind. */
 export const attachDefaults = {

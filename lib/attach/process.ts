@@ -1,10 +1,12 @@
 // A process liblxc attached into a container: its stdio plumbing and a wait that never blocks the
 // event loop (a pidfd polled by libuv, then waitid() to reap it).
-import { openSync, closeSync } from 'node:fs';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import * as libc from '../../ffi/libc.js';
 import { signalName } from './options.js';
+import { fs, builtins } from '../runtime.js';
+
+const { openSync, closeSync } = fs;
 
 /** How an attached process ended: its exit code, or the signal that killed it. */
 export interface ExitStatus {
@@ -68,7 +70,7 @@ export function releaseStdio(plan: StdioPlan, all = false): void {
 
 /** A stream over one of our pipe ends. */
 export function pipeStream(fd: number, writable: boolean): Socket {
-  return new Socket({ fd, readable: !writable, writable });
+  return new builtins.net.Socket({ fd, readable: !writable, writable });
 }
 
 /** A wait for a child's exit whose libuv handle can be unref'd (so an idle process does not keep Node alive). */

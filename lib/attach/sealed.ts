@@ -1,8 +1,10 @@
 // The node binary the attach worker runs from: a sealed in-memory copy, so a process inside a
 // privileged container cannot rewrite the host's binary through /proc/<worker>/exe
 // (the CVE-2019-5736 class; runc and liblxc answer it the same way).
-import { openSync, closeSync, fstatSync } from 'node:fs';
+import { fs } from '../runtime.js';
 import * as libc from '../../ffi/libc.js';
+
+const { openSync, closeSync, fstatSync } = fs;
 
 const MFD_CLOEXEC = 1;
 const MFD_ALLOW_SEALING = 2;

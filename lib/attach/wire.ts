@@ -1,6 +1,6 @@
 // Messages between the caller and the attach worker: a 4-byte length, then v8.serialize() bytes
 // (the structured-clone format: Date, Map, Set, typed arrays, Buffer, errors as plain objects).
-import { serialize, deserialize } from 'node:v8';
+import { builtins } from '../runtime.js';
 
 /** Caller → worker: run `src` (a function's source) on `arg`. */
 export interface Call { id: number; src: string; arg: unknown }
@@ -13,7 +13,7 @@ export type Reply =
 
 /** Frames one message. */
 export function frame(message: Call | Reply): Buffer {
-  const body = serialize(message);
+  const body = builtins.v8.serialize(message);
   const head = Buffer.allocUnsafe(4);
   head.writeUInt32BE(body.length, 0);
   return Buffer.concat([head, body]);
@@ -33,7 +33,7 @@ export class Unframer {
     while (buf.length >= 4) {
       const len = buf.readUInt32BE(0);
       if (buf.length < 4 + len) break;
-      out.push(deserialize(buf.subarray(4, 4 + len)));
+      out.push(builtins.v8.deserialize(buf.subarray(4, 4 + len)));
       buf = buf.subarray(4 + len);
     }
     this.#pending = buf.length ? [buf] : [];

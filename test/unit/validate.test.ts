@@ -41,11 +41,19 @@ t.test('paths, timeouts, template values', async (t) => {
 });
 
 t.test('option objects are strict and typed', async (t) => {
-  t.notOk(createOptionsSchema.safeParse({ quite: true }).success, 'typo in an option name');
-  t.notOk(startOptionsSchema.safeParse({ argv: [] }).success, 'empty argv');
-  t.ok(startOptionsSchema.safeParse({ argv: ['/bin/sh'] }).success);
-  t.notOk(downloadOptionsSchema.safeParse({ dist: 'x', release: 'y' }).success, 'arch is required');
-  t.notOk(downloadOptionsSchema.safeParse({ dist: 'x', release: 'y', arch: 'z', gpg: 'k' }).success, 'unknown option');
+  t.throws(() => check('create', 'createOptions', createOptionsSchema, { quite: true }), { message: /createOptions\.quite is not a known option/ }, 'typo in an option name');
+  t.throws(() => check('start', 'options', startOptionsSchema, { argv: [] }), { message: /options\.argv must name a command/ }, 'empty argv');
+  t.throws(() => check('start', 'options', startOptionsSchema, { argv: ['/bin/sh', 'a\0'] }), { message: /options\.argv\.1 must not contain NUL/ }, 'the failing item is named');
+  t.same(check('start', 'options', startOptionsSchema, { argv: ['/bin/sh'] }), { argv: ['/bin/sh'] });
+  t.throws(() => check('create', 'templateOptions', downloadOptionsSchema, { dist: 'x', release: 'y' }), { message: /templateOptions\.arch is required/ }, 'arch is required');
+  t.throws(() => check('create', 'templateOptions', downloadOptionsSchema, { dist: 'x', release: 'y', arch: 'z', gpg: 'k' }), { message: /gpg is not a known option/ }, 'unknown option');
+  t.throws(() => check('create', 'createOptions', createOptionsSchema, { bdevtype: 'zfs; rm' }), { message: /bdevtype must be one of 'dir'/ });
+  t.throws(() => check('create', 'createOptions', createOptionsSchema, { flags: 1.5 }), { message: /flags must be an integer/ });
+  t.throws(() => check('create', 'createOptions', createOptionsSchema, { flags: -1 }), { message: /flags must be ≥ 0/ });
+  t.throws(() => check('create', 'createOptions', createOptionsSchema, []), { message: /createOptions must be object/ });
+  t.throws(() => check('create', 'createOptions', createOptionsSchema, { bdevSpecs: { lvm: { vg: 'a\0' } } }), { message: /createOptions\.bdevSpecs\.lvm\.vg must not contain NUL/ });
+  const parsed = check('create', 'createOptions', createOptionsSchema, { quiet: true, signal: undefined });
+  t.same(Object.keys(parsed), ['quiet'], 'undefined options are left out of the result');
 });
 
 t.test('template getopt lines', async (t) => {
