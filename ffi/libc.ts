@@ -38,6 +38,10 @@ export const setgroups = libc.func('int setgroups(size_t size, const uint32_t *l
 export const setresgid = libc.func('int setresgid(uint32_t rgid, uint32_t egid, uint32_t sgid)');
 /** int setresuid(uid_t ruid, uid_t euid, uid_t suid) */
 export const setresuid = libc.func('int setresuid(uint32_t ruid, uint32_t euid, uint32_t suid)');
+/** int setns(int fd, int nstype) */
+export const setns = libc.func('int setns(int fd, int nstype)');
+/** int socket(int domain, int type, int protocol) */
+export const socket = libc.func('int socket(int domain, int type, int protocol)');
 
 export { koffi };
 /** A koffi type object. */

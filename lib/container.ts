@@ -12,11 +12,11 @@ import {
   type ContainerOptions, type StartOptions, type DestroyOptions, type CreateOptions, type ContainerState,
   type DownloadOptions, type LocalOptions, type TemplateOptions, type WaitOptions,
 } from './options.js';
-import type { runCreate } from './create.js';
 import { NetworkList } from './network.js';
 import * as C from './constants.js';
 import { sleep, deadline } from './poll.js';
 import { forkSafe } from './forksafe.js';
+import { namespaceAddresses, NetlinkUnavailable, type InterfaceAddress } from './netlink.js';
 import { requireMember } from './support.js';
 import { attachOptionsSchema, attachFlags, namespaceMask, personality, namespaceFlags, type AttachOptions, type ParsedAttachOptions } from './attach/options.js';
 import type { AttachedProcess, StdioSpec, ExitStatus } from './attach/process.js';
@@ -29,7 +29,7 @@ const { closeSync } = fs;
 // node:v8 and node:child_process, which would otherwise add ≈ 10 ms to every import of the package.
 let attachModules: Promise<[typeof import('./attach/process.js'), typeof import('./attach/session.js'), typeof import('./attach/sealed.js')]> | undefined;
 const attachLib = () => (attachModules ??= Promise.all([import('./attach/process.js'), import('./attach/session.js'), import('./attach/sealed.js')]));
-let createModules: Promise<[{ runCreate: typeof runCreate }, typeof import('./templates.js')]> | undefined;
+let createModules: Promise<[typeof import('./create.js'), typeof import('./templates.js')]> | undefined;
 const createLib = () => (createModules ??= Promise.all([import('./create.js'), import('./templates.js')]));
 
 /** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
@@ -435,6 +435,25 @@ export class Container {
     if (this.defined) throw this.#error('EEXIST', op, `already exists in ${this.#lxcpath}`);
     if (opts.signal?.aborted) throw this.#error('EABORT', op, 'aborted before it started');
     const ptr = this.#ref(op);
+    const quiet = opts.quiet ?? false;
+    if (quiet && !opts.onOutput && !opts.signal) {
+      // Nothing to capture or kill: liblxc runs the template here, on koffi's pool as start() is, and
+      // points a quiet template's stdio at /dev/null itself. No Node process to spawn (docs/design.md).
+      const [{ createSlot }] = await createLib();
+      await this.#serial(() => createSlot(async () => {
+        const { result, log } = await this.#callAsync(op, ptr, this.#member(op, ptr, 'create'), [
+          path, opts.bdevtype ?? null, opts.bdevSpecs ?? null, (opts.flags ?? 0) | C.LXC_CREATE_QUIET, [...argv, null],
+        ]);
+        if (result) {
+          // create() wrote the config while this call's lxc.log.file was set: write it again without.
+          if (!this.#member(op, ptr, 'save_config')(ptr, null)) throw this.#failed('ECREATE', op, log, 'could not rewrite the new config');
+          return;
+        }
+        if (this.#member(op, ptr, 'is_defined')(ptr)) await this.#callAsync(op, ptr, this.#member(op, ptr, 'destroy'), []).catch(() => undefined);
+        throw this.#failed('ECREATE', op, log, `template "${template}" failed (quiet: its output was discarded; pass onOutput to see it)`);
+      }));
+      return;
+    }
     await this.#serial(async () => {
       const hasConfig = ffi.field(ptr, 'lxc_conf') !== null && ffi.field(ptr, 'lxc_conf') !== 0n;
       const [{ runCreate }] = await createLib();
@@ -900,17 +919,45 @@ export class Container {
   async getIps(options: GetIpsOptions = {}): Promise<string[]> {
     const op = 'getIps';
     const o = check(op, 'options', getIpsOptionsSchema, options);
-    this.#needRunning(op);
+    this.#needDefined(op);
+    // initPid answers "running?" too: one round trip to the monitor instead of two.
+    let pid = this.initPid;
+    if (pid <= 0) throw this.#error('ENOTRUNNING', op, 'the container is not running');
     const end = deadline(o.timeout ?? 0);
-    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-      const { result } = await this.#async(op, 'get_ips', o.interface ?? null, o.family ?? null, o.scope ?? 0);
-      const ips = ffi.takeStringArray(result as bigint | null);
+    for (let delay = 50; ; delay = Math.min(delay * 2, 500), pid = this.initPid) {
+      const ips = this.#readIps(pid, o) ?? ffi.takeStringArray((await this.#async(op, 'get_ips', o.interface ?? null, o.family ?? null, o.scope ?? 0)).result as bigint | null);
       if (ips.length || Date.now() >= end) return ips;
       if (o.signal?.aborted) throw this.#error('EABORT', op, 'aborted');
       await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {
         throw this.#error('EABORT', op, 'aborted');
       });
     }
+  }
+
+  /**
+   * get_ips() without its fork: the same addresses, filtered as liblxc filters them, read over
+   * netlink in the container's network namespace. null when that cannot be done here (not root, or
+   * init just exited); liblxc then answers.
+   */
+  #readIps(pid: number, o: Infer<typeof getIpsOptionsSchema>): string[] | null {
+    if (pid <= 0) return null;
+    let all: InterfaceAddress[];
+    try {
+      all = namespaceAddresses(pid);
+    } catch (e) {
+      if (e instanceof NetlinkUnavailable || (e as NodeJS.ErrnoException).syscall === 'open') return null;
+      throw e;
+    }
+    const scope = o.scope ?? 0;
+    const out: string[] = [];
+    for (const a of all) {
+      if (o.family !== undefined && a.family !== o.family) continue;
+      if (a.family === 'inet6' && a.scopeId !== scope) continue;
+      if (o.interface !== undefined ? a.name !== o.interface : a.name === 'lo') continue;
+      out.push(a.address);
+    }
+    // liblxc sorts them (strcmp; add_to_array in lxccontainer.c): so do we, for the same answer.
+    return out.sort();
   }
 
   // ---- clones and snapshots ---------------------------------------------------------------------

@@ -48,7 +48,8 @@ const MAX_WORKERS = Math.max(2, availableParallelism());
 let running = 0;
 const waiting: (() => void)[] = [];
 
-async function slot<T>(task: () => Promise<T>): Promise<T> {
+/** Runs `task` when fewer than MAX_WORKERS creates (in workers or in this process) are running. */
+export async function createSlot<T>(task: () => Promise<T>): Promise<T> {
   if (running >= MAX_WORKERS) await new Promise<void>((resolve) => waiting.push(resolve));
   running++;
   try {
@@ -61,7 +62,7 @@ async function slot<T>(task: () => Promise<T>): Promise<T> {
 
 /** Spawns the create worker (a few at a time) and resolves when it has exited. */
 export function runCreate(opts: RunOptions): Promise<CreateOutcome> {
-  return slot(() => spawnWorker(opts));
+  return createSlot(() => spawnWorker(opts));
 }
 
 async function spawnWorker(opts: RunOptions): Promise<CreateOutcome> {
