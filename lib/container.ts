@@ -374,24 +374,31 @@ export class Container {
     return this.#sync('configFileName', 'config_file_name') as string;
   }
 
+  // The four getters below call the cached method directly: they are the hot queries, and the
+  // generic #sync path (rest arguments, two lookups) cost ≈ 0.15 µs of defined's 2 µs.
+
   /** Whether the container has a config (exists). @example if (!c.defined) await c.create('busybox') */
   get defined(): boolean {
-    return this.#sync('defined', 'is_defined') as boolean;
+    const ptr = this.#ref('defined');
+    return (this.#fns.is_defined ?? this.#member('defined', ptr, 'is_defined'))(ptr) as boolean;
   }
 
   /** Whether the container is running. @example if (c.running) await c.stop() */
   get running(): boolean {
-    return this.#sync('running', 'is_running') as boolean;
+    const ptr = this.#ref('running');
+    return (this.#fns.is_running ?? this.#member('running', ptr, 'is_running'))(ptr) as boolean;
   }
 
   /** The container's state. @example console.log(c.state) // 'RUNNING' */
   get state(): ContainerState {
-    return this.#sync('state', 'state') as ContainerState;
+    const ptr = this.#ref('state');
+    return (this.#fns.state ?? this.#member('state', ptr, 'state'))(ptr) as ContainerState;
   }
 
   /** PID of the container's init on the host, -1 when not running. @example console.log(c.initPid) */
   get initPid(): number {
-    return this.#sync('initPid', 'init_pid') as number;
+    const ptr = this.#ref('initPid');
+    return (this.#fns.init_pid ?? this.#member('initPid', ptr, 'init_pid'))(ptr) as number;
   }
 
   /** Whether the caller may control the container. @example if (c.controllable) await c.start() */
@@ -435,25 +442,6 @@ export class Container {
     if (this.defined) throw this.#error('EEXIST', op, `already exists in ${this.#lxcpath}`);
     if (opts.signal?.aborted) throw this.#error('EABORT', op, 'aborted before it started');
     const ptr = this.#ref(op);
-    const quiet = opts.quiet ?? false;
-    if (quiet && !opts.onOutput && !opts.signal) {
-      // Nothing to capture or kill: liblxc runs the template here, on koffi's pool as start() is, and
-      // points a quiet template's stdio at /dev/null itself. No Node process to spawn (docs/design.md).
-      const [{ createSlot }] = await createLib();
-      await this.#serial(() => createSlot(async () => {
-        const { result, log } = await this.#callAsync(op, ptr, this.#member(op, ptr, 'create'), [
-          path, opts.bdevtype ?? null, opts.bdevSpecs ?? null, (opts.flags ?? 0) | C.LXC_CREATE_QUIET, [...argv, null],
-        ]);
-        if (result) {
-          // create() wrote the config while this call's lxc.log.file was set: write it again without.
-          if (!this.#member(op, ptr, 'save_config')(ptr, null)) throw this.#failed('ECREATE', op, log, 'could not rewrite the new config');
-          return;
-        }
-        if (this.#member(op, ptr, 'is_defined')(ptr)) await this.#callAsync(op, ptr, this.#member(op, ptr, 'destroy'), []).catch(() => undefined);
-        throw this.#failed('ECREATE', op, log, `template "${template}" failed (quiet: its output was discarded; pass onOutput to see it)`);
-      }));
-      return;
-    }
     await this.#serial(async () => {
       const hasConfig = ffi.field(ptr, 'lxc_conf') !== null && ffi.field(ptr, 'lxc_conf') !== 0n;
       const [{ runCreate }] = await createLib();

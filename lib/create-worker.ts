@@ -1,18 +1,44 @@
-// Entry point of the create worker (see create.ts): one liblxc create() call, exit status 0 on success.
+// A create worker (see create.ts): liblxc's create() for each request its parent sends, one at a
+// time, with the template's output on this process's stdout and stderr.
+import { readdirSync, writeSync } from 'node:fs';
 import * as ffi from '../ffi/index.js';
-import type { CreateRequest } from './create.js';
+import { endMarker, type CreateRequest, type CreateReply } from './create.js';
 
-// Node marks fds 0-2 close-on-exec: the template liblxc execs would start without stdio (and
-// tools such as awk then fail on close(2)). Let it inherit them.
 const F_SETFD = 2;
-for (const fd of [0, 1, 2]) ffi.fcntl(fd, F_SETFD, 0);
+const FD_CLOEXEC = 1;
+// Node marks fds 0-2 close-on-exec: the template liblxc execs would start without stdio (and
+// tools such as awk then fail on close(2)). Let it inherit those, and nothing else (the IPC
+// channel to the parent among them).
+for (const name of readdirSync('/proc/self/fd')) {
+  const fd = Number(name);
+  ffi.fcntl(fd, F_SETFD, fd <= 2 ? 0 : FD_CLOEXEC);
+}
 
-const req = JSON.parse(process.argv[process.argv.length - 1]) as CreateRequest;
-// Errors go to the log file the parent reads; quiet keeps them off the template output.
-ffi.lxc_log_init({ name: null, lxcpath: null, file: req.logFile, level: 'ERROR', prefix: 'lxc', quiet: true });
-const c = ffi.lxc_container_new(req.name, req.lxcpath) as bigint | null;
-if (!c) process.exit(2);
-if (req.configFile && !ffi.method(c, 'load_config')(c, req.configFile)) process.exit(3);
-const ok = ffi.method(c, 'create')(c, req.template, req.bdevtype, req.specs, req.flags, [...req.argv, null]) as boolean;
-ffi.lxc_container_put(c);
-process.exit(ok ? 0 : 1);
+// Errors go to the log file the parent reads from where it was before each request; quiet keeps
+// them off the template output.
+ffi.lxc_log_init({ name: null, lxcpath: null, file: process.argv[process.argv.length - 1], level: 'ERROR', prefix: 'lxc', quiet: true });
+
+function create(req: CreateRequest): boolean {
+  // The template runs with the caller's environment as it was at the call.
+  for (const k of Object.keys(process.env)) if (!(k in req.env)) delete process.env[k];
+  Object.assign(process.env, req.env);
+  const c = ffi.lxc_container_new(req.name, req.lxcpath) as bigint | null;
+  if (!c) return false;
+  try {
+    if (req.configFile && !ffi.method(c, 'load_config')(c, req.configFile)) return false;
+    return ffi.method(c, 'create')(c, req.template, req.bdevtype, req.specs, req.flags, [...req.argv, null]) as boolean;
+  } finally {
+    ffi.lxc_container_put(c);
+  }
+}
+
+process.on('message', (req: CreateRequest) => {
+  const ok = create(req);
+  // Everything the template wrote is in the pipes before these: the parent waits for both.
+  const marker = `${endMarker(req.id)}\n`;
+  writeSync(1, marker);
+  writeSync(2, marker);
+  process.send!({ id: req.id, ok } satisfies CreateReply);
+});
+process.on('disconnect', () => process.exit(0));
+process.send!({ ready: true });

@@ -1,14 +1,20 @@
-// Runs liblxc's create() in a separate Node process, so the template's output can be captured
+// Runs liblxc's create() in long-lived worker processes, so the template's output can be captured
 // (liblxc hands it the process's stdout/stderr) and an aborted create can be killed as a group.
+// A worker serves one create at a time and stays a few seconds for the next: spawning a Node
+// process per create blocked the event loop ≈ 17 ms and cost ≈ 170 ms each (docs/benchmarks.md).
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fs, scratchFile, builtins } from './runtime.js';
 import type { BdevSpecs } from './options.js';
 
-const { readFileSync, rmSync } = fs;
+const { openSync, readSync, closeSync, fstatSync, statSync, rmSync } = fs;
 
-/** What the worker needs to create one container. */
+/** What a worker needs to create one container. */
 export interface CreateRequest {
+  /** Matches the reply and the end marker on stdout/stderr to this request. */
+  id: number;
   name: string;
   lxcpath: string;
   /** Template path, or null for an empty container (template "none"). */
@@ -19,7 +25,19 @@ export interface CreateRequest {
   flags: number;
   /** A config file the worker loads first (what was set on the Container before create()). */
   configFile: string | null;
-  logFile: string;
+  /** The environment the template runs with: the caller's at the time of the call. */
+  env: Record<string, string>;
+}
+
+/** A worker's answer to one request. */
+export interface CreateReply {
+  id: number;
+  ok: boolean;
+}
+
+/** What a worker writes on stdout and stderr after a create, so output is never misattributed. */
+export function endMarker(id: number): string {
+  return `\u0000lxc-ffi:create-end:${id}\u0000`;
 }
 
 /** How a create went. */
@@ -30,7 +48,7 @@ export interface CreateOutcome {
   output: string[];
 }
 
-interface RunOptions extends Omit<CreateRequest, 'configFile' | 'logFile'> {
+interface RunOptions extends Omit<CreateRequest, 'configFile' | 'id' | 'env'> {
   saveConfig: ((file: string) => boolean) | null;
   quiet: boolean;
   onOutput?: ((line: string) => void) | undefined;
@@ -38,44 +56,198 @@ interface RunOptions extends Omit<CreateRequest, 'configFile' | 'logFile'> {
 }
 
 const here = fileURLToPath(import.meta.url);
-const worker = here.replace(/create\.(ts|js)$/, 'create-worker.$1');
+const workerScript = here.replace(/create\.(ts|js)$/, 'create-worker.$1');
 // Under tsx the worker is TypeScript too: hand the child the same loader flags.
-const nodeArgs = here.endsWith('.ts') ? [...process.execArgv, worker] : [worker];
+const nodeArgs = here.endsWith('.ts') ? [...process.execArgv, workerScript] : [workerScript];
 
-// Spawning a Node process forks this one, which blocks the event loop for tens of milliseconds;
-// 20 at once stalled it for 1.3 s. A few workers at a time keep each stall to one spawn.
+// At most this many creates (and workers) at once: each spawn forks this process on the main thread.
 const MAX_WORKERS = Math.max(2, availableParallelism());
-let running = 0;
-const waiting: (() => void)[] = [];
+// An idle worker exits after this long; it never keeps the caller's process alive meanwhile.
+const IDLE_MS = 5000;
+let nextId = 1;
 
-/** Runs `task` when fewer than MAX_WORKERS creates (in workers or in this process) are running. */
-export async function createSlot<T>(task: () => Promise<T>): Promise<T> {
-  if (running >= MAX_WORKERS) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await task();
-  } finally {
-    running--;
-    waiting.shift()?.();
+interface Job {
+  request: CreateRequest;
+  emit: (line: string) => void;
+  markersSeen: number;
+  reply: CreateReply | null;
+  logFrom: number;
+  finish: (ok: boolean) => void;
+}
+
+/** One long-lived worker process: a create at a time; its stdout/stderr are the template's. */
+class Worker {
+  readonly child: ChildProcess;
+  readonly logFile = scratchFile('.create.log');
+  readonly ready: Promise<void>;
+  dead = false;
+  aborted = false;
+  #job: Job | null = null;
+  #idle: NodeJS.Timeout | null = null;
+
+  constructor(onExit: (w: Worker) => void) {
+    this.child = builtins.childProcess.spawn(process.execPath, [...nodeArgs, this.logFile], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group, so an abort also kills the template it runs.
+      detached: true,
+      serialization: 'json',
+    });
+    for (const stream of [this.child.stdout!, this.child.stderr!]) this.#lines(stream);
+    this.ready = new Promise((resolve, reject) => {
+      this.child.once('message', () => resolve());
+      this.child.once('error', reject);
+      this.child.once('exit', () => reject(new Error('the create worker exited before it was ready')));
+    });
+    this.ready.catch(() => undefined);
+    this.child.on('message', (m: CreateReply) => {
+      if (this.#job && m.id === this.#job.request.id) {
+        this.#job.reply = m;
+        this.#settle();
+      }
+    });
+    const gone = () => {
+      if (this.dead) return;
+      this.dead = true;
+      if (this.#idle) clearTimeout(this.#idle);
+      this.#job?.finish(false);
+      this.#job = null;
+      rmSync(this.logFile, { force: true });
+      onExit(this);
+    };
+    this.child.once('exit', gone);
+    // A spawn that failed outright (no pid) has no exit event.
+    this.child.once('error', () => { if (this.child.pid === undefined) gone(); });
+  }
+
+  #lines(stream: NodeJS.ReadableStream): void {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        const job = this.#job;
+        const marker = job ? endMarker(job.request.id) : null;
+        if (job && marker && line.endsWith(marker)) {
+          const before = line.slice(0, -marker.length);
+          if (before) job.emit(before);
+          job.markersSeen++;
+          this.#settle();
+        } else if (job) {
+          job.emit(line);
+        }
+      }
+    });
+  }
+
+  /** A job is over once the reply and both end markers have arrived: all its output is in. */
+  #settle(): void {
+    const job = this.#job;
+    if (job?.reply && job.markersSeen === 2) {
+      this.#job = null;
+      job.finish(job.reply.ok);
+    }
+  }
+
+  run(request: CreateRequest, emit: (line: string) => void, signal: AbortSignal | undefined): Promise<{ ok: boolean; aborted: boolean; log: string[] }> {
+    this.#setRef(true);
+    return new Promise((resolve) => {
+      const logFrom = sizeOf(this.logFile);
+      const onAbort = () => {
+        this.aborted = true;
+        try { process.kill(-this.child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      };
+      this.#job = {
+        request, emit, markersSeen: 0, reply: null, logFrom,
+        finish: (ok) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve({ ok: ok && !this.aborted, aborted: this.aborted, log: readLinesFrom(this.logFile, logFrom) });
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.child.send(request);
+    });
+  }
+
+  /** Parks the worker: it no longer keeps the event loop alive, and exits after IDLE_MS. */
+  sleep(): void {
+    this.#setRef(false);
+    this.#idle = setTimeout(() => this.child.disconnect(), IDLE_MS);
+    this.#idle.unref();
+  }
+
+  wake(): void {
+    if (this.#idle) clearTimeout(this.#idle);
+    this.#idle = null;
+  }
+
+  #setRef(on: boolean): void {
+    const handles = [this.child, this.child.channel, this.child.stdout as Socket | null, this.child.stderr as Socket | null];
+    for (const h of handles) {
+      if (on) (h as { ref?: () => void } | null | undefined)?.ref?.();
+      else (h as { unref?: () => void } | null | undefined)?.unref?.();
+    }
   }
 }
 
-/** Spawns the create worker (a few at a time) and resolves when it has exited. */
-export function runCreate(opts: RunOptions): Promise<CreateOutcome> {
-  return createSlot(() => spawnWorker(opts));
+const idle: Worker[] = [];
+const waiting: ((w: Worker | null) => void)[] = [];
+let live = 0;
+
+function onExit(w: Worker): void {
+  live--;
+  const i = idle.indexOf(w);
+  if (i >= 0) idle.splice(i, 1);
+  // A waiter may now spawn a worker of its own.
+  waiting.shift()?.(null);
 }
 
-async function spawnWorker(opts: RunOptions): Promise<CreateOutcome> {
+/** An idle worker, a new one if fewer than MAX_WORKERS live, else the next one freed. */
+async function acquire(): Promise<Worker> {
+  for (;;) {
+    const w = idle.pop();
+    if (w) {
+      w.wake();
+      return w;
+    }
+    if (live < MAX_WORKERS) {
+      live++;
+      const fresh = new Worker(onExit);
+      try {
+        await fresh.ready;
+      } catch (e) {
+        fresh.child.kill('SIGKILL');
+        throw e;
+      }
+      return fresh;
+    }
+    const handed = await new Promise<Worker | null>((resolve) => waiting.push(resolve));
+    if (handed && !handed.dead) return handed;
+  }
+}
+
+function giveBack(w: Worker): void {
+  if (w.dead) return;
+  const next = waiting.shift();
+  if (next) next(w);
+  else {
+    idle.push(w);
+    w.sleep();
+  }
+}
+
+/** Runs one create in a worker (a few at a time) and resolves when it is over. */
+export async function runCreate(opts: RunOptions): Promise<CreateOutcome> {
   if (opts.signal?.aborted) return { ok: false, aborted: true, log: [], output: [] };
-  const logFile = scratchFile('.create.log');
   let configFile: string | null = null;
   if (opts.saveConfig) {
     configFile = scratchFile('.config');
     if (!opts.saveConfig(configFile)) configFile = null;
   }
   const request: CreateRequest = {
-    name: opts.name, lxcpath: opts.lxcpath, template: opts.template, argv: opts.argv,
-    bdevtype: opts.bdevtype, specs: opts.specs, flags: opts.flags, configFile, logFile,
+    id: nextId++, name: opts.name, lxcpath: opts.lxcpath, template: opts.template, argv: opts.argv,
+    bdevtype: opts.bdevtype, specs: opts.specs, flags: opts.flags, configFile,
+    env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
   };
   const output: string[] = [];
   const emit = (line: string) => {
@@ -85,42 +257,41 @@ async function spawnWorker(opts: RunOptions): Promise<CreateOutcome> {
     else if (!opts.quiet) process.stdout.write(`${line}\n`);
   };
   try {
-    const child = builtins.childProcess.spawn(process.execPath, [...nodeArgs, JSON.stringify(request)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so an abort also kills the template it runs.
-      detached: true,
-    });
-    for (const stream of [child.stdout, child.stderr]) {
-      let rest = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const lines = (rest + chunk).split('\n');
-        rest = lines.pop() ?? '';
-        for (const l of lines) emit(l);
-      });
-      stream.on('end', () => { if (rest) emit(rest); });
+    const worker = await acquire();
+    try {
+      if (opts.signal?.aborted) return { ok: false, aborted: true, log: [], output };
+      const { ok, aborted, log } = await worker.run(request, emit, opts.signal);
+      return { ok, aborted, log, output };
+    } finally {
+      giveBack(worker);
     }
-    let aborted = false;
-    const onAbort = () => {
-      aborted = true;
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (c) => resolve(c));
-    }).finally(() => opts.signal?.removeEventListener('abort', onAbort));
-    return { ok: code === 0 && !aborted, aborted, log: readLines(logFile), output };
   } finally {
-    rmSync(logFile, { force: true });
     if (configFile) rmSync(configFile, { force: true });
   }
 }
 
-function readLines(file: string): string[] {
+function sizeOf(file: string): number {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function readLinesFrom(file: string, from: number): string[] {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
   } catch {
     return [];
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= from) return [];
+    const buf = Buffer.alloc(size - from);
+    readSync(fd, buf, 0, buf.length, from);
+    return buf.toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  } finally {
+    closeSync(fd);
   }
 }
