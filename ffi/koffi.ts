@@ -6,6 +6,20 @@ import { createRequire } from 'node:module';
 const koffi: typeof import('koffi') = createRequire(import.meta.url)('koffi');
 
 // liblxc's start() forks on koffi's async worker threads; 128 KiB stacks made it fail (NOTES.md).
-koffi.config({ ...koffi.config(), async_stack_size: 2 * 1024 * 1024 });
+const STACK = 2 * 1024 * 1024;
+const current = koffi.config();
+if ((current.async_stack_size ?? 0) < STACK) {
+  try {
+    koffi.config({ ...current, async_stack_size: STACK });
+  } catch (cause) {
+    // Another user of koffi in this process loaded a library first, with smaller stacks.
+    throw new Error(
+      `lxc-ffi needs koffi's async_stack_size ≥ ${STACK} (it is ${current.async_stack_size}), and koffi was already ` +
+        'in use in this process: import lxc-ffi before loading other libraries with koffi, or call ' +
+        'koffi.config({ ...koffi.config(), async_stack_size: 2 * 1024 * 1024 }) first',
+      { cause },
+    );
+  }
+}
 
 export { koffi };
