@@ -8,7 +8,7 @@ import { listOptionsSchema, listDefaults, type ListOptions } from './options.js'
 
 export {
   Container, attachRunCommand, type ExecResult, type ExecOptions, type GetIpsOptions, type CloneOptions, type Snapshot,
-  type ConsoleOptions, type ConsoleLogOptions, type MigrateOptions, type ConsoleTty,
+  type ConsoleOptions, type ConsoleLogOptions, type MigrateOptions, type ConsoleTty, type MountOptions, type UmountOptions,
 } from './container.js';
 export { NetworkList, NetworkInterface, type NetworkKey } from './network.js';
 // Types only: the classes load with the first attach call (lib/container.ts).

@@ -42,6 +42,8 @@ export interface RowResult {
   roundRatios: Partial<Record<RatioKey, number[]>>;
   goals: RowGoal[];
   query?: boolean;
+  /** A control row (not an operation of the binding). */
+  control?: true;
   /** lxc-ffi's CPU per call over each baseline's, where the row's work is all in reaped processes. */
   cpuRatios?: Partial<Record<RatioKey, number>>;
   note?: string;
@@ -92,6 +94,7 @@ export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>): Row
   const cpuOf = (t: TargetId) => (row.cpu ? cells[t]?.cpuPerCall : undefined);
   const r: RowResult = { id: row.id, label: row.label, cells, ratios: {}, roundRatios: {}, goals: [] };
   if (row.query) r.query = true;
+  if (row.control) r.control = true;
   if (row.cpu) r.cpuRatios = {};
   for (const b of BASELINES) {
     if (!row.ops[b]) continue;
@@ -208,7 +211,7 @@ export function goalLines(rows: RowResult[], probes: ProbeResult[]): GoalLine[] 
     }
   }
   // Every row with a python3-lxc operation: lxc-ffi's median ≤ python3-lxc's.
-  const vsPython = rows.filter((r) => 'lxc-ffi/python3-lxc' in r.ratios);
+  const vsPython = rows.filter((r) => 'lxc-ffi/python3-lxc' in r.ratios && !r.control);
   if (vsPython.length) {
     const each = vsPython.map((r) => ({ r, x: r.ratios['lxc-ffi/python3-lxc']! }));
     const missed = each.filter(({ x }) => finite(x) && x > 1);

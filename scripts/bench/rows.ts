@@ -30,6 +30,8 @@ export interface Row {
    * "every measured operation ≤ python3-lxc" applies to every row with a python3-lxc operation.)
    */
   query?: boolean;
+  /** A control measurement, not an operation of the binding: left out of "every operation ≤ python3-lxc". */
+  control?: boolean;
   /** Containers besides the running one that the row needs. */
   needs?: Needs;
   /** A note for the docs (what exactly each side does). */
@@ -84,6 +86,13 @@ export const rows: readonly Row[] = [
     goals: [{ against: 'c', max: 1.2, text: 'defined ≤ 1.2× C' }],
     query: true,
     note: 'lxc-* tools: `lxc-ls -P LXCPATH -1` and the name looked up in its lines (the lxcpath holds the bench containers: up to three).',
+  },
+  {
+    id: 'getppid',
+    control: true,
+    label: 'control: getppid(), one bare system call (no liblxc)',
+    ops: { c: 'getppid', 'python3-lxc': 'getppid', 'lxc-ffi': 'getppid' },
+    note: "No liblxc: what one system call costs from each side, the floor under is_defined (a mutex and a stat()). C: `getppid()`. python3-lxc: `os.getppid()` (Python's own binding). lxc-ffi: `getppid` declared with koffi on libc, as ffi/libc.ts declares its functions.",
   },
   {
     id: 'state',

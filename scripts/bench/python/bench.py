@@ -120,6 +120,10 @@ def make_ops(c, lxcpath, name, devnull_r, devnull_w):
         if not c.defined:
             raise RuntimeError("defined is False")
 
+    def getppid():
+        if os.getppid() <= 0:
+            raise RuntimeError("getppid() is not a pid")
+
     def state():
         s = c.state
         if s != "RUNNING":
@@ -130,7 +134,7 @@ def make_ops(c, lxcpath, name, devnull_r, devnull_w):
             raise RuntimeError("init_pid is not a pid")
 
     return {f.__name__: f for f in (attach_run_wait_true, attach_wait_func, attach_echo_capture,
-                                     get_config_item, is_defined, state, init_pid, get_ips,
+                                     get_config_item, is_defined, getppid, state, init_pid, get_ips,
                                      lifecycle, clone_overlay)}
 
 

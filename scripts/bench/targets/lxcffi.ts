@@ -1,6 +1,7 @@
 // lxc-ffi itself, in this process: the public API on the bench containers, as a user calls it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as lxc from '../../../lib/index.js';
+import { libc } from '../../../ffi/libc.js';
 import { netConfig } from '../../../test/helpers.js';
 import type { BenchContext } from '../setup.js';
 import type { Target, Prepared } from './target.js';
@@ -13,7 +14,7 @@ export const lxcffi: Target = {
   label: 'lxc-ffi',
   ops: {
     attachWait_true: 'attach', exec_true: 'attach', exec_echo: 'attach', evaluate_oneshot: 'worker', session_evaluate: 'session',
-    get_config_item: 'cheap', is_defined: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
+    get_config_item: 'cheap', is_defined: 'cheap', getppid: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
     lifecycle: 'lifecycle', clone_overlay: 'clone',
   },
   async prepare(ctx: BenchContext): Promise<Prepared> {
@@ -25,6 +26,8 @@ export const lxcffi: Target = {
       if (what === undefined) throw new Error(`${row}: the fixture has no container for it`);
       return what;
     };
+    // The control row's system call, declared through koffi as ffi/libc.ts declares its functions.
+    const getppid = libc.func('int getppid(void)');
     const ops: Record<string, Op> = {
       attachWait_true: async () => {
         const code = await c.attachWait(['true'], ignore);
@@ -52,6 +55,9 @@ export const lxcffi: Target = {
       },
       is_defined: () => {
         if (!c.defined) expect('defined', false, false);
+      },
+      getppid: () => {
+        if (!(getppid() > 0)) expect('getppid()', false, 0);
       },
       state: () => {
         const s = c.state;

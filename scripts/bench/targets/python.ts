@@ -17,7 +17,7 @@ export const python: Target = {
   label: 'python3-lxc',
   ops: {
     attach_run_wait_true: 'attach', attach_wait_func: 'attach', attach_echo_capture: 'attach',
-    get_config_item: 'cheap', is_defined: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
+    get_config_item: 'cheap', is_defined: 'cheap', getppid: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
     lifecycle: 'lifecycle', clone_overlay: 'clone',
   },
   async prepare(ctx: BenchContext): Promise<Prepared | Skip> {
