@@ -60,8 +60,11 @@ const workerScript = here.replace(/create\.(ts|js)$/, 'create-worker.$1');
 // Under tsx the worker is TypeScript too: hand the child the same loader flags.
 const nodeArgs = here.endsWith('.ts') ? [...process.execArgv, workerScript] : [workerScript];
 
-// At most this many creates (and workers) at once: each spawn forks this process on the main thread.
-const MAX_WORKERS = Math.max(2, availableParallelism());
+// At most this many creates (and workers) at once, leaving a core to the caller's event loop: a
+// template is hundreds of fork/exec, and with both cores of a 2-core host running templates the
+// event loop stalled 98 ms, against 32 ms with one (and the 16 lifecycles took 27.9 s against 26.6 s:
+// fork/exec does not scale here). docs/benchmarks.md, the concurrent probe.
+const MAX_WORKERS = Math.max(1, availableParallelism() - 1);
 // An idle worker exits after this long; it never keeps the caller's process alive meanwhile.
 const IDLE_MS = 5000;
 let nextId = 1;
@@ -212,6 +215,10 @@ async function acquire(): Promise<Worker> {
     }
     if (live < MAX_WORKERS) {
       live++;
+      // node:child_process (and the stream and net modules it brings) is compiled on first use: let
+      // timers run between that and the spawn, which forks this process on the main thread.
+      void builtins.childProcess;
+      await new Promise((resolve) => setImmediate(resolve));
       const fresh = new Worker(onExit);
       try {
         await fresh.ready;

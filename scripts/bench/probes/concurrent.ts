@@ -19,18 +19,27 @@ import { cpuUs } from '../targets/timing.js';
 
 // Time every spawn() (lib/create.ts imports it by name: syncBuiltinESMExports updates that binding).
 const spawns: number[] = [];
+const spawnSpans: [number, number][] = [];
 const realSpawn = childProcess.spawn;
 childProcess.spawn = function (this: unknown, ...args: Parameters<typeof realSpawn>) {
   const t0 = performance.now();
   try {
     return realSpawn.apply(this, args);
   } finally {
-    spawns.push(performance.now() - t0);
+    const t1 = performance.now();
+    spawns.push(t1 - t0);
+    spawnSpans.push([t0, t1]);
   }
 } as typeof realSpawn;
 syncBuiltinESMExports();
 const gcs: number[] = [];
-const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcs.push(e.duration); });
+const gcSpans: [number, number][] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcs.push(e.duration);
+    gcSpans.push([e.startTime, e.startTime + e.duration]);
+  }
+});
 gcObserver.observe({ entryTypes: ['gc'] });
 
 const INTERVAL_MS = 5;
@@ -74,6 +83,7 @@ const threadCpuMs = () => {
   return Number(ts.readBigInt64LE(0)) * 1e3 + Number(ts.readBigInt64LE(8)) / 1e6;
 };
 const gaps: number[] = [];
+const gapEnds: number[] = [];
 const gapCpu: number[] = [];
 let last = performance.now();
 let lastCpu = threadCpuMs();
@@ -81,6 +91,7 @@ const timer = setInterval(() => {
   const now = performance.now();
   const cpu = threadCpuMs();
   gaps.push(now - last);
+  gapEnds.push(now);
   gapCpu.push(cpu - lastCpu);
   last = now;
   lastCpu = cpu;
@@ -94,6 +105,12 @@ clearInterval(timer);
 gcObserver.disconnect();
 const lags = gaps.map((g) => Math.max(0, g - INTERVAL_MS)).sort((a, b) => a - b);
 const worst = gaps.indexOf(Math.max(...gaps));
+// The gap in which the main thread ran most, and how much of it was spawn() and garbage collection.
+const busiest = gapCpu.indexOf(Math.max(...gapCpu));
+const within = (spans: [number, number][], i: number) => {
+  const from = gapEnds[i] - gaps[i];
+  return spans.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, gapEnds[i]) - Math.max(a, from)), 0);
+};
 const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => String((r.reason as Error)?.message ?? r.reason));
 console.log(JSON.stringify({
   count, wallMs, failures, ticks: gaps.length,
@@ -106,6 +123,7 @@ console.log(JSON.stringify({
   cpuMs,
   spawns: spawns.length, maxSpawnMs: spawns.length ? Math.max(...spawns) : 0, medianSpawnMs: quantile([...spawns].sort((a, b) => a - b), 0.5),
   maxGcMs: gcs.length ? Math.max(...gcs) : 0,
+  busiestGap: busiest >= 0 ? { atMs: gapEnds[busiest] - gaps[busiest] - t0, ms: gaps[busiest], spawnMs: within(spawnSpans, busiest), gcMs: within(gcSpans, busiest) } : null,
   aborted: abort.signal.aborted,
 }));
 process.exit(failures.length || abort.signal.aborted ? 1 : 0);

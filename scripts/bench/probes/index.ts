@@ -92,7 +92,7 @@ const concurrent: Probe = {
     const n = plan.lifecycles;
     const label = `${n} lifecycles: lxc-ffi all at once (Promise.all) vs python3-lxc one after another`;
     log(`probe: ${label}…`);
-    const ffi = await probeChild<{ wallMs: number; maxLagMs: number; p99LagMs: number; ticks: number; rssMB: number; cpuMs: number; spawns: number; maxSpawnMs: number; medianSpawnMs: number; maxGcMs: number; worstGapThreadCpuMs: number; maxGapThreadCpuMs: number }>(
+    const ffi = await probeChild<{ wallMs: number; maxLagMs: number; p99LagMs: number; ticks: number; rssMB: number; cpuMs: number; spawns: number; maxSpawnMs: number; medianSpawnMs: number; maxGcMs: number; worstGapThreadCpuMs: number; maxGapThreadCpuMs: number; busiestGap: { atMs: number; ms: number; spawnMs: number; gcMs: number } | null }>(
       'concurrent', [bench.lxcpath, `${bench.lifecyclePrefix}-conc`, String(n)], [], 300_000);
     const metrics: Record<string, Metric> = {
       ffiWallMs: { label: `lxc-ffi: ${n} at once, wall time`, value: ffi.wallMs, unit: 'ms' },
@@ -101,6 +101,11 @@ const concurrent: Probe = {
       ticks: { label: 'timer ticks seen', value: ffi.ticks, unit: 'count' },
       worstGapCpuMs: { label: 'main thread on CPU during the largest gap', value: ffi.worstGapThreadCpuMs, unit: 'ms' },
       maxGapCpuMs: { label: 'main thread on CPU within any one gap, most (blocking by this process)', value: ffi.maxGapThreadCpuMs, unit: 'ms' },
+      ...(ffi.busiestGap ? {
+        busiestAt: { label: '  that gap: started after', value: ffi.busiestGap.atMs, unit: 'ms' as const },
+        busiestSpawn: { label: '  that gap: in child_process.spawn()', value: ffi.busiestGap.spawnMs, unit: 'ms' as const },
+        busiestGc: { label: '  that gap: in garbage collection', value: ffi.busiestGap.gcMs, unit: 'ms' as const },
+      } : {}),
       maxSpawnMs: { label: `longest child_process.spawn() call meanwhile (of ${ffi.spawns}; median ${ffi.medianSpawnMs.toFixed(1)} ms)`, value: ffi.maxSpawnMs, unit: 'ms' },
       maxGcMs: { label: 'longest garbage collection meanwhile', value: ffi.maxGcMs, unit: 'ms' },
       ffiCpuMs: { label: 'lxc-ffi: CPU of the process and its reaped children (create workers, templates)', value: ffi.cpuMs, unit: 'ms' },
