@@ -6,7 +6,8 @@
 //
 // Options: --write (a quick run writes the files too), --no-write (a full run only prints),
 // --only ID[,ID...] (some rows or probes; implies --no-write), --source (measure lxc-ffi from its
-// TypeScript under tsx instead of compiled JavaScript).
+// TypeScript under tsx instead of compiled JavaScript), --render (measure nothing: rewrite
+// docs/benchmarks.md from bench/results.json, after an edit of the report's text).
 //
 // Under tsx this launcher first compiles lib/, ffi/ and scripts/bench/ with the project's tsc into a
 // temporary directory and re-runs itself from there under plain node, so lxc-ffi (and its attach
@@ -22,6 +23,7 @@ const { values: args } = parseArgs({
     write: { type: 'boolean' },
     only: { type: 'string' },
     source: { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
   },
   allowNegative: true,
 });
@@ -33,7 +35,18 @@ async function inProcess(loadedAs: string): Promise<number> {
   return main({ quick: args.quick!, write: args.write, only: args.only?.split(','), loadedAs });
 }
 
+async function render(): Promise<number> {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { docs } = await import('./report.js');
+  const results = JSON.parse(readFileSync(join(repoRoot, 'bench', 'results.json'), 'utf8'));
+  writeFileSync(join(repoRoot, 'docs', 'benchmarks.md'), docs(results));
+  process.stderr.write('bench: docs/benchmarks.md rewritten from bench/results.json\n');
+  return 0;
+}
+
 async function launch(): Promise<number> {
+  if (args.render) return render();
   if (!underTsx) return inProcess(process.env.LXCFFI_BENCH_LOADED_AS ?? 'compiled JavaScript under node');
   if (args.source) return inProcess('TypeScript under tsx (--source): attach workers start under tsx too');
   process.stderr.write('bench: compiling lib/ and scripts/bench/ with tsc…\n');

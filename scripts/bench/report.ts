@@ -280,74 +280,70 @@ export function machineLines(m: Machine, targets: TargetInfo[], loadedAs?: strin
 const FINDINGS = `## Where the time goes (targets missed)
 
 Measured on 2026-11-28 on this machine, a 2-vCPU VM whose kernel is paravirtualized: page-table updates
-are expensive (\`perf record\` of 60 \`attachWait(['true'])\`: \`pvm_irq_enable\` 26 %, then \`clear_page_erms\`,
-\`copy_page_range\`, \`native_set_pte\`/\`native_set_pmd\`). Other engineers' test runs loaded it during the runs.
+and system calls are expensive (\`perf record\` of 60 \`attachWait(['true'])\`: \`pvm_irq_enable\` 26 %, then
+\`clear_page_erms\`, \`copy_page_range\`, \`native_set_pte\`/\`native_set_pmd\`). The numbers below are from the
+full run above unless a command is named.
 
-- **Every liblxc call that forks** (attach and exec, get_ips, the overlay clone) forks the calling process,
-  here Node (≈ 60–80 MiB resident, ≈ 200 mappings, 11 threads). CPU per \`attachWait(['true'])\`
-  (\`scripts/bench/profile-attach.ts\`, section 4): lxc-ffi 16.0 ms in the process + 16.6 ms in its
-  children, C 4.4 + 12.0 ms, C with Node's resident size as touched ballast 6.4 + 17.4 ms; minor faults in
-  the caller 128 per call against C's 18 (copy-on-write after the fork). lxc-ffi's own JavaScript per
-  attach is ≈ 0.26 ms (CallLog 52 µs, forkSafe 39 µs, koffi async hop 66 µs, stdio plan 20 µs, option
-  parsing 5 µs, \`defined\` + \`running\` 75 µs). An overlay clone + destroy: 14–18 ms CPU in the caller for
-  lxc-ffi against 5–7 ms for C (one fork each). Change in lib/ that would close attach: make the forking
-  liblxc calls from a small long-lived helper process instead of from the caller's Node process (pids and
-  pipes handed back over a unix socket); a small Node process doing the same attach
+What changed since the first full run (commit 228ec2f → this one): \`getIps\` reads the addresses over
+netlink in the container's network namespace instead of liblxc's fork (7.41 ms → 0.20 ms; 3.48× C →
+0.10× C; 2.3× → 79× faster than \`lxc-info -i\`); the import lost zod and loads the attach and create
+machinery on first use (178 ms → 62 ms); Containers join the FinalizationRegistry a microtask after
+construction (RSS growth over 100 000 new + release 6.34 MB → 0.97 MB); create runs in long-lived workers,
+at most max(1, cores − 1), instead of a Node process per create (largest event-loop lag in the 16 lifecycles:
+50–98 ms in the earlier full runs, 32–52 ms since); the hot getters call liblxc without the generic wrapper.
+
+- **Every liblxc call that forks** (attach and exec; start, whose daemonize forks; the overlay clone) forks
+  the calling process, here Node (≈ 60–80 MiB resident, ≈ 200 mappings, 11 threads). CPU per
+  \`attachWait(['true'])\` (\`scripts/bench/profile-attach.ts\`, section 4): lxc-ffi 16.0 ms in the process +
+  16.6 ms in its children, C 4.4 + 12.0 ms, C with Node's resident size as touched ballast 6.4 + 17.4 ms;
+  minor faults in the caller 128 per call against C's 18 (copy-on-write after the fork). lxc-ffi's own
+  JavaScript per attach is ≈ 0.26 ms (CallLog 52 µs, forkSafe 39 µs, koffi async hop 66 µs, stdio plan
+  20 µs, option parsing 5 µs, \`defined\` + \`running\` 75 µs). An overlay clone + destroy: 14–18 ms CPU in the
+  caller for lxc-ffi against 5–7 ms for C (one fork each). This is attach's 1.77× C here, the overlay
+  clone's 1.36× python3-lxc and most of the lifecycle's 1.03× python3-lxc (1.07× C). What would close it:
+  make the forking liblxc calls from a small long-lived helper process instead of from the caller's Node
+  process, with the pids and pipes handed back over a unix socket (SCM_RIGHTS), and the helper waiting for
+  the attached process and reporting its status. A small Node process doing the same attach
   (\`profile-attach.ts --helperSim\` under \`node --v8-pool-size=0\`, \`UV_THREADPOOL_SIZE=1\`) costs 8.4 ms of
-  CPU in the caller instead of 16, so a Node helper halves the gap; only a C-sized helper reaches C.
-- **get_ips**: the same fork, once per call. Change in lib/: read the addresses without liblxc's fork,
-  from the container's network namespace as its init sees it: \`/proc/<initPid>/net/fib_trie\` (IPv4 local
-  addresses) and \`/proc/<initPid>/net/if_inet6\`. A prototype of that read and parse takes 48 µs per call
-  (against lxc-ffi's 7–12 ms now, C's 2–4 ms, \`lxc-info -i\`'s 18–30 ms): faster than C and python3-lxc,
-  and far beyond 10× the tools.
-- **defined** (1.57–1.65× C in three full runs, per round 1.2–2.0×): liblxc's is_defined is a mutex and a stat(), 1.86 µs from C.
-  The same cached koffi function called directly on the pointer: 2.17–2.40 µs; \`c.defined\`: 2.32 µs
-  (its wrapper — \`#sync\`'s rest arguments, \`#fn\`/\`#ref\`/\`#member\` — ≈ 0.15 µs); the timing loop's own cost
-  per sample: 0.11 µs in Node, ≈ 0.03 µs in C. A koffi call of \`abs(int)\` costs 26 ns, so the rest
-  (≈ 0.4 µs) is koffi's marshalling of the BigInt pointer argument and the bool result. Change in lib/: a
-  getter that calls the cached function without the generic path gains ≈ 0.15 µs (≈ 1.4×); 1.2× also
-  needs a cheaper pointer argument in koffi (not measured). \`fs.existsSync\` on the config is no cheaper (2.36 µs).
-- **import** (178–186 ms in three full runs above a bare \`node -e 0\`, itself 119–125 ms here): timed inside one process, koffi
-  26–36 ms, zod 92–127 ms (\`import { z } from 'zod'\` loads 95 module files, every locale included;
-  \`zod/mini\` and \`zod/v4/core\` still cost 100–150 ms), liblxc and the ffi declarations 11–16 ms, lib's own
-  modules and their schemas 37–56 ms; \`--cpu-prof\`: most of it is Node's module loading. Change in lib/:
-  no zod on the import path (hand-written checks for the hot paths; zod, if kept, loaded on first use of
-  an options object through \`createRequire\`), then profile lib's own 37–56 ms.
-- **RSS over 100 000 new/release** (6.3–7.3 MB in three full runs): not a leak. The V8 heap stays flat and the growth stops:
-  after each further 100 000 pairs 7.0, 14.2, 14.7, 14.7 MB. koffi's \`lxc_container_new\` + \`lxc_container_put\`
-  alone: −5.5 MB; with one FinalizationRegistry \`register\` + \`unregister\` per object (as Container does):
-  +7.2 to +8.3 MB; the registry alone without liblxc: 5.5 → 9.6 MB; \`malloc_trim(0)\` gives ≈ 60 % back.
-  Change in lib/: no registry entry for a Container released soon after it was made, e.g. register it
-  lazily (from a macrotask, or at its first asynchronous call) so that \`new\` + \`release()\` in the same
-  turn never touches the registry.
-- **16 lifecycles at once ≤ 0.5× python3-lxc one after another** (0.76×, 1.01×, 1.18× in three full
-  runs): the work is the busybox template's hundreds of fork/exec (python3-lxc: 26–38 s of CPU in 26–41 s
-  of wall time for 16), and on this VM fork/exec does not run faster side by side: 1 500 \`/bin/true\` from a
-  shell loop take 5.3 s alone and 14.4 s for two loops at once; the same 16 lifecycles as 16 C processes
-  started together (the probe's control) took 1.20×, 1.01×, 1.14× python3-lxc's sequential time in the
-  same runs, no better than lxc-ffi (which runs at most max(2, cores) creates at once). Not closable in
-  lib/ on this host. Each create also starts a Node process (≈ 120 ms start + ≈ 45 ms to load koffi and
-  the declarations + 16–19 ms of blocking spawn, most of the lifecycle row's 0.1–0.25 s gap to C), which
-  running create() in-process on koffi's thread pool, as start() and stop() already are, would remove.
-- **Event-loop lag during them ≤ 20 ms** (50–98 ms in three full runs): in two runs the main thread
-  itself ran only 0.25 ms during the largest gap, i.e. it waited for a CPU the templates held; the most
-  it ran within any one gap was 37–40 ms in all three (in the third that was the largest gap, 50 ms):
-  the synchronous \`child_process.spawn()\` of each create worker (a fork of the Node process on the
-  main thread: median 16–19 ms, longest 23–28 ms) and garbage collections (longest 23–60 ms of wall
-  time, stretched when starved). Change in lib/: no spawn() per create on the main thread (create() on koffi's
-  thread pool, or one long-lived create worker fed over a pipe); the starvation is the host's.
-- **One-shot \`evaluate\`** (12–13× python3-lxc's \`attach_wait(func)\`): a fresh Node worker per call; Node's
+  CPU in the caller instead of 16: a Node helper halves the gap (≈ 1.4× C); only a C-sized helper reaches
+  1.2× C, and that means a compiled helper, which the no-compile install rules out.
+- **defined** (1.51× C, per round 1.09–1.86×; 1.26× python3-lxc): liblxc's is_defined is a mutex and a
+  \`stat()\`, 1.82 µs from C. The control row measures one bare system call, \`getppid()\`, from each side in the
+  same run: 1.07 µs from C, 1.35 µs from Python, 1.58 µs from Node through koffi (1.48× C, 1.17× Python),
+  while a koffi call without a system call (\`abs(int)\`) costs ≈ 50 ns. A system call simply costs ≈ 0.5 µs
+  more from the Node process on this VM, and is_defined's ratio is that floor: the getter now calls the
+  cached function directly (the generic path's ≈ 0.15 µs is gone). Nothing in lib/ closes the rest; a
+  \`stat()\` through \`fs.existsSync\` costs the same (2.36 µs).
+- **import** (61.9 ms above a bare \`node -e 0\`, 178 ms before): in one process (\`--cpu-prof\` and timed
+  imports), Node's ES module loader alone costs 10–13 ms the first time anything is \`import()\`ed (a one-line
+  module: 12.6 ms); koffi's \`require\` 12–17 ms (its native module and its JS); \`dlopen\` of liblxc 2 ms; the
+  struct declarations 3–5 ms; the 21 ES modules of ffi/ and lib/ ≈ 0.55 ms each beyond their code (20
+  one-line modules: +11 ms), compiling container.js ≈ 5 ms, garbage collection ≈ 4 ms. Gone already:
+  zod (80–110 ms: 95 module files), the attach and create modules with node:net, node:v8 and
+  node:child_process (≈ 15 ms; loaded by the first call that needs them), the stream classes that an ESM
+  import of node:fs evaluates (koffi and node:fs are \`require\`d), the prototypes of ~60 methods (declared
+  on first call). What would close it: ship lib/ and ffi/ as CommonJS behind a one-file ES module entry.
+  The same graph compiled with \`tsc --module commonjs\` (import.meta rewritten) and \`require\`d takes 39–41 ms
+  against 54–60 ms as ES modules, in the same process shape; with the loader's own 10–13 ms that lands at
+  ≈ 50 ms. It needs import.meta-free sources (the worker paths), hence not done in this change.
+- **16 lifecycles at once ≤ 0.5× python3-lxc one after another** (1.05×): the work is the busybox
+  template's hundreds of fork/exec (python3-lxc: 24 s of CPU in 24 s of wall time for 16), and on this VM
+  fork/exec does not run faster side by side: 1 500 \`/bin/true\` from a shell loop take 5.3 s alone and
+  14.4 s for two loops at once; the probe's control, the same 16 lifecycles as 16 C processes started
+  together, took 1.21× python3-lxc's sequential time in this run. Not closable in lib/ on this host; on
+  a machine with more cores, max(1, cores − 1) creates run at once.
+- **Event-loop lag during them ≤ 20 ms** (52 ms; p99 3.7 ms): during the largest gap the main thread ran
+  22 ms of it and waited for a core the rest; the most it ran within any one gap was 29 ms, of which 13 ms
+  was the one \`child_process.spawn()\` of the create worker (a fork of the Node process on the main thread);
+  the longest garbage collection took 52 ms of wall time, stretched the same way. With both cores
+  running templates (max(2, cores) workers, as before) the largest lag was 98 ms with the thread on CPU
+  for 0.2 ms of it. What would close the rest: start the create worker with \`posix_spawn\` (vfork) from
+  koffi's pool instead of \`child_process.spawn\`; the starvation is the host's.
+- **One-shot \`evaluate\`** (12.7× python3-lxc's \`attach_wait(func)\`): a fresh Node worker per call; Node's
   start alone is ≈ 120 ms here, while python3-lxc forks its interpreter (14 ms). The spare worker that
-  \`evaluate\` now starts ahead only helps calls spaced further apart than a worker's start: called back
-  to back, as here, each call waits for the spare the previous one started. A session avoids it.
-- **The other rows against python3-lxc**: the overlay clone + destroy (1.28–1.40×, and 1.9–2.2× C) is
-  the fork item above; the lifecycle (1.07–1.18×) the create worker; is_defined (1.30–1.38×) as for C.
-  attach, exec, state and init_pid came out between 0.89× and 1.05× in the three full runs, on either
-  side of 1× from run to run: ties within the spread of the per-round ratios (state: 0.58–1.19×).
-- **Also seen (no target missed)**: after \`exec\` calls a Container keeps one fd open on the last
-  per-call log file, already deleted (the leak probe's fd that changed: \`…/<pid>-5.log (deleted)\` before,
-  \`…/<pid>-35.log (deleted)\` after): liblxc keeps the container's log fd after CallLog clears
-  \`lxc.log.file\`. One per Container, not growing; the deleted file's space is held until the next call.
+  \`evaluate\` starts ahead only helps calls spaced further apart than a worker's start: called back to
+  back, as here, each call waits for the spare the previous one started. A session (\`openSession\`,
+  0.0075× python3-lxc) is the way to run functions often.
 `;
 
 export function docs(results: Results): string {
