@@ -422,6 +422,8 @@ export class Container {
   async create(template: string, templateOptions: Record<string, unknown> = {}, createOptions: CreateOptions = {}): Promise<void> {
     const op = 'create';
     this.#ref(op);
+    // The template runs with the environment as it is now, whatever the caller changes while it waits.
+    const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
     if (typeof template !== 'string' || !(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(template) || accepts(absolutePath, template))) {
       throw invalid(op, 'template', 'must be a template name (letters, digits, "_", "-", ".") or an absolute path');
     }
@@ -450,7 +452,7 @@ export class Container {
         bdevtype: opts.bdevtype ?? null, specs: opts.bdevSpecs ?? null, flags: opts.flags ?? 0,
         // Config set on this object before create() must reach the worker: save it for it to load.
         saveConfig: hasConfig ? (file: string) => this.#member(op, ptr, 'save_config')(ptr, file) as boolean : null,
-        quiet: opts.quiet ?? false, onOutput: opts.onOutput, signal: opts.signal,
+        quiet: opts.quiet ?? false, onOutput: opts.onOutput, signal: opts.signal, env,
       });
       this.#reopen();
       if (!outcome.ok) {

@@ -48,7 +48,7 @@ export interface CreateOutcome {
   output: string[];
 }
 
-interface RunOptions extends Omit<CreateRequest, 'configFile' | 'id' | 'env'> {
+interface RunOptions extends Omit<CreateRequest, 'configFile' | 'id'> {
   saveConfig: ((file: string) => boolean) | null;
   quiet: boolean;
   onOutput?: ((line: string) => void) | undefined;
@@ -253,8 +253,7 @@ export async function runCreate(opts: RunOptions): Promise<CreateOutcome> {
   }
   const request: CreateRequest = {
     id: nextId++, name: opts.name, lxcpath: opts.lxcpath, template: opts.template, argv: opts.argv,
-    bdevtype: opts.bdevtype, specs: opts.specs, flags: opts.flags, configFile,
-    env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    bdevtype: opts.bdevtype, specs: opts.specs, flags: opts.flags, configFile, env: opts.env,
   };
   const output: string[] = [];
   const emit = (line: string) => {

@@ -41,3 +41,21 @@ t.test('listContainers and containers', async (t) => {
   t.throws(() => lxc.listContainers({ lxcpath: 'relative' }), { code: 'EINVAL' });
   t.throws(() => lxc.listContainers({ activ: true } as never), { code: 'EINVAL', message: /activ/ });
 });
+
+t.test('koffi already configured by someone else: a clear error at import, or none when its stacks are big enough', async (t) => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const run = promisify(execFile);
+  const lib = new URL('../../lib/index.ts', import.meta.url).href;
+  // Another user of koffi in the process loads a library first, with koffi's default 128 KiB stacks.
+  const before = (stack: number) => `import { createRequire } from 'node:module';
+    const koffi = createRequire(${JSON.stringify(lib)})('koffi');
+    ${stack ? `koffi.config({ ...koffi.config(), async_stack_size: ${stack} });` : ''}
+    koffi.load('libc.so.6');
+    try { const lxc = await import(${JSON.stringify(lib)}); console.log('ok', lxc.version); }
+    catch (e) { console.log('error', e.message); }`;
+  const small = await run(process.execPath, ['--import=tsx', '--input-type=module', '-e', before(0)]);
+  t.match(small.stdout, /^error lxc-ffi needs koffi's async_stack_size ≥ 2097152 \(it is 131072\).*import lxc-ffi before/m);
+  const big = await run(process.execPath, ['--import=tsx', '--input-type=module', '-e', before(4 * 1024 * 1024)]);
+  t.match(big.stdout, /^ok \d+\.\d+/m, 'larger stacks set by the other user are kept');
+});

@@ -1,0 +1,115 @@
+// The create workers (lib/create.ts): each create's output reaches its own caller even when one
+// worker serves them in turn, the template sees the caller's environment as it was at the call,
+// a worker is reused and then leaves when idle, and an aborted create takes its worker down.
+import t, { type Test } from 'tap';
+import { writeFileSync, chmodSync, mkdtempSync, rmSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as lxc from '../../lib/index.js';
+import { tempLxcpath } from '../helpers.js';
+
+// A template of our own (liblxc runs any executable given by absolute path). It prints on stdout
+// and stderr, ends without a newline, and leaves an empty rootfs.
+const TEMPLATE = `#!/bin/sh
+name= rootfs= pause=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --name=*) name=\${1#--name=}; shift ;;
+    --rootfs=*) rootfs=\${1#--rootfs=}; shift ;;
+    --sleep=*) pause=\${1#--sleep=}; shift ;;
+    --name) name=$2; shift 2 ;;
+    --rootfs) rootfs=$2; shift 2 ;;
+    --sleep) pause=$2; shift 2 ;;
+    *) shift ;;
+  esac
+done
+echo "out $name"
+echo "err $name" >&2
+echo "env $name \${LXCFFI_TEST_VAR:-unset}"
+mkdir -p "$rootfs" || exit 1
+# The test waits for this before it aborts: the template is running by then.
+touch "\${rootfs%/*}/started"
+[ -n "$pause" ] && sleep "$pause"
+printf 'tail %s' "$name"
+`;
+
+function template(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcffi-tmpl-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'lxc-printer');
+  writeFileSync(path, TEMPLATE);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** Pids of this process's children that run lib/create-worker. */
+function createWorkers(): number[] {
+  const pids: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('create-worker')) pids.push(Number(p));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+t.test('creates at once: every line reaches its own create, the environment is the one at the call', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const path = template(t);
+  const names = ['ca', 'cb', 'cc'];
+  const lines = new Map<string, string[]>(names.map((n) => [n, []]));
+  const pending = names.map((n) => {
+    process.env.LXCFFI_TEST_VAR = `value-${n}`;
+    const c = new lxc.Container(n, lxcpath);
+    t.teardown(() => c.release());
+    return c.create(path, {}, { onOutput: (l) => lines.get(n)!.push(l) });
+  });
+  delete process.env.LXCFFI_TEST_VAR;
+  await Promise.all(pending);
+  for (const n of names) {
+    t.same([...lines.get(n)!].sort(), [`env ${n} value-${n}`, `err ${n}`, `out ${n}`, `tail ${n}`].sort(), `${n}: its own four lines, the unterminated last one included`);
+  }
+  t.ok(createWorkers().length <= Math.max(1, (await import('node:os')).availableParallelism() - 1), 'no more workers than max(1, cores - 1)');
+});
+
+t.test('a worker serves the next create, then leaves when idle', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const path = template(t);
+  const a = new lxc.Container('first', lxcpath);
+  const b = new lxc.Container('second', lxcpath);
+  t.teardown(() => { a.release(); b.release(); });
+  await a.create(path, {}, { quiet: true });
+  const before = createWorkers();
+  t.equal(before.length, 1, 'one worker after a create');
+  await b.create(path, {}, { quiet: true });
+  t.same(createWorkers(), before, 'the same worker made the second container');
+  t.ok(a.defined && b.defined);
+  await new Promise((r) => setTimeout(r, 6500));
+  t.same(createWorkers(), [], 'gone after 5 s idle');
+});
+
+t.test('an aborted create kills its worker and leaves nothing; the next create gets a new worker', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const path = template(t);
+  const c = new lxc.Container('slow', lxcpath);
+  t.teardown(() => c.release());
+  const ac = new AbortController();
+  const p = c.create(path, { sleep: '60' }, { quiet: true, signal: ac.signal });
+  for (let i = 0; i < 300 && !existsSync(join(lxcpath, 'slow', 'started')); i++) await new Promise((r) => setTimeout(r, 100));
+  const [worker] = createWorkers();
+  t.ok(worker, 'a worker runs the template');
+  ac.abort();
+  await t.rejects(p, { code: 'EABORT' });
+  t.notOk(c.defined, 'nothing left defined');
+  t.notOk(readdirSync(lxcpath).includes('slow'), 'nothing left on disk');
+  t.notOk(createWorkers().includes(worker), 'the worker is gone');
+  const d = new lxc.Container('after', lxcpath);
+  t.teardown(() => d.release());
+  await d.create(path, {}, { quiet: true });
+  t.ok(d.defined, 'a later create works');
+});
