@@ -205,9 +205,13 @@ function onExit(w: Worker): void {
   waiting.shift()?.(null);
 }
 
-/** An idle worker, a new one if fewer than MAX_WORKERS live, else the next one freed. */
-async function acquire(): Promise<Worker> {
+/**
+ * An idle worker, a new one if fewer than MAX_WORKERS live, else the next one freed; null when
+ * `signal` fires while it waits (then no worker is taken or spawned for this create).
+ */
+async function acquire(signal: AbortSignal | undefined): Promise<Worker | null> {
   for (;;) {
+    if (signal?.aborted) return null;
     const w = idle.pop();
     if (w) {
       w.wake();
@@ -228,7 +232,19 @@ async function acquire(): Promise<Worker> {
       }
       return fresh;
     }
-    const handed = await new Promise<Worker | null>((resolve) => waiting.push(resolve));
+    const handed = await new Promise<Worker | null>((resolve) => {
+      const onAbort = () => {
+        const i = waiting.indexOf(take);
+        if (i >= 0) waiting.splice(i, 1);
+        resolve(null);
+      };
+      const take = (w: Worker | null) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(w);
+      };
+      waiting.push(take);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
     if (handed && !handed.dead) return handed;
   }
 }
@@ -263,7 +279,8 @@ export async function runCreate(opts: RunOptions): Promise<CreateOutcome> {
     else if (!opts.quiet) process.stdout.write(`${line}\n`);
   };
   try {
-    const worker = await acquire();
+    const worker = await acquire(opts.signal);
+    if (!worker) return { ok: false, aborted: true, log: [], output };
     try {
       if (opts.signal?.aborted) return { ok: false, aborted: true, log: [], output };
       const { ok, aborted, log } = await worker.run(request, emit, opts.signal);

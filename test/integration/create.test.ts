@@ -113,3 +113,31 @@ t.test('an aborted create kills its worker and leaves nothing; the next create g
   await d.create(path, {}, { quiet: true });
   t.ok(d.defined, 'a later create works');
 });
+
+t.test('a create waiting for a busy worker ends at once when aborted', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const path = template(t);
+  const { availableParallelism } = await import('node:os');
+  const busy = new AbortController();
+  // Occupy every worker with a template that sleeps.
+  const slow = Array.from({ length: Math.max(1, availableParallelism() - 1) }, (_, i) => {
+    const c = new lxc.Container(`busy${i}`, lxcpath);
+    t.teardown(() => c.release());
+    return c.create(path, { sleep: '60' }, { quiet: true, signal: busy.signal }).catch((e: unknown) => e);
+  });
+  for (let i = 0; i < 300 && readdirSync(lxcpath).filter((n) => existsSync(join(lxcpath, n, 'started'))).length < slow.length; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const waiter = new lxc.Container('waiter', lxcpath);
+  t.teardown(() => waiter.release());
+  const ac = new AbortController();
+  const p = waiter.create(path, {}, { quiet: true, signal: ac.signal });
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = Date.now();
+  ac.abort();
+  await t.rejects(p, { code: 'EABORT' });
+  t.ok(Date.now() - t0 < 2000, `rejected ${Date.now() - t0} ms after the abort, with the workers still busy`);
+  t.notOk(waiter.defined, 'nothing defined');
+  busy.abort();
+  for (const e of await Promise.all(slow)) t.match(e, { code: 'EABORT' });
+});
