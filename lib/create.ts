@@ -118,8 +118,10 @@ class Worker {
       onExit(this);
     };
     this.child.once('exit', gone);
-    // A spawn that failed outright (no pid) has no exit event.
-    this.child.once('error', () => { if (this.child.pid === undefined) gone(); });
+    // A spawn that failed outright (no pid) has no exit event; a send to a worker that is going
+    // away reports here too, and its exit settles the job. A listener must stay: an 'error'
+    // without one would throw in the caller's process.
+    this.child.on('error', () => { if (this.child.pid === undefined) gone(); });
   }
 
   #lines(stream: NodeJS.ReadableStream): void {
@@ -172,10 +174,14 @@ class Worker {
     });
   }
 
-  /** Parks the worker: it no longer keeps the event loop alive, and exits after IDLE_MS. */
-  sleep(): void {
+  /** Parks the worker: it no longer keeps the event loop alive; after IDLE_MS it is retired and exits. */
+  sleep(retire: (w: Worker) => void): void {
     this.#setRef(false);
-    this.#idle = setTimeout(() => this.child.disconnect(), IDLE_MS);
+    this.#idle = setTimeout(() => {
+      // Out of the idle list first, so that no create is handed a worker on its way out.
+      retire(this);
+      if (this.child.connected) this.child.disconnect();
+    }, IDLE_MS);
     this.#idle.unref();
   }
 
@@ -255,7 +261,10 @@ function giveBack(w: Worker): void {
   if (next) next(w);
   else {
     idle.push(w);
-    w.sleep();
+    w.sleep((x) => {
+      const i = idle.indexOf(x);
+      if (i >= 0) idle.splice(i, 1);
+    });
   }
 }
 
