@@ -282,15 +282,15 @@ const FINDINGS = `## Where the time goes (targets missed)
 Measured on 2026-11-28 on this machine, a 2-vCPU VM whose kernel is paravirtualized: page-table updates
 and system calls are expensive (\`perf record\` of 60 \`attachWait(['true'])\`: \`pvm_irq_enable\` 26 %, then
 \`clear_page_erms\`, \`copy_page_range\`, \`native_set_pte\`/\`native_set_pmd\`). The numbers below are from the
-full run above unless a command is named.
+full run above and the one before it on the same code (two runs: ranges) unless a command is named.
 
 What changed since the first full run (commit 228ec2f → this one): \`getIps\` reads the addresses over
-netlink in the container's network namespace instead of liblxc's fork (7.41 ms → 0.20 ms; 3.48× C →
-0.10× C; 2.3× → 79× faster than \`lxc-info -i\`); the import lost zod and loads the attach and create
-machinery on first use (178 ms → 62 ms); Containers join the FinalizationRegistry a microtask after
-construction (RSS growth over 100 000 new + release 6.34 MB → 0.97 MB); create runs in long-lived workers,
+netlink in the container's network namespace instead of liblxc's fork (7.41 ms → 0.20–0.25 ms; 3.48× C →
+0.10–0.11× C; 2.3× → 73–79× faster than \`lxc-info -i\`); the import lost zod and loads the attach and create
+machinery on first use (178 ms → 62–66 ms); Containers join the FinalizationRegistry a microtask after
+construction (RSS growth over 100 000 new + release 6.34 MB → 0.97–1.08 MB); create runs in long-lived workers,
 at most max(1, cores − 1), instead of a Node process per create (largest event-loop lag in the 16 lifecycles:
-50–98 ms in the earlier full runs, 32–52 ms since); the hot getters call liblxc without the generic wrapper.
+50–98 ms in the earlier full runs, 28–52 ms since); the hot getters call liblxc without the generic wrapper.
 
 - **Every liblxc call that forks** (attach and exec; start, whose daemonize forks; the overlay clone) forks
   the calling process, here Node (≈ 60–80 MiB resident, ≈ 200 mappings, 11 threads). CPU per
@@ -299,22 +299,22 @@ at most max(1, cores − 1), instead of a Node process per create (largest event
   minor faults in the caller 128 per call against C's 18 (copy-on-write after the fork). lxc-ffi's own
   JavaScript per attach is ≈ 0.26 ms (CallLog 52 µs, forkSafe 39 µs, koffi async hop 66 µs, stdio plan
   20 µs, option parsing 5 µs, \`defined\` + \`running\` 75 µs). An overlay clone + destroy: 14–18 ms CPU in the
-  caller for lxc-ffi against 5–7 ms for C (one fork each). This is attach's 1.77× C here, the overlay
-  clone's 1.36× python3-lxc and most of the lifecycle's 1.03× python3-lxc (1.07× C). What would close it:
+  caller for lxc-ffi against 5–7 ms for C (one fork each). This is attach's 1.77–1.96× C here, the overlay
+  clone's 1.36–1.52× python3-lxc and most of the lifecycle's 1.03–1.14× python3-lxc (1.07–1.12× C). What would close it:
   make the forking liblxc calls from a small long-lived helper process instead of from the caller's Node
   process, with the pids and pipes handed back over a unix socket (SCM_RIGHTS), and the helper waiting for
   the attached process and reporting its status. A small Node process doing the same attach
   (\`profile-attach.ts --helperSim\` under \`node --v8-pool-size=0\`, \`UV_THREADPOOL_SIZE=1\`) costs 8.4 ms of
   CPU in the caller instead of 16: a Node helper halves the gap (≈ 1.4× C); only a C-sized helper reaches
   1.2× C, and that means a compiled helper, which the no-compile install rules out.
-- **defined** (1.51× C, per round 1.09–1.86×; 1.26× python3-lxc): liblxc's is_defined is a mutex and a
+- **defined** (1.49–1.51× C, per round 1.09–2.01×; 1.21–1.26× python3-lxc): liblxc's is_defined is a mutex and a
   \`stat()\`, 1.82 µs from C. The control row measures one bare system call, \`getppid()\`, from each side in the
-  same run: 1.07 µs from C, 1.35 µs from Python, 1.58 µs from Node through koffi (1.48× C, 1.17× Python),
-  while a koffi call without a system call (\`abs(int)\`) costs ≈ 50 ns. A system call simply costs ≈ 0.5 µs
+  same run: 1.07–1.10 µs from C, 1.31–1.35 µs from Python, 1.57–1.58 µs from Node through koffi (1.43–1.48× C,
+  1.17–1.20× Python), while a koffi call without a system call (\`abs(int)\`) costs ≈ 50 ns. A system call simply costs ≈ 0.5 µs
   more from the Node process on this VM, and is_defined's ratio is that floor: the getter now calls the
   cached function directly (the generic path's ≈ 0.15 µs is gone). Nothing in lib/ closes the rest; a
   \`stat()\` through \`fs.existsSync\` costs the same (2.36 µs).
-- **import** (61.9 ms above a bare \`node -e 0\`, 178 ms before): in one process (\`--cpu-prof\` and timed
+- **import** (61.9 and 65.5 ms above a bare \`node -e 0\`, 178 ms before): in one process (\`--cpu-prof\` and timed
   imports), Node's ES module loader alone costs 10–13 ms the first time anything is \`import()\`ed (a one-line
   module: 12.6 ms); koffi's \`require\` 12–17 ms (its native module and its JS); \`dlopen\` of liblxc 2 ms; the
   struct declarations 3–5 ms; the 21 ES modules of ffi/ and lib/ ≈ 0.55 ms each beyond their code (20
@@ -327,23 +327,26 @@ at most max(1, cores − 1), instead of a Node process per create (largest event
   against 54–60 ms as ES modules, in the same process shape; with the loader's own 10–13 ms that lands at
   ≈ 50 ms. It needs import.meta-free sources (the worker paths), hence not done in this change.
 - **16 lifecycles at once ≤ 0.5× python3-lxc one after another** (1.05×): the work is the busybox
-  template's hundreds of fork/exec (python3-lxc: 24 s of CPU in 24 s of wall time for 16), and on this VM
+  template's hundreds of fork/exec (python3-lxc: 24–26 s of CPU in as much wall time for 16), and on this VM
   fork/exec does not run faster side by side: 1 500 \`/bin/true\` from a shell loop take 5.3 s alone and
   14.4 s for two loops at once; the probe's control, the same 16 lifecycles as 16 C processes started
-  together, took 1.21× python3-lxc's sequential time in this run. Not closable in lib/ on this host; on
+  together, took 1.21–1.24× python3-lxc's sequential time in these runs. Not closable in lib/ on this host; on
   a machine with more cores, max(1, cores − 1) creates run at once.
-- **Event-loop lag during them ≤ 20 ms** (52 ms; p99 3.7 ms): during the largest gap the main thread ran
-  22 ms of it and waited for a core the rest; the most it ran within any one gap was 29 ms, of which 13 ms
-  was the one \`child_process.spawn()\` of the create worker (a fork of the Node process on the main thread);
-  the longest garbage collection took 52 ms of wall time, stretched the same way. With both cores
-  running templates (max(2, cores) workers, as before) the largest lag was 98 ms with the thread on CPU
+- **Event-loop lag during them ≤ 20 ms** (52 and 28 ms; p99 3.7–3.9 ms): during the largest gap the main
+  thread ran 22 (13) ms of it and waited for a core the rest; the most it ran within any one gap was 29 (22)
+  ms, of which 13 (12) ms was the one \`child_process.spawn()\` of the create worker (a fork of the Node
+  process on the main thread); the longest garbage collection took 52 (30) ms of wall time, stretched the
+  same way. With both cores running templates (max(2, cores) workers, as before) the largest lag was 98 ms with the thread on CPU
   for 0.2 ms of it. What would close the rest: start the create worker with \`posix_spawn\` (vfork) from
   koffi's pool instead of \`child_process.spawn\`; the starvation is the host's.
-- **One-shot \`evaluate\`** (12.7× python3-lxc's \`attach_wait(func)\`): a fresh Node worker per call; Node's
+- **One-shot \`evaluate\`** (12.1–12.7× python3-lxc's \`attach_wait(func)\`): a fresh Node worker per call; Node's
   start alone is ≈ 120 ms here, while python3-lxc forks its interpreter (14 ms). The spare worker that
   \`evaluate\` starts ahead only helps calls spaced further apart than a worker's start: called back to
   back, as here, each call waits for the spare the previous one started. A session (\`openSession\`,
-  0.0075× python3-lxc) is the way to run functions often.
+  0.0075–0.0078× python3-lxc) is the way to run functions often.
+- **state and init_pid against python3-lxc** (0.89–1.07× across the full runs): one round trip to the
+  container's monitor socket either way (≈ 45–50 µs); the per-round ratios spread over 0.70–1.74×, so a
+  median above 1× in one run is a tie, not a gap.
 `;
 
 export function docs(results: Results): string {
