@@ -901,7 +901,9 @@ export class Container {
 
   /**
    * Addresses of the running container, polling until one appears or `timeout` seconds pass
-   * (then `[]`), as python3-lxc's `get_ips(timeout=)` does.
+   * (then `[]`), as python3-lxc's `get_ips(timeout=)` does. The answer is liblxc's `get_ips`
+   * (sorted, `lo` only by name), read over netlink in the container's network namespace without a
+   * fork when running as root, else from liblxc itself.
    *
    * @example
    * const [ip] = await c.getIps({ family: 'inet', timeout: 30 });
