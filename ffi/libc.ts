@@ -48,3 +48,39 @@ export { koffi };
 export type CType = TypeObject;
 /** A callable C function as koffi makes it, with its `.async(..., callback)` form. */
 export type CFunction = ((...args: any[]) => any) & { async: (...args: any[]) => void };
+
+// Sockets with fds attached, polling and terminals, for the call runners (lib/runner/).
+/** int socketpair(int domain, int type, int protocol, int sv[2]) */
+export const socketpair = libc.func('int socketpair(int domain, int type, int protocol, _Out_ int *sv)');
+/** ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags), the msghdr in C memory */
+export const sendmsg = libc.func('int64_t sendmsg(int sockfd, void *msg, int flags)');
+/** ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags), the msghdr in C memory */
+export const recvmsg = libc.func('int64_t recvmsg(int sockfd, void *msg, int flags)');
+/** int poll(struct pollfd *fds, nfds_t nfds, int timeout), the pollfd array as raw bytes */
+export const poll = libc.func('int poll(_Inout_ void *fds, uint64_t nfds, int timeout)');
+/** int isatty(int fd) */
+export const isatty = libc.func('int isatty(int fd)');
+/** int posix_openpt(int flags) */
+export const posix_openpt = libc.func('int posix_openpt(int flags)');
+/** int grantpt(int fd) */
+export const grantpt = libc.func('int grantpt(int fd)');
+/** int unlockpt(int fd) */
+export const unlockpt = libc.func('int unlockpt(int fd)');
+/** int ptsname_r(int fd, char *buf, size_t buflen) */
+export const ptsname_r = libc.func('int ptsname_r(int fd, _Out_ uint8_t *buf, size_t buflen)');
+/** int ioctl(int fd, unsigned long request, void *arg), arg as raw bytes */
+export const ioctl = libc.func('int ioctl(int fd, unsigned long request, _Inout_ void *arg)');
+/** int tcgetattr(int fd, struct termios *termios_p), the struct as raw bytes */
+export const tcgetattr = libc.func('int tcgetattr(int fd, _Out_ void *termios_p)');
+/** int tcsetattr(int fd, int optional_actions, const struct termios *termios_p), the struct as raw bytes */
+export const tcsetattr = libc.func('int tcsetattr(int fd, int optional_actions, const void *termios_p)');
+/** void cfmakeraw(struct termios *termios_p), the struct as raw bytes */
+export const cfmakeraw = libc.func('void cfmakeraw(_Inout_ void *termios_p)');
+/** pid_t getpid(void) */
+export const getpid = libc.func('int getpid(void)');
+/** int kill(pid_t pid, int sig) */
+export const kill = libc.func('int kill(int pid, int sig)');
+/** pid_t tcgetpgrp(int fd) */
+export const tcgetpgrp = libc.func('int tcgetpgrp(int fd)');
+/** pid_t getpgrp(void) */
+export const getpgrp = libc.func('int getpgrp(void)');

@@ -15,13 +15,14 @@ import {
 import { NetworkList } from './network.js';
 import * as C from './constants.js';
 import { sleep, deadline } from './poll.js';
-import { forkSafe } from './forksafe.js';
 import { namespaceAddresses, NetlinkUnavailable, type InterfaceAddress } from './netlink.js';
 import { requireMember } from './support.js';
 import { attachOptionsSchema, attachFlags, namespaceMask, personality, namespaceFlags, type AttachOptions, type ParsedAttachOptions } from './attach/options.js';
 import type { AttachedProcess, StdioSpec, ExitStatus } from './attach/process.js';
 import type { Session } from './attach/session.js';
 import { fileURLToPath } from 'node:url';
+import { u64Arg, u32Arg, asArg, symbolArg, outArg, fdArg, type Arg, type MemberCall } from './runner/protocol.js';
+import type { RunSpec, RunResult } from './runner/pool.js';
 
 const { closeSync } = fs;
 
@@ -29,6 +30,9 @@ const { closeSync } = fs;
 // node:v8 and node:child_process, which would otherwise add ≈ 10 ms to every import of the package.
 let attachModules: Promise<[typeof import('./attach/process.js'), typeof import('./attach/session.js'), typeof import('./attach/sealed.js')]> | undefined;
 const attachLib = () => (attachModules ??= Promise.all([import('./attach/process.js'), import('./attach/session.js'), import('./attach/sealed.js')]));
+// Forking calls run in runner processes (lib/runner/), loaded with the first such call.
+let runnerModule: Promise<typeof import('./runner/pool.js')> | undefined;
+const runnerLib = () => (runnerModule ??= import('./runner/pool.js'));
 let createModules: Promise<[typeof import('./create.js'), typeof import('./templates.js')]> | undefined;
 const createLib = () => (createModules ??= Promise.all([import('./create.js'), import('./templates.js')]));
 
@@ -157,6 +161,37 @@ const workerScript = here.replace(/container\.(ts|js)$/, 'attach/worker.$1');
 const workerNodeArgs = here.endsWith('.ts') ? [...process.execArgv, workerScript] : [workerScript];
 
 
+// shutdown(): how often the halt signal is sent again while init runs, once it handles the signal
+// and while it does not (yet).
+const SHUTDOWN_RESEND_MS = 5000;
+const SHUTDOWN_UNHANDLED_RESEND_MS = 1000;
+// glibc's SIGRTMIN (the kernel's 32, less the two glibc keeps), as liblxc's SIGRTMIN + 3 means it.
+const SIGRTMIN = 34;
+
+/** The signal liblxc's shutdown sends for a lxc.signal.halt value ('' : SIGPWR, or SIGRTMIN+3 for an init that blocks it). */
+function haltSignal(value: string): number[] {
+  const v = value.trim().toUpperCase().replace(/^SIG/, '');
+  if (!v) return [(osConstants.signals as Record<string, number>).SIGPWR, SIGRTMIN + 3];
+  if (/^\d+$/.test(v)) return [Number(v)];
+  const rt = /^RTMIN\+(\d+)$/.exec(v);
+  if (rt) return [SIGRTMIN + Number(rt[1])];
+  const n = (osConstants.signals as Record<string, number>)[`SIG${v}`];
+  return n ? [n] : [];
+}
+
+/** Whether process `pid` catches or blocks (signalfd) any of `signals`: whether a signal sent now is not dropped. */
+function initHandles(pid: number, signals: number[]): boolean {
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return false;
+  }
+  const mask = (name: string) => BigInt(`0x${/^${name}:\s*([0-9a-f]+)$/m.exec(status)?.[1] ?? '0'}`);
+  const handled = mask('SigCgt') | mask('SigBlk');
+  return signals.some((sig) => (handled >> BigInt(sig - 1)) & 1n);
+}
+
 /** An exit status as a number: the exit code, or 128 + the signal's number (as shells report it). */
 function exitNumber(st: ExitStatus): number {
   if (st.exitCode !== null) return st.exitCode;
@@ -186,6 +221,24 @@ export function isKnownKey(key: string): boolean {
 const knownKeys = new Set<string>();
 const itemBuffer = Buffer.alloc(4096);
 
+// struct lxc_container members that fork or clone the calling process in some release or for some
+// backing store (docs/design.md, "Forks"): they run in a runner process, never in this one.
+const FORKING = new Set([
+  'start', 'clone', 'snapshot', 'snapshot_restore', 'snapshot_destroy', 'snapshot_destroy_all', 'destroy',
+  'destroy_with_snapshots', 'rename', 'attach', 'get_ips', 'get_interfaces', 'add_device_node', 'remove_device_node',
+  'attach_interface', 'detach_interface', 'mount', 'umount', 'checkpoint', 'restore', 'migrate',
+]);
+let nextCid = 1;
+
+/** A JS argument as the runner protocol carries it: 64-bit integers, typed arrays and structs tagged. */
+function toArg(v: unknown): Arg {
+  if (typeof v === 'bigint') return u64Arg(v);
+  if (v instanceof Uint32Array) return u32Arg(Array.from(v));
+  if (Array.isArray(v)) return v.map(toArg);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toArg(x)]));
+  return v as Arg;
+}
+
 /** The default lxcpath (lxc.lxcpath of the global config). */
 export function globalLxcpath(): string {
   return ffi.lxc_get_global_config_item('lxc.lxcpath') ?? '/var/lib/lxc';
@@ -212,6 +265,10 @@ export class Container {
   // The log capture of the async call in flight, if any: saveConfig() keeps its file out of the config.
   #activeLog: CallLog | null = null;
   #releasePending = false;
+  // Identifies this object to the runners, and the generation of its in-memory config: a runner whose
+  // copy is of another generation is sent the config again before its next call.
+  readonly #cid = nextCid++;
+  #gen = 0;
 
   constructor(name: string, lxcpath?: string | ContainerOptions) {
     this.name = check('Container', 'name', containerName, name);
@@ -273,20 +330,39 @@ export class Container {
     return this.#fn(op, member)(this.#ptr, ...args);
   }
 
-  /** Asynchronous call on koffi's worker, queued behind earlier async calls on this container, with its log captured. */
+  /**
+   * Asynchronous call, queued behind earlier async calls on this container, with its log captured:
+   * a forking member in a runner process, any other on koffi's worker thread.
+   */
   #async(op: string, member: string, ...args: unknown[]): Promise<{ result: any; log: string[] }> {
     const fn = this.#fn(op, member);
     // Admitted now: a release() before it runs waits for it rather than failing it.
     const ptr = this.#ptr!;
+    if (FORKING.has(member)) return this.#serial(() => this.#runForking(op, [{ member, args: args.map(toArg) }]));
     return this.#serial(() => this.#callAsync(op, ptr, fn, args));
+  }
+
+  /** Forking calls in a runner process, on its struct mirroring this one (not queued: callers queue). */
+  async #runForking(op: string, calls: MemberCall[], extra: Pick<RunSpec, 'result' | 'track' | 'fds'> = {}): Promise<RunResult> {
+    const ptr = this.#ref(op);
+    for (const c of calls) this.#member(op, ptr, c.member);
+    const { run } = await runnerLib();
+    return run({
+      cid: this.#cid, gen: this.#gen, name: this.name, lxcpath: this.#lxcpath, calls, ...extra,
+      saveConfig: (file) => {
+        const now = this.#ptr;
+        if (now === null || !ffi.field(now, 'lxc_conf')) return false;
+        return this.#member(op, now, 'save_config')(now, file) as boolean;
+      },
+    });
   }
 
   async #callAsync(op: string, ptr: bigint, fn: ffi.CFunction, args: unknown[]): Promise<{ result: any; log: string[] }> {
     const log = new CallLog(this.#logTarget(op, ptr));
     this.#activeLog = log;
     try {
-      const result = await forkSafe(() => new Promise<any>((resolve, reject) =>
-        fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r)))));
+      const result = await new Promise<any>((resolve, reject) =>
+        fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r))));
       return { result, log: log.finish() };
     } catch (e) {
       log.finish();
@@ -359,6 +435,7 @@ export class Container {
     this.#unregister();
     ffi.lxc_container_put(old);
     this.#ptr = ptr;
+    this.#gen++;
     Container.#register(this);
   }
 
@@ -457,7 +534,7 @@ export class Container {
       this.#reopen();
       if (!outcome.ok) {
         const now = this.#ptr!;
-        if (this.#member(op, now, 'is_defined')(now)) await this.#callAsync(op, now, this.#member(op, now, 'destroy'), []).catch(() => undefined);
+        if (this.#member(op, now, 'is_defined')(now)) await this.#runForking(op, [{ member: 'destroy', args: [] }]).catch(() => undefined);
         if (outcome.aborted) throw this.#error('EABORT', op, 'aborted', outcome.log, { output: outcome.output });
         const reasons = outcome.log.filter((l) => / ERROR /.test(l)).map(logReason);
         const tail = outcome.output.filter((l) => l.trim()).slice(-3).join(' | ');
@@ -479,10 +556,13 @@ export class Container {
     const opts = check(op, 'options', startOptionsSchema, options);
     this.#needDefined(op);
     if (this.running) throw this.#error('ERUNNING', op, 'the container is already running');
-    this.#sync(op, 'want_daemonize', true);
-    // NULL, not an empty argv: an empty one makes init exec nothing (NOTES.md).
+    // NULL, not an empty argv: an empty one makes init exec nothing.
     const argv = opts.argv ? [...opts.argv, null] : null;
-    await this.#checked(op, 'start', 'ESTART', 'liblxc could not start it', opts.useinit ? 1 : 0, argv);
+    const { result, log } = await this.#serial(() => this.#runForking(op, [
+      { member: 'want_daemonize', args: [true] },
+      { member: 'start', args: [opts.useinit ? 1 : 0, argv] },
+    ]));
+    if (!result) throw this.#failed('ESTART', op, log, 'liblxc could not start it');
   }
 
   /**
@@ -499,6 +579,9 @@ export class Container {
 
   /**
    * Asks init to halt and waits up to `timeoutSec` for STOPPED; false when it is still running then.
+   * An init that has just started drops a signal it has no handler for yet, so the halt signal is
+   * sent once init handles it (its SigCgt/SigBlk in /proc), and again every 5 s while it runs
+   * (every 1 s while it does not handle it).
    *
    * @example
    * if (!(await c.shutdown(30))) await c.stop();
@@ -509,9 +592,22 @@ export class Container {
     const { signal } = check(op, 'options', waitOptionsSchema, options);
     this.#needDefined(op);
     if (!this.running) return true;
+    const halt = haltSignal(this.getConfigItem('lxc.signal.halt'));
+    let sentTo = 0;
+    let sentAt = 0;
     // Timeout 0 only sends the halt signal; waiting in JS keeps libuv's pool free for other work.
-    if (!this.#sync(op, 'shutdown', 0)) throw this.#error('ESHUTDOWN', op, 'could not signal init');
-    return this.#poll(op, () => this.state === 'STOPPED', timeout, signal);
+    return this.#poll(op, () => {
+      const pid = this.initPid;
+      if (pid <= 0) return true;
+      const handled = initHandles(pid, halt);
+      const interval = handled ? SHUTDOWN_RESEND_MS : SHUTDOWN_UNHANDLED_RESEND_MS;
+      if ((handled && pid !== sentTo) || Date.now() - sentAt >= interval) {
+        if (!this.#sync(op, 'shutdown', 0)) return this.state === 'STOPPED';
+        sentTo = pid;
+        sentAt = Date.now();
+      }
+      return false;
+    }, timeout, signal);
   }
 
   /**
@@ -618,7 +714,7 @@ export class Container {
   }
 
   /** The lxc_attach_options_t for one call, with only the members the runtime's struct has. */
-  #cAttachOptions(op: string, o: ParsedAttachOptions, fds: [number, number, number], worker: boolean, namespaces: number): Record<string, unknown> {
+  #cAttachOptions(op: string, o: ParsedAttachOptions, fds: [Arg, Arg, Arg], worker: boolean, namespaces: number): Record<string, unknown> {
     const members = new Set(ffi.types.members.lxc_attach_options_t.map((m) => m.name));
     const unset = 0xffffffff;
     const c: Record<string, unknown> = {
@@ -638,7 +734,7 @@ export class Container {
     for (const [member, value, since] of [['lsm_label', o.lsmLabel, 'lsmLabel'], ['groups', worker ? undefined : o.groups, 'groups']] as const) {
       if (members.has(member)) {
         if (member === 'lsm_label') c.lsm_label = value ?? null;
-        else c.groups = value ? { size: (value as number[]).length, list: new Uint32Array(value as number[]) } : { size: 0, list: null };
+        else c.groups = value ? { size: (value as number[]).length, list: u32Arg(value as number[]) } : { size: 0, list: null };
       } else if (value !== undefined) {
         throw this.#error('ENOTSUP', op, `options.${since} needs liblxc 4.0.7 (this is ${ffi.versionString})`);
       }
@@ -646,18 +742,28 @@ export class Container {
     return c;
   }
 
-  /** Attaches a process running `execFn(payload)`; resolves once liblxc has forked it. */
-  async #spawn(op: string, execFn: bigint, payload: unknown, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec], worker = false, namespaces = namespaceMask(o.namespaces)): Promise<AttachedProcess> {
+  /**
+   * Attaches a process running liblxc's `execFn(payload)` (lxc_attach_run_command or _shell);
+   * resolves once liblxc has forked it. The runner that made it reaps it and reports its exit.
+   */
+  async #spawn(op: string, execFn: 'lxc_attach_run_command' | 'lxc_attach_run_shell', payload: Arg, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec], worker = false, namespaces = namespaceMask(o.namespaces)): Promise<AttachedProcess> {
     this.#needRunning(op);
-    const [{ planStdio, releaseStdio, AttachedProcess }] = await attachLib();
-    const plan = planStdio(stdio);
+    const [{ planStdio, releaseStdio, AttachedProcess, TerminalError }] = await attachLib();
+    let plan;
     try {
-      const copts = this.#cAttachOptions(op, o, plan.fds, worker, namespaces);
-      const pid = new Int32Array(1);
-      const { result, log } = await this.#async(op, 'attach', execFn, payload, copts, pid);
-      if (result !== 0 || pid[0] <= 0) throw this.#failed('EATTACH', op, log, 'liblxc could not attach to the container');
+      plan = planStdio(stdio);
+    } catch (e) {
+      if (e instanceof TerminalError) throw this.#error('EINVAL', op, e.message);
+      throw e;
+    }
+    try {
+      const copts = this.#cAttachOptions(op, o, [fdArg(0), fdArg(1), fdArg(2)], worker, namespaces);
+      const args = [symbolArg(execFn), payload, toArg(copts), outArg(1)];
+      const { result, log, outs, watch } = await this.#serial(() => this.#runForking(op, [{ member: 'attach', args }], { track: true, fds: plan.fds }));
+      const pid = outs[0]?.[0] ?? -1;
+      if (result !== 0 || pid <= 0 || !watch) throw this.#failed('EATTACH', op, log, 'liblxc could not attach to the container');
       releaseStdio(plan);
-      const proc = new AttachedProcess(pid[0], plan.parentEnds);
+      const proc = new AttachedProcess(pid, plan.parentEnds, watch, plan.relay);
       if (o.signal) {
         const kill = () => proc.kill('SIGKILL');
         if (o.signal.aborted) kill();
@@ -673,8 +779,8 @@ export class Container {
 
   #spawnCommand(op: string, argv: unknown, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec]): Promise<AttachedProcess> {
     const args = check(op, 'argv', argvSchema, argv);
-    const payload = ffi.koffi.as({ program: args[0], argv: [...args, null] }, 'lxc_attach_command_t *');
-    return this.#spawn(op, ffi.lxc_attach_run_command, payload, o, stdio);
+    const payload = asArg('lxc_attach_command_t *', { program: args[0], argv: [...args, null] });
+    return this.#spawn(op, 'lxc_attach_run_command', payload, o, stdio);
   }
 
   /** Host ids for container ids, through the container's lxc.idmap (identity when it has none). */
@@ -708,8 +814,8 @@ export class Container {
     const node = await sealedNodePath();
     const config = { root: `/proc/${initPid}/root`, cwd: o.cwd ?? '/', once, ...ids };
     const argv = [node, ...workerNodeArgs, JSON.stringify(config)];
-    const payload = ffi.koffi.as({ program: node, argv: [...argv, null] }, 'lxc_attach_command_t *');
-    const proc = await this.#spawn(op, ffi.lxc_attach_run_command, payload, o, ['pipe', 'pipe', o.stdout === undefined || o.stdout === 'inherit' ? 1 : o.stdout], true, namespaces);
+    const payload = asArg('lxc_attach_command_t *', { program: node, argv: [...argv, null] });
+    const proc = await this.#spawn(op, 'lxc_attach_run_command', payload, o, ['pipe', 'pipe', o.stdout === undefined || o.stdout === 'inherit' ? 1 : o.stdout], true, namespaces);
     const session = new Session(proc, { container: this.name, lxcpath: this.#lxcpath }, o.signal);
     await session.ready();
     return { session, proc };
@@ -880,7 +986,7 @@ export class Container {
    */
   async attachShell(options: AttachOptions = {}): Promise<number> {
     const o = this.#attachOptions('attachShell', options);
-    const proc = await this.#spawn('attachShell', ffi.lxc_attach_run_shell, null, o, [o.stdin ?? 'inherit', o.stdout ?? 'inherit', o.stderr ?? 'inherit']);
+    const proc = await this.#spawn('attachShell', 'lxc_attach_run_shell', null, o, [o.stdin ?? 'inherit', o.stdout ?? 'inherit', o.stderr ?? 'inherit']);
     return exitNumber(await proc.wait());
   }
 
@@ -895,8 +1001,8 @@ export class Container {
   async getInterfaces(): Promise<string[]> {
     const op = 'getInterfaces';
     this.#needRunning(op);
-    const { result } = await this.#async(op, 'get_interfaces');
-    return ffi.takeStringArray(result as bigint | null);
+    const { result } = await this.#serial(() => this.#runForking(op, [{ member: 'get_interfaces', args: [] }], { result: 'strings' }));
+    return result as string[];
   }
 
   /**
@@ -917,7 +1023,7 @@ export class Container {
     if (pid <= 0) throw this.#error('ENOTRUNNING', op, 'the container is not running');
     const end = deadline(o.timeout ?? 0);
     for (let delay = 50; ; delay = Math.min(delay * 2, 500), pid = this.initPid) {
-      const ips = this.#readIps(pid, o) ?? ffi.takeStringArray((await this.#async(op, 'get_ips', o.interface ?? null, o.family ?? null, o.scope ?? 0)).result as bigint | null);
+      const ips = this.#readIps(pid, o) ?? (await this.#serial(() => this.#runForking(op, [{ member: 'get_ips', args: [o.interface ?? null, o.family ?? null, o.scope ?? 0] }], { result: 'strings' }))).result as string[];
       if (ips.length || Date.now() >= end) return ips;
       if (o.signal?.aborted) throw this.#error('EABORT', op, 'aborted');
       await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {
@@ -978,9 +1084,9 @@ export class Container {
     if (o.keepBdevType) flags |= C.LXC_CLONE_KEEPBDEVTYPE;
     if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
     const hookArgs = o.hookArgs ? [...o.hookArgs, null] : null;
-    const { result, log } = await this.#async(op, 'clone', name, o.lxcpath ?? null, flags, o.bdevtype ?? null, o.bdevdata ?? null, BigInt(o.newSize ?? 0), hookArgs);
+    const args = [name, o.lxcpath ?? null, flags, o.bdevtype ?? null, o.bdevdata ?? null, u64Arg(o.newSize ?? 0), hookArgs];
+    const { result, log } = await this.#serial(() => this.#runForking(op, [{ member: 'clone', args }], { result: 'put' }));
     if (!result) throw this.#failed('ECLONE', op, log, `liblxc could not clone it to "${name}"`);
-    ffi.lxc_container_put(result as bigint);
     return new Container(name, lxcpath);
   }
 
@@ -1363,6 +1469,7 @@ export class Container {
   setConfigItem(key: string, value: string | string[]): void {
     const op = 'setConfigItem';
     const k = this.#key(op, key);
+    this.#gen++;
     const values = Array.isArray(value) ? value.map((v, i) => check(op, `value[${i}]`, configValue, v)) : [check(op, 'value', configValue, value)];
     const before = this.#getItem(k);
     if (Array.isArray(value) || (before !== undefined && before.includes('\n'))) {
@@ -1388,6 +1495,7 @@ export class Container {
     const op = 'appendConfigItem';
     const k = this.#key(op, key);
     const v = check(op, 'value', configValue, value);
+    this.#gen++;
     if (!this.#sync(op, 'set_config_item', k, v)) throw this.#error('EINVAL', op, `liblxc rejected ${k} = ${JSON.stringify(v)}`);
   }
 
@@ -1395,11 +1503,13 @@ export class Container {
   clearConfigItem(key: string): void {
     const op = 'clearConfigItem';
     const k = this.#key(op, key);
+    this.#gen++;
     if (!this.#sync(op, 'clear_config_item', k)) throw this.#error('ECONFIG', op, `liblxc could not clear ${k}`);
   }
 
   /** Drops the whole in-memory config. @example c.clearConfig() */
   clearConfig(): void {
+    this.#gen++;
     this.#sync('clearConfig', 'clear_config');
   }
 
@@ -1493,6 +1603,7 @@ export class Container {
   loadConfig(path?: string): void {
     const op = 'loadConfig';
     const p = path === undefined ? null : check(op, 'path', absolutePath, path);
+    this.#gen++;
     if (!this.#sync(op, 'load_config', p)) throw this.#error('ELOAD', op, `cannot load ${p ?? this.configFileName}`);
   }
 
@@ -1507,6 +1618,7 @@ export class Container {
     const p = check(op, 'path', absolutePath, path);
     if (!this.#sync(op, 'set_config_path', p)) throw this.#error('ECONFIG', op, `cannot use lxcpath ${p}`);
     this.#lxcpath = p;
+    this.#gen++;
   }
 
   // ---- lifetime -------------------------------------------------------------------------------
@@ -1521,6 +1633,7 @@ export class Container {
     if (this.#ptr === null || this.#releasePending) return;
     this.#dropSpare();
     this.#releasePending = true;
+    if (runnerModule) void runnerModule.then((r) => r.forget(this.#cid));
     if (this.#busy === 0) this.#put();
   }
 

@@ -5,6 +5,8 @@ import type { Readable, Writable } from 'node:stream';
 import * as libc from '../../ffi/libc.js';
 import { signalName } from './options.js';
 import { fs, builtins } from '../runtime.js';
+import type { ExitWatch } from '../runner/pool.js';
+import { TerminalRelay, isTerminal, inForeground } from './terminal.js';
 
 const { openSync, closeSync } = fs;
 
@@ -29,13 +31,26 @@ export interface StdioPlan {
   fds: [number, number, number];
   closeAfterAttach: number[];
   parentEnds: [number | null, number | null, number | null];
+  /** When stdin is a terminal: the pty standing in for it (terminal.ts). */
+  relay: TerminalRelay | null;
 }
 
-/** Turns three stdio specs into fds. Never hands liblxc fd 0 itself: it would ignore SIGINT in this process. */
+/**
+ * Turns three stdio specs into the fds sent to the runner. A terminal stdin is replaced by a pty
+ * relayed to it (and so is any terminal stdout/stderr): liblxc would try to make the caller's own
+ * terminal the command's controlling terminal and fail.
+ */
 export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec]): StdioPlan {
-  const plan: StdioPlan = { fds: [-1, -1, -1], closeAfterAttach: [], parentEnds: [null, null, null] };
+  const plan: StdioPlan = { fds: [-1, -1, -1], closeAfterAttach: [], parentEnds: [null, null, null], relay: null };
+  const given = specs.map((spec, k) => (spec === 'inherit' ? k : spec));
   try {
-    specs.forEach((spec, k) => {
+    if (typeof given[0] === 'number' && isTerminal(given[0])) {
+      const input = given[0];
+      if (!inForeground(input)) throw new TerminalError('stdin is a terminal this process does not control (it runs in the background): pass stdin \'ignore\', \'pipe\' or another fd');
+      const out = [given[1], given[2]].find((f): f is number => typeof f === 'number' && isTerminal(f)) ?? input;
+      plan.relay = new TerminalRelay(input, out);
+    }
+    given.forEach((spec, k) => {
       let fd: number;
       if (spec === 'pipe') {
         const ends = [0, 0];
@@ -46,10 +61,13 @@ export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec]): StdioPlan {
         fd = child;
       } else if (spec === 'ignore') {
         fd = openSync('/dev/null', k === 0 ? 'r' : 'w');
+      } else if (plan.relay && isTerminal(spec as number)) {
+        plan.fds[k] = plan.relay.subsidiary;
+        return;
       } else {
-        // 'inherit' or a caller's fd: a dup, so liblxc's dup2 onto 0-2 clears close-on-exec.
-        fd = libc.dup(spec === 'inherit' ? k : spec) as number;
-        if (fd < 0) throw new Error(`dup(${spec === 'inherit' ? k : spec}) failed`);
+        // The caller's own fd: the runner gets a copy of it with the frame.
+        plan.fds[k] = spec as number;
+        return;
       }
       plan.fds[k] = fd;
       plan.closeAfterAttach.push(fd);
@@ -65,8 +83,14 @@ export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec]): StdioPlan {
 export function releaseStdio(plan: StdioPlan, all = false): void {
   for (const fd of plan.closeAfterAttach) closeSync(fd);
   plan.closeAfterAttach = [];
-  if (all) for (const fd of plan.parentEnds) if (fd !== null) closeSync(fd);
+  if (all) {
+    for (const fd of plan.parentEnds) if (fd !== null) closeSync(fd);
+    plan.relay?.close();
+  }
 }
+
+/** Attach was refused before reaching liblxc because of the caller's terminal. */
+export class TerminalError extends Error {}
 
 /** A stream over one of our pipe ends. */
 export function pipeStream(fd: number, writable: boolean): Socket {
@@ -118,13 +142,23 @@ export class AttachedProcess {
   #wait: PidWait;
   #done = false;
 
-  constructor(pid: number, ends: [number | null, number | null, number | null]) {
+  /** `watch`: the runner that attached it reports its exit (else it is a child of this process). */
+  constructor(pid: number, ends: [number | null, number | null, number | null], watch?: ExitWatch, relay?: TerminalRelay | null) {
     this.pid = pid;
     this.stdin = ends[0] === null ? null : pipeStream(ends[0], true);
     this.stdout = ends[1] === null ? null : pipeStream(ends[1], false);
     this.stderr = ends[2] === null ? null : pipeStream(ends[2], false);
-    this.#wait = waitForPid(pid);
-    this.#exit = this.#wait.exit.finally(() => { this.#done = true; });
+    this.#wait = watch ? {
+      exit: watch.exit.then((e) => (e.code !== null ? { exitCode: e.code } : { exitCode: null, signal: signalName(e.signal ?? 0) })),
+      ref: watch.ref,
+      unref: watch.unref,
+    } : waitForPid(pid);
+    // With a terminal relay, what the process wrote is on the caller's terminal before wait() resolves.
+    relay?.start();
+    this.#exit = this.#wait.exit.finally(() => {
+      relay?.close();
+      this.#done = true;
+    });
     // Reaped or not, nobody has to await it for the process to be reaped.
     this.#exit.catch(() => undefined);
   }

@@ -1,0 +1,128 @@
+// A command attached from a terminal gets a pseudo-terminal of its own, relayed to the caller's, as
+// lxc-attach does. liblxc makes a tty stdin (fd > 0) the attached process's controlling terminal;
+// the caller's own terminal cannot be (it belongs to the caller's session: "Failed to attach to
+// container", exit 1, no output). A fresh pty can: the command gets job control, and with the
+// caller's terminal in raw mode Ctrl-C reaches the command as a byte, never the caller as SIGINT.
+import * as libc from '../../ffi/libc.js';
+import { fs } from '../runtime.js';
+
+const { openSync, readSync, writeSync, closeSync } = fs;
+
+const O_RDWR = 2;
+const O_NOCTTY = 0o400;
+const O_NONBLOCK = 0o4000;
+const O_CLOEXEC = 0o2000000;
+const TCSADRAIN = 1;
+const TIOCGWINSZ = 0x5413;
+const TIOCSWINSZ = 0x5414;
+// struct termios is 60 bytes on x86_64/aarch64 glibc.
+const TERMIOS_SIZE = 64;
+const EAGAIN = 11;
+
+/** Whether `fd` is a terminal. */
+export function isTerminal(fd: number): boolean {
+  return libc.isatty(fd) === 1;
+}
+
+/** Whether this process is in the foreground of terminal `fd` (may read it and change its modes). */
+export function inForeground(fd: number): boolean {
+  return libc.tcgetpgrp(fd) === libc.getpgrp();
+}
+
+/** A pty whose subsidiary side stands in for the caller's terminal. */
+export class TerminalRelay {
+  /** The pty's subsidiary side: the attached process's stdio where the caller's was the terminal. */
+  readonly subsidiary: number;
+  readonly #controller: number;
+  readonly #saved = Buffer.alloc(TERMIOS_SIZE);
+  #polls: Array<{ close(): void }> = [];
+  #raw = false;
+  #closed = false;
+  readonly #onResize = () => this.#copySize();
+
+  /** `input`: the caller's terminal to read (and make raw); `output`: where the command's output goes. */
+  constructor(private readonly input: number, private readonly output: number) {
+    const controller = libc.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) as number;
+    if (controller < 0) throw new Error(`posix_openpt() failed (errno ${libc.koffi.errno()})`);
+    try {
+      if (libc.grantpt(controller) !== 0 || libc.unlockpt(controller) !== 0) throw new Error('grantpt()/unlockpt() failed');
+      const name = Buffer.alloc(128);
+      if (libc.ptsname_r(controller, name, name.length) !== 0) throw new Error('ptsname_r() failed');
+      // O_NOCTTY: it must stay nobody's controlling terminal until the attached process takes it.
+      this.subsidiary = openSync(name.toString('utf8', 0, name.indexOf(0)), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    } catch (e) {
+      closeSync(controller);
+      throw e;
+    }
+    this.#controller = controller;
+    libc.fcntl(controller, 4 /* F_SETFL */, O_RDWR | O_NONBLOCK);
+    this.#copySize();
+  }
+
+  /** Starts relaying: the caller's terminal goes raw until close(). */
+  start(): void {
+    if (libc.tcgetattr(this.input, this.#saved) === 0) {
+      const raw = Buffer.from(this.#saved);
+      libc.cfmakeraw(raw);
+      this.#raw = libc.tcsetattr(this.input, TCSADRAIN, raw) === 0;
+    }
+    process.on('SIGWINCH', this.#onResize);
+    const buf = Buffer.alloc(16 * 1024);
+    this.#polls.push(libc.koffi.node.poll(this.#controller, { readable: true }, () => this.#drain(buf)));
+    this.#polls.push(libc.koffi.node.poll(this.input, { readable: true }, () => {
+      let n: number;
+      try { n = readSync(this.input, buf, 0, buf.length, null); } catch { return; }
+      if (n > 0) this.#write(buf.subarray(0, n));
+    }));
+  }
+
+  /** Copies what the command wrote to the caller's terminal; false once the pty has hung up. */
+  #drain(buf: Buffer): boolean {
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(this.#controller, buf, 0, buf.length, null);
+      } catch (e) {
+        // EAGAIN: all read; EIO: every holder of the subsidiary side has closed it.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return true;
+        this.#stopPolling();
+        return false;
+      }
+      if (n <= 0) return true;
+      try { writeSync(this.output, buf, 0, n); } catch { /* the caller's terminal went away */ }
+    }
+  }
+
+  #write(bytes: Buffer): void {
+    let off = 0;
+    while (off < bytes.length) {
+      try {
+        off += writeSync(this.#controller, bytes, off, bytes.length - off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).errno !== -EAGAIN && (e as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+      }
+    }
+  }
+
+  #copySize(): void {
+    const size = Buffer.alloc(8);
+    const from = isTerminal(this.output) ? this.output : this.input;
+    if (libc.ioctl(from, TIOCGWINSZ, size) === 0) libc.ioctl(this.#controller, TIOCSWINSZ, size);
+  }
+
+  #stopPolling(): void {
+    for (const p of this.#polls) p.close();
+    this.#polls = [];
+  }
+
+  /** Relays what is left, then puts the caller's terminal back as it was and frees the pty. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#drain(Buffer.alloc(16 * 1024));
+    this.#stopPolling();
+    process.removeListener('SIGWINCH', this.#onResize);
+    if (this.#raw) libc.tcsetattr(this.input, TCSADRAIN, this.#saved);
+    for (const fd of [this.subsidiary, this.#controller]) try { closeSync(fd); } catch { /* closed */ }
+  }
+}

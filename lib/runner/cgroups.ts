@@ -1,0 +1,60 @@
+// This process's cgroup in every hierarchy, and the way back to it: liblxc ≥ 4.0 writes the pid of
+// the process that called start() into the container's monitor cgroup (cgfsng_monitor_enter) and
+// never moves it back. Works on v1, v2 and hybrid layouts.
+import { fs } from '../runtime.js';
+
+const { readFileSync, writeFileSync } = fs;
+
+/** One line of /proc/self/cgroup: the hierarchy's mount point and this process's path in it. */
+export interface CgroupPath {
+  /** The line's controller list ('' for the unified hierarchy). */
+  controllers: string;
+  path: string;
+  /** Where the hierarchy is mounted, if it is. */
+  mount: string | undefined;
+  /** The mount's root inside the hierarchy ('/' unless in a cgroup namespace). */
+  root: string;
+}
+
+function mounts(): Array<{ point: string; root: string; fstype: string; options: string[] }> {
+  const out = [];
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const [pre, post] = line.split(' - ');
+    if (!post) continue;
+    const [fstype, , superOptions] = post.split(' ');
+    if (fstype !== 'cgroup' && fstype !== 'cgroup2') continue;
+    const f = pre.split(' ');
+    out.push({ point: f[4].replace(/\\040/g, ' '), root: f[3], fstype, options: (superOptions ?? '').split(',') });
+  }
+  return out;
+}
+
+/** Where this process is, in every hierarchy. */
+export function cgroupPaths(): CgroupPath[] {
+  const all = mounts();
+  const out: CgroupPath[] = [];
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const m = /^(\d+):([^:]*):(.*)$/.exec(line);
+    if (!m) continue;
+    const controllers = m[2];
+    const mount = controllers === ''
+      ? all.find((x) => x.fstype === 'cgroup2')
+      : all.find((x) => x.fstype === 'cgroup' && controllers.split(',').every((c) => x.options.includes(c)));
+    out.push({ controllers, path: m[3], mount: mount?.point, root: mount?.root ?? '/' });
+  }
+  return out;
+}
+
+/** Moves this process back to `home` in every hierarchy where it has been moved since. */
+export function restoreCgroups(home: CgroupPath[]): void {
+  const now = new Map(cgroupPaths().map((c) => [c.controllers, c.path]));
+  for (const c of home) {
+    if (!c.mount || now.get(c.controllers) === c.path) continue;
+    const rel = c.root === '/' ? c.path : c.path.startsWith(c.root) ? c.path.slice(c.root.length) : c.path;
+    try {
+      writeFileSync(`${c.mount}${rel === '/' ? '' : rel}/cgroup.procs`, `${process.pid}\n`);
+    } catch {
+      // Not allowed (an unprivileged caller in a delegated tree): stay; the caller is unaffected.
+    }
+  }
+}

@@ -1,0 +1,206 @@
+// A runner: the process in which liblxc's forking calls run (start, clone, snapshot, attach, ...).
+// liblxc forks and raw-clone()s its caller; a raw clone's child inherits any glibc lock (stdio's
+// list lock, malloc's arenas) that another thread held at that instant, and blocks on it forever.
+// Here the call runs synchronously on the only busy thread: started with --single-threaded, V8
+// posts no background work, libuv's thread pool is never started (no async fs/dns/crypto), koffi
+// makes no async calls, so every other thread sleeps on a condition variable and holds no lock.
+// The caller's own threads, forks and signal dispositions are never touched (docs/design.md).
+import * as ffi from '../../ffi/index.js';
+import { CallLog } from '../calllog.js';
+import { fs } from '../runtime.js';
+import { FrameReader, frame, receive, sendBytes } from './wire.js';
+import type { Arg, CallRequest, Reply, Request } from './protocol.js';
+import { cgroupPaths, restoreCgroups } from './cgroups.js';
+
+const { koffi } = ffi;
+// The channel to the caller, inherited as fd 3; nothing liblxc forks may inherit it.
+const SOCKET = 3;
+const F_SETFD = 2;
+const FD_CLOEXEC = 1;
+ffi.fcntl(SOCKET, F_SETFD, FD_CLOEXEC);
+
+// Node ignores SIGPIPE and SIGXFSZ; an ignored signal stays ignored across exec, so the commands
+// liblxc starts from here would too (busybox `yes | head` spun forever). This process writes only
+// with MSG_NOSIGNAL, so it needs neither.
+const SIGACTION_SIZE = 256;
+for (const sig of [13 /* SIGPIPE */, 25 /* SIGXFSZ */]) ffi.sigaction(sig, Buffer.alloc(SIGACTION_SIZE), null);
+// lxc_attach() sets SIGINT and SIGQUIT to SIG_IGN in its caller when stdin_fd is 0; they are put
+// back after each call so that no later command inherits them.
+const SIGINT = 2;
+const SIGQUIT = 3;
+const savedInt = Buffer.alloc(SIGACTION_SIZE);
+const savedQuit = Buffer.alloc(SIGACTION_SIZE);
+ffi.sigaction(SIGINT, null, savedInt);
+ffi.sigaction(SIGQUIT, null, savedQuit);
+
+// liblxc ≥ 4.0 moves the process that calls start() into the container's monitor cgroup and leaves
+// it there; this process goes back after each call so the monitor cgroup can be removed later.
+const homeCgroups = cgroupPaths();
+
+const P_PIDFD = 3;
+const WEXITED = 4;
+const CLD_EXITED = 1;
+
+// The liblxc functions a caller may name as an argument (lxc_attach_exec_t).
+const symbols: Record<string, bigint> = { lxc_attach_run_command: ffi.lxc_attach_run_command, lxc_attach_run_shell: ffi.lxc_attach_run_shell };
+
+interface Held {
+  ptr: bigint;
+}
+/** The struct lxc_container mirroring each caller Container, by the caller's id. */
+const containers = new Map<number, Held>();
+/** pidfds of the attached processes this runner waits for, by pid. */
+const tracked = new Map<number, number>();
+
+function send(reply: Reply): void {
+  sendBytes(SOCKET, frame(reply));
+}
+
+function decode(arg: Arg, fds: number[], outs: Int32Array[]): unknown {
+  if (arg === null || typeof arg !== 'object') return arg;
+  if (Array.isArray(arg)) return arg.map((a) => decode(a, fds, outs));
+  if ('$fd' in arg) return fds[arg.$fd as number];
+  if ('$u64' in arg) return BigInt(arg.$u64 as string);
+  if ('$symbol' in arg) return symbols[arg.$symbol as string];
+  if ('$as' in arg) return koffi.as(decode(arg.value as Arg, fds, outs), arg.$as as string);
+  if ('$u32' in arg) return new Uint32Array(arg.$u32 as number[]);
+  if ('$out' in arg) {
+    const out = new Int32Array(arg.$out as number);
+    outs.push(out);
+    return out;
+  }
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(arg)) o[k] = decode(v, fds, outs);
+  return o;
+}
+
+/** The runner's struct for `req.cid`, brought to the caller's config generation. */
+function containerFor(req: CallRequest): bigint {
+  let held = containers.get(req.cid);
+  if (held && req.config === null) {
+    ffi.lxc_container_put(held.ptr);
+    containers.delete(req.cid);
+    held = undefined;
+  }
+  if (!held) {
+    const ptr = ffi.lxc_container_new(req.name, req.lxcpath) as bigint | null;
+    if (!ptr) throw new Error(`lxc_container_new("${req.name}", "${req.lxcpath}") failed`);
+    held = { ptr };
+    containers.set(req.cid, held);
+  }
+  if (typeof req.config === 'string') {
+    ffi.method(held.ptr, 'clear_config')(held.ptr);
+    if (!ffi.method(held.ptr, 'load_config')(held.ptr, req.config)) throw new Error(`cannot load the caller's config ${req.config}`);
+  }
+  return held.ptr;
+}
+
+function call(req: CallRequest, fds: number[]): void {
+  const outs: Int32Array[] = [];
+  if (req.env) {
+    for (const k of Object.keys(process.env)) if (!(k in req.env)) delete process.env[k];
+    Object.assign(process.env, req.env);
+  }
+  let ptr: bigint;
+  try {
+    ptr = containerFor(req);
+  } catch (e) {
+    send({ t: 'fail', id: req.id, message: (e as Error).message });
+    return;
+  }
+  const log = req.log ? new CallLog({
+    getItem: (key) => readItem(ptr, key),
+    setItem: (key, value) => ffi.method(ptr, 'set_config_item')(ptr, key, value) as boolean,
+    clearItem: (key) => ffi.method(ptr, 'clear_config_item')(ptr, key) as boolean,
+  }) : null;
+  let result: unknown;
+  try {
+    for (const c of req.calls) result = ffi.method(ptr, c.member)(ptr, ...c.args.map((a) => decode(a, fds, outs)));
+  } finally {
+    ffi.sigaction(SIGINT, savedInt, null);
+    ffi.sigaction(SIGQUIT, savedQuit, null);
+    restoreCgroups(homeCgroups);
+    for (const fd of fds) ffi.close(fd);
+  }
+  const lines = log?.finish() ?? [];
+  if (req.result === 'strings') result = ffi.takeStringArray(result as bigint | null);
+  else if (req.result === 'put') {
+    if (result) ffi.lxc_container_put(result as bigint);
+    result = Boolean(result);
+  } else if (typeof result === 'bigint') result = String(result);
+  const outValues = outs.map((o) => Array.from(o));
+  if (req.track && result === 0 && outValues[0]?.[0] > 0) {
+    const pid = outValues[0][0];
+    const pidfd = ffi.pidfd_open(pid, 0) as number;
+    if (pidfd >= 0) tracked.set(pid, pidfd);
+  }
+  send({ t: 'done', id: req.id, result, outs: outValues, log: lines });
+}
+
+function readItem(ptr: bigint, key: string): string {
+  const fn = ffi.method(ptr, 'get_config_item');
+  const len = fn(ptr, key, null, 0) as number;
+  if (len <= 0) return '';
+  const buf = Buffer.alloc(len + 1);
+  fn(ptr, key, buf, len + 1);
+  return buf.toString('utf8', 0, len);
+}
+
+function reap(pid: number, pidfd: number): void {
+  const info = Buffer.alloc(128);
+  const ret = ffi.waitid(P_PIDFD, pidfd, info, WEXITED) as number;
+  ffi.close(pidfd);
+  tracked.delete(pid);
+  if (ret !== 0) {
+    send({ t: 'exit', pid, code: null, signal: null });
+    return;
+  }
+  const how = info.readInt32LE(8);
+  const status = info.readInt32LE(24);
+  send(how === CLD_EXITED ? { t: 'exit', pid, code: status, signal: null } : { t: 'exit', pid, code: null, signal: status });
+}
+
+function handle(message: Request, fds: number[]): void {
+  if (message.t === 'forget') {
+    const held = containers.get(message.cid);
+    if (held) ffi.lxc_container_put(held.ptr);
+    containers.delete(message.cid);
+    return;
+  }
+  if (message.t === 'call') {
+    try {
+      call(message, fds);
+    } catch (e) {
+      send({ t: 'fail', id: message.id, message: (e as Error).stack ?? String(e) });
+    }
+  }
+}
+
+const reader = new FrameReader();
+const POLLIN = 1;
+let open = true;
+// The caller closes its end to retire this runner; its attached processes are then its own.
+while (open) {
+  const entries = [SOCKET, ...tracked.values()];
+  const pollfds = Buffer.alloc(8 * entries.length);
+  entries.forEach((fd, i) => {
+    pollfds.writeInt32LE(fd, 8 * i);
+    pollfds.writeInt16LE(POLLIN, 8 * i + 4);
+  });
+  if ((ffi.poll(pollfds, entries.length, -1) as number) < 0) continue;
+  for (let i = 1; i < entries.length; i++) {
+    if (pollfds.readInt16LE(8 * i + 6) === 0) continue;
+    for (const [pid, fd] of tracked) if (fd === entries[i]) reap(pid, fd);
+  }
+  if (pollfds.readInt16LE(6) === 0) continue;
+  const got = receive(SOCKET, true);
+  if (!got) continue;
+  if (got.closed) {
+    open = false;
+    break;
+  }
+  for (const { message, fds } of reader.push(got.bytes, got.fds)) handle(message as Request, fds);
+}
+for (const fd of tracked.values()) ffi.close(fd);
+fs.closeSync(SOCKET);
+process.exit(0);

@@ -1,0 +1,351 @@
+// The caller's side of the runners (main.ts): a pool of long-lived runner processes, each making one
+// forking liblxc call at a time, reused across calls and containers. A runner that has been idle for
+// IDLE_MS, with no attached process left to watch, is retired; none keeps the caller's process alive
+// while it has nothing to do.
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import * as libc from '../../ffi/libc.js';
+import { builtins, fs, scratchFile } from '../runtime.js';
+import { FrameReader, frame, receive, sendBytes } from './wire.js';
+import type { CallReply, ExitEvent, MemberCall, Reply, Request } from './protocol.js';
+
+const here = fileURLToPath(import.meta.url);
+const script = here.replace(/pool\.(ts|js)$/, 'main.$1');
+// Under tsx the runner is TypeScript too: hand it the same loader flags. --single-threaded: V8 runs
+// no background task that could hold a glibc lock while liblxc clones (main.ts).
+const nodeArgs = ['--single-threaded', ...(here.endsWith('.ts') ? process.execArgv : []), script];
+
+/** Runners at most; more calls at once wait for one to be free. */
+export const MAX_RUNNERS = Math.max(8, 4 * availableParallelism());
+/** An idle runner with nothing to watch exits after this long. */
+const IDLE_MS = 10_000;
+const AF_UNIX = 1;
+const SOCK_STREAM = 1;
+const SOCK_CLOEXEC = 0o2000000;
+
+/** How an attached process ended, as the runner that reaped it saw it. */
+export interface Exit {
+  code: number | null;
+  signal: number | null;
+}
+
+/** A wait for a process a runner watches; its hold on the event loop can be dropped. */
+export interface ExitWatch {
+  exit: Promise<Exit>;
+  ref(): void;
+  unref(): void;
+}
+
+/** One forking call, as a Container hands it over. */
+export interface RunSpec {
+  /** The Container's id and the generation of its in-memory config. */
+  cid: number;
+  gen: number;
+  name: string;
+  lxcpath: string;
+  /** Saves the Container's in-memory config to `file`; false when it has none (the runner then reads the disk). */
+  saveConfig: (file: string) => boolean;
+  calls: MemberCall[];
+  result?: 'value' | 'strings' | 'put';
+  log?: boolean;
+  /** Watch the pid in out-parameter 0 (attach). */
+  track?: boolean;
+  fds?: number[];
+}
+
+/** What a call answered, and the runner it ran in (which watches any process it started). */
+export interface RunResult {
+  result: unknown;
+  outs: number[][];
+  log: string[];
+  watch: ExitWatch | null;
+}
+
+interface Watcher {
+  resolve: (e: Exit) => void;
+  reject: (e: Error) => void;
+  refd: boolean;
+}
+
+let nextId = 1;
+
+class Runner {
+  readonly child: ChildProcess;
+  readonly fd: number;
+  /** Config generation of each Container as this runner last loaded it. */
+  readonly known = new Map<number, number>();
+  /** The environment last sent, serialised. */
+  env = '';
+  busy = false;
+  dead = false;
+  #poll: { close(): void; ref(): void; unref(): void };
+  #reader = new FrameReader();
+  #pending: { id: number; member: string; resolve: (r: CallReply) => void; reject: (e: Error) => void } | null = null;
+  #watchers = new Map<number, Watcher>();
+  /** Exits that arrived before anyone asked (the reply and the exit may come in one read). */
+  #early = new Map<number, Exit>();
+  #idle: NodeJS.Timeout | null = null;
+  #inCall = false;
+
+  constructor(private readonly onGone: (r: Runner) => void) {
+    const sv = [0, 0];
+    if (libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) !== 0) throw new Error(`socketpair() failed (errno ${libc.koffi.errno()})`);
+    try {
+      this.child = builtins.childProcess.spawn(process.execPath, nodeArgs, {
+        // Its own session: terminal signals (Ctrl-C, SIGWINCH) never reach it or what it attaches.
+        detached: true,
+        stdio: ['ignore', 'ignore', 'inherit', sv[1]],
+      });
+    } finally {
+      libc.close(sv[1]);
+    }
+    this.fd = sv[0];
+    this.child.unref();
+    this.child.on('error', () => this.#gone('could not be started'));
+    this.child.once('exit', (code, signal) => this.#gone(`exited (${signal ?? `code ${code}`})`));
+    this.#poll = libc.koffi.node.poll(this.fd, { readable: true }, () => this.#read());
+    this.#poll.unref();
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  #read(): void {
+    for (;;) {
+      let got;
+      try {
+        got = receive(this.fd, true);
+      } catch {
+        got = { bytes: Buffer.alloc(0), fds: [], closed: true };
+      }
+      if (!got) return;
+      if (got.closed) {
+        this.#gone('closed its channel');
+        return;
+      }
+      for (const fd of got.fds) libc.close(fd);
+      for (const { message } of this.#reader.push(got.bytes, [])) this.#dispatch(message as Reply);
+    }
+  }
+
+  #dispatch(m: Reply): void {
+    if (process.env.LXCFFI_DEBUG_RUNNER) console.error('recv', this.pid, JSON.stringify(m).slice(0, 200));
+    if (m.t === 'exit') {
+      this.#exited(m);
+      return;
+    }
+    const p = this.#pending;
+    if (!p || p.id !== m.id) return;
+    this.#pending = null;
+    if (m.t === 'done') p.resolve(m);
+    else p.reject(new Error(`lxc-ffi runner (pid ${this.pid}) could not run ${p.member}: ${m.message}`));
+  }
+
+  #exited(m: ExitEvent): void {
+    const exit = { code: m.code, signal: m.signal };
+    const w = this.#watchers.get(m.pid);
+    if (!w) {
+      this.#early.set(m.pid, exit);
+      return;
+    }
+    this.#watchers.delete(m.pid);
+    w.resolve(exit);
+    this.#updateRef();
+  }
+
+  /** Sends one call; resolves its reply. The runner is busy until then. */
+  call(request: Request & { t: 'call' }, fds: number[], member: string): Promise<CallReply> {
+    this.wake();
+    this.#inCall = true;
+    this.#updateRef();
+    return new Promise<CallReply>((resolve, reject) => {
+      this.#pending = { id: request.id, member, resolve, reject };
+      try {
+        const bytes = frame(request);
+        if (process.env.LXCFFI_DEBUG_RUNNER) console.error('send', this.pid, JSON.stringify(request).slice(0, 200));
+        // The socket is blocking and holds a frame whole: this is the only frame in flight to it.
+        if (sendBytes(this.fd, bytes, fds) !== bytes.length) throw new Error('short write to the runner');
+      } catch (e) {
+        this.#pending = null;
+        reject(e as Error);
+      }
+    }).finally(() => {
+      this.#inCall = false;
+      this.#updateRef();
+    });
+  }
+
+  /** Tells the runner a Container is gone. */
+  forget(cid: number): void {
+    if (!this.known.delete(cid) || this.dead) return;
+    try { sendBytes(this.fd, frame({ t: 'forget', cid })); } catch { /* going away anyway */ }
+  }
+
+  watch(pid: number): ExitWatch {
+    let watcher!: Watcher;
+    const exit = new Promise<Exit>((resolve, reject) => { watcher = { resolve, reject, refd: true }; });
+    const early = this.#early.get(pid);
+    if (early) {
+      this.#early.delete(pid);
+      watcher.resolve(early);
+    } else if (this.dead) {
+      watcher.reject(new Error(`lxc-ffi runner (pid ${this.pid}) is gone: the exit of ${pid} is unknown`));
+    } else {
+      this.#watchers.set(pid, watcher);
+      this.#updateRef();
+    }
+    return {
+      exit,
+      ref: () => { watcher.refd = true; this.#updateRef(); },
+      unref: () => { watcher.refd = false; this.#updateRef(); },
+    };
+  }
+
+  get idle(): boolean {
+    return !this.busy && !this.dead;
+  }
+
+  /** Whether nothing here needs the runner any more. */
+  get unused(): boolean {
+    return !this.busy && this.#watchers.size === 0;
+  }
+
+  #updateRef(): void {
+    if (this.dead) return;
+    const needed = this.#inCall || [...this.#watchers.values()].some((w) => w.refd);
+    if (needed) this.#poll.ref();
+    else this.#poll.unref();
+  }
+
+  /** Parks an idle runner: retired after IDLE_MS unless used again. */
+  sleep(retire: (r: Runner) => void): void {
+    if (this.#idle) clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => {
+      this.#idle = null;
+      if (this.unused) retire(this);
+      else this.sleep(retire);
+    }, IDLE_MS);
+    this.#idle.unref();
+  }
+
+  wake(): void {
+    if (this.#idle) clearTimeout(this.#idle);
+    this.#idle = null;
+  }
+
+  /** Closes our end: the runner sees EOF and exits. */
+  retire(): void {
+    this.#gone('retired');
+  }
+
+  #gone(why: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.wake();
+    this.#poll.close();
+    try { libc.close(this.fd); } catch { /* closed */ }
+    const error = new Error(`lxc-ffi runner (pid ${this.pid}) ${why}`);
+    this.#pending?.reject(new Error(`${error.message} during ${this.#pending.member}`));
+    this.#pending = null;
+    for (const w of this.#watchers.values()) w.reject(error);
+    this.#watchers.clear();
+    this.onGone(this);
+  }
+}
+
+const runners = new Set<Runner>();
+const waiting: Array<(r: Runner) => void> = [];
+
+function gone(r: Runner): void {
+  runners.delete(r);
+  // A slot opened: start a runner for the next waiting call.
+  const next = waiting.shift();
+  if (next) next(take()!);
+}
+
+/** An idle runner (preferring one that has `cid` at `gen`), a new one, or null at the cap. */
+function take(cid?: number, gen?: number): Runner | null {
+  let pick: Runner | undefined;
+  for (const r of runners) {
+    if (!r.idle) continue;
+    if (cid !== undefined && r.known.get(cid) === gen) { pick = r; break; }
+    pick ??= r;
+  }
+  if (pick) {
+    pick.wake();
+    pick.busy = true;
+    return pick;
+  }
+  if (runners.size >= MAX_RUNNERS) return null;
+  const r = new Runner(gone);
+  r.busy = true;
+  runners.add(r);
+  return r;
+}
+
+function release(r: Runner): void {
+  r.busy = false;
+  const next = waiting.shift();
+  if (next && !r.dead) {
+    r.busy = true;
+    next(r);
+    return;
+  }
+  if (next) next(take()!);
+  if (!r.dead) r.sleep((x) => { runners.delete(x); x.retire(); });
+}
+
+/**
+ * Runs `spec.calls` on a runner's struct lxc_container mirroring the caller's Container.
+ *
+ * @example
+ * const { result, log } = await run({ cid, gen, name, lxcpath, saveConfig, calls: [{ member: 'start', args: [0, null] }] });
+ */
+export async function run(spec: RunSpec): Promise<RunResult> {
+  const runner = take(spec.cid, spec.gen) ?? await new Promise<Runner>((resolve) => waiting.push(resolve));
+  let file: string | null = null;
+  try {
+    let config: string | null | undefined;
+    if (runner.known.get(spec.cid) !== spec.gen) {
+      file = scratchFile('.config');
+      config = spec.saveConfig(file) ? file : null;
+    }
+    const fds = spec.fds ?? [];
+    // The call runs with the caller's environment as it is now (attach's env keep, hooks, rsync).
+    const env = JSON.stringify(process.env);
+    const sendEnv = env !== runner.env;
+    runner.env = env;
+    const request = {
+      ...(sendEnv ? { env: JSON.parse(env) as Record<string, string> } : {}),
+      t: 'call' as const, id: nextId++, cid: spec.cid, name: spec.name, lxcpath: spec.lxcpath,
+      ...(config !== undefined ? { config } : {}),
+      calls: spec.calls, result: spec.result ?? 'value', log: spec.log ?? true, track: spec.track ?? false, fds: fds.length,
+    };
+    const member = spec.calls[spec.calls.length - 1].member;
+    const reply = await runner.call(request, fds, member);
+    runner.known.set(spec.cid, spec.gen);
+    const pid = reply.outs[0]?.[0];
+    const watch = spec.track && reply.result === 0 && pid > 0 ? runner.watch(pid) : null;
+    return { result: reply.result, outs: reply.outs, log: reply.log, watch };
+  } catch (e) {
+    // The runner's copy of this Container is unknown now: send the config again next time.
+    runner.known.delete(spec.cid);
+    runner.env = '';
+    throw e;
+  } finally {
+    if (file) fs.rmSync(file, { force: true });
+    release(runner);
+  }
+}
+
+/** Drops every runner's struct for a released Container. */
+export function forget(cid: number): void {
+  for (const r of runners) r.forget(cid);
+}
+
+/** The pids of the runners alive now (for tests and diagnostics). */
+export function runnerPids(): number[] {
+  return [...runners].map((r) => r.pid).filter((p): p is number => p !== undefined);
+}

@@ -1,0 +1,141 @@
+// The channel between the caller and a runner: length-prefixed JSON frames over a unix stream
+// socket, with fds attached by SCM_RIGHTS. libc's sendmsg/recvmsg through koffi: Node has no public
+// way to pass an arbitrary fd to another process.
+import * as libc from '../../ffi/libc.js';
+
+const { koffi } = libc;
+
+const SOL_SOCKET = 1;
+const SCM_RIGHTS = 1;
+const MSG_NOSIGNAL = 0x4000;
+const MSG_DONTWAIT = 0x40;
+const MSG_CMSG_CLOEXEC = 0x40000000;
+const EAGAIN = 11;
+const EINTR = 4;
+/** Most fds one frame carries (stdin, stdout, stderr). */
+const MAX_FDS = 3;
+const CMSG_HDR = 16;
+const CONTROL_SIZE = CMSG_HDR + 8 * Math.ceil((4 * MAX_FDS) / 8);
+const BUFFER_SIZE = 256 * 1024;
+
+/** A struct msghdr with one iovec, a control buffer and a data buffer, all in C memory (x86_64/aarch64 layout). */
+class MessageBuffers {
+  readonly msg = koffi.alloc('uint8_t', 56) as bigint;
+  readonly iov = koffi.alloc('uint8_t', 16) as bigint;
+  readonly control = koffi.alloc('uint8_t', CONTROL_SIZE) as bigint;
+  readonly data = koffi.alloc('uint8_t', BUFFER_SIZE) as bigint;
+  readonly msgView = new DataView(koffi.view(this.msg, 56));
+  readonly iovView = new DataView(koffi.view(this.iov, 16));
+  readonly controlView = new DataView(koffi.view(this.control, CONTROL_SIZE));
+  readonly dataBytes = new Uint8Array(koffi.view(this.data, BUFFER_SIZE));
+
+  /** Points the msghdr at `len` bytes of data and `controlLen` bytes of control. */
+  prepare(len: number, controlLen: number): void {
+    const m = this.msgView;
+    m.setBigUint64(0, 0n, true);
+    m.setUint32(8, 0, true);
+    m.setBigUint64(16, this.iov, true);
+    m.setBigUint64(24, 1n, true);
+    m.setBigUint64(32, controlLen ? this.control : 0n, true);
+    m.setBigUint64(40, BigInt(controlLen), true);
+    m.setInt32(48, 0, true);
+    this.iovView.setBigUint64(0, this.data, true);
+    this.iovView.setBigUint64(8, BigInt(len), true);
+  }
+}
+
+let buffers: MessageBuffers | undefined;
+const shared = () => (buffers ??= new MessageBuffers());
+
+/** Encodes one frame: a 4-byte little-endian length, then JSON. */
+export function frame(message: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(message));
+  const out = Buffer.allocUnsafe(4 + body.length);
+  out.writeUInt32LE(body.length, 0);
+  body.copy(out, 4);
+  return out;
+}
+
+/**
+ * Sends `bytes` on `fd`, the fds attached to its first byte. A blocking socket takes it all; a
+ * non-blocking one returns how many bytes went (the rest is the caller's to send when writable).
+ */
+export function sendBytes(fd: number, bytes: Buffer, fds: number[] = []): number {
+  if (fds.length > MAX_FDS) throw new Error(`at most ${MAX_FDS} fds per frame`);
+  const b = shared();
+  let sent = 0;
+  while (sent < bytes.length) {
+    const len = Math.min(bytes.length - sent, BUFFER_SIZE);
+    b.dataBytes.set(bytes.subarray(sent, sent + len));
+    let controlLen = 0;
+    if (sent === 0 && fds.length) {
+      controlLen = CMSG_HDR + 8 * Math.ceil((4 * fds.length) / 8);
+      const c = b.controlView;
+      c.setBigUint64(0, BigInt(CMSG_HDR + 4 * fds.length), true);
+      c.setInt32(8, SOL_SOCKET, true);
+      c.setInt32(12, SCM_RIGHTS, true);
+      fds.forEach((f, i) => c.setInt32(CMSG_HDR + 4 * i, f, true));
+    }
+    b.prepare(len, controlLen);
+    const n = Number(libc.sendmsg(fd, b.msg, MSG_NOSIGNAL));
+    if (n < 0) {
+      const errno = koffi.errno();
+      if (errno === EINTR) continue;
+      if (errno === EAGAIN && sent > 0) return sent;
+      if (errno === EAGAIN) return 0;
+      throw Object.assign(new Error(`sendmsg() failed (errno ${errno})`), { errno });
+    }
+    sent += n;
+  }
+  return sent;
+}
+
+/**
+ * Reads what is there on `fd` (blocking unless `nonBlocking`): the bytes, the fds that came with
+ * them (close-on-exec), and whether the peer closed. null: nothing to read now.
+ */
+export function receive(fd: number, nonBlocking: boolean): { bytes: Buffer; fds: number[]; closed: boolean } | null {
+  const b = shared();
+  for (;;) {
+    b.prepare(BUFFER_SIZE, CONTROL_SIZE);
+    const n = Number(libc.recvmsg(fd, b.msg, MSG_CMSG_CLOEXEC | (nonBlocking ? MSG_DONTWAIT : 0)));
+    if (n < 0) {
+      const errno = koffi.errno();
+      if (errno === EINTR) continue;
+      if (errno === EAGAIN) return null;
+      throw Object.assign(new Error(`recvmsg() failed (errno ${errno})`), { errno });
+    }
+    const fds: number[] = [];
+    const controlLen = Number(b.msgView.getBigUint64(40, true));
+    if (controlLen >= CMSG_HDR) {
+      const c = b.controlView;
+      const len = Number(c.getBigUint64(0, true));
+      if (c.getInt32(8, true) === SOL_SOCKET && c.getInt32(12, true) === SCM_RIGHTS) {
+        for (let i = 0; CMSG_HDR + 4 * (i + 1) <= len; i++) fds.push(c.getInt32(CMSG_HDR + 4 * i, true));
+      }
+    }
+    return { bytes: Buffer.from(b.dataBytes.subarray(0, n)), fds, closed: n === 0 };
+  }
+}
+
+/** Splits a byte stream into frames; fds are handed out to frames in arrival order. */
+export class FrameReader {
+  #pending: Buffer = Buffer.alloc(0);
+  #fds: number[] = [];
+
+  /** Adds received bytes and fds; returns the complete frames, each with the `fds` count it claims. */
+  push(bytes: Buffer, fds: number[]): Array<{ message: any; fds: number[] }> {
+    this.#fds.push(...fds);
+    this.#pending = this.#pending.length ? Buffer.concat([this.#pending, bytes]) : bytes;
+    const out: Array<{ message: any; fds: number[] }> = [];
+    while (this.#pending.length >= 4) {
+      const len = this.#pending.readUInt32LE(0);
+      if (this.#pending.length < 4 + len) break;
+      const message = JSON.parse(this.#pending.toString('utf8', 4, 4 + len));
+      this.#pending = this.#pending.subarray(4 + len);
+      const n = typeof message?.fds === 'number' ? message.fds : 0;
+      out.push({ message, fds: this.#fds.splice(0, n) });
+    }
+    return out;
+  }
+}
