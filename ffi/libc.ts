@@ -84,3 +84,5 @@ export const kill = libc.func('int kill(int pid, int sig)');
 export const tcgetpgrp = libc.func('int tcgetpgrp(int fd)');
 /** pid_t getpgrp(void) */
 export const getpgrp = libc.func('int getpgrp(void)');
+/** int ioctl(int fd, unsigned long request, int arg), for requests whose argument is a value */
+export const ioctl_value = libc.func('ioctl', 'int', ['int', 'unsigned long', 'long']);

@@ -338,14 +338,20 @@ export class Container {
     const fn = this.#fn(op, member);
     // Admitted now: a release() before it runs waits for it rather than failing it.
     const ptr = this.#ptr!;
-    if (FORKING.has(member)) return this.#serial(() => this.#runForking(op, [{ member, args: args.map(toArg) }]));
+    if (FORKING.has(member)) return this.#forking(op, [{ member, args: args.map(toArg) }]);
     return this.#serial(() => this.#callAsync(op, ptr, fn, args));
   }
 
-  /** Forking calls in a runner process, on its struct mirroring this one (not queued: callers queue). */
-  async #runForking(op: string, calls: MemberCall[], extra: Pick<RunSpec, 'result' | 'track' | 'fds'> = {}): Promise<RunResult> {
+  /** Forking calls in a runner process, admitted now (release() waits for them), queued behind earlier async work. */
+  #forking(op: string, calls: MemberCall[], extra: Pick<RunSpec, 'result' | 'track' | 'fds'> = {}): Promise<RunResult> {
     const ptr = this.#ref(op);
     for (const c of calls) this.#member(op, ptr, c.member);
+    return this.#serial(() => this.#runForking(op, calls, extra));
+  }
+
+  /** Forking calls in a runner process, on its struct mirroring this one (not queued: for work already admitted). */
+  async #runForking(op: string, calls: MemberCall[], extra: Pick<RunSpec, 'result' | 'track' | 'fds'> = {}): Promise<RunResult> {
+    if (this.#ptr === null) throw this.#error('ERELEASED', op, 'the container was released');
     const { run } = await runnerLib();
     return run({
       cid: this.#cid, gen: this.#gen, name: this.name, lxcpath: this.#lxcpath, calls, ...extra,
@@ -558,10 +564,10 @@ export class Container {
     if (this.running) throw this.#error('ERUNNING', op, 'the container is already running');
     // NULL, not an empty argv: an empty one makes init exec nothing.
     const argv = opts.argv ? [...opts.argv, null] : null;
-    const { result, log } = await this.#serial(() => this.#runForking(op, [
+    const { result, log } = await this.#forking(op, [
       { member: 'want_daemonize', args: [true] },
       { member: 'start', args: [opts.useinit ? 1 : 0, argv] },
-    ]));
+    ]);
     if (!result) throw this.#failed('ESTART', op, log, 'liblxc could not start it');
   }
 
@@ -751,7 +757,8 @@ export class Container {
     const [{ planStdio, releaseStdio, AttachedProcess, TerminalError }] = await attachLib();
     let plan;
     try {
-      plan = planStdio(stdio);
+      // The container's devpts (liblxc ≥ 4.0.5), for a pty that has a name inside the container.
+      plan = planStdio(stdio, () => (ffi.hasMember('devpts_fd') ? (() => { try { return this.devptsFd(); } catch { return undefined; } })() : undefined));
     } catch (e) {
       if (e instanceof TerminalError) throw this.#error('EINVAL', op, e.message);
       throw e;
@@ -759,7 +766,7 @@ export class Container {
     try {
       const copts = this.#cAttachOptions(op, o, [fdArg(0), fdArg(1), fdArg(2)], worker, namespaces);
       const args = [symbolArg(execFn), payload, toArg(copts), outArg(1)];
-      const { result, log, outs, watch } = await this.#serial(() => this.#runForking(op, [{ member: 'attach', args }], { track: true, fds: plan.fds }));
+      const { result, log, outs, watch } = await this.#forking(op, [{ member: 'attach', args }], { track: true, fds: plan.fds });
       const pid = outs[0]?.[0] ?? -1;
       if (result !== 0 || pid <= 0 || !watch) throw this.#failed('EATTACH', op, log, 'liblxc could not attach to the container');
       releaseStdio(plan);
@@ -1001,7 +1008,7 @@ export class Container {
   async getInterfaces(): Promise<string[]> {
     const op = 'getInterfaces';
     this.#needRunning(op);
-    const { result } = await this.#serial(() => this.#runForking(op, [{ member: 'get_interfaces', args: [] }], { result: 'strings' }));
+    const { result } = await this.#forking(op, [{ member: 'get_interfaces', args: [] }], { result: 'strings' });
     return result as string[];
   }
 
@@ -1023,7 +1030,7 @@ export class Container {
     if (pid <= 0) throw this.#error('ENOTRUNNING', op, 'the container is not running');
     const end = deadline(o.timeout ?? 0);
     for (let delay = 50; ; delay = Math.min(delay * 2, 500), pid = this.initPid) {
-      const ips = this.#readIps(pid, o) ?? (await this.#serial(() => this.#runForking(op, [{ member: 'get_ips', args: [o.interface ?? null, o.family ?? null, o.scope ?? 0] }], { result: 'strings' }))).result as string[];
+      const ips = this.#readIps(pid, o) ?? (await this.#forking(op, [{ member: 'get_ips', args: [o.interface ?? null, o.family ?? null, o.scope ?? 0] }], { result: 'strings' })).result as string[];
       if (ips.length || Date.now() >= end) return ips;
       if (o.signal?.aborted) throw this.#error('EABORT', op, 'aborted');
       await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {
@@ -1085,7 +1092,7 @@ export class Container {
     if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
     const hookArgs = o.hookArgs ? [...o.hookArgs, null] : null;
     const args = [name, o.lxcpath ?? null, flags, o.bdevtype ?? null, o.bdevdata ?? null, u64Arg(o.newSize ?? 0), hookArgs];
-    const { result, log } = await this.#serial(() => this.#runForking(op, [{ member: 'clone', args }], { result: 'put' }));
+    const { result, log } = await this.#forking(op, [{ member: 'clone', args }], { result: 'put' });
     if (!result) throw this.#failed('ECLONE', op, log, `liblxc could not clone it to "${name}"`);
     return new Container(name, lxcpath);
   }

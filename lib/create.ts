@@ -58,7 +58,9 @@ interface RunOptions extends Omit<CreateRequest, 'configFile' | 'id'> {
 const here = fileURLToPath(import.meta.url);
 const workerScript = here.replace(/create\.(ts|js)$/, 'create-worker.$1');
 // Under tsx the worker is TypeScript too: hand the child the same loader flags.
-const nodeArgs = here.endsWith('.ts') ? [...process.execArgv, workerScript] : [workerScript];
+// --single-threaded: V8 runs no background task that could hold a glibc lock while liblxc forks
+// from this worker (docs/design.md, "Forking calls run in runner processes").
+const nodeArgs = ['--single-threaded', ...(here.endsWith('.ts') ? process.execArgv : []), workerScript];
 
 // At most this many creates (and workers) at once, leaving a core to the caller's event loop: a
 // template is hundreds of fork/exec, and with both cores of a 2-core host running templates the

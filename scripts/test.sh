@@ -52,8 +52,10 @@ fail=$((fail + leaks))
 
 # The benchmark's smoke run (scripts/bench/index.ts --quick): every row and probe must produce a
 # number; timings are reported, never asserted. Its failure counts as one failed test.
-npx tsx scripts/bench/index.ts --quick --no-write 2>&1
+# Its own steps have deadlines (scripts/watchdog.ts); this one bounds the whole of it.
+timeout --kill-after=30 900 npx tsx scripts/bench/index.ts --quick --no-write 2>&1
 bench_status=$?
+[ "$bench_status" -eq 124 ] && echo "test.sh: the quick benchmark did not end within 900 s" >&2
 if [ "$bench_status" -ne 0 ]; then
   echo "test.sh: the quick benchmark failed (exit $bench_status)" >&2
   fail=$((fail + 1))

@@ -3,7 +3,6 @@ import { mkdtempSync, readdirSync, rmSync, existsSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { Worker } from 'node:worker_threads';
 import { Container } from '../lib/index.js';
 
 /**
@@ -93,43 +92,5 @@ export function unexecedChildren(): number[] {
   return out;
 }
 
-/**
- * A watchdog on its own thread, for hangs that `within` cannot see: when a call blocks this
- * process's main thread inside C, no timer of it fires. Past an armed step's deadline the watchdog
- * prints the step and kills the process, so the run ends with a message instead of hanging.
- */
-export function watchdog(): { arm(step: string, ms: number): void; disarm(): void; close(): void } {
-  const shared = new SharedArrayBuffer(8 + 4 + 1024);
-  const deadline = new BigInt64Array(shared, 0, 1);
-  const length = new Int32Array(shared, 8, 1);
-  const label = new Uint8Array(shared, 12, 1024);
-  const worker = new Worker(`
-    const { workerData } = require('node:worker_threads');
-    const deadline = new BigInt64Array(workerData, 0, 1);
-    const length = new Int32Array(workerData, 8, 1);
-    const label = new Uint8Array(workerData, 12, 1024);
-    setInterval(() => {
-      const at = Atomics.load(deadline, 0);
-      if (at === 0n || BigInt(Date.now()) < at) return;
-      const step = Buffer.from(label.subarray(0, Atomics.load(length, 0))).toString();
-      require('node:fs').writeSync(2, '\\n# watchdog: "' + step + '" hung past its deadline; killing the test process\\n');
-      process.kill(process.pid, 'SIGKILL');
-    }, 250);
-  `, { eval: true, workerData: shared });
-  worker.unref();
-  return {
-    arm(step, ms) {
-      const bytes = Buffer.from(step).subarray(0, 1024);
-      label.set(bytes);
-      Atomics.store(length, 0, bytes.length);
-      Atomics.store(deadline, 0, BigInt(Date.now() + ms));
-    },
-    disarm() {
-      Atomics.store(deadline, 0, 0n);
-    },
-    close() {
-      Atomics.store(deadline, 0, 0n);
-      void worker.terminate();
-    },
-  };
-}
+
+export { watchdog } from '../scripts/watchdog.js';

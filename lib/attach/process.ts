@@ -40,7 +40,7 @@ export interface StdioPlan {
  * relayed to it (and so is any terminal stdout/stderr): liblxc would try to make the caller's own
  * terminal the command's controlling terminal and fail.
  */
-export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec]): StdioPlan {
+export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec], devpts?: () => number | undefined): StdioPlan {
   const plan: StdioPlan = { fds: [-1, -1, -1], closeAfterAttach: [], parentEnds: [null, null, null], relay: null };
   const given = specs.map((spec, k) => (spec === 'inherit' ? k : spec));
   try {
@@ -48,7 +48,12 @@ export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec]): StdioPlan {
       const input = given[0];
       if (!inForeground(input)) throw new TerminalError('stdin is a terminal this process does not control (it runs in the background): pass stdin \'ignore\', \'pipe\' or another fd');
       const out = [given[1], given[2]].find((f): f is number => typeof f === 'number' && isTerminal(f)) ?? input;
-      plan.relay = new TerminalRelay(input, out);
+      const fd = devpts?.();
+      try {
+        plan.relay = new TerminalRelay(input, out, fd);
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
     }
     given.forEach((spec, k) => {
       let fd: number;

@@ -15,6 +15,7 @@ const O_CLOEXEC = 0o2000000;
 const TCSADRAIN = 1;
 const TIOCGWINSZ = 0x5413;
 const TIOCSWINSZ = 0x5414;
+const TIOCGPTPEER = 0x5441;
 // struct termios is 60 bytes on x86_64/aarch64 glibc.
 const TERMIOS_SIZE = 64;
 const EAGAIN = 11;
@@ -29,6 +30,40 @@ export function inForeground(fd: number): boolean {
   return libc.tcgetpgrp(fd) === libc.getpgrp();
 }
 
+// O_NOCTTY on both sides: the pty must stay nobody's controlling terminal until the attached process takes it.
+const OPEN_FLAGS = O_RDWR | O_NOCTTY | O_CLOEXEC;
+
+/** A pty of the host's devpts. */
+function hostPty(): { controller: number; subsidiary: number } {
+  const controller = libc.posix_openpt(OPEN_FLAGS) as number;
+  if (controller < 0) throw new Error(`posix_openpt() failed (errno ${libc.koffi.errno()})`);
+  try {
+    if (libc.grantpt(controller) !== 0 || libc.unlockpt(controller) !== 0) throw new Error('grantpt()/unlockpt() failed');
+    const name = Buffer.alloc(128);
+    if (libc.ptsname_r(controller, name, name.length) !== 0) throw new Error('ptsname_r() failed');
+    return { controller, subsidiary: openSync(name.toString('utf8', 0, name.indexOf(0)), OPEN_FLAGS) };
+  } catch (e) {
+    closeSync(controller);
+    throw e;
+  }
+}
+
+/** A pty of the container's own devpts instance (as lxc-attach allocates it), or null. */
+function containerPty(devpts: number): { controller: number; subsidiary: number } | null {
+  let controller: number;
+  try {
+    controller = openSync(`/proc/self/fd/${devpts}/ptmx`, OPEN_FLAGS);
+  } catch {
+    return null;
+  }
+  const subsidiary = libc.unlockpt(controller) === 0 ? libc.ioctl_value(controller, TIOCGPTPEER, OPEN_FLAGS) as number : -1;
+  if (subsidiary < 0) {
+    closeSync(controller);
+    return null;
+  }
+  return { controller, subsidiary };
+}
+
 /** A pty whose subsidiary side stands in for the caller's terminal. */
 export class TerminalRelay {
   /** The pty's subsidiary side: the attached process's stdio where the caller's was the terminal. */
@@ -40,20 +75,15 @@ export class TerminalRelay {
   #closed = false;
   readonly #onResize = () => this.#copySize();
 
-  /** `input`: the caller's terminal to read (and make raw); `output`: where the command's output goes. */
-  constructor(private readonly input: number, private readonly output: number) {
-    const controller = libc.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) as number;
-    if (controller < 0) throw new Error(`posix_openpt() failed (errno ${libc.koffi.errno()})`);
-    try {
-      if (libc.grantpt(controller) !== 0 || libc.unlockpt(controller) !== 0) throw new Error('grantpt()/unlockpt() failed');
-      const name = Buffer.alloc(128);
-      if (libc.ptsname_r(controller, name, name.length) !== 0) throw new Error('ptsname_r() failed');
-      // O_NOCTTY: it must stay nobody's controlling terminal until the attached process takes it.
-      this.subsidiary = openSync(name.toString('utf8', 0, name.indexOf(0)), O_RDWR | O_NOCTTY | O_CLOEXEC);
-    } catch (e) {
-      closeSync(controller);
-      throw e;
-    }
+  /**
+   * `input`: the caller's terminal to read (and make raw); `output`: where the command's output
+   * goes; `devpts`: an fd of the container's devpts, so the pty has a name inside the container
+   * (else the host's devpts is used, and `tty` in the container says "not a tty").
+   */
+  constructor(private readonly input: number, private readonly output: number, devpts?: number) {
+    const pty = (devpts !== undefined ? containerPty(devpts) : null) ?? hostPty();
+    this.subsidiary = pty.subsidiary;
+    const controller = pty.controller;
     this.#controller = controller;
     libc.fcntl(controller, 4 /* F_SETFL */, O_RDWR | O_NONBLOCK);
     this.#copySize();

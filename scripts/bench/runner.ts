@@ -12,6 +12,7 @@ import { describeMachine } from './machine.js';
 import { rowResult, table, cpuTable, probeTable, goalLines, goals, missing, docs, machineLines, type Cell, type Results, type TargetInfo } from './report.js';
 import { stopChildren } from './child.js';
 import { repoRoot } from './paths.js';
+import { watchdog } from '../watchdog.js';
 
 export interface RunOptions {
   quick: boolean;
@@ -69,8 +70,12 @@ export async function main(opts: RunOptions): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Every step has a deadline: a hang ends the run naming the step, never a stuck CI.
+  const dog = watchdog();
+  const stepMs = mode === 'quick' ? 300_000 : 1_800_000;
 
   try {
+    dog.arm('bench set-up', stepMs);
     setup = setUp(mode === 'quick', 'bench', needs);
     fixture = await setup;
     log(`bench: set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -109,6 +114,7 @@ export async function main(opts: RunOptions): Promise<number> {
           const n = share(iterations, plan.rounds, round);
           if (n === 0) continue;
           try {
+            dog.arm(`bench ${target.label} ${op}, round ${round + 1}`, stepMs);
             const { samples: got, cpuUs } = await p.run(op, warmup, n);
             samples.set(key, [...(samples.get(key) ?? []), ...got]);
             roundMedians.set(key, [...(roundMedians.get(key) ?? []), median(got)]);
@@ -132,6 +138,7 @@ export async function main(opts: RunOptions): Promise<number> {
       if (interrupted) break;
       const t0 = Date.now();
       try {
+        dog.arm(`bench probe ${probe.id}`, stepMs);
         const r = await probe.run({ bench: ctx, plan: plan.probes, python: prepared.has('python3-lxc'), log });
         probeResults.push(r);
       } catch (e) {
@@ -141,8 +148,10 @@ export async function main(opts: RunOptions): Promise<number> {
       log(`probe ${probe.id}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
   } finally {
+    dog.arm('bench teardown', stepMs);
     for (const p of prepared.values()) await p.dispose().catch((e) => log(`bench: dispose failed: ${(e as Error).message}`));
     if (!interrupted) await fixture?.teardown();
+    dog.close();
   }
   if (interrupted) return new Promise<number>(() => undefined); // onSignal exits once the cleanup is done
 

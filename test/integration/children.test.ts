@@ -66,8 +66,10 @@ t.test("the program's children report their exit promptly during long liblxc cal
   // A rootfs that takes a few seconds to copy, and hooks that make start and stop take seconds.
   mkdirSync(`${lxcpath}/slow/rootfs/srv`, { recursive: true });
   for (let i = 0; i < 6; i++) writeFileSync(`${lxcpath}/slow/rootfs/srv/blob${i}`, Buffer.alloc(64 * 1024 * 1024, i + 1));
-  c.setConfigItem('lxc.hook.pre-start', '/bin/sleep 2');
-  c.setConfigItem('lxc.hook.post-stop', '/bin/sleep 2');
+  // liblxc runs a hook with the container's name and the hook's type after its own arguments.
+  writeFileSync(`${lxcpath}/sleep2`, '#!/bin/sh\nsleep 2\n', { mode: 0o755 });
+  c.setConfigItem('lxc.hook.pre-start', `${lxcpath}/sleep2`);
+  c.setConfigItem('lxc.hook.post-stop', `${lxcpath}/sleep2`);
   c.saveConfig();
 
   const clone = await within(120_000, 'clone', during(c.clone('slowcopy')));
