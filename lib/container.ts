@@ -269,6 +269,8 @@ export class Container {
   // copy is of another generation is sent the config again before its next call.
   readonly #cid = nextCid++;
   #gen = 0;
+  // The generation whose config is the one in the config file (loaded or saved there).
+  #diskGen = 0;
 
   constructor(name: string, lxcpath?: string | ContainerOptions) {
     this.name = check('Container', 'name', containerName, name);
@@ -354,7 +356,7 @@ export class Container {
     if (this.#ptr === null) throw this.#error('ERELEASED', op, 'the container was released');
     const { run } = await runnerLib();
     return run({
-      cid: this.#cid, gen: this.#gen, name: this.name, lxcpath: this.#lxcpath, calls, ...extra,
+      cid: this.#cid, gen: this.#gen, onDisk: this.#gen === this.#diskGen, name: this.name, lxcpath: this.#lxcpath, calls, ...extra,
       saveConfig: (file) => {
         const now = this.#ptr;
         if (now === null || !ffi.field(now, 'lxc_conf')) return false;
@@ -441,7 +443,7 @@ export class Container {
     this.#unregister();
     ffi.lxc_container_put(old);
     this.#ptr = ptr;
-    this.#gen++;
+    this.#diskGen = ++this.#gen;
     Container.#register(this);
   }
 
@@ -1596,6 +1598,7 @@ export class Container {
     log?.suspend();
     try {
       if (!this.#sync(op, 'save_config', p)) throw this.#error('ESAVE', op, `cannot write ${p ?? this.configFileName}`);
+      if (p === null) this.#diskGen = this.#gen;
     } finally {
       log?.resume();
     }

@@ -42,6 +42,8 @@ export interface RunSpec {
   /** The Container's id and the generation of its in-memory config. */
   cid: number;
   gen: number;
+  /** Whether the in-memory config is what the config file holds (then the runner reads the file). */
+  onDisk: boolean;
   name: string;
   lxcpath: string;
   /** Saves the Container's in-memory config to `file`; false when it has none (the runner then reads the disk). */
@@ -309,8 +311,12 @@ export async function run(spec: RunSpec): Promise<RunResult> {
   try {
     let config: string | null | undefined;
     if (runner.known.get(spec.cid) !== spec.gen) {
-      file = scratchFile('.config');
-      config = spec.saveConfig(file) ? file : null;
+      if (spec.onDisk) {
+        config = null;
+      } else {
+        file = scratchFile('.config');
+        config = spec.saveConfig(file) ? file : null;
+      }
     }
     const fds = spec.fds ?? [];
     // The call runs with the caller's environment as it is now (attach's env keep, hooks, rsync).
