@@ -292,21 +292,19 @@ construction (RSS growth over 100 000 new + release 6.34 MB → 0.97–1.08 MB);
 at most max(1, cores − 1), instead of a Node process per create (largest event-loop lag in the 16 lifecycles:
 50–98 ms in the earlier full runs, 28–52 ms since); the hot getters call liblxc without the generic wrapper.
 
-- **Every liblxc call that forks** (attach and exec; start, whose daemonize forks; the overlay clone) forks
-  the calling process, here Node (≈ 60–80 MiB resident, ≈ 200 mappings, 11 threads). CPU per
-  \`attachWait(['true'])\` (\`scripts/bench/profile-attach.ts\`, section 4): lxc-ffi 16.0 ms in the process +
-  16.6 ms in its children, C 4.4 + 12.0 ms, C with Node's resident size as touched ballast 6.4 + 17.4 ms;
-  minor faults in the caller 128 per call against C's 18 (copy-on-write after the fork). lxc-ffi's own
-  JavaScript per attach is ≈ 0.26 ms (CallLog 52 µs, forkSafe 39 µs, koffi async hop 66 µs, stdio plan
-  20 µs, option parsing 5 µs, \`defined\` + \`running\` 75 µs). An overlay clone + destroy: 14–18 ms CPU in the
-  caller for lxc-ffi against 5–7 ms for C (one fork each). This is attach's 1.77–1.96× C here, the overlay
-  clone's 1.36–1.52× python3-lxc and most of the lifecycle's 1.03–1.14× python3-lxc (1.07–1.12× C). What would close it:
-  make the forking liblxc calls from a small long-lived helper process instead of from the caller's Node
-  process, with the pids and pipes handed back over a unix socket (SCM_RIGHTS), and the helper waiting for
-  the attached process and reporting its status. A small Node process doing the same attach
-  (\`profile-attach.ts --helperSim\` under \`node --v8-pool-size=0\`, \`UV_THREADPOOL_SIZE=1\`) costs 8.4 ms of
-  CPU in the caller instead of 16: a Node helper halves the gap (≈ 1.4× C); only a C-sized helper reaches
-  1.2× C, and that means a compiled helper, which the no-compile install rules out.
+- **Every liblxc call that forks** (attach and exec; start, whose daemonize forks; clones and snapshots)
+  now runs in a runner process (docs/design.md, "Forking calls run in runner processes"), which fixed a
+  deadlock, not the speed: the runner is itself a Node process (≈ 48–56 MB resident, ≈ 10 MB anonymous,
+  against the caller's ≈ 56 MB and ≈ 11.7 MB), so liblxc's fork costs about what it did in the caller. In
+  alternating runs of \`--only attach_true,exec_echo,clone_overlay,lifecycle\` before and after that change
+  (same machine, minutes apart): attach 1.69–1.81× C after against 1.76–1.83× before (1.01–1.02× against
+  1.03–1.08× python3-lxc), exec 1.80–1.96× against 1.82–1.96×, the overlay clone 1.54–1.60× python3-lxc
+  against 1.59–1.68×; the caller's own CPU per attach fell from 3.6 ms to 1.5 ms (0.86× C's whole call). In
+  the runner the attach call itself takes ≈ 2.3 ms, the request ≈ 0.24 ms from send to the runner's start
+  (JSON, the config check, CallLog), the answer and the exit report the rest. What would close the gap to C:
+  a runner much smaller than Node (what is forked is its mappings and anonymous memory), which means a
+  compiled helper, or a way to keep liblxc from forking a big process; a Node runner with \`--jitless\` and a
+  1 MB semi-space saves ≈ 8 MB of resident memory and no measurable time.
 - **defined** (1.49–1.51× C, per round 1.09–2.01×; 1.21–1.26× python3-lxc): liblxc's is_defined is a mutex and a
   \`stat()\`, 1.82 µs from C. The control row measures one bare system call, \`getppid()\`, from each side in the
   same run: 1.07–1.10 µs from C, 1.31–1.35 µs from Python, 1.57–1.58 µs from Node through koffi (1.43–1.48× C,
@@ -431,9 +429,6 @@ The issue's targets are reported, not asserted: a run fails only when some measu
 
 Other options: \`--only ID[,ID…]\` (rows: ${results.rows.map((r) => r.id).join(', ')}; probes:
 ${results.probes.map((x) => x.id).join(', ') || 'import, churn, leak, concurrent'}; implies \`--no-write\`), \`--write\` / \`--no-write\`.
-\`scripts/bench/profile-attach.ts\` breaks \`attachWait(['true'])\` down into phases and compares its CPU
-time and page faults with C's.
-
 The containers are created in \`/tmp/lxcffi-bench-*/lxc\` and are stopped, destroyed and removed at the
 end, with the bridge and its dnsmasq, also on failure, Ctrl-C or SIGTERM.
 `;

@@ -10,7 +10,7 @@
  * Operations that make containers (lifecycle, clone_overlay) name them NAME-c<pid>-<n>: for
  * lifecycle NAME is only that prefix, for clone_overlay it is the stopped container to clone.
  *
- * For the profile (scripts/bench/profile-attach.ts): the op attach_only times c->attach() alone
+ * For profiling by hand: the op attach_only times c->attach() alone
  * (the wait for the process is left out of the sample), and LXC_BENCH_BALLAST_MB=N makes this
  * process allocate and touch N MiB first, so its fork()s copy page tables as big as Node's.
  *
