@@ -610,7 +610,11 @@ export class Container {
       const handled = initHandles(pid, halt);
       const interval = handled ? SHUTDOWN_RESEND_MS : SHUTDOWN_UNHANDLED_RESEND_MS;
       if ((handled && pid !== sentTo) || Date.now() - sentAt >= interval) {
-        if (!this.#sync(op, 'shutdown', 0)) return this.state === 'STOPPED';
+        if (!this.#sync(op, 'shutdown', 0)) {
+          if (!this.running) return true;
+          if (sentAt === 0) throw this.#error('ESHUTDOWN', op, 'could not signal init');
+          return false;
+        }
         sentTo = pid;
         sentAt = Date.now();
       }
