@@ -76,21 +76,24 @@ export async function within<T>(ms: number, step: string, work: Promise<T>): Pro
   }
 }
 
-/** Pids of this process's children that are still a copy of it (forked, never exec'd). */
-export function unexecedChildren(): number[] {
-  const self = process.pid;
-  const cmdline = readFileSync('/proc/self/cmdline', 'utf8');
-  const out: number[] = [];
+/** This process's children now: pid, state letter ('Z' for a zombie) and command line. */
+export function children(): Array<{ pid: number; state: string; cmdline: string }> {
+  const out = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === self && readFileSync(`/proc/${name}/cmdline`, 'utf8') === cmdline) out.push(Number(name));
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) === process.pid) out.push({ pid: Number(name), state, cmdline: readFileSync(`/proc/${name}/cmdline`, 'utf8') });
     } catch { /* gone meanwhile */ }
   }
   return out;
 }
 
+/** Pids of this process's children that are still a copy of it (forked, never exec'd). */
+export function unexecedChildren(): number[] {
+  const cmdline = readFileSync('/proc/self/cmdline', 'utf8');
+  return children().filter((c) => c.cmdline === cmdline).map((c) => c.pid);
+}
 
 export { watchdog } from '../scripts/watchdog.js';

@@ -264,7 +264,10 @@ function gone(r: Runner): void {
   runners.delete(r);
   // A slot opened: start a runner for the next waiting call.
   const next = waiting.shift();
-  if (next) next(take()!);
+  if (!next) return;
+  const other = take();
+  if (other) next(other);
+  else waiting.unshift(next);
 }
 
 /** An idle runner (preferring one that has `cid` at `gen`), a new one, or null at the cap. */
@@ -295,7 +298,11 @@ function release(r: Runner): void {
     next(r);
     return;
   }
-  if (next) next(take()!);
+  if (next) {
+    const other = take();
+    if (other) next(other);
+    else waiting.unshift(next);
+  }
   if (!r.dead) r.sleep((x) => { runners.delete(x); x.retire(); });
 }
 

@@ -4,7 +4,7 @@ import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { runnerPids } from '../../lib/runner/pool.js';
-import { tempLxcpath, busybox, within } from '../helpers.js';
+import { tempLxcpath, busybox, within, children } from '../helpers.js';
 
 /** Spawns `true` and resolves how long after its exit the 'exit' event came (ms), from its own clock. */
 function exitLatency(): Promise<number> {
@@ -23,16 +23,7 @@ function exitLatency(): Promise<number> {
 
 /** Zombie children of this process right now. */
 function zombies(): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(ppid) === process.pid && state === 'Z') out.push(Number(name));
-    } catch { /* gone */ }
-  }
-  return out;
+  return children().filter((c) => c.state === 'Z').map((c) => c.pid);
 }
 
 async function noZombies(t: Test, when: string): Promise<void> {

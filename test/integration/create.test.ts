@@ -2,11 +2,11 @@
 // worker serves them in turn, the template sees the caller's environment as it was at the call,
 // a worker is reused and then leaves when idle, and an aborted create takes its worker down.
 import t, { type Test } from 'tap';
-import { writeFileSync, chmodSync, mkdtempSync, rmSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { writeFileSync, chmodSync, mkdtempSync, rmSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lxc from '../../lib/index.js';
-import { tempLxcpath } from '../helpers.js';
+import { tempLxcpath, children } from '../helpers.js';
 
 // A template of our own (liblxc runs any executable given by absolute path). It prints on stdout
 // and stderr, ends without a newline, and leaves an empty rootfs.
@@ -44,18 +44,7 @@ function template(t: Test): string {
 
 /** Pids of this process's children that run lib/create-worker. */
 function createWorkers(): number[] {
-  const pids: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('create-worker')) pids.push(Number(p));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
+  return children().filter((c) => c.cmdline.includes('create-worker')).map((c) => c.pid);
 }
 
 t.test('creates at once: every line reaches its own create, the environment is the one at the call', async (t) => {
