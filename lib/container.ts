@@ -168,9 +168,16 @@ const SHUTDOWN_UNHANDLED_RESEND_MS = 1000;
 // glibc's SIGRTMIN (the kernel's 32, less the two glibc keeps), as liblxc's SIGRTMIN + 3 means it.
 const SIGRTMIN = 34;
 
-/** The signal liblxc's shutdown sends for a lxc.signal.halt value ('' : SIGPWR, or SIGRTMIN+3 for an init that blocks it). */
-function haltSignal(value: string): number[] {
+// reboot() without a timeout: how long it waits for init to handle the reboot signal before sending it anyway.
+const REBOOT_SEND_MS = 5000;
+
+/**
+ * The signals liblxc sends for a lxc.signal.halt or lxc.signal.reboot value; unset: SIGPWR, or
+ * SIGRTMIN+3 for an init that blocks it, to halt; SIGINT to reboot.
+ */
+function initSignals(value: string, kind: 'halt' | 'reboot'): number[] {
   const v = value.trim().toUpperCase().replace(/^SIG/, '');
+  if (!v && kind === 'reboot') return [(osConstants.signals as Record<string, number>).SIGINT];
   if (!v) return [(osConstants.signals as Record<string, number>).SIGPWR, SIGRTMIN + 3];
   if (/^\d+$/.test(v)) return [Number(v)];
   const rt = /^RTMIN\+(\d+)$/.exec(v);
@@ -600,30 +607,13 @@ export class Container {
     const { signal } = check(op, 'options', waitOptionsSchema, options);
     this.#needDefined(op);
     if (!this.running) return true;
-    const halt = haltSignal(this.getConfigItem('lxc.signal.halt'));
-    let sentTo = 0;
-    let sentAt = 0;
-    // Timeout 0 only sends the halt signal; waiting in JS keeps libuv's pool free for other work.
-    return this.#poll(op, () => {
-      const pid = this.initPid;
-      if (pid <= 0) return true;
-      const handled = initHandles(pid, halt);
-      const interval = handled ? SHUTDOWN_RESEND_MS : SHUTDOWN_UNHANDLED_RESEND_MS;
-      if ((handled && pid !== sentTo) || Date.now() - sentAt >= interval) {
-        if (!this.#sync(op, 'shutdown', 0)) {
-          if (!this.running) return true;
-          if (sentAt === 0) throw this.#error('ESHUTDOWN', op, 'could not signal init');
-          return false;
-        }
-        sentTo = pid;
-        sentAt = Date.now();
-      }
-      return false;
-    }, timeout, signal);
+    return this.#signalInit(op, 'shutdown', initSignals(this.getConfigItem('lxc.signal.halt'), 'halt'), () => this.state === 'STOPPED', timeout, signal);
   }
 
   /**
-   * Asks init to reboot; with a timeout, waits until a new init runs (false if none in time).
+   * Asks init to reboot; with a timeout, waits until a new init runs (false if none in time). As
+   * with shutdown(), the signal goes once init handles it (waiting up to 5 s for that when no
+   * timeout is given), and again while the same init runs.
    *
    * @example
    * await c.reboot(30);
@@ -634,9 +624,49 @@ export class Container {
     const { signal } = check(op, 'options', waitOptionsSchema, options);
     this.#needRunning(op);
     const before = this.initPid;
-    if (!this.#sync(op, 'reboot')) throw this.#error('EREBOOT', op, 'could not signal init');
-    if (timeout === undefined) return true;
-    return this.#poll(op, () => { const pid = this.initPid; return pid > 0 && pid !== before && this.state === 'RUNNING'; }, timeout, signal);
+    const signals = initSignals(this.getConfigItem('lxc.signal.reboot'), 'reboot');
+    const rebooted = () => { const pid = this.initPid; return pid > 0 && pid !== before && this.state === 'RUNNING'; };
+    // Without a timeout: sent once init can take it (waiting at most REBOOT_SEND_MS for that), then resolved.
+    if (timeout === undefined) {
+      let sent = false;
+      await this.#signalInit(op, 'reboot', signals, () => sent, REBOOT_SEND_MS / 1000, signal, before, () => { sent = true; });
+      if (!sent && !this.#sync(op, 'reboot')) throw this.#error('EREBOOT', op, 'could not signal init');
+      return true;
+    }
+    return this.#signalInit(op, 'reboot', signals, rebooted, timeout, signal, before);
+  }
+
+  /**
+   * Sends init a signal through liblxc's `member` (shutdown with timeout 0, or reboot) until
+   * `done()`: once init catches or blocks it, again every SHUTDOWN_RESEND_MS while it runs, every
+   * SHUTDOWN_UNHANDLED_RESEND_MS while it does not handle it. An init that has just started drops a
+   * signal it has no handler for yet (PID 1 ignores those), and liblxc sends it only once.
+   */
+  #signalInit(op: string, member: 'shutdown' | 'reboot', signals: number[], done: () => boolean, timeoutSec: number, abort?: AbortSignal, only?: number, onSent?: () => void): Promise<boolean> {
+    const code: LxcErrorCode = member === 'shutdown' ? 'ESHUTDOWN' : 'EREBOOT';
+    let sentTo = 0;
+    let sentAt = 0;
+    return this.#poll(op, () => {
+      if (done()) return true;
+      const pid = this.initPid;
+      if (pid <= 0) return member === 'shutdown';
+      // A reboot goes to the init that was running: the next one is left alone.
+      if (only !== undefined && pid !== only) return false;
+      const handled = initHandles(pid, signals);
+      const interval = handled ? SHUTDOWN_RESEND_MS : SHUTDOWN_UNHANDLED_RESEND_MS;
+      if ((handled && pid !== sentTo) || Date.now() - sentAt >= interval) {
+        const ok = member === 'shutdown' ? this.#sync(op, 'shutdown', 0) : this.#sync(op, 'reboot');
+        if (!ok) {
+          if (!this.running) return member === 'shutdown';
+          if (sentAt === 0) throw this.#error(code, op, 'could not signal init');
+          return false;
+        }
+        if (handled) onSent?.();
+        sentTo = pid;
+        sentAt = Date.now();
+      }
+      return false;
+    }, timeoutSec, abort);
   }
 
   /** Freezes every process of the container. @example await c.freeze() */
