@@ -168,6 +168,8 @@ const SHUTDOWN_UNHANDLED_RESEND_MS = 1000;
 // glibc's SIGRTMIN (the kernel's 32, less the two glibc keeps), as liblxc's SIGRTMIN + 3 means it.
 const SIGRTMIN = 34;
 
+// freeze(): how long a FREEZING state may last before the container is thawed and frozen again.
+const FREEZE_RETRY_MS = 1000;
 // reboot() without a timeout: how long it waits for init to handle the reboot signal before sending it anyway.
 const REBOOT_SEND_MS = 5000;
 
@@ -669,11 +671,33 @@ export class Container {
     }, timeoutSec, abort);
   }
 
-  /** Freezes every process of the container. @example await c.freeze() */
+  /**
+   * Freezes every process of the container. On cgroup v1 a freeze can stick in FREEZING (a task in
+   * vfork() waits for a child that is already frozen, and liblxc polls for FROZEN forever): while
+   * it stays FREEZING, the container is thawed and frozen again every second until it takes.
+   *
+   * @example
+   * await c.freeze();
+   */
   async freeze(): Promise<void> {
     const op = 'freeze';
     this.#needRunning(op);
-    await this.#checked(op, 'freeze', 'EFREEZE', 'liblxc could not freeze it');
+    const frozen = this.#checked(op, 'freeze', 'EFREEZE', 'liblxc could not freeze it');
+    let settled = false;
+    const done = frozen.then(() => { settled = true; }, () => { settled = true; });
+    for (let stuck = 0; !settled;) {
+      await Promise.race([done, sleep(FREEZE_RETRY_MS)]);
+      if (settled || this.released) break;
+      stuck = this.state === 'FREEZING' ? stuck + 1 : 0;
+      // Only the v1 freezer has freezer.state; liblxc's own loop sees FROZEN once it takes.
+      if (stuck > 0) {
+        try {
+          this.setCgroupItem('freezer.state', 'THAWED');
+          this.setCgroupItem('freezer.state', 'FROZEN');
+        } catch { /* no v1 freezer: nothing to retry */ }
+      }
+    }
+    await frozen;
   }
 
   /** Thaws a frozen container. @example await c.unfreeze() */
