@@ -23,15 +23,24 @@ export const builtins = {
   get childProcess(): typeof import('node:child_process') { return require('node:child_process'); },
 };
 
-let dir: string | undefined;
+/** The variable through which a runner is given its caller's scratch directory. */
+export const SCRATCH_ENV = 'LXC_FFI_SCRATCH_DIR';
+// Read at load: a runner's environment is replaced by its caller's for each call. A runner writes
+// into its caller's directory, which the caller removes at exit even if the runner was killed.
+let dir: string | undefined = process.env[SCRATCH_ENV];
 let seq = 0;
 
-/** A fresh file name in this process's private scratch directory (created on first use). */
-export function scratchFile(suffix: string): string {
+/** This process's private scratch directory (created on first use; removed at exit by its creator). */
+export function scratchDir(): string {
   if (!dir) {
     dir = mkdtempSync(join(tmpdir(), 'lxc-ffi-'));
     const made = dir;
     process.once('exit', () => rmSync(made, { recursive: true, force: true }));
   }
-  return join(dir, `${process.pid}-${++seq}${suffix}`);
+  return dir;
+}
+
+/** A fresh file name in the scratch directory. */
+export function scratchFile(suffix: string): string {
+  return join(scratchDir(), `${process.pid}-${++seq}${suffix}`);
 }

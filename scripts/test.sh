@@ -16,18 +16,22 @@ fi
 npx tsc -p tsconfig.json --noEmit || { echo "0 passed, 1 failed"; exit 1; }
 
 out=$(mktemp)
+scratch_before=$(ls -d /tmp/lxc-ffi-* 2>/dev/null | sort)
 npx tap --reporter=tap "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
+# Scratch directories of processes lxc-ffi started (runners, workers) must go with their owner.
+scratch_left=$(comm -13 <(echo "$scratch_before") <(ls -d /tmp/lxc-ffi-* 2>/dev/null | sort))
 
 # Nothing the run made may outlive it: monitors of test lxcpaths, test bridges, dnsmasq.
 leftover=$(ps -eo pid=,args= | grep -E '\[lxc monitor\] /tmp/lxcffi-|dnsmasq .*--interface=lxcffi' | grep -v -e grep -e 'lxcffi-bench' || true)
 bridges=$(ip -o link show type bridge 2>/dev/null | grep -o 'lxcffi[a-z0-9]*' || true)
 leaks=0
-if [ -n "$leftover$bridges" ]; then
+if [ -n "$leftover$bridges$scratch_left" ]; then
   echo "test.sh: left behind by the tests:" >&2
-  printf '%s\n%s\n' "$leftover" "$bridges" >&2
+  printf '%s\n%s\n%s\n' "$leftover" "$bridges" "$scratch_left" >&2
   leaks=1
 fi
+for d in $scratch_left; do rm -rf "$d"; done
 # A test file killed by a timeout cannot run its teardown: sweep what such a run left, so the host
 # stays clean either way (the run still counts the leak as a failure above).
 for dir in /tmp/lxcffi-test-*; do

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import * as libc from '../../ffi/libc.js';
-import { builtins, fs, scratchFile } from '../runtime.js';
+import { builtins, fs, scratchFile, scratchDir, SCRATCH_ENV } from '../runtime.js';
 import { FrameReader, frame, receive, sendBytes } from './wire.js';
 import type { CallReply, ExitEvent, MemberCall, Reply, Request } from './protocol.js';
 
@@ -98,6 +98,7 @@ class Runner {
         // Its own session: terminal signals (Ctrl-C, SIGWINCH) never reach it or what it attaches.
         detached: true,
         stdio: ['ignore', 'ignore', 'inherit', sv[1]],
+        env: { ...process.env, [SCRATCH_ENV]: scratchDir() },
       });
     } finally {
       libc.close(sv[1]);
