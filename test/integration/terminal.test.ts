@@ -77,6 +77,8 @@ t.test('exec from a terminal: captured output, input fed', async (t) => {
   const term = fixture('exec');
   t.teardown(() => term.kill());
   await term.waitFor(/caller unchanged=\w+/, 'exec under a pty');
+  // Waited for: a fixture killed with its pty (SIGHUP) would skip its exit cleanup.
+  await term.done('the exec script to exit');
   t.match(term.screen, /exec stdout="captured\\nnot a tty\\n"/, 'output captured; stdin is not the terminal by default');
   t.match(term.screen, /exec input="fed"/);
   t.match(term.screen, /code=0/);
@@ -87,6 +89,7 @@ t.test('attach from a terminal: output, exit status', async (t) => {
   const term = fixture('attach');
   t.teardown(() => term.kill());
   await term.waitFor(/caller unchanged=\w+/, 'attach under a pty');
+  await term.done('the attach script to exit');
   t.match(term.screen, /from-attach/);
   t.match(term.screen, /code=5/);
   t.match(term.screen, /caller unchanged=true/);
