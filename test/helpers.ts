@@ -48,7 +48,8 @@ export function netConfig(c: Container, bridge?: string): void {
 /** A busybox container made by the busybox template, its network set, its config saved. */
 export async function busybox(lxcpath: string, name: string, bridge?: string): Promise<Container> {
   const c = new Container(name, lxcpath);
-  await c.create('busybox', {}, { quiet: true });
+  // A create that never settles fails naming the container instead of emptying the event loop.
+  await within(120_000, `create busybox container ${name}`, c.create('busybox', {}, { quiet: true }));
   netConfig(c, bridge);
   c.saveConfig();
   return c;
