@@ -241,12 +241,17 @@ async function acquire(signal: AbortSignal | undefined): Promise<Worker | null> 
       return fresh;
     }
     const handed = await new Promise<Worker | null>((resolve) => {
+      // The worker this create waits for may be an idle one on its way out, whose handles no
+      // longer hold the event loop: without a handle of its own the program could end here.
+      const hold = setInterval(() => undefined, 1 << 30);
       const onAbort = () => {
+        clearInterval(hold);
         const i = waiting.indexOf(take);
         if (i >= 0) waiting.splice(i, 1);
         resolve(null);
       };
       const take = (w: Worker | null) => {
+        clearInterval(hold);
         signal?.removeEventListener('abort', onAbort);
         resolve(w);
       };

@@ -1,6 +1,7 @@
 // The create workers (lib/create.ts): each create's output reaches its own caller even when one
 // worker serves them in turn, the template sees the caller's environment as it was at the call,
-// a worker is reused and then leaves when idle, and an aborted create takes its worker down.
+// a worker is reused and then leaves when idle, a create that meets a retiring worker still ends,
+// and an aborted create takes its worker down.
 import t, { type Test } from 'tap';
 import { writeFileSync, chmodSync, mkdtempSync, rmSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,20 @@ t.test('a worker serves the next create, then leaves when idle', async (t) => {
   t.ok(a.defined && b.defined);
   await new Promise((r) => setTimeout(r, 6500));
   t.same(createWorkers(), [], 'gone after 5 s idle');
+});
+
+t.test('a create that starts as an idle worker retires is made, and the program waits for it', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const path = template(t);
+  const { execFile } = await import('node:child_process');
+  const run = new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', 'test/fixtures/create-at-retire.ts', lxcpath, path], { timeout: 60_000 },
+      (e, out) => resolve({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, out }));
+    t.teardown(() => child.kill('SIGKILL'));
+  });
+  const { code, out } = await run;
+  t.equal(out.trim(), 'second create done: true', 'the second create finished before the program ended');
+  t.equal(code, 0, 'the program ended normally');
 });
 
 t.test('an aborted create kills its worker and leaves nothing; the next create gets a new worker', async (t) => {
