@@ -84,5 +84,10 @@ export const kill = libc.func('int kill(int pid, int sig)');
 export const tcgetpgrp = libc.func('int tcgetpgrp(int fd)');
 /** pid_t getpgrp(void) */
 export const getpgrp = libc.func('int getpgrp(void)');
+/** int flock(int fd, int operation) */
+export const flock = libc.func('int flock(int fd, int operation)');
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
 /** int ioctl(int fd, unsigned long request, int arg), for requests whose argument is a value */
 export const ioctl_value = libc.func('ioctl', 'int', ['int', 'unsigned long', 'long']);

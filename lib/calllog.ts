@@ -1,5 +1,5 @@
 // Captures liblxc's log lines for one call on one container: liblxc writes ERROR lines to the
-// container's lxc.log.file, which we point at a scratch file for the call (or tap the user's).
+// container's log fd, which we open on a scratch file for the call (or tap the user's lxc.log.file).
 import { fs, scratchFile } from './runtime.js';
 
 const { openSync, readSync, closeSync, statSync, unlinkSync } = fs;
@@ -22,24 +22,18 @@ export class CallLog {
     this.own = !user;
     this.path = user || scratchFile('.log');
     this.start = this.own ? 0 : sizeOf(this.path);
-    // Set for the call only, then cleared, so it never reaches a saved or cloned config.
-    if (this.own && !target.setItem('lxc.log.file', this.path)) this.path = '';
-  }
-
-  /** Takes our lxc.log.file out of the in-memory config (for a save during the call). */
-  suspend(): void {
-    if (this.own && this.path) this.target.clearItem('lxc.log.file');
-  }
-
-  /** Puts it back after suspend(). */
-  resume(): void {
-    if (this.own && this.path) this.target.setItem('lxc.log.file', this.path);
+    // Setting the key opens the container's log fd; clearing it at once takes the line out of the
+    // in-memory config but leaves that fd open. So the call's lines still reach our file, while a
+    // save, a clone, a snapshot or a rename made during the call never writes our path into a config.
+    if (this.own) {
+      if (!target.setItem('lxc.log.file', this.path)) this.path = '';
+      target.clearItem('lxc.log.file');
+    }
   }
 
   /** Stops capturing and returns the lines written since construction. */
   finish(): string[] {
     if (!this.path) return [];
-    if (this.own) this.target.clearItem('lxc.log.file');
     const text = readFrom(this.path, this.start);
     if (this.own) {
       try { unlinkSync(this.path); } catch { /* never created: nothing was logged */ }

@@ -271,8 +271,6 @@ export class Container {
   #busy = 0;
   // A worker started ahead for the next evaluate() (see #takeSpare).
   #spare: { key: string; initPid: number; ready: Promise<Session>; timer: NodeJS.Timeout } | null = null;
-  // The log capture of the async call in flight, if any: saveConfig() keeps its file out of the config.
-  #activeLog: CallLog | null = null;
   #releasePending = false;
   // Identifies this object to the runners, and the generation of its in-memory config: a runner whose
   // copy is of another generation is sent the config again before its next call.
@@ -376,7 +374,6 @@ export class Container {
 
   async #callAsync(op: string, ptr: bigint, fn: ffi.CFunction, args: unknown[]): Promise<{ result: any; log: string[] }> {
     const log = new CallLog(this.#logTarget(op, ptr));
-    this.#activeLog = log;
     try {
       const result = await new Promise<any>((resolve, reject) =>
         fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r))));
@@ -384,8 +381,6 @@ export class Container {
     } catch (e) {
       log.finish();
       throw e;
-    } finally {
-      this.#activeLog = null;
     }
   }
 
@@ -1652,14 +1647,8 @@ export class Container {
   saveConfig(path?: string): void {
     const op = 'saveConfig';
     const p = path === undefined ? null : check(op, 'path', absolutePath, path);
-    const log = this.#activeLog;
-    log?.suspend();
-    try {
-      if (!this.#sync(op, 'save_config', p)) throw this.#error('ESAVE', op, `cannot write ${p ?? this.configFileName}`);
-      if (p === null) this.#diskGen = this.#gen;
-    } finally {
-      log?.resume();
-    }
+    if (!this.#sync(op, 'save_config', p)) throw this.#error('ESAVE', op, `cannot write ${p ?? this.configFileName}`);
+    if (p === null) this.#diskGen = this.#gen;
   }
 
   /**

@@ -3,6 +3,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import * as libc from '../ffi/libc.js';
 
 const require = createRequire(import.meta.url);
 
@@ -30,14 +31,56 @@ export const SCRATCH_ENV = 'LXC_FFI_SCRATCH_DIR';
 let dir: string | undefined = process.env[SCRATCH_ENV];
 let seq = 0;
 
-/** This process's private scratch directory (created on first use; removed at exit by its creator). */
+const PREFIX = 'lxc-ffi-';
+const NEW = '.lxc-ffi-new-';
+const LOCK = '.owner';
+
+/**
+ * This process's private scratch directory (created on first use; removed at exit by its creator).
+ * Its creator holds a shared flock on a file in it for as long as it lives, so a directory whose
+ * lock can be taken outright belongs to a process that died without its exit handlers (a signal):
+ * each new directory's creator removes those.
+ */
 export function scratchDir(): string {
   if (!dir) {
-    dir = mkdtempSync(join(tmpdir(), 'lxc-ffi-'));
-    const made = dir;
-    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    // Locked under a name the sweep ignores, then renamed: no sweep sees it unlocked.
+    const fresh = mkdtempSync(join(tmpdir(), NEW));
+    // Node opens files close-on-exec, so no program this process runs holds the lock after it.
+    libc.flock(fs.openSync(join(fresh, LOCK), 'w'), libc.LOCK_SH);
+    const made = join(tmpdir(), PREFIX + fresh.slice(fresh.length - 6));
+    fs.renameSync(fresh, made);
+    process.once('exit', () => rmSync(made, { recursive: true, force: true, maxRetries: 3 }));
+    dir = made;
+    sweep(made);
   }
   return dir;
+}
+
+/** Removes the scratch directories of processes that died without removing them. */
+function sweep(mine: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmpdir()).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(tmpdir(), name);
+    if (path === mine) continue;
+    let fd: number;
+    try {
+      fd = fs.openSync(join(path, LOCK), 'r');
+    } catch {
+      continue; // Not one of ours, or its creator is still setting it up.
+    }
+    try {
+      if (libc.flock(fd, libc.LOCK_EX | libc.LOCK_NB) === 0) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed by someone else meanwhile: nothing to do.
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
 }
 
 /** A fresh file name in the scratch directory. */

@@ -49,6 +49,27 @@ t.test('the seed overlay chain base → web → mysite (scripts/examples/clone-o
   await mysite.stop();
 });
 
+t.test("the configs a clone, a snapshot or a rename writes hold none of lxc-ffi's own log settings", async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const src = await busybox(lxcpath, 'logsrc');
+  t.teardown(() => src.release());
+  const copy = await src.clone('logcopy');
+  const overlay = await src.clone('logover', { bdevtype: 'overlayfs', snapshot: true });
+  const snap = await src.snapshot();
+  const renamed = await copy.rename('logmoved');
+  t.teardown(() => { copy.release(); overlay.release(); renamed.release(); });
+  const configs = [`${lxcpath}/logsrc/config`, `${lxcpath}/logover/config`, `${lxcpath}/logmoved/config`, `${lxcpath}/logsrc/snaps/${snap}/config`];
+  for (const file of configs) {
+    t.ok(existsSync(file), `${file} exists`);
+    t.notMatch(readFileSync(file, 'utf8'), /lxc\.log\.file/, `${file.slice(lxcpath.length + 1)}: no lxc.log.file`);
+  }
+  // A failing call still explains itself with liblxc's own lines.
+  await src.start();
+  t.teardown(() => src.stop().catch(() => undefined));
+  const e = await src.clone('live', { bdevtype: 'overlayfs', snapshot: true }).catch((x: unknown) => x);
+  t.match(e, { code: 'ECLONE', message: /Original container \(logsrc\) is running/ }, "liblxc's ERROR line is in the message");
+});
+
 t.test('clone options and errors', async (t) => {
   const lxcpath = tempLxcpath(t);
   const src = await busybox(lxcpath, 'src', bridge.name);

@@ -1,0 +1,34 @@
+// The per-process scratch directory (lib/runtime.ts): removed at a normal exit; one left by a
+// process killed by a signal is removed by the next process that makes its own; a live process's
+// directory is never touched.
+import t from 'tap';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const MAKE = `const { scratchDir } = await import('./lib/runtime.ts'); console.log(scratchDir());`;
+const node = (code: string) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+
+t.test('removed at a normal exit', async (t) => {
+  const r = node(MAKE);
+  t.equal(r.status, 0);
+  t.match(r.stdout.trim(), /^\/.*\/lxc-ffi-\w{6}$/);
+  t.notOk(existsSync(r.stdout.trim()), 'gone after exit');
+});
+
+t.test("a killed process's directory goes when the next one starts; a live one's stays", async (t) => {
+  const killed = node(`${MAKE} process.kill(process.pid, 'SIGKILL');`);
+  t.equal(killed.signal, 'SIGKILL');
+  const left = killed.stdout.trim();
+  t.ok(existsSync(left), 'left behind by SIGKILL');
+  // A live owner, waiting on stdin while the sweep runs.
+  const live = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${MAKE} process.stdin.resume(); process.stdin.on('end', () => process.exit(0));`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  t.teardown(() => live.kill('SIGKILL'));
+  const liveDir = await new Promise<string>((resolve) => live.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const next = node(MAKE);
+  t.equal(next.status, 0);
+  t.notOk(existsSync(left), "the killed process's directory was swept");
+  t.ok(existsSync(liveDir), "the live process's directory was not");
+  live.stdin!.end();
+  await new Promise((resolve) => live.once('exit', resolve));
+  t.notOk(existsSync(liveDir), 'and its owner removed it at exit');
+});
