@@ -3,10 +3,10 @@
 // A worker serves one create at a time and stays a few seconds for the next: spawning a Node
 // process per create blocked the event loop ≈ 17 ms and cost ≈ 170 ms each (docs/benchmarks.md).
 import { fileURLToPath } from 'node:url';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, freemem, setPriority } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { fs, scratchFile, builtins } from './runtime.js';
+import { fs, scratchFile, builtins, spawnTurn } from './runtime.js';
 import type { BdevSpecs } from './options.js';
 
 const { openSync, readSync, closeSync, fstatSync, statSync, rmSync } = fs;
@@ -62,11 +62,17 @@ const workerScript = here.replace(/create\.(ts|js)$/, 'create-worker.$1');
 // from this worker (docs/design.md, "Forking calls run in runner processes").
 const nodeArgs = ['--single-threaded', ...(here.endsWith('.ts') ? process.execArgv : []), workerScript];
 
-// At most this many creates (and workers) at once, leaving a core to the caller's event loop: a
-// template is hundreds of fork/exec, and with both cores of a 2-core host running templates the
-// event loop stalled 98 ms, against 32 ms with one (and the 16 lifecycles took 27.9 s against 26.6 s:
-// fork/exec does not scale here). docs/benchmarks.md, the concurrent probe.
-const MAX_WORKERS = Math.max(1, availableParallelism() - 1);
+// Creates at once are bounded by the host: twice its cores (a template mostly waits on fork/exec
+// and the disk), and fewer when memory is short (a worker and its template take ≈ 64 MiB). Workers
+// and their templates run at nice WORKER_NICE, so the caller's event loop gets a core as soon as it
+// needs one: with two templates on the two cores of this host at the caller's priority the loop
+// stalled 98 ms, against 32 ms with one (docs/benchmarks.md, the concurrent probe).
+const WORKER_NICE = 10;
+const WORKER_BYTES = 64 * 2 ** 20;
+/** How many create workers may run now: the host's cores and free memory decide. */
+export function maxWorkers(): number {
+  return Math.max(1, Math.min(2 * availableParallelism(), Math.floor(freemem() / WORKER_BYTES)));
+}
 // An idle worker exits after this long; it never keeps the caller's process alive meanwhile.
 const IDLE_MS = 5000;
 let nextId = 1;
@@ -97,6 +103,10 @@ class Worker {
       detached: true,
       serialization: 'json',
     });
+    // Lowered before it is ready: the template it forks inherits the priority.
+    if (this.child.pid !== undefined) {
+      try { setPriority(this.child.pid, WORKER_NICE); } catch { /* gone already: its exit settles it */ }
+    }
     for (const stream of [this.child.stdout!, this.child.stderr!]) this.#lines(stream);
     this.ready = new Promise((resolve, reject) => {
       this.child.once('message', () => resolve());
@@ -214,7 +224,7 @@ function onExit(w: Worker): void {
 }
 
 /**
- * An idle worker, a new one if fewer than MAX_WORKERS live, else the next one freed; null when
+ * An idle worker, a new one if fewer than maxWorkers() live, else the next one freed; null when
  * `signal` fires while it waits (then no worker is taken or spawned for this create).
  */
 async function acquire(signal: AbortSignal | undefined): Promise<Worker | null> {
@@ -225,12 +235,12 @@ async function acquire(signal: AbortSignal | undefined): Promise<Worker | null> 
       w.wake();
       return w;
     }
-    if (live < MAX_WORKERS) {
+    if (live < maxWorkers()) {
       live++;
       // node:child_process (and the stream and net modules it brings) is compiled on first use: let
       // timers run between that and the spawn, which forks this process on the main thread.
       void builtins.childProcess;
-      await new Promise((resolve) => setImmediate(resolve));
+      await spawnTurn();
       const fresh = new Worker(onExit);
       try {
         await fresh.ready;

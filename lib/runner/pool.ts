@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import * as libc from '../../ffi/libc.js';
-import { builtins, fs, scratchFile, scratchDir, SCRATCH_ENV } from '../runtime.js';
+import { builtins, fs, scratchFile, scratchDir, spawnTurn, SCRATCH_ENV } from '../runtime.js';
 import { FrameReader, frame, receive, sendBytes } from './wire.js';
 import type { CallReply, ExitEvent, MemberCall, Reply, Request } from './protocol.js';
 
@@ -73,7 +73,7 @@ interface Watcher {
 let nextId = 1;
 
 class Runner {
-  readonly child: ChildProcess;
+  child: ChildProcess | null = null;
   readonly fd: number;
   /** Config generation of each Container as this runner last loaded it. */
   readonly known = new Map<number, number>();
@@ -93,26 +93,39 @@ class Runner {
   constructor(private readonly onGone: (r: Runner) => void) {
     const sv = [0, 0];
     if (libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) !== 0) throw new Error(`socketpair() failed (errno ${libc.koffi.errno()})`);
+    this.fd = sv[0];
+    this.#poll = libc.koffi.node.poll(this.fd, { readable: true }, () => this.#read());
+    this.#poll.unref();
+    // Requests can be written before the process exists: it reads them once it runs. Started in a
+    // turn of its own, so that many runners started at once do not stall the event loop together.
+    void spawnTurn().then(() => this.#start(sv[1]));
+  }
+
+  #start(peer: number): void {
+    if (this.dead) {
+      libc.close(peer);
+      return;
+    }
     try {
       this.child = builtins.childProcess.spawn(process.execPath, nodeArgs, {
         // Its own session: terminal signals (Ctrl-C, SIGWINCH) never reach it or what it attaches.
         detached: true,
-        stdio: ['ignore', 'ignore', 'inherit', sv[1]],
+        stdio: ['ignore', 'ignore', 'inherit', peer],
         env: { ...process.env, [SCRATCH_ENV]: scratchDir() },
       });
+    } catch (e) {
+      this.#gone(`could not be started: ${(e as Error).message}`);
+      return;
     } finally {
-      libc.close(sv[1]);
+      libc.close(peer);
     }
-    this.fd = sv[0];
     this.child.unref();
     this.child.on('error', () => this.#gone('could not be started'));
     this.child.once('exit', (code, signal) => this.#gone(`exited (${signal ?? `code ${code}`})`));
-    this.#poll = libc.koffi.node.poll(this.fd, { readable: true }, () => this.#read());
-    this.#poll.unref();
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.child?.pid;
   }
 
   #read(): void {
