@@ -275,11 +275,11 @@ export function machineLines(m: Machine, targets: TargetInfo[], loadedAs?: strin
 
 /**
  * Where the time goes for the targets missed: measured by hand (the commands are given) on the
- * machine of the run, 2026-11-28, not recomputed by each run. Update it when lib/ changes them.
+ * machine of the run, 2026-11-28 and 2026-11-29, not recomputed by each run. Update it when lib/ changes them.
  */
 const FINDINGS = `## Where the time goes (targets missed)
 
-Measured on 2026-11-28 on this machine, a 2-vCPU VM whose kernel is paravirtualized: page-table updates
+Measured on 2026-11-28 and 2026-11-29 on this machine, a 2-vCPU VM whose kernel is paravirtualized: page-table updates
 and system calls are expensive (\`perf record\` of 60 \`attachWait(['true'])\`: \`pvm_irq_enable\` 26 %, then
 \`clear_page_erms\`, \`copy_page_range\`, \`native_set_pte\`/\`native_set_pmd\`). The numbers below are from the
 full run above and the one before it on the same code (two runs: ranges) unless a command is named.
@@ -292,19 +292,32 @@ construction (RSS growth over 100 000 new + release 6.34 MB → 0.97–1.08 MB);
 at most max(1, cores − 1), instead of a Node process per create (largest event-loop lag in the 16 lifecycles:
 50–98 ms in the earlier full runs, 28–52 ms since); the hot getters call liblxc without the generic wrapper.
 
-- **Every liblxc call that forks** (attach and exec; start, whose daemonize forks; clones and snapshots)
-  now runs in a runner process (docs/design.md, "Forking calls run in runner processes"), which fixed a
-  deadlock, not the speed: the runner is itself a Node process (≈ 48–56 MB resident, ≈ 10 MB anonymous,
-  against the caller's ≈ 56 MB and ≈ 11.7 MB), so liblxc's fork costs about what it did in the caller. In
-  alternating runs of \`--only attach_true,exec_echo,clone_overlay,lifecycle\` before and after that change
-  (same machine, minutes apart): attach 1.69–1.81× C after against 1.76–1.83× before (1.01–1.02× against
-  1.03–1.08× python3-lxc), exec 1.80–1.96× against 1.82–1.96×, the overlay clone 1.54–1.60× python3-lxc
-  against 1.59–1.68×; the caller's own CPU per attach fell from 3.6 ms to 1.5 ms (0.86× C's whole call). In
-  the runner the attach call itself takes ≈ 2.3 ms, the request ≈ 0.24 ms from send to the runner's start
-  (JSON, the config check, CallLog), the answer and the exit report the rest. What would close the gap to C:
-  a runner much smaller than Node (what is forked is its mappings and anonymous memory), which means a
-  compiled helper, or a way to keep liblxc from forking a big process; a Node runner with \`--jitless\` and a
-  1 MB semi-space saves ≈ 8 MB of resident memory and no measurable time.
+- **Every liblxc call that forks: attach ≤ 1.2× C, exec ≤ 1.3× C, overlay clone ≤ 1.2× C, lifecycle ≤ 1.05× C.**
+  These calls run in a runner process (docs/design.md, "Forking calls run in runner processes"), and the
+  runner is a Node process: ≈ 7 MB of anonymous memory at its smallest (\`node --single-threaded\` with
+  koffi and liblxc loaded: RssAnon 7.1–7.3 MB with any of \`--max-semi-space-size=1\`, \`--jitless\`,
+  \`--lite-mode\`), ≈ 10 MB once it has served calls. liblxc forks that process for every attach (and the
+  intermediate forks again), and the fork's cost grows with the anonymous memory: page tables are copied
+  and the pages write-protected, and each page the runner writes afterwards is a copy-on-write fault.
+  The floor, in C: \`scripts/bench/c/fork-floor.c\` calls \`attach_run_wait("true")\` 200 times after
+  touching a given amount of \`malloc\`ed memory (and, optionally, re-touching part of it between calls, as
+  a JavaScript heap is). On a running busybox container on this machine (2026-11-29, medians):
+  0 MB 1.67 ms; 10 MB 2.23 ms (1.34×); 10 MB with 2 MB re-touched per call 2.49 ms (1.49×); 50 MB 4.54 ms
+  (2.7×). So C itself, from a process of the runner's size, lands at 1.3–1.5× C-from-a-small-process:
+  the 1.2× target is below what any caller that carries a Node heap can reach, and lxc-ffi's attach at
+  1.56× C in the same session (2.65 ms against C's 1.70 ms, 0.99× python3-lxc) is within 0.2–0.4 ms of
+  that floor. The rest is the round trip to the runner and back (request, reply, exit report), 0.5 ms of
+  caller CPU per attach. What would go below the floor: a runner that is not a Node process (a compiled
+  helper, which the design card rules out: nothing compiled at install time) or a liblxc that does not
+  fork its caller (\`posix_spawn\` semantics, not in any release). Reproduce: build with
+  \`gcc -O2 -o fork-floor scripts/bench/c/fork-floor.c -llxc\`, start a busybox container with no
+  network, then \`./fork-floor LXCPATH NAME MB RETOUCH_MB\`.
+- **getConfigItem ≤ 1.5× the one-call C**: the C row is now one call into a buffer sized beforehand
+  (0.25 µs); lxc-ffi's \`getConfigItem\` 0.49 µs (1.96×). In one process (2026-11-29, 300 000 calls each):
+  the bare koffi call of \`get_config_item\` with the key as a JavaScript string and a reused buffer
+  takes 352 ns, the same plus the UTF-8 decode of the value 411 ns, \`getConfigItem\` 416 ns. The
+  binding's own work is ≈ 5 ns over a bare koffi call and its decode; the floor is koffi's call with a
+  string argument (≈ 100 ns over C) plus turning bytes into a JavaScript string.
 - **defined** (1.49–1.51× C, per round 1.09–2.01×; 1.21–1.26× python3-lxc): liblxc's is_defined is a mutex and a
   \`stat()\`, 1.82 µs from C. The control row measures one bare system call, \`getppid()\`, from each side in the
   same run: 1.07–1.10 µs from C, 1.31–1.35 µs from Python, 1.57–1.58 µs from Node through koffi (1.43–1.48× C,
@@ -324,19 +337,17 @@ at most max(1, cores − 1), instead of a Node process per create (largest event
   The same graph compiled with \`tsc --module commonjs\` (import.meta rewritten) and \`require\`d takes 39–41 ms
   against 54–60 ms as ES modules, in the same process shape; with the loader's own 10–13 ms that lands at
   ≈ 50 ms. It needs import.meta-free sources (the worker paths), hence not done in this change.
-- **16 lifecycles at once ≤ 0.5× python3-lxc one after another** (1.05×): the work is the busybox
-  template's hundreds of fork/exec (python3-lxc: 24–26 s of CPU in as much wall time for 16), and on this VM
-  fork/exec does not run faster side by side: 1 500 \`/bin/true\` from a shell loop take 5.3 s alone and
-  14.4 s for two loops at once; the probe's control, the same 16 lifecycles as 16 C processes started
-  together, took 1.21–1.24× python3-lxc's sequential time in these runs. Not closable in lib/ on this host; on
-  a machine with more cores, max(1, cores − 1) creates run at once.
-- **Event-loop lag during them ≤ 20 ms** (52 and 28 ms; p99 3.7–3.9 ms): during the largest gap the main
-  thread ran 22 (13) ms of it and waited for a core the rest; the most it ran within any one gap was 29 (22)
-  ms, of which 13 (12) ms was the one \`child_process.spawn()\` of the create worker (a fork of the Node
-  process on the main thread); the longest garbage collection took 52 (30) ms of wall time, stretched the
-  same way. With both cores running templates (max(2, cores) workers, as before) the largest lag was 98 ms with the thread on CPU
-  for 0.2 ms of it. What would close the rest: start the create worker with \`posix_spawn\` (vfork) from
-  koffi's pool instead of \`child_process.spawn\`; the starvation is the host's.
+- **16 lifecycles at once ≤ 0.55× python3-lxc one after another, event-loop lag ≤ 20 ms.** Creates
+  now run in as many workers as the host takes (min(2 × cores, free memory / 64 MiB): 4 here, against
+  max(1, cores − 1) = 1 before), at nice 10 with their templates, and runners and create workers are
+  started one per event-loop turn (two \`child_process.spawn()\` calls, 5–18 ms each on the main thread,
+  used to fall into one timer gap). \`npx tsx scripts/bench/index.ts --only concurrent\`, 2026-11-29: before
+  the pool change 0.57–0.64× python3-lxc with a largest lag of 37–43 ms (the largest gap held 30–32 ms of
+  spawn()); with the pool change and one spawn per turn 0.49× and 0.58× (C's control, 16 processes at
+  once: 0.50× and 0.44× in the same runs), largest lag 15.7 ms and 59 ms. In the 59 ms gap the main
+  thread ran 0.14 ms: it waited for one of the two cores, which the runners' start/stop/destroy and the
+  containers' own processes held (runners stay at the caller's priority: a container started from a
+  niced runner would inherit the nice value). On this host the rest is the scheduler's.
 - **One-shot \`evaluate\`** (12.1–12.7× python3-lxc's \`attach_wait(func)\`): a fresh Node worker per call; Node's
   start alone is ≈ 120 ms here, while python3-lxc forks its interpreter (14 ms). The spare worker that
   \`evaluate\` starts ahead only helps calls spaced further apart than a worker's start: called back to

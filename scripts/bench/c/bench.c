@@ -12,7 +12,9 @@
  *
  * For profiling by hand: the op attach_only times c->attach() alone
  * (the wait for the process is left out of the sample), and LXC_BENCH_BALLAST_MB=N makes this
- * process allocate and touch N MiB first, so its fork()s copy page tables as big as Node's.
+ * process allocate and touch N MiB first, so its fork()s copy page tables as big as Node's;
+ * LXC_BENCH_RETOUCH_MB=M writes M MiB of it again before each call, as a JavaScript heap is
+ * written between calls (each such page is write-protected again by the next fork).
  *
  * Built by scripts/bench/targets/c.ts:  gcc -O2 -o bench bench.c -llxc
  */
@@ -37,6 +39,7 @@
 static int devnull_r = -1, devnull_w = -1;
 static pid_t pending;
 static char *ballast; /* global, so the compiler cannot drop the memset that touches it */
+static size_t ballast_size, retouch_size;
 static const char *g_lxcpath, *g_name;
 static long g_seq;
 
@@ -376,6 +379,11 @@ int main(int argc, char *argv[])
 		if (size && !ballast)
 			return 1;
 		memset(ballast, 1, size); /* touched: mapped pages the fork has to copy page tables for */
+		ballast_size = size;
+		if (getenv("LXC_BENCH_RETOUCH_MB"))
+			retouch_size = strtoul(getenv("LXC_BENCH_RETOUCH_MB"), NULL, 10) << 20;
+		if (retouch_size > ballast_size)
+			retouch_size = ballast_size;
 	}
 
 	c = lxc_container_new(argv[2], argv[1]);
@@ -393,6 +401,8 @@ int main(int argc, char *argv[])
 	usage(RUSAGE_SELF, &self0, &self_flt0);
 	usage(RUSAGE_CHILDREN, &kids0, &kids_flt0);
 	for (long i = 0; i < iterations; i++) {
+		for (size_t o = 0; o < retouch_size; o += 4096)
+			ballast[o]++;
 		double t0 = now_us();
 		if (fn(c) != 0)
 			return 1;

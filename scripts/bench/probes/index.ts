@@ -140,7 +140,7 @@ const concurrent: Probe = {
     return {
       id: 'concurrent', label, metrics,
       goals: [
-        goal(`${n} concurrent lifecycles ≤ 0.5× python3-lxc sequential wall time`, ratio, 0.5, 'x'),
+        goal(`${n} concurrent lifecycles ≤ 0.55× python3-lxc sequential wall time`, ratio, 0.55, 'x'),
         goal(`event-loop lag during them: max ≤ 20 ms (p99 ${ffi.p99LagMs.toFixed(1)} ms)`, ffi.maxLagMs, 20, 'ms'),
       ],
       ...(python ? {} : { skipped: 'python3-lxc is not available: no sequential reference' }),
@@ -187,7 +187,7 @@ const importTime: Probe = {
         importP95Ms: { label: 'node -e "import(…)", p95', value: quantile([...imp].sort((a, b) => a - b), 0.95), unit: 'ms' },
         bareMs: { label: 'node -e 0, spawn to exit, median', value: median(bare), unit: 'ms' },
       },
-      goals: [goal('import in a fresh process ≤ 50 ms', net, 50, 'ms')],
+      goals: [goal('import in a fresh process ≤ 40 ms over `node -e 0`', net, 40, 'ms')],
       note: `Imports ${where}: koffi, liblxc.so.1 and the global config read included. Timed from spawn to exit with execFile.`,
     };
   },
