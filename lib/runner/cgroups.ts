@@ -33,7 +33,9 @@ function mounts(): Array<{ point: string; root: string; fstype: string; options:
 export function cgroupPaths(): CgroupPath[] {
   const all = mounts();
   const out: CgroupPath[] = [];
-  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+  const text = readFileSync('/proc/self/cgroup', 'utf8');
+  homeText.set(out, text);
+  for (const line of text.split('\n')) {
     const m = /^(\d+):([^:]*):(.*)$/.exec(line);
     if (!m) continue;
     const controllers = m[2];
@@ -45,9 +47,20 @@ export function cgroupPaths(): CgroupPath[] {
   return out;
 }
 
+// /proc/self/cgroup as it read when each `home` was taken: unchanged text means nothing to move.
+const homeText = new WeakMap<CgroupPath[], string>();
+
 /** Moves this process back to `home` in every hierarchy where it has been moved since. */
 export function restoreCgroups(home: CgroupPath[]): void {
-  const now = new Map(cgroupPaths().map((c) => [c.controllers, c.path]));
+  // /proc/self/cgroup alone (the mounts are known from `home`): mountinfo grows with every running
+  // container, and this runs after every call.
+  const text = readFileSync('/proc/self/cgroup', 'utf8');
+  if (text === homeText.get(home)) return;
+  const now = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^(\d+):([^:]*):(.*)$/.exec(line);
+    if (m) now.set(m[2], m[3]);
+  }
   for (const c of home) {
     if (!c.mount || now.get(c.controllers) === c.path) continue;
     const rel = c.root === '/' ? c.path : c.path.startsWith(c.root) ? c.path.slice(c.root.length) : c.path;
