@@ -292,26 +292,41 @@ construction (RSS growth over 100 000 new + release 6.34 MB → 0.97–1.08 MB);
 at most max(1, cores − 1), instead of a Node process per create (largest event-loop lag in the 16 lifecycles:
 50–98 ms in the earlier full runs, 28–52 ms since); the hot getters call liblxc without the generic wrapper.
 
-- **Every liblxc call that forks: attach ≤ 1.2× C, exec ≤ 1.3× C, overlay clone ≤ 1.2× C, lifecycle ≤ 1.05× C.**
-  These calls run in a runner process (docs/design.md, "Forking calls run in runner processes"), and the
-  runner is a Node process: ≈ 7 MB of anonymous memory at its smallest (\`node --single-threaded\` with
-  koffi and liblxc loaded: RssAnon 7.1–7.3 MB with any of \`--max-semi-space-size=1\`, \`--jitless\`,
-  \`--lite-mode\`), ≈ 10 MB once it has served calls. liblxc forks that process for every attach (and the
-  intermediate forks again), and the fork's cost grows with the anonymous memory: page tables are copied
-  and the pages write-protected, and each page the runner writes afterwards is a copy-on-write fault.
-  The floor, in C: \`scripts/bench/c/fork-floor.c\` calls \`attach_run_wait("true")\` 200 times after
-  touching a given amount of \`malloc\`ed memory (and, optionally, re-touching part of it between calls, as
-  a JavaScript heap is). On a running busybox container on this machine (2026-11-29, medians):
-  0 MB 1.67 ms; 10 MB 2.23 ms (1.34×); 10 MB with 2 MB re-touched per call 2.49 ms (1.49×); 50 MB 4.54 ms
-  (2.7×). So C itself, from a process of the runner's size, lands at 1.3–1.5× C-from-a-small-process:
-  the 1.2× target is below what any caller that carries a Node heap can reach, and lxc-ffi's attach at
-  1.56× C in the same session (2.65 ms against C's 1.70 ms, 0.99× python3-lxc) is within 0.2–0.4 ms of
-  that floor. The rest is the round trip to the runner and back (request, reply, exit report), 0.5 ms of
-  caller CPU per attach. What would go below the floor: a runner that is not a Node process (a compiled
-  helper, which the design card rules out: nothing compiled at install time) or a liblxc that does not
-  fork its caller (\`posix_spawn\` semantics, not in any release). Reproduce: build with
-  \`gcc -O2 -o fork-floor scripts/bench/c/fork-floor.c -llxc\`, start a busybox container with no
-  network, then \`./fork-floor LXCPATH NAME MB RETOUCH_MB\`.
+- **Every liblxc call that forks: attach ≤ 1.2× C and < python3-lxc, exec ≤ 1.3× C, overlay clone ≤ 1.2× C,
+  lifecycle ≤ 1.05× C.** These calls run in a runner process (docs/design.md, "Forking calls run in runner
+  processes"), and the runner is a Node process: ≈ 7 MB of anonymous memory at its smallest (\`node
+  --single-threaded\` with koffi and liblxc loaded: RssAnon 7.1–7.3 MB with any of \`--max-semi-space-size=1\`,
+  \`--jitless\`, \`--lite-mode\`), ≈ 10 MB once it has served calls. liblxc forks that process for every attach
+  (and the intermediate forks again), and a fork's cost grows with the anonymous memory: page tables are
+  copied and the pages write-protected, and each page written afterwards is a copy-on-write fault.
+  - *The floor, in C.* bench.c's own operations from a C process that carries a Node-sized heap:
+    \`LXC_BENCH_BALLAST_MB=10\` touches 10 MiB of \`malloc\`ed memory first, \`LXC_BENCH_RETOUCH_MB=2\` writes
+    2 MiB of it again before each call, as a JavaScript heap is written between calls. On this machine
+    (2026-11-29, medians; same containers): attach 1.73 ms → 2.15 ms (1.24×) → 2.54 ms (1.47×); exec
+    1.70 → 2.08 (1.22×) → 2.51 ms (1.48×); overlay clone + destroy 2.80 → 3.04 (1.09×) → 3.09 ms (1.10×).
+    Reproduce: \`LXC_BENCH_BALLAST_MB=10 LXC_BENCH_RETOUCH_MB=2 ./bench LXCPATH NAME attach_run_wait_true 20 200\`
+    (bench.c built as \`gcc -O2 -o bench scripts/bench/c/bench.c -llxc\`; NAME a running busybox container).
+    So C itself, from a process of the runner's size, lands at 1.2–1.5× C-from-a-small-process for attach
+    and exec: below 1.2× is out of reach for any caller that carries a Node heap.
+  - *Above the floor: the round trip.* Time stamps on both sides (\`process.hrtime\`, one monotonic clock) of
+    a call through a runner whose C part takes 4 µs (\`is_defined\`), medians of 500: 8 µs to send, 34 µs
+    until the runner's \`poll\` wakes, 71–85 µs in the runner before the C call (\`recvmsg\`, JSON, the
+    struct, the log capture's set/clear and file), 48–58 µs after it (signal dispositions, the cgroup check,
+    reading and removing the log file, the reply), 54–56 µs until the caller's poll callback, 25 µs to the
+    awaiting code: 250–280 µs in all, ≈ 0.1 ms of it the log capture. An attach adds the exit report (the
+    runner's \`pidfd\` poll, \`waitid\`, one more message). So attach ≈ the floor + 0.35–0.45 ms: 2.65 ms
+    (1.56× C, 0.99× python3-lxc) in one run of \`--only attach_true,exec_echo,get_config_item,clone_overlay\`,
+    3.08 ms (1.87×) in the full run above, where python3-lxc, a smaller process forking, is 2.68–2.79 ms.
+  - *The overlay clone* (1.62–1.74× C): timed inside the runner, clone 2.25 ms and destroy 1.03 ms of C
+    (3.28 ms, the floor's 3.04–3.09 ms plus the runner's own config parse for the new container); seen from
+    the caller 2.97 + 1.74 ms: two round trips of ≈ 0.7 ms (a \`put\` of the clone's struct in the runner,
+    a new struct for the destroy there, \`new Container()\` for the result here).
+  - *The lifecycle* (1.25× C in the full run above, per round 0.90–1.47×): each step timed alone, 12 rounds,
+    medians (C: a small program making the bench's calls; lxc-ffi: the same from compiled JavaScript):
+    create 385–437 ms in C against 371–412 ms, start 14.7–16.3 against 22.4–24.3 ms, stop 2.4–2.5 against
+    4.5–5.2 ms, destroy 5.7–5.8 against 6.8–7.3 ms. Everything but create costs ≈ 11 ms more (start: the
+    runner's daemonize forks and the monitor, a copy of the runner, cloning init); create, 95 % of the row,
+    is the busybox template and varies by ± 30 ms between rounds, which is what moves the ratio.
 - **getConfigItem ≤ 1.5× the one-call C**: the C row is now one call into a buffer sized beforehand
   (0.25 µs); lxc-ffi's \`getConfigItem\` 0.49 µs (1.96×). In one process (2026-11-29, 300 000 calls each):
   the bare koffi call of \`get_config_item\` with the key as a JavaScript string and a reused buffer
@@ -343,11 +358,13 @@ at most max(1, cores − 1), instead of a Node process per create (largest event
   started one per event-loop turn (two \`child_process.spawn()\` calls, 5–18 ms each on the main thread,
   used to fall into one timer gap). \`npx tsx scripts/bench/index.ts --only concurrent\`, 2026-11-29: before
   the pool change 0.57–0.64× python3-lxc with a largest lag of 37–43 ms (the largest gap held 30–32 ms of
-  spawn()); with the pool change and one spawn per turn 0.49× and 0.58× (C's control, 16 processes at
-  once: 0.50× and 0.44× in the same runs), largest lag 15.7 ms and 59 ms. In the 59 ms gap the main
-  thread ran 0.14 ms: it waited for one of the two cores, which the runners' start/stop/destroy and the
-  containers' own processes held (runners stay at the caller's priority: a container started from a
-  niced runner would inherit the nice value). On this host the rest is the scheduler's.
+  spawn()); after it 0.49× and 0.58× (C's control, 16 processes at once: 0.50× and 0.44× in the same runs),
+  largest lag 15.7 ms and 59 ms. In the 59 ms gap the main thread ran 0.14 ms; under \`strace -T\` the
+  main thread's \`epoll_pwait(…, 5)\` calls returned up to 33 ms late: the thread was runnable and waited
+  for one of the two cores. The floor, in C: \`scripts/bench/c/timer-lag.c\`, a 5 ms \`nanosleep\` loop in its own process (no event loop,
+  no JavaScript) while 16 bench.c lifecycles run at once saw a largest lateness of 15.1, 19.8 and 27.3 ms
+  (p99 6.1–8.8 ms) in three runs: on this 2-core host the target is at the scheduler's own spread. Runners
+  stay at the caller's priority: a container started from a niced runner would inherit its nice value.
 - **One-shot \`evaluate\`** (12.1–12.7× python3-lxc's \`attach_wait(func)\`): a fresh Node worker per call; Node's
   start alone is ≈ 120 ms here, while python3-lxc forks its interpreter (14 ms). The spare worker that
   \`evaluate\` starts ahead only helps calls spaced further apart than a worker's start: called back to
