@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 // lazy export (the stream classes, fs.promises): ≈ 10 ms more at import.
 const koffi: typeof import('koffi') = createRequire(import.meta.url)('koffi');
 
-// liblxc's start() forks on koffi's async worker threads; 128 KiB stacks made it fail (NOTES.md).
+// liblxc's start() forks on koffi's async worker threads; 128 KiB stacks made it fail (docs/design.md, "ffi/").
 const STACK = 2 * 1024 * 1024;
 const current = koffi.config();
 if ((current.async_stack_size ?? 0) < STACK) {

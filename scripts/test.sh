@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Sets the host up, then runs every test (unit and real containers) and ends with the plain line
 # "N passed, N failed". Tests make their own bridges, DHCP servers, image servers and lxcpaths.
+#   scripts/test.sh [--no-bench] [tap arguments]
+# --no-bench (npm test): the tests only; without it (the README, CI) the benchmark smoke run follows.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+bench=1
+if [ "${1:-}" = "--no-bench" ]; then bench=0; shift; fi
 bash scripts/setup.sh || exit 1
 
 # In CI a host that cannot run containers is a failure, not a skip.
@@ -62,12 +66,14 @@ fail=$((fail + leaks))
 # The benchmark's smoke run (scripts/bench/index.ts --quick): every row and probe must produce a
 # number; timings are reported, never asserted. Its failure counts as one failed test.
 # Its own steps have deadlines (scripts/watchdog.ts); this one bounds the whole of it.
-timeout --kill-after=30 900 npx tsx scripts/bench/index.ts --quick --no-write 2>&1
-bench_status=$?
-[ "$bench_status" -eq 124 ] && echo "test.sh: the quick benchmark did not end within 900 s" >&2
-if [ "$bench_status" -ne 0 ]; then
-  echo "test.sh: the quick benchmark failed (exit $bench_status)" >&2
-  fail=$((fail + 1))
+if [ "$bench" -eq 1 ]; then
+  timeout --kill-after=30 900 npx tsx scripts/bench/index.ts --quick --no-write 2>&1
+  bench_status=$?
+  [ "$bench_status" -eq 124 ] && echo "test.sh: the quick benchmark did not end within 900 s" >&2
+  if [ "$bench_status" -ne 0 ]; then
+    echo "test.sh: the quick benchmark failed (exit $bench_status)" >&2
+    fail=$((fail + 1))
+  fi
 fi
 echo
 if [ "$skip" -gt 0 ]; then echo "$pass passed, $fail failed, $skip skipped"; else echo "$pass passed, $fail failed"; fi

@@ -1,13 +1,13 @@
 // The lxc-ffi benchmark: lxc-ffi against liblxc from C, against python3-lxc and against the lxc-*
 // tools driven from Node, in one run.
 //
-//   npm run bench                            full run (< 10 min): writes bench/results.json and docs/benchmarks.md
+//   npm run bench                            full run (< 10 min): writes scripts/bench/results.json and docs/benchmarks.md
 //   npx tsx scripts/bench/index.ts --quick   smoke run (< 1 min): prints the tables; exits 1 if a measurement has no number
 //
 // Options: --write (a quick run writes the files too), --no-write (a full run only prints),
 // --only ID[,ID...] (some rows or probes; implies --no-write), --source (measure lxc-ffi from its
 // TypeScript under tsx instead of compiled JavaScript), --render (measure nothing: rewrite
-// docs/benchmarks.md from bench/results.json, after an edit of the report's text).
+// docs/benchmarks.md from scripts/bench/results.json, after an edit of the report's text).
 //
 // Under tsx this launcher first compiles lib/, ffi/ and scripts/bench/ with the project's tsc into a
 // temporary directory and re-runs itself from there under plain node, so lxc-ffi (and its attach
@@ -39,9 +39,9 @@ async function render(): Promise<number> {
   const { readFileSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { docs } = await import('./report.js');
-  const results = JSON.parse(readFileSync(join(repoRoot, 'bench', 'results.json'), 'utf8'));
+  const results = JSON.parse(readFileSync(join(repoRoot, 'scripts', 'bench', 'results.json'), 'utf8'));
   writeFileSync(join(repoRoot, 'docs', 'benchmarks.md'), docs(results));
-  process.stderr.write('bench: docs/benchmarks.md rewritten from bench/results.json\n');
+  process.stderr.write('bench: docs/benchmarks.md rewritten from scripts/bench/results.json\n');
   return 0;
 }
 

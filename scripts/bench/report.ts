@@ -1,4 +1,4 @@
-// Turns measurements into bench/results.json, docs/benchmarks.md and the tables printed at the end.
+// Turns measurements into scripts/bench/results.json, docs/benchmarks.md and the tables printed at the end.
 import { formatUs, formatRatio, ratio, type Summary } from './stats.js';
 import type { Machine } from './machine.js';
 import { QUERY_VS_TOOLS_MAX, type Plan, type Row } from './rows.js';
@@ -388,7 +388,7 @@ export function docs(results: Results): string {
 How fast lxc-ffi is against liblxc called from C, against python3-lxc (the reference binding) and
 against the \`lxc-*\` command-line tools driven from Node with \`execFile\` (as CLI wrappers do),
 measured in one run on busybox containers in a temporary lxcpath.
-This file and \`bench/results.json\` are written by \`npm run bench\` (\`scripts/bench/index.ts\`); do not edit them by hand.
+This file and \`scripts/bench/results.json\` are written by \`npm run bench\` (\`scripts/bench/index.ts\`); do not edit them by hand.
 
 ## Results (${results.mode} run)
 
@@ -425,7 +425,7 @@ ${machineLines(results.machine, results.targets, results.lxcffiLoadedAs).join('\
 ## How to run
 
 \`\`\`sh
-npm run bench                                # full run: writes bench/results.json and this file (under 10 minutes)
+npm run bench                                # full run: writes scripts/bench/results.json and this file (under 10 minutes)
 npx tsx scripts/bench/index.ts --quick       # smoke run (< 1 min): prints the tables, exits 1 if a measurement has no number
 \`\`\`
 

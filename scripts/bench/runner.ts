@@ -16,7 +16,7 @@ import { watchdog } from '../watchdog.js';
 
 export interface RunOptions {
   quick: boolean;
-  /** Write bench/results.json and docs/benchmarks.md (default: full runs of every row). */
+  /** Write scripts/bench/results.json and docs/benchmarks.md (default: full runs of every row). */
   write?: boolean;
   /** Row and probe ids to measure (default: all). */
   only?: string[];
@@ -190,7 +190,7 @@ export async function main(opts: RunOptions): Promise<number> {
   console.log(`run took ${results.durationSeconds.toFixed(1)} s (${mode}); load average ${results.loadAverage.start.toFixed(2)} → ${results.loadAverage.end.toFixed(2)}`);
 
   if (write) {
-    const json = join(repoRoot, 'bench', 'results.json');
+    const json = join(repoRoot, 'scripts', 'bench', 'results.json');
     const md = join(repoRoot, 'docs', 'benchmarks.md');
     mkdirSync(dirname(json), { recursive: true });
     writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
