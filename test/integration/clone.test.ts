@@ -130,6 +130,12 @@ t.test('snapshot round trip', async (t) => {
   await c.snapshot();
   await c.destroy({ withSnapshots: true });
   t.notOk(existsSync(`${lxcpath}/snappy`), 'destroy withSnapshots removes them all');
+  // liblxc alone fails this on a container that never had a snapshot (no snaps directory).
+  const plain = await busybox(lxcpath, 'nosnaps');
+  t.teardown(() => plain.release());
+  t.notOk(existsSync(`${lxcpath}/nosnaps/snaps`), 'no snaps directory');
+  await plain.destroy({ withSnapshots: true });
+  t.notOk(plain.defined, 'destroy withSnapshots of a container without snapshots');
   await t.rejects(c.snapshotDestroy('../x'), { code: 'EINVAL' });
 });
 
