@@ -362,14 +362,20 @@ export class Container {
   async #runForking(op: string, calls: MemberCall[], extra: Pick<RunSpec, 'result' | 'track' | 'fds'> = {}): Promise<RunResult> {
     if (this.#ptr === null) throw this.#error('ERELEASED', op, 'the container was released');
     const { run } = await runnerLib();
-    return run({
-      cid: this.#cid, gen: this.#gen, onDisk: this.#gen === this.#diskGen, name: this.name, lxcpath: this.#lxcpath, calls, ...extra,
-      saveConfig: (file) => {
-        const now = this.#ptr;
-        if (now === null || !ffi.field(now, 'lxc_conf')) return false;
-        return this.#member(op, now, 'save_config')(now, file) as boolean;
-      },
-    });
+    try {
+      return await run({
+        cid: this.#cid, gen: this.#gen, onDisk: this.#gen === this.#diskGen, name: this.name, lxcpath: this.#lxcpath, calls, ...extra,
+        saveConfig: (file) => {
+          const now = this.#ptr;
+          if (now === null || !ffi.field(now, 'lxc_conf')) return false;
+          return this.#member(op, now, 'save_config')(now, file) as boolean;
+        },
+      });
+    } catch (e) {
+      // The runner process died or its channel broke: still the one error type, naming the call.
+      if (e instanceof LxcError) throw e;
+      throw new LxcError('ERUNNER', `${op} "${this.name}": ${(e as Error).message}`, { op, container: this.name, lxcpath: this.#lxcpath, cause: e });
+    }
   }
 
   async #callAsync(op: string, ptr: bigint, fn: ffi.CFunction, args: unknown[]): Promise<{ result: any; log: string[] }> {

@@ -12,11 +12,13 @@
  * - `EABORT`: an AbortSignal fired.
  * - `EATTACH`: liblxc could not attach, or the attach worker died.
  * - `EEVAL`: a function run inside the container threw; the message and stack are the inner ones.
+ * - `ERUNNER`: the runner process making a forking call died or its channel broke (killed, out of
+ *   memory); the call's outcome is unknown. Later calls get a new runner.
  */
 export type LxcErrorCode =
   | 'EINVAL' | 'ENOTDEFINED' | 'EEXIST' | 'ENOTRUNNING' | 'ERUNNING' | 'ERELEASED' | 'ENOTSUP'
   | 'ENOLIB' | 'EABORT' | 'ECREATE' | 'ESTART' | 'ESTOP' | 'ESHUTDOWN' | 'EREBOOT' | 'EFREEZE'
-  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EATTACH' | 'EEVAL' | 'ECLONE' | 'ESNAPSHOT' | 'EDEVICE' | 'EFD' | 'ECONSOLE' | 'ECHECKPOINT' | 'EMOUNT';
+  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EATTACH' | 'EEVAL' | 'ERUNNER' | 'ECLONE' | 'ESNAPSHOT' | 'EDEVICE' | 'EFD' | 'ECONSOLE' | 'ECHECKPOINT' | 'EMOUNT';
 
 /** What an LxcError carries besides its message. */
 export interface LxcErrorDetails {

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import * as libc from '../../ffi/libc.js';
 import { signalName } from './options.js';
+import { LxcError } from '../errors.js';
 import { fs, builtins } from '../runtime.js';
 import type { ExitWatch } from '../runner/pool.js';
 import { TerminalRelay, isTerminal, inForeground } from './terminal.js';
@@ -112,7 +113,7 @@ export interface PidWait {
 /** Resolves when `pid` (a child of this process) exits, and reaps it. */
 export function waitForPid(pid: number): PidWait {
   const pidfd = libc.pidfd_open(pid, 0) as number;
-  if (pidfd < 0) return { exit: Promise.reject(new Error(`pidfd_open(${pid}) failed`)), ref() {}, unref() {} };
+  if (pidfd < 0) return { exit: Promise.reject(new LxcError('EATTACH', `pidfd_open(${pid}) failed (errno ${libc.koffi.errno()})`, { op: 'wait' })), ref() {}, unref() {} };
   let handle: { close(): void; ref(): void; unref(): void } | undefined;
   let closed = false;
   const exit = new Promise<ExitStatus>((resolve, reject) => {
@@ -122,7 +123,7 @@ export function waitForPid(pid: number): PidWait {
       const info = Buffer.alloc(128);
       const ret = libc.waitid(P_PIDFD, pidfd, info, WEXITED) as number;
       closeSync(pidfd);
-      if (ret !== 0) return reject(new Error(`waitid(${pid}) failed`));
+      if (ret !== 0) return reject(new LxcError('EATTACH', `waitid(${pid}) failed (errno ${libc.koffi.errno()})`, { op: 'wait' }));
       const code = info.readInt32LE(8);
       const status = info.readInt32LE(24);
       resolve(code === CLD_EXITED ? { exitCode: status } : { exitCode: null, signal: signalName(status) });
@@ -154,7 +155,10 @@ export class AttachedProcess {
     this.stdout = ends[1] === null ? null : pipeStream(ends[1], false);
     this.stderr = ends[2] === null ? null : pipeStream(ends[2], false);
     this.#wait = watch ? {
-      exit: watch.exit.then((e) => (e.code !== null ? { exitCode: e.code } : { exitCode: null, signal: signalName(e.signal ?? 0) })),
+      exit: watch.exit.then(
+        (e) => (e.code !== null ? { exitCode: e.code } : { exitCode: null, signal: signalName(e.signal ?? 0) }),
+        (e: Error) => { throw new LxcError('EATTACH', `the exit of attached process ${pid} is unknown: ${e.message}`, { op: 'wait', cause: e }); },
+      ),
       ref: watch.ref,
       unref: watch.unref,
     } : waitForPid(pid);

@@ -98,7 +98,7 @@ t.test('no zombie and every exit after failed, aborted and killed calls', async 
   const long = c.attachWait(['sleep', '30']);
   await new Promise((r) => setTimeout(r, 300));
   for (const pid of runnerPids()) process.kill(pid, 'SIGKILL');
-  await t.rejects(within(30_000, 'attachWait under a killed runner', long), /runner/, 'the wait fails naming the runner');
+  await t.rejects(within(30_000, 'attachWait under a killed runner', long), { name: 'LxcError', code: /^(EATTACH|ERUNNER)$/, message: /runner/ }, 'the wait fails with an LxcError naming the runner');
   t.equal(await within(30_000, 'attachWait after', c.attachWait(['true'])), 0, 'later calls work');
   const exits = await Promise.all([exitLatency(), exitLatency(), exitLatency()]);
   t.equal(exits.length, 3, "every 'exit' of the program's own children arrives");
