@@ -780,7 +780,10 @@ export class Container {
   // ---- attach ---------------------------------------------------------------------------------
 
   #attachOptions(op: string, options: unknown): ParsedAttachOptions {
-    return check(op, 'options', attachOptionsSchema, options ?? {});
+    const o = check(op, 'options', attachOptionsSchema, options ?? {});
+    // Both say which privilege bits to use: neither may silently win.
+    if (o.flags !== undefined && o.elevatedPrivileges) throw invalid(op, 'options.elevatedPrivileges', 'cannot be combined with options.flags (set the LXC_ATTACH_* bits there)');
+    return o;
   }
 
   /** The lxc_attach_options_t for one call, with only the members the runtime's struct has. */

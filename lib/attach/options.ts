@@ -48,11 +48,14 @@ export const attachOptionsSchema = object({
   personality: optional(union(int(), string([(s) => Object.hasOwn(personalities, s), 'is not a known architecture']), 'must be a personality number or a known architecture name')),
   /** LSM label to run under (liblxc ≥ 4.0.7). */
   lsmLabel: optional(noNul),
-  /** Stay in the caller's cgroup, keep capabilities and LSM profile (python's elevated_privileges). */
+  /** Stay in the caller's cgroup, keep capabilities and LSM profile (lxc-attach's --elevated-privileges, go-lxc's ElevatedPrivileges). */
   elevatedPrivileges: optional(boolean),
   /** Remount /proc and /sys for the new process (with the mount namespace). */
   remountSysProc: optional(boolean),
-  /** Raw LXC_ATTACH_* flags; replaces the flags the other options compute. */
+  /**
+   * Raw LXC_ATTACH_* flags in place of LXC_ATTACH_DEFAULT. The bits that `remountSysProc`,
+   * `lsmLabel` and `groups` need are still added; `elevatedPrivileges` cannot be combined with it.
+   */
   flags: optional(int(0)),
   signal: optional(abortSignal),
 });
@@ -78,10 +81,10 @@ export function namespaceMask(ns: ParsedAttachOptions['namespaces']): number {
 
 /** LXC_ATTACH_* flags for the options. */
 export function attachFlags(o: ParsedAttachOptions): number {
-  if (o.flags !== undefined) return o.flags;
-  let flags = C.LXC_ATTACH_DEFAULT;
-  // python3-lxc's elevated_privileges: no cgroup move, no capability drop, no LSM profile.
+  let flags = o.flags ?? C.LXC_ATTACH_DEFAULT;
+  // lxc-attach's --elevated-privileges: no cgroup move, no capability drop, no LSM profile.
   if (o.elevatedPrivileges) flags &= ~(C.LXC_ATTACH_MOVE_TO_CGROUP | C.LXC_ATTACH_DROP_CAPABILITIES | C.LXC_ATTACH_LSM_EXEC);
+  // Without these bits liblxc silently ignores the option that asked for them.
   if (o.remountSysProc) flags |= C.LXC_ATTACH_REMOUNT_PROC_SYS;
   if (o.lsmLabel !== undefined) flags |= C.LXC_ATTACH_LSM_LABEL;
   if (o.groups !== undefined) flags |= C.LXC_ATTACH_SETGROUPS;

@@ -74,6 +74,7 @@ t.test('environment, cwd, uid and gid', async (t) => {
   await t.rejects(c.exec(['true'], { extraEnv: { 'A=B': 'x' } }), { code: 'EINVAL', message: /extraEnv/ });
   await t.rejects(c.exec(['true'], { uid: -3 }), { code: 'EINVAL', message: /uid/ });
   await t.rejects(c.exec(['true'], { cwd: 'relative' }), { code: 'EINVAL', message: /cwd/ });
+  await t.rejects(c.exec(['true'], { flags: 0, elevatedPrivileges: true }), { code: 'EINVAL', message: /elevatedPrivileges cannot be combined with options.flags/ }, 'two ways to say which privilege bits: neither wins silently');
   await t.rejects(c.exec(['true'], { namespaces: ['bogus'] } as never), { code: 'EINVAL', message: /namespaces/ });
 });
 

@@ -20,6 +20,9 @@ t.test('flags: the default, each option moving its bits, a raw value as given', 
   t.equal(attachFlags({ lsmLabel: 'unconfined' }) & C.LXC_ATTACH_LSM_LABEL, C.LXC_ATTACH_LSM_LABEL);
   t.equal(attachFlags({ groups: [0] }) & C.LXC_ATTACH_SETGROUPS, C.LXC_ATTACH_SETGROUPS);
   t.equal(attachFlags({ flags: 3 }), 3);
+  // A raw value keeps the bits the other options need: liblxc would ignore them silently.
+  t.equal(attachFlags({ flags: 3, groups: [0] }), 3 | C.LXC_ATTACH_SETGROUPS);
+  t.equal(attachFlags({ flags: 0, lsmLabel: 'x', remountSysProc: true }), C.LXC_ATTACH_LSM_LABEL | C.LXC_ATTACH_REMOUNT_PROC_SYS);
 });
 
 t.test('personality and signal names', async (t) => {
