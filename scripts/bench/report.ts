@@ -394,6 +394,8 @@ This file and \`scripts/bench/results.json\` are written by \`npm run bench\` (\
 
 ${table(results)}
 
+Each C row is the best C can do for its operation (for get_config_item, one call into a buffer sized
+beforehand), each python3-lxc row the binding's idiomatic call; "What each row runs" below has the calls.
 Times are wall-clock per call: the median and the 95th percentile. Ratios divide lxc-ffi's median by the
 baseline's median from the same run (the machine is noisy; compare ratios, not absolute times across runs).
 A ratio below 1× means lxc-ffi is faster.
