@@ -86,7 +86,7 @@ export const startDefaults = { useinit: false, argv: undefined } as const;
 
 /** Options of `destroy()`. */
 export const destroyOptionsSchema = object({
-  /** Also destroy the container's snapshots. */
+  /** Also destroy the container's snapshots (a plain destroy when it has none, where liblxc's own call fails). */
   withSnapshots: optional(boolean),
 });
 export type DestroyOptions = Infer<typeof destroyOptionsSchema>;

@@ -29,38 +29,32 @@ function mounts(): Array<{ point: string; root: string; fstype: string; options:
   return out;
 }
 
-/** Where this process is, in every hierarchy. */
-export function cgroupPaths(): CgroupPath[] {
-  const all = mounts();
-  const out: CgroupPath[] = [];
-  const text = readFileSync('/proc/self/cgroup', 'utf8');
-  homeText.set(out, text);
-  for (const line of text.split('\n')) {
+/** This process's path in each hierarchy, by the controller list of its /proc/self/cgroup line. */
+function ownPaths(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
     const m = /^(\d+):([^:]*):(.*)$/.exec(line);
-    if (!m) continue;
-    const controllers = m[2];
-    const mount = controllers === ''
-      ? all.find((x) => x.fstype === 'cgroup2')
-      : all.find((x) => x.fstype === 'cgroup' && controllers.split(',').every((c) => x.options.includes(c)));
-    out.push({ controllers, path: m[3], mount: mount?.point, root: mount?.root ?? '/' });
+    if (m) out.set(m[2], m[3]);
   }
   return out;
 }
 
-// /proc/self/cgroup as it read when each `home` was taken: unchanged text means nothing to move.
-const homeText = new WeakMap<CgroupPath[], string>();
+/** Where this process is, in every hierarchy. */
+export function cgroupPaths(): CgroupPath[] {
+  const all = mounts();
+  return [...ownPaths()].map(([controllers, path]) => {
+    const mount = controllers === ''
+      ? all.find((x) => x.fstype === 'cgroup2')
+      : all.find((x) => x.fstype === 'cgroup' && controllers.split(',').every((c) => x.options.includes(c)));
+    return { controllers, path, mount: mount?.point, root: mount?.root ?? '/' };
+  });
+}
 
 /** Moves this process back to `home` in every hierarchy where it has been moved since. */
 export function restoreCgroups(home: CgroupPath[]): void {
   // /proc/self/cgroup alone (the mounts are known from `home`): mountinfo grows with every running
   // container, and this runs after every call.
-  const text = readFileSync('/proc/self/cgroup', 'utf8');
-  if (text === homeText.get(home)) return;
-  const now = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^(\d+):([^:]*):(.*)$/.exec(line);
-    if (m) now.set(m[2], m[3]);
-  }
+  const now = ownPaths();
   for (const c of home) {
     if (!c.mount || now.get(c.controllers) === c.path) continue;
     const rel = c.root === '/' ? c.path : c.path.startsWith(c.root) ? c.path.slice(c.root.length) : c.path;
