@@ -4,6 +4,7 @@
 import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { within } from '../helpers.js';
 
 const MAKE = `const { scratchDir } = await import('./lib/runtime.ts'); console.log(scratchDir());`;
 const node = (code: string) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });
@@ -23,12 +24,12 @@ t.test("a killed process's directory goes when the next one starts; a live one's
   // A live owner, waiting on stdin while the sweep runs.
   const live = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${MAKE} process.stdin.resume(); process.stdin.on('end', () => process.exit(0));`], { stdio: ['pipe', 'pipe', 'inherit'] });
   t.teardown(() => live.kill('SIGKILL'));
-  const liveDir = await new Promise<string>((resolve) => live.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const liveDir = await within(30_000, 'the live owner to print its directory', new Promise<string>((resolve) => live.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))));
   const next = node(MAKE);
   t.equal(next.status, 0);
   t.notOk(existsSync(left), "the killed process's directory was swept");
   t.ok(existsSync(liveDir), "the live process's directory was not");
   live.stdin!.end();
-  await new Promise((resolve) => live.once('exit', resolve));
+  await within(30_000, 'the live owner to exit', new Promise((resolve) => live.once('exit', resolve)));
   t.notOk(existsSync(liveDir), 'and its owner removed it at exit');
 });
