@@ -14,6 +14,17 @@ t.test('get, set, append, clear, list and keys', async (t) => {
 
   c.setConfigItem('lxc.uts.name', 'renamed-host');
   t.equal(c.getConfigItem('lxc.uts.name'), 'renamed-host', 'set replaces a single value');
+  // Values are remembered by their bytes: one of the same length, and another container's, read anew.
+  c.setConfigItem('lxc.uts.name', 'renamed-hosu');
+  t.equal(c.getConfigItem('lxc.uts.name'), 'renamed-hosu', 'a value of the same length differing in its last byte');
+  c.setConfigItem('lxc.uts.name', 'ünïcode-høst');
+  t.equal(c.getConfigItem('lxc.uts.name'), 'ünïcode-høst', 'UTF-8 decoded');
+  const other = new lxc.Container('other', { lxcpath });
+  t.teardown(() => other.release());
+  other.setConfigItem('lxc.uts.name', 'renamed-hosv');
+  t.equal(other.getConfigItem('lxc.uts.name'), 'renamed-hosv', 'another container with another value of the same length');
+  t.equal(c.getConfigItem('lxc.uts.name'), 'ünïcode-høst', 'and back');
+  c.setConfigItem('lxc.uts.name', 'renamed-host');
   c.setConfigItem('lxc.environment', ['A=1', 'B=2']);
   t.same(c.getConfigList('lxc.environment'), ['A=1', 'B=2']);
   t.equal(c.getConfigItem('lxc.environment'), 'A=1\nB=2', 'list joined by \\n, no trailing newline');
