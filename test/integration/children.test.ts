@@ -117,6 +117,13 @@ t.test('the caller stays in its own cgroups; runners go back to theirs', async (
     t.equal(readFileSync(`/proc/${pid}/cgroup`, 'utf8'), mine, `runner ${pid} is back in the caller's cgroups`);
   }
   t.ok(readFileSync(`/proc/${c.initPid}/cgroup`, 'utf8').includes('cg1'), "the container's init is in the container's cgroup");
+  // Runners look at their cgroups only after start/restore: the other forking calls must not move them.
+  await within(30_000, 'exec', c.exec(['true']));
+  await within(30_000, 'attachWait', c.attachWait(['true'], { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' }));
+  await within(30_000, 'snapshotList', c.snapshotList());
+  for (const pid of runnerPids()) {
+    t.equal(readFileSync(`/proc/${pid}/cgroup`, 'utf8'), mine, `after exec and attach: runner ${pid} still in the caller's cgroups`);
+  }
   await within(30_000, 'stop', c.stop());
   t.equal(readFileSync('/proc/self/cgroup', 'utf8'), mine, 'after stop(): as before');
   await within(30_000, 'second start', c.start());

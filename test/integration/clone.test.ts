@@ -68,6 +68,10 @@ t.test("the configs a clone, a snapshot or a rename writes hold none of lxc-ffi'
   t.teardown(() => src.stop().catch(() => undefined));
   const e = await src.clone('live', { bdevtype: 'overlayfs', snapshot: true }).catch((x: unknown) => x);
   t.match(e, { code: 'ECLONE', message: /Original container \(logsrc\) is running/ }, "liblxc's ERROR line is in the message");
+  // A runner keeps one log per struct across calls: each failure carries its own lines only.
+  const again = await src.clone('live', { bdevtype: 'overlayfs', snapshot: true }).catch((x: unknown) => x);
+  const running = ((again as lxc.LxcError).log ?? []).filter((l) => /Original container \(logsrc\) is running/.test(l));
+  t.equal(running.length, 1, `the second failure's log holds its own line once: ${JSON.stringify((again as lxc.LxcError).log)}`);
 });
 
 t.test('clone options and errors', async (t) => {
