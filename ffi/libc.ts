@@ -20,6 +20,8 @@ export const pipe2 = libc.func('int pipe2(_Out_ int *pipefd, int flags)');
 export const dup = libc.func('int dup(int oldfd)');
 /** int dup2(int oldfd, int newfd) */
 export const dup2 = libc.func('int dup2(int oldfd, int newfd)');
+/** int open(const char *pathname, int flags) (no O_CREAT: no mode argument) */
+export const open = libc.func('int open(const char *pathname, int flags)');
 /** int close(int fd) */
 export const close = libc.func('int close(int fd)');
 /** int pidfd_open(pid_t pid, unsigned int flags) */
@@ -84,6 +86,12 @@ export const kill = libc.func('int kill(int pid, int sig)');
 export const tcgetpgrp = libc.func('int tcgetpgrp(int fd)');
 /** pid_t getpgrp(void) */
 export const getpgrp = libc.func('int getpgrp(void)');
+/** void *dlopen(const char *filename, int flags) */
+export const dlopen = libc.func('void *dlopen(const char *filename, int flags)');
+/** dlopen() flags (dlfcn.h). */
+export const RTLD_NOW = 0x2;
+export const RTLD_NOLOAD = 0x4;
+export const RTLD_NODELETE = 0x1000;
 /** int flock(int fd, int operation) */
 export const flock = libc.func('int flock(int fd, int operation)');
 export const LOCK_SH = 1;
@@ -91,3 +99,9 @@ export const LOCK_EX = 2;
 export const LOCK_NB = 4;
 /** int ioctl(int fd, unsigned long request, int arg), for requests whose argument is a value */
 export const ioctl_value = libc.func('ioctl', 'int', ['int', 'unsigned long', 'long']);
+
+/**
+ * The address of `char **environ` as the program sees it (the executable's copy: libc's own symbol
+ * is left behind by the copy relocation).
+ */
+export const environ: bigint = koffi.load(null as unknown as string).symbol('environ', 'void *') as bigint;

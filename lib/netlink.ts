@@ -183,6 +183,6 @@ export function namespaceAddresses(pid: number): InterfaceAddress[] {
     }
     return out;
   } finally {
-    fs.closeSync(sock);
+    libc.close(sock);
   }
 }

@@ -14,6 +14,14 @@ const require = createRequire(import.meta.url);
 export const fs: typeof import('node:fs') = require('node:fs');
 const { mkdtempSync, rmSync } = fs;
 
+// koffi 3.3 closes its poll handles (runners, attached processes, terminals) when a worker thread
+// ends, then unloads its addon before their close callbacks run: the whole process segfaults.
+// Marking the loaded addon RTLD_NODELETE keeps that code mapped (test/integration/attach.test.ts).
+{
+  const addon = Object.keys(require.cache).find((p) => p.endsWith('/koffi.node'));
+  if (addon) libc.dlopen(addon, libc.RTLD_NOW | libc.RTLD_NOLOAD | libc.RTLD_NODELETE);
+}
+
 /**
  * Built-ins loaded on first use: net, v8, child_process and their streams are not in Node's
  * startup snapshot, and compiling them at import cost ≈ 15 ms of the 50 ms import budget.

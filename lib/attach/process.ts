@@ -5,11 +5,10 @@ import type { Readable, Writable } from 'node:stream';
 import * as libc from '../../ffi/libc.js';
 import { signalName } from './options.js';
 import { LxcError } from '../errors.js';
-import { fs, builtins } from '../runtime.js';
+import { builtins } from '../runtime.js';
 import type { ExitWatch } from '../runner/pool.js';
 import { TerminalRelay, isTerminal, inForeground } from './terminal.js';
 
-const { openSync, closeSync } = fs;
 
 /** How an attached process ended: its exit code, or the signal that killed it. */
 export interface ExitStatus {
@@ -23,6 +22,8 @@ export interface ExitStatus {
 export type StdioSpec = number | 'inherit' | 'ignore' | 'pipe';
 
 const O_CLOEXEC = 0o2000000;
+const O_RDONLY = 0;
+const O_WRONLY = 1;
 const P_PIDFD = 3;
 const WEXITED = 4;
 const CLD_EXITED = 1;
@@ -53,7 +54,7 @@ export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec], devpts?: () 
       try {
         plan.relay = new TerminalRelay(input, out, fd);
       } finally {
-        if (fd !== undefined) closeSync(fd);
+        if (fd !== undefined) libc.close(fd);
       }
     }
     given.forEach((spec, k) => {
@@ -66,7 +67,10 @@ export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec], devpts?: () 
         plan.parentEnds[k] = parent;
         fd = child;
       } else if (spec === 'ignore') {
-        fd = openSync('/dev/null', k === 0 ? 'r' : 'w');
+        // Opened and closed through libc like the pipes: fs.closeSync() of an fd that fs did not
+        // open warns in a worker thread.
+        fd = libc.open('/dev/null', (k === 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC) as number;
+        if (fd < 0) throw new Error(`open(/dev/null) failed (errno ${libc.koffi.errno()})`);
       } else if (plan.relay && isTerminal(spec as number)) {
         plan.fds[k] = plan.relay.subsidiary;
         return;
@@ -87,10 +91,10 @@ export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec], devpts?: () 
 
 /** Closes the child-side fds (after attach forked); with `all`, our pipe ends too. */
 export function releaseStdio(plan: StdioPlan, all = false): void {
-  for (const fd of plan.closeAfterAttach) closeSync(fd);
+  for (const fd of plan.closeAfterAttach) libc.close(fd);
   plan.closeAfterAttach = [];
   if (all) {
-    for (const fd of plan.parentEnds) if (fd !== null) closeSync(fd);
+    for (const fd of plan.parentEnds) if (fd !== null) libc.close(fd);
     plan.relay?.close();
   }
 }
@@ -122,7 +126,7 @@ export function waitForPid(pid: number): PidWait {
       handle!.close();
       const info = Buffer.alloc(128);
       const ret = libc.waitid(P_PIDFD, pidfd, info, WEXITED) as number;
-      closeSync(pidfd);
+      libc.close(pidfd);
       if (ret !== 0) return reject(new LxcError('EATTACH', `waitid(${pid}) failed (errno ${libc.koffi.errno()})`, { op: 'wait' }));
       const code = info.readInt32LE(8);
       const status = info.readInt32LE(24);

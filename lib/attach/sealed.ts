@@ -39,13 +39,13 @@ async function makeSealedCopy(): Promise<string> {
       left -= n;
     }
   } catch (e) {
-    closeSync(memfd);
+    libc.close(memfd);
     throw e;
   } finally {
     closeSync(source);
   }
   if (libc.fcntl(memfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) !== 0) {
-    closeSync(memfd);
+    libc.close(memfd);
     throw new Error('sealing the node copy failed');
   }
   // Kept open for the life of the process; the attached worker execs it through our fd table.

@@ -6,7 +6,7 @@
 import * as libc from '../../ffi/libc.js';
 import { fs } from '../runtime.js';
 
-const { openSync, readSync, writeSync, closeSync } = fs;
+const { readSync, writeSync } = fs;
 
 const O_RDWR = 2;
 const O_NOCTTY = 0o400;
@@ -41,24 +41,22 @@ function hostPty(): { controller: number; subsidiary: number } {
     if (libc.grantpt(controller) !== 0 || libc.unlockpt(controller) !== 0) throw new Error('grantpt()/unlockpt() failed');
     const name = Buffer.alloc(128);
     if (libc.ptsname_r(controller, name, name.length) !== 0) throw new Error('ptsname_r() failed');
-    return { controller, subsidiary: openSync(name.toString('utf8', 0, name.indexOf(0)), OPEN_FLAGS) };
+    const subsidiary = libc.open(name.toString('utf8', 0, name.indexOf(0)), OPEN_FLAGS) as number;
+    if (subsidiary < 0) throw new Error(`opening the pty's subsidiary side failed (errno ${libc.koffi.errno()})`);
+    return { controller, subsidiary };
   } catch (e) {
-    closeSync(controller);
+    libc.close(controller);
     throw e;
   }
 }
 
 /** A pty of the container's own devpts instance (as lxc-attach allocates it), or null. */
 function containerPty(devpts: number): { controller: number; subsidiary: number } | null {
-  let controller: number;
-  try {
-    controller = openSync(`/proc/self/fd/${devpts}/ptmx`, OPEN_FLAGS);
-  } catch {
-    return null;
-  }
+  const controller = libc.open(`/proc/self/fd/${devpts}/ptmx`, OPEN_FLAGS) as number;
+  if (controller < 0) return null;
   const subsidiary = libc.unlockpt(controller) === 0 ? libc.ioctl_value(controller, TIOCGPTPEER, OPEN_FLAGS) as number : -1;
   if (subsidiary < 0) {
-    closeSync(controller);
+    libc.close(controller);
     return null;
   }
   return { controller, subsidiary };
@@ -153,6 +151,8 @@ export class TerminalRelay {
     this.#stopPolling();
     process.removeListener('SIGWINCH', this.#onResize);
     if (this.#raw) libc.tcsetattr(this.input, TCSADRAIN, this.#saved);
-    for (const fd of [this.subsidiary, this.#controller]) try { closeSync(fd); } catch { /* closed */ }
+    // Every fd here came from libc (posix_openpt, open, ioctl): closed there too, as fs.closeSync()
+    // of an fd fs did not open warns in a worker thread.
+    for (const fd of [this.subsidiary, this.#controller]) libc.close(fd);
   }
 }

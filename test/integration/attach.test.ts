@@ -60,6 +60,15 @@ t.test('environment, cwd, uid and gid', async (t) => {
   t.equal((await c.exec(['sh', '-c', 'echo "[$LXCFFI_HOST_VAR]"'], { env: 'clear' })).stdout, '[]\n', 'env clear');
   t.equal((await c.exec(['sh', '-c', 'echo $LXCFFI_HOST_VAR'], { env: 'clear', keepEnv: ['LXCFFI_HOST_VAR'] })).stdout, 'from-host\n', 'keepEnv');
   t.equal((await c.exec(['sh', '-c', 'echo $A-$B'], { extraEnv: { A: '1', B: 'two words' } })).stdout, '1-two words\n', 'extraEnv');
+  // Each call sees the environment as it is at that call, whatever the runner saw before.
+  const seen = async () => (await c.exec(['sh', '-c', 'echo "[$LXCFFI_HOST_VAR]"'])).stdout.trim();
+  process.env.LXCFFI_HOST_VAR = 'second';
+  t.equal(await seen(), '[second]', 'a changed value');
+  process.env.LXCFFI_HOST_VAR = 'from-host';
+  t.equal(await seen(), '[from-host]', 'an earlier value again');
+  delete process.env.LXCFFI_HOST_VAR;
+  t.equal(await seen(), '[]', 'a deleted variable');
+  process.env.LXCFFI_HOST_VAR = 'from-host';
   t.equal((await c.exec(['pwd'], { cwd: '/tmp' })).stdout, '/tmp\n');
   t.equal((await c.exec(['sh', '-c', 'id -u; id -g'], { uid: 1000, gid: 1001 })).stdout, '1000\n1001\n');
   t.equal((await c.exec(['id', '-u'])).stdout, '0\n', 'root by default');
