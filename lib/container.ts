@@ -836,7 +836,9 @@ export class Container {
    * resolves once liblxc has forked it. The runner that made it reaps it and reports its exit.
    */
   async #spawn(op: string, execFn: 'lxc_attach_run_command' | 'lxc_attach_run_shell', payload: Arg, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec], worker = false, namespaces = namespaceMask(o.namespaces)): Promise<AttachedProcess> {
-    this.#needRunning(op);
+    // Whether it runs is asked only when liblxc fails: the question costs a round trip to the
+    // container's command socket (≈ 0.1 ms), and attach asks it again anyway.
+    this.#ref(op);
     const [{ planStdio, releaseStdio, AttachedProcess, TerminalError }] = await attachLib();
     let plan;
     try {
@@ -851,7 +853,10 @@ export class Container {
       const args = [symbolArg(execFn), payload, toArg(copts), outArg(1)];
       const { result, log, outs, watch } = await this.#forking(op, [{ member: 'attach', args }], { track: true, fds: plan.fds });
       const pid = outs[0]?.[0] ?? -1;
-      if (result !== 0 || pid <= 0 || !watch) throw this.#failed('EATTACH', op, log, 'liblxc could not attach to the container');
+      if (result !== 0 || pid <= 0 || !watch) {
+        this.#needRunning(op);
+        throw this.#failed('EATTACH', op, log, 'liblxc could not attach to the container');
+      }
       releaseStdio(plan);
       const proc = new AttachedProcess(pid, plan.parentEnds, watch, plan.relay);
       if (o.signal) {
