@@ -308,31 +308,50 @@ at most max(1, cores − 1), instead of a Node process per create (largest event
     (bench.c built as \`gcc -O2 -o bench scripts/bench/c/bench.c -llxc\`; NAME a running busybox container).
     So C itself, from a process of the runner's size, lands at 1.2–1.5× C-from-a-small-process for attach
     and exec: below 1.2× is out of reach for any caller that carries a Node heap.
-  - *Above the floor: the round trip.* Time stamps on both sides (\`process.hrtime\`, one monotonic clock) of
-    a call through a runner whose C part takes 4 µs (\`is_defined\`), medians of 500: 8 µs to send, 34 µs
-    until the runner's \`poll\` wakes, 71–85 µs in the runner before the C call (\`recvmsg\`, JSON, the
-    struct, the log capture's set/clear and file), 48–58 µs after it (signal dispositions, the cgroup check,
-    reading and removing the log file, the reply), 54–56 µs until the caller's poll callback, 25 µs to the
-    awaiting code: 250–280 µs in all, ≈ 0.1 ms of it the log capture. An attach adds the exit report (the
-    runner's \`pidfd\` poll, \`waitid\`, one more message). So attach ≈ the floor + 0.35–0.45 ms: 2.65 ms
-    (1.56× C, 0.99× python3-lxc) in one run of \`--only attach_true,exec_echo,get_config_item,clone_overlay\`,
-    3.08 ms (1.87×) in the full run above, where python3-lxc, a smaller process forking, is 2.68–2.79 ms.
-  - *The overlay clone* (1.62–1.74× C): timed inside the runner, clone 2.25 ms and destroy 1.03 ms of C
-    (3.28 ms, the floor's 3.04–3.09 ms plus the runner's own config parse for the new container); seen from
-    the caller 2.97 + 1.74 ms: two round trips of ≈ 0.7 ms (a \`put\` of the clone's struct in the runner,
-    a new struct for the destroy there, \`new Container()\` for the result here).
+  - *Above the floor: the round trip, and what was cut from it.* Time stamps on both sides
+    (\`process.hrtime\`, one monotonic clock) of 100 \`attachWait(['true'])\` on a compiled build, medians,
+    2026-11-29: 160 µs in the caller before the request is sent (options, stdio plan, the frame), 49 µs
+    until the runner's \`poll\` wakes, 73 µs in the runner before \`lxc_attach\`, \`lxc_attach\` itself
+    1.72 ms (the fork floor above), 69 µs after it, 68 µs until the caller's poll callback and 32 µs to
+    read and dispatch the reply; the command's exit 0.34–0.52 ms later, then 35 µs to reap it, 34 + 25 µs
+    to the caller, 17–28 µs to the awaiting code. Cut in this change, each measured the same way: the
+    runner's log capture (a file set, opened, read and removed per call, ≈ 0.1 ms, and more on a cold
+    cache after a fork) is now one file per struct read from where the last call stopped; the runner reads
+    \`/proc/self/cgroup\` (0.12–0.16 ms here) only after \`start\` and \`restore\`, the calls that move it; the
+    caller no longer serialises \`process.env\` per call (27–90 µs) but compares the addresses of
+    \`environ\`'s strings (≈ 9 µs), and asks whether the container runs (≈ 0.1 ms, a round trip to its
+    command socket) only when liblxc fails. Runner overhead per call 0.43–0.50 → 0.18–0.21 ms; caller
+    before the send 0.26–0.44 → 0.16 ms; the same 200 attaches and execs, old and new builds alternated
+    three times: attach 3.56–3.80 → 2.85–3.04 ms, exec 3.79–3.91 → 3.04–3.33 ms.
+  - *The round trip's floor, in C:* \`scripts/bench/c/pingpong.c\`, two C processes exchanging one small
+    message over a socketpair, both blocked in \`poll()\` as the caller's event loop and the runner are:
+    median 8.9–9.8 µs back to back, 20.8 µs with 1 ms between rounds and 27.2 µs with 2 ms (an idle vCPU
+    is woken for each message). Reproduce: \`gcc -O2 -o pingpong scripts/bench/c/pingpong.c && ./pingpong 3000 1000\`.
+    A Node process takes 35–70 µs to be woken into its poll callback and ≈ 30 µs to read and parse a frame,
+    on each side, for each of the three messages of an attach (request, reply, exit): ≈ 0.3 ms that a
+    helper written in C would not pay. Such a helper is a compiled binary, which the issue rules out;
+    with a Node runner, the fork floor plus these wakes is where attach and exec stand.
   - *The lifecycle* (1.25× C in the full run above, per round 0.90–1.47×): each step timed alone, 12 rounds,
     medians (C: a small program making the bench's calls; lxc-ffi: the same from compiled JavaScript):
     create 385–437 ms in C against 371–412 ms, start 14.7–16.3 against 22.4–24.3 ms, stop 2.4–2.5 against
     4.5–5.2 ms, destroy 5.7–5.8 against 6.8–7.3 ms. Everything but create costs ≈ 11 ms more (start: the
     runner's daemonize forks and the monitor, a copy of the runner, cloning init); create, 95 % of the row,
-    is the busybox template and varies by ± 30 ms between rounds, which is what moves the ratio.
-- **getConfigItem ≤ 1.5× the one-call C**: the C row is now one call into a buffer sized beforehand
-  (0.25 µs); lxc-ffi's \`getConfigItem\` 0.49 µs (1.96×). In one process (2026-11-29, 300 000 calls each):
-  the bare koffi call of \`get_config_item\` with the key as a JavaScript string and a reused buffer
-  takes 352 ns, the same plus the UTF-8 decode of the value 411 ns, \`getConfigItem\` 416 ns. The
-  binding's own work is ≈ 5 ns over a bare koffi call and its decode; the floor is koffi's call with a
-  string argument (≈ 100 ns over C) plus turning bytes into a JavaScript string.
+    is the busybox template and varies by ± 30 ms between rounds, which is what moves the ratio. Again on
+    2026-11-29 (8 rounds, a busier machine): C start 14.6–20.9, stop 2.5–2.9, destroy 5.3–5.8 ms against
+    lxc-ffi 24.2–27.7, 4.8–6.2, 6.8–7.2 ms; create 343–486 ms in C and 410–576 ms in lxc-ffi, which moved
+    by 100 ms between runs of the same code. The floor, in C: \`LXC_BENCH_BALLAST_MB=10 ./bench LXCPATH
+    PREFIX lifecycle 1 8\` (a C caller carrying 10 MiB, the runner's and the create worker's size): 516 and
+    529 ms against 508 and 511 ms without it, +1.6–3.7 %; the rest of the 1.05× budget (≈ 25 ms) is what
+    the round trips and the create worker's template fork cost on top, inside the spread of create itself.
+- **getConfigItem ≤ 1.5× the one-call C**: the C row is one call into a buffer sized beforehand
+  (0.25 µs). In one process (2026-11-29, 300 000 calls each): the bare koffi call of \`get_config_item\`
+  with the key as a JavaScript string and a reused buffer takes 337–365 ns (the key passed as a
+  ready-made NUL-terminated Buffer: the same, 338–348 ns), the same plus the UTF-8 decode of the value
+  404–421 ns. \`getConfigItem\` now hands back the string it made last time for the key when the value's
+  bytes are the same (comparing a few bytes costs ≈ 5 ns, decoding ≈ 70): 416 → 359–379 ns. What is
+  left over C is koffi's call (≈ 90 ns, the control row's \`getppid()\` shows the same step). In the
+  quick runs of this change the ratio was 1.17× and 1.50× (per round 1.00–2.40×) and once 2.63× on a
+  busy machine (per round 1.08–4.53×): at 0.25 µs per call the spread between rounds is larger than the gap.
 - **defined** (1.49–1.51× C, per round 1.09–2.01×; 1.21–1.26× python3-lxc): liblxc's is_defined is a mutex and a
   \`stat()\`, 1.82 µs from C. The control row measures one bare system call, \`getppid()\`, from each side in the
   same run: 1.07–1.10 µs from C, 1.31–1.35 µs from Python, 1.57–1.58 µs from Node through koffi (1.43–1.48× C,
