@@ -6,6 +6,9 @@ import { compareVersions, layoutOf, structs, tags, type LxcVersion } from './lay
 export * from './libc.js';
 export { LibraryNotFoundError, compareVersions, layoutOf, structs, tags, type LxcVersion };
 export { parseMember, type ParsedMember, type Declarations } from './types.js';
+export * from './marshal.js';
+export type { LxcContainerMembers, MemberName, Member, ContainerPtr } from './members.js';
+import type { MemberName, Member } from './members.js';
 
 /** const char *lxc_get_version(void) */
 export const lxc_get_version = liblxc.func('const char *lxc_get_version(void)');
@@ -53,20 +56,6 @@ export const lxc_config_item_is_supported = liblxc.func('bool lxc_config_item_is
 /** bool lxc_has_api_extension(const char *extension) */
 export const lxc_has_api_extension = liblxc.func('bool lxc_has_api_extension(const char *extension)');
 
-/** Reads a NULL-terminated `char **` that the caller owns, then frees each string and the array. */
-export function takeStringArray(ptr: bigint | null, count?: number): string[] {
-  if (!ptr) return [];
-  const out: string[] = [];
-  for (let i = 0; count === undefined || i < count; i++) {
-    const item = koffi.decode(ptr, i * 8, 'void *') as bigint | null;
-    if (!item) break;
-    out.push(koffi.decode(item, 'char', -1) as string);
-    free(item);
-  }
-  free(ptr);
-  return out;
-}
-
 /** Thrown when the runtime's struct lxc_container has no such member. */
 export class MissingMemberError extends Error {
   readonly code = 'ENOTSUP';
@@ -92,6 +81,8 @@ for (const m of types.members.lxc_container) offsets.set(m.name, koffi.offsetof(
 const decodedByAddress = new Map<bigint, CFunction>();
 
 /** A callable for the function pointer `member` of the struct lxc_container at `c`. */
+export function method<K extends MemberName>(c: bigint, member: K): Member<K>;
+export function method(c: bigint, member: string): CFunction;
 export function method(c: bigint, member: string): CFunction {
   const offset = offsets.get(member);
   const proto = types.method(member);

@@ -1,25 +1,27 @@
 // lxc-ffi: the public surface.
 import * as ffi from '../ffi/index.js';
 import { Container, globalLxcpath, isKnownKey } from './container.js';
-import { check, configKey } from './validate.js';
+import { check, configKey, absolutePath } from './validate.js';
 import { invalid } from './errors.js';
-import { personalities } from './attach/options.js';
-import { listOptionsSchema, listDefaults, type ListOptions } from './options.js';
+import { personalities } from './options/attach.js';
+import { listDefaults, type ListOptions } from './options/lifecycle.js';
 
-export {
-  Container, attachRunCommand, type ExecResult, type ExecOptions, type GetIpsOptions, type CloneOptions, type Snapshot,
-  type ConsoleOptions, type ConsoleLogOptions, type MigrateOptions, type ConsoleTty, type MountOptions, type UmountOptions,
-} from './container.js';
+export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty } from './container.js';
 export { NetworkList, NetworkInterface, type NetworkKey } from './network.js';
-// Types only: the classes load with the first attach call (lib/container.ts).
+// Types only: the classes load with the first attach call (lib/container/attach.ts).
 export type { Session } from './attach/session.js';
 export type { AttachedProcess, ExitStatus } from './attach/process.js';
-export type { AttachOptions, Namespace } from './attach/options.js';
 export { LxcError, type LxcErrorCode } from './errors.js';
-export type {
-  CreateOptions, DownloadOptions, LocalOptions, TemplateOptions, StartOptions, DestroyOptions,
-  WaitOptions, ListOptions, ContainerOptions, ContainerState, BdevSpecs, BdevType,
-} from './options.js';
+// Option types only: their schemas (and zod) load with the first call that parses one; a program
+// can validate them itself with the lxc-ffi/schemas subpath.
+export type { AttachOptions, ExecOptions, Namespace, Stdio } from './options/attach.js';
+export type { CreateOptions, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options/create.js';
+export type { StartOptions, DestroyOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState } from './options/lifecycle.js';
+export type { CloneOptions } from './options/clone.js';
+export type { ConsoleOptions, ConsoleLogOptions } from './options/console.js';
+export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options/checkpoint.js';
+export type { MountOptions, UmountOptions } from './options/devices.js';
+export type { GetIpsOptions } from './options/network.js';
 export * from './constants.js';
 
 /** The runtime liblxc version, e.g. '5.0.2'. */
@@ -61,6 +63,21 @@ export function isConfigItemSupported(key: string): boolean {
   return isKnownKey(key);
 }
 
+/** ListOptions checked by hand: listContainers() is synchronous, and zod loads asynchronously. */
+function listOptions(o: unknown): ListOptions {
+  const op = 'listContainers';
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw invalid(op, 'options', 'must be object');
+  const out: ListOptions = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'lxcpath') out.lxcpath = check(op, 'options.lxcpath', absolutePath, v);
+    else if (k === 'active' || k === 'defined') {
+      if (typeof v !== 'boolean' && v !== undefined) throw invalid(op, `options.${k}`, 'must be boolean');
+      if (v !== undefined) out[k] = v;
+    } else throw invalid(op, `options.${k}`, 'is not a known option');
+  }
+  return out;
+}
+
 /**
  * Names of the containers in an lxcpath: running ones, defined ones, or both (the default).
  *
@@ -68,7 +85,7 @@ export function isConfigItemSupported(key: string): boolean {
  * lxc.listContainers({ active: true, defined: false }) // running only
  */
 export function listContainers(options: ListOptions = {}): string[] {
-  const opts = { ...listDefaults, ...check('listContainers', 'options', listOptionsSchema, options) };
+  const opts = { ...listDefaults, ...listOptions(options) };
   const lxcpath = opts.lxcpath ?? globalLxcpath();
   if (!opts.active && !opts.defined) return [];
   const list = opts.active && opts.defined ? ffi.list_all_containers : opts.active ? ffi.list_active_containers : ffi.list_defined_containers;

@@ -24,7 +24,7 @@ export async function buildCompiled(): Promise<Build | { error: string }> {
     writeFileSync(tsconfig, JSON.stringify({
       extends: join(repoRoot, 'tsconfig.json'),
       compilerOptions: { outDir: out, rootDir: repoRoot, noEmit: false, declaration: false, sourceMap: false, incremental: false },
-      // The workers (lib/attach/worker.ts, lib/create-worker.ts) are started by path, not imported: take all of lib.
+      // The workers (lib/attach/worker.ts, lib/create/worker.ts) are started by path, not imported: take all of lib.
       include: ['ffi', 'lib', 'scripts/bench'].map((d) => join(repoRoot, d, '**', '*.ts')),
       files: [join(repoRoot, 'test', 'helpers.ts')],
     }));

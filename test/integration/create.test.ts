@@ -1,4 +1,4 @@
-// The create workers (lib/create.ts): each create's output reaches its own caller even when one
+// The create workers (lib/create/pool.ts): each create's output reaches its own caller even when one
 // worker serves them in turn, the template sees the caller's environment as it was at the call,
 // a worker is reused and then leaves when idle, a create that meets a retiring worker still ends,
 // and an aborted create takes its worker down.
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lxc from '../../lib/index.js';
 import { tempLxcpath, children } from '../helpers.js';
-import { maxWorkers } from '../../lib/create.js';
+import { maxWorkers } from '../../lib/create/pool.js';
 import { getPriority } from 'node:os';
 
 // A template of our own (liblxc runs any executable given by absolute path). It prints on stdout
@@ -45,9 +45,9 @@ function template(t: Test): string {
   return path;
 }
 
-/** Pids of this process's children that run lib/create-worker. */
+/** Pids of this process's children that run lib/create/worker. */
 function createWorkers(): number[] {
-  return children().filter((c) => c.cmdline.includes('create-worker')).map((c) => c.pid);
+  return children().filter((c) => c.cmdline.includes('create/worker')).map((c) => c.pid);
 }
 
 t.test('creates at once: every line reaches its own create, the environment is the one at the call', async (t) => {

@@ -1,9 +1,9 @@
-// Pure TypeScript checks: names, keys, values, template options. No liblxc behaviour is claimed here.
+// Pure TypeScript checks: names, keys, values, template options (option objects: schemas.test.ts).
+// No liblxc behaviour is claimed here.
 import t from 'tap';
 import { check, containerName, configKey, configValue, templateValue, timeoutSeconds, absolutePath } from '../../lib/validate.js';
 import { LxcError } from '../../lib/errors.js';
-import { readLongOptions, templateArgv, kebab } from '../../lib/templates.js';
-import { createOptionsSchema, startOptionsSchema, downloadOptionsSchema } from '../../lib/options.js';
+import { readLongOptions, templateArgv, kebab } from '../../lib/create/templates.js';
 
 t.test('container names', async (t) => {
   for (const good of ['web', 'a', 'my-site_1.2', 'x'.repeat(255)]) t.equal(check('t', 'name', containerName, good), good);
@@ -38,22 +38,6 @@ t.test('paths, timeouts, template values', async (t) => {
   for (const n of [0, 1.5, 30, -1]) t.equal(check('t', 'timeoutSec', timeoutSeconds, n), n);
   for (const n of [NaN, Infinity, -2, '3']) t.throws(() => check('t', 'timeoutSec', timeoutSeconds, n), { code: 'EINVAL', message: /timeoutSec/ });
   for (const v of ['', '-x', '--server=evil', 'a b', 'a\tb', 'a\0']) t.throws(() => check('t', 'v', templateValue, v), { code: 'EINVAL' });
-});
-
-t.test('option objects are strict and typed', async (t) => {
-  t.throws(() => check('create', 'createOptions', createOptionsSchema, { quite: true }), { message: /createOptions\.quite is not a known option/ }, 'typo in an option name');
-  t.throws(() => check('start', 'options', startOptionsSchema, { argv: [] }), { message: /options\.argv must name a command/ }, 'empty argv');
-  t.throws(() => check('start', 'options', startOptionsSchema, { argv: ['/bin/sh', 'a\0'] }), { message: /options\.argv\.1 must not contain NUL/ }, 'the failing item is named');
-  t.same(check('start', 'options', startOptionsSchema, { argv: ['/bin/sh'] }), { argv: ['/bin/sh'] });
-  t.throws(() => check('create', 'templateOptions', downloadOptionsSchema, { dist: 'x', release: 'y' }), { message: /templateOptions\.arch is required/ }, 'arch is required');
-  t.throws(() => check('create', 'templateOptions', downloadOptionsSchema, { dist: 'x', release: 'y', arch: 'z', gpg: 'k' }), { message: /gpg is not a known option/ }, 'unknown option');
-  t.throws(() => check('create', 'createOptions', createOptionsSchema, { bdevtype: 'zfs; rm' }), { message: /bdevtype must be one of 'dir'/ });
-  t.throws(() => check('create', 'createOptions', createOptionsSchema, { flags: 1.5 }), { message: /flags must be an integer/ });
-  t.throws(() => check('create', 'createOptions', createOptionsSchema, { flags: -1 }), { message: /flags must be ≥ 0/ });
-  t.throws(() => check('create', 'createOptions', createOptionsSchema, []), { message: /createOptions must be object/ });
-  t.throws(() => check('create', 'createOptions', createOptionsSchema, { bdevSpecs: { lvm: { vg: 'a\0' } } }), { message: /createOptions\.bdevSpecs\.lvm\.vg must not contain NUL/ });
-  const parsed = check('create', 'createOptions', createOptionsSchema, { quiet: true, signal: undefined });
-  t.same(Object.keys(parsed), ['quiet'], 'undefined options are left out of the result');
 });
 
 t.test('template getopt lines', async (t) => {

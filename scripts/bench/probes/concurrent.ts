@@ -17,7 +17,7 @@ import { netConfig } from '../../../test/helpers.js';
 import { quantile } from '../stats.js';
 import { cpuUs } from '../targets/timing.js';
 
-// Time every spawn() (lib/create.ts imports it by name: syncBuiltinESMExports updates that binding).
+// Time every spawn() (lib/create/pool.ts imports it by name: syncBuiltinESMExports updates that binding).
 const spawns: number[] = [];
 const spawnSpans: [number, number][] = [];
 const realSpawn = childProcess.spawn;

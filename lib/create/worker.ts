@@ -1,8 +1,8 @@
-// A create worker (see create.ts): liblxc's create() for each request its parent sends, one at a
+// A create worker (see pool.ts): liblxc's create() for each request its parent sends, one at a
 // time, with the template's output on this process's stdout and stderr.
 import { readdirSync, writeSync } from 'node:fs';
-import * as ffi from '../ffi/index.js';
-import { endMarker, type CreateRequest, type CreateReply } from './create.js';
+import * as ffi from '../../ffi/index.js';
+import { endMarker, type CreateRequest, type CreateReply } from './protocol.js';
 
 const F_SETFD = 2;
 const FD_CLOEXEC = 1;
@@ -26,7 +26,7 @@ function create(req: CreateRequest): boolean {
   if (!c) return false;
   try {
     if (req.configFile && !ffi.method(c, 'load_config')(c, req.configFile)) return false;
-    return ffi.method(c, 'create')(c, req.template, req.bdevtype, req.specs, req.flags, [...req.argv, null]) as boolean;
+    return ffi.method(c, 'create')(c, req.template, req.bdevtype, req.specs, req.flags, [...req.argv, null]);
   } finally {
     ffi.lxc_container_put(c);
   }

@@ -6,39 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism, freemem, setPriority } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { fs, scratchFile, builtins, spawnTurn } from './runtime.js';
-import type { BdevSpecs } from './options.js';
+import { fs, scratchFile, builtins, spawnTurn } from '../runtime.js';
+import type { CreateRequest, CreateReply } from './protocol.js';
+import { endMarker } from './protocol.js';
 
 const { openSync, readSync, closeSync, fstatSync, statSync, rmSync } = fs;
-
-/** What a worker needs to create one container. */
-export interface CreateRequest {
-  /** Matches the reply and the end marker on stdout/stderr to this request. */
-  id: number;
-  name: string;
-  lxcpath: string;
-  /** Template path, or null for an empty container (template "none"). */
-  template: string | null;
-  argv: string[];
-  bdevtype: string | null;
-  specs: BdevSpecs | null;
-  flags: number;
-  /** A config file the worker loads first (what was set on the Container before create()). */
-  configFile: string | null;
-  /** The environment the template runs with: the caller's at the time of the call. */
-  env: Record<string, string>;
-}
-
-/** A worker's answer to one request. */
-export interface CreateReply {
-  id: number;
-  ok: boolean;
-}
-
-/** What a worker writes on stdout and stderr after a create, so output is never misattributed. */
-export function endMarker(id: number): string {
-  return `\u0000lxc-ffi:create-end:${id}\u0000`;
-}
 
 /** How a create went. */
 export interface CreateOutcome {
@@ -56,7 +28,7 @@ interface RunOptions extends Omit<CreateRequest, 'configFile' | 'id'> {
 }
 
 const here = fileURLToPath(import.meta.url);
-const workerScript = here.replace(/create\.(ts|js)$/, 'create-worker.$1');
+const workerScript = here.replace(/pool\.(ts|js)$/, 'worker.$1');
 // Under tsx the worker is TypeScript too: hand the child the same loader flags.
 // --single-threaded: V8 runs no background task that could hold a glibc lock while liblxc forks
 // from this worker (docs/design.md, "Forking calls run in runner processes").

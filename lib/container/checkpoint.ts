@@ -1,0 +1,36 @@
+// The checkpoint family (CRIU): checkpoint, restore, migrate.
+import * as ffi from '../../ffi/index.js';
+import { check, absolutePath, int } from '../validate.js';
+import { options } from '../options/load.js';
+import { checkpointOptionsSchema, migrateOptionsSchema, restoreOptionsSchema } from '../options/checkpoint.schema.js';
+import { checkpointDefaults, restoreDefaults, migrateDefaults, type CheckpointOptions, type RestoreOptions, type MigrateOptions } from '../options/checkpoint.js';
+import type { Handle } from './handle.js';
+
+export async function checkpoint(h: Handle, directory: unknown, options_: unknown): Promise<void> {
+  const op = 'checkpoint';
+  const dir = check(op, 'directory', absolutePath, directory);
+  const o: CheckpointOptions = { ...checkpointDefaults, ...options(op, 'options', checkpointOptionsSchema, options_) };
+  await h.async(op, 'checkpoint', { needs: 'running', fails: { code: 'ECHECKPOINT', why: 'CRIU could not checkpoint it' } }, dir, o.stop!, o.verbose!);
+}
+
+export async function restore(h: Handle, directory: unknown, options_: unknown): Promise<void> {
+  const op = 'restore';
+  const dir = check(op, 'directory', absolutePath, directory);
+  const o: RestoreOptions = { ...restoreDefaults, ...options(op, 'options', restoreOptionsSchema, options_) };
+  await h.async(op, 'restore', { needs: 'defined', fails: { code: 'ECHECKPOINT', why: 'CRIU could not restore it' } }, dir, o.verbose!);
+}
+
+export async function migrate(h: Handle, cmd: unknown, options_: unknown): Promise<void> {
+  const op = 'migrate';
+  const command = check(op, 'cmd', int(0, 3), cmd);
+  const o = { ...migrateDefaults, ...options<MigrateOptions>(op, 'options', migrateOptionsSchema, options_, false) };
+  // struct migrate_opts grew over releases: only the members the runtime's has.
+  const { value, size } = ffi.structFor(ffi.types, 'migrate_opts', {
+    directory: o.directory, verbose: o.verbose, stop: o.stop, predump_dir: o.predumpDir,
+    pageserver_address: o.pageserverAddress, pageserver_port: o.pageserverPort,
+    preserves_inodes: o.preservesInodes, action_script: o.actionScript, disable_skip_in_flight: false,
+    ghost_limit: BigInt(o.ghostLimit), features_to_check: BigInt(o.featuresToCheck),
+  });
+  const { result, log } = await h.async(op, 'migrate', { needs: 'defined' }, command, value, size);
+  if (result !== 0) throw h.failed('ECHECKPOINT', op, log, `migrate command ${command} failed (${result})`);
+}

@@ -1,0 +1,136 @@
+// The configuration family: config items (in memory, saved, loaded, the running ones) and cgroup items.
+import * as ffi from '../../ffi/index.js';
+import { invalid } from '../errors.js';
+import { check, absolutePath, configKey, configValue, cgroupKey } from '../validate.js';
+import type { Handle } from './handle.js';
+
+// Key families liblxc matches by prefix (lxc.net.0.link, lxc.cgroup2.memory.max, ...).
+const PREFIX_FAMILIES = new Set(['lxc.net', 'lxc.cgroup', 'lxc.cgroup2', 'lxc.limit', 'lxc.prlimit', 'lxc.sysctl', 'lxc.proc']);
+
+/** Whether liblxc knows `key`: exactly, or as a member of a prefix family. */
+export function isKnownKey(key: string): boolean {
+  if (ffi.lxc_config_item_is_supported(key)) return true;
+  for (let p = key.lastIndexOf('.'); p > 0; p = key.lastIndexOf('.', p - 1)) {
+    const prefix = key.slice(0, p);
+    if (PREFIX_FAMILIES.has(prefix)) return ffi.lxc_config_item_is_supported(prefix) as boolean;
+  }
+  return false;
+}
+
+// Config keys already validated and known to liblxc.
+const knownKeys = new Set<string>();
+
+/** `key` checked, and known to this liblxc; checked once per distinct key (the check costs more than the C call). */
+export function key(op: string, k: unknown): string {
+  if (typeof k === 'string' && knownKeys.has(k)) return k;
+  const valid = check(op, 'key', configKey, k);
+  if (!isKnownKey(valid)) throw invalid(op, 'key', `"${valid}" is not a config key liblxc ${ffi.versionString} knows`);
+  if (knownKeys.size < 4096) knownKeys.add(valid);
+  return valid;
+}
+
+export function getConfigItem(h: Handle, k: unknown): string {
+  const op = 'getConfigItem';
+  const name = key(op, k);
+  const v = h.item(name);
+  // -1 from liblxc: a key of a known family that this config cannot have (e.g. lxc.net.7.* without nic 7).
+  if (v === undefined) {
+    // No config at all (clearConfig(), or not created yet): a known key is simply unset.
+    if (!h.hasConfig) return '';
+    throw h.error('EINVAL', op, `liblxc does not know "${name}" for this container`);
+  }
+  return v.charCodeAt(v.length - 1) === 10 ? v.slice(0, -1) : v;
+}
+
+export function setConfigItem(h: Handle, k: unknown, value: unknown): void {
+  const op = 'setConfigItem';
+  const name = key(op, k);
+  h.gen++;
+  const values = Array.isArray(value) ? value.map((v, i) => check(op, `value[${i}]`, configValue, v)) : [check(op, 'value', configValue, value)];
+  const before = h.item(name);
+  if (Array.isArray(value) || (before !== undefined && before.includes('\n'))) h.call(op, 'clear_config_item', {}, name);
+  for (const v of values) {
+    if (!h.call(op, 'set_config_item', {}, name, v)) {
+      // Put back what was there so a failed set loses nothing.
+      h.call(op, 'clear_config_item', {}, name);
+      for (const old of (before ?? '').split('\n').filter(Boolean)) h.call(op, 'set_config_item', {}, name, old);
+      throw h.error('EINVAL', op, `liblxc rejected ${name} = ${JSON.stringify(v)}`);
+    }
+  }
+}
+
+export function appendConfigItem(h: Handle, k: unknown, value: unknown): void {
+  const op = 'appendConfigItem';
+  const name = key(op, k);
+  const v = check(op, 'value', configValue, value);
+  h.gen++;
+  h.call(op, 'set_config_item', { fails: { code: 'EINVAL', why: `liblxc rejected ${name} = ${JSON.stringify(v)}` } }, name, v);
+}
+
+export function clearConfigItem(h: Handle, k: unknown): void {
+  const op = 'clearConfigItem';
+  const name = key(op, k);
+  h.gen++;
+  h.call(op, 'clear_config_item', { fails: { code: 'ECONFIG', why: `liblxc could not clear ${name}` } }, name);
+}
+
+export function clearConfig(h: Handle): void {
+  h.gen++;
+  h.call('clearConfig', 'clear_config', {});
+}
+
+export function getKeys(h: Handle, prefix: unknown): string[] {
+  const op = 'getKeys';
+  const p = prefix === undefined ? null : check(op, 'prefix', configKey, prefix);
+  const ptr = h.ref(op);
+  const fn = h.member(op, 'get_keys', ptr);
+  const read = ffi.readSized((buf, len) => fn(ptr, p, buf, len));
+  if (!read) throw h.error('ECONFIG', op, `liblxc has no keys under ${p}`);
+  return read.text.split('\n').filter(Boolean);
+}
+
+export function getRunningConfigItem(h: Handle, k: unknown): string | undefined {
+  const op = 'getRunningConfigItem';
+  const v = h.call(op, 'get_running_config_item', {}, key(op, k));
+  return v === null ? undefined : v.replace(/\n$/, '');
+}
+
+export function getCgroupItem(h: Handle, k: unknown): string {
+  const op = 'getCgroupItem';
+  const name = check(op, 'key', cgroupKey, k);
+  h.need(op, 'running');
+  const ptr = h.ref(op);
+  const fn = h.member(op, 'get_cgroup_item', ptr);
+  const read = ffi.readSized((buf, len) => fn(ptr, name, buf, len));
+  if (!read || read.got < 0) throw h.error('ECGROUP', op, `cannot read cgroup item ${name}`);
+  return read.text.replace(/\n$/, '');
+}
+
+export function setCgroupItem(h: Handle, k: unknown, value: unknown): void {
+  const op = 'setCgroupItem';
+  const name = check(op, 'key', cgroupKey, k);
+  const v = check(op, 'value', configValue, value);
+  h.call(op, 'set_cgroup_item', { needs: 'running', fails: { code: 'ECGROUP', why: `cannot set cgroup item ${name} = ${JSON.stringify(v)}` } }, name, v);
+}
+
+export function saveConfig(h: Handle, path: unknown): void {
+  const op = 'saveConfig';
+  const p = path === undefined ? null : check(op, 'path', absolutePath, path);
+  if (!h.call(op, 'save_config', {}, p)) throw h.error('ESAVE', op, `cannot write ${p ?? h.query(op, 'config_file_name')}`);
+  if (p === null) h.diskGen = h.gen;
+}
+
+export function loadConfig(h: Handle, path: unknown): void {
+  const op = 'loadConfig';
+  const p = path === undefined ? null : check(op, 'path', absolutePath, path);
+  h.gen++;
+  if (!h.call(op, 'load_config', {}, p)) throw h.error('ELOAD', op, `cannot load ${p ?? h.query(op, 'config_file_name')}`);
+}
+
+export function setConfigPath(h: Handle, path: unknown): void {
+  const op = 'setConfigPath';
+  const p = check(op, 'path', absolutePath, path);
+  h.call(op, 'set_config_path', { fails: { code: 'ECONFIG', why: `cannot use lxcpath ${p}` } }, p);
+  h.lxcpath = p;
+  h.gen++;
+}

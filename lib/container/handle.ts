@@ -1,0 +1,335 @@
+// What every method family of Container works through: the struct lxc_container pointer and its
+// lifetime, the decoded members, the per-container queue, and the one call path into a member.
+// The call path owns the order of the checks, as go-lxc's makeSure(flags) does: released →
+// member present in this runtime → API extension → required state → queue → log capture →
+// fork safety (a runner process for forking members) → failure as the named LxcError code.
+import * as ffi from '../../ffi/index.js';
+import { LxcError, logReason, type LxcErrorCode } from '../errors.js';
+import { CallLog, type LogTarget } from '../calllog.js';
+import { requireMember } from '../support.js';
+import { u64Arg, u32Arg, type Arg, type MemberCall } from '../runner/protocol.js';
+import type { RunSpec, RunResult } from '../runner/pool.js';
+
+// Forking calls run in runner processes (lib/runner/), loaded with the first such call.
+let runnerModule: Promise<typeof import('../runner/pool.js')> | undefined;
+const runnerLib = () => (runnerModule ??= import('../runner/pool.js'));
+
+/**
+ * struct lxc_container members that fork or clone the calling process in some release or for some
+ * backing store (docs/design.md, "Forks"): they run in a runner process, never in this one.
+ */
+export const FORKING: ReadonlySet<ffi.MemberName> = new Set<ffi.MemberName>([
+  'start', 'clone', 'snapshot', 'snapshot_restore', 'snapshot_destroy', 'snapshot_destroy_all', 'destroy',
+  'destroy_with_snapshots', 'rename', 'attach', 'get_ips', 'get_interfaces', 'add_device_node', 'remove_device_node',
+  'attach_interface', 'detach_interface', 'mount', 'umount', 'checkpoint', 'restore', 'migrate',
+]);
+
+/** The state a call needs: checked before it is queued, in this order (defined first). */
+export type Need = 'defined' | 'running' | 'stopped';
+
+/** What a call needs before it reaches C, and how its failure is named. */
+export interface CallSpec<R = unknown> {
+  /** The container must exist / run / exist and be stopped. */
+  needs?: Need;
+  /** An API extension liblxc must report (lxc_has_api_extension). */
+  extension?: string;
+  /** The result that means failure (default: falsy), the code it becomes and the message when liblxc logged no reason. */
+  fails?: { code: LxcErrorCode; why: string; when?: (result: R) => boolean };
+}
+
+/** A call's result and liblxc's log lines for it. */
+export interface Outcome<R> {
+  result: R;
+  log: string[];
+}
+
+// Backstop for Containers dropped without release(): put their liblxc reference. Containers join it
+// a microtask after construction (Handle.register), so one released in the same turn never does:
+// the registry's bookkeeping kept ≈ 7 MB of RSS over 100 000 new + release() (docs/benchmarks.md).
+const finalizer = new FinalizationRegistry<bigint>((ptr) => ffi.lxc_container_put(ptr));
+const toRegister = new Map<Handle, object>();
+let flushQueued = false;
+
+let nextCid = 1;
+
+/** A JS argument as the runner protocol carries it: 64-bit integers, typed arrays and structs tagged. */
+export function toArg(v: unknown): Arg {
+  if (typeof v === 'bigint') return u64Arg(v);
+  if (v instanceof Uint32Array) return u32Arg(Array.from(v));
+  if (Array.isArray(v)) return v.map(toArg);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toArg(x)]));
+  return v as Arg;
+}
+
+/** One Container's struct lxc_container and everything that calls into it. */
+export class Handle {
+  readonly name: string;
+  lxcpath: string;
+  /** The public object this handle belongs to (the finalizer's target). */
+  readonly owner: object;
+  /** Identifies this object to the runners. */
+  readonly cid = nextCid++;
+  /** Generation of the in-memory config; a runner whose copy is of another is sent it again. */
+  gen = 0;
+  /** The generation whose config is the one in the config file (loaded or saved there). */
+  diskGen = 0;
+  /** Per-family state that lives as long as the container (the attach family's spare worker). */
+  readonly extras = new Map<string, unknown>();
+  /** Called by release() before the struct goes (the families' own cleanup). */
+  readonly onRelease: Array<() => void> = [];
+  #ptr: bigint | null;
+  // Decoded members by name (typed at member()'s boundary).
+  #fns: Record<string, ffi.CFunction> = Object.create(null);
+  // Async liblxc calls on one struct run one at a time, as go-lxc's per-container mutex does.
+  #queue: Promise<unknown> = Promise.resolve();
+  #busy = 0;
+  #releasePending = false;
+
+  constructor(owner: object, name: string, lxcpath: string) {
+    this.owner = owner;
+    this.name = name;
+    this.lxcpath = lxcpath;
+    const ptr = ffi.lxc_container_new(name, lxcpath) as bigint | null;
+    if (!ptr) throw new LxcError('EINVAL', `cannot allocate container "${name}" in ${lxcpath}`, { op: 'Container', container: name, lxcpath });
+    this.#ptr = ptr;
+    this.#register();
+  }
+
+  // ---- lifetime ---------------------------------------------------------------------------------
+
+  #register(): void {
+    toRegister.set(this, this.owner);
+    if (flushQueued) return;
+    flushQueued = true;
+    queueMicrotask(() => {
+      flushQueued = false;
+      for (const [h, owner] of toRegister) if (h.#ptr !== null) finalizer.register(owner, h.#ptr, h);
+      toRegister.clear();
+    });
+  }
+
+  #unregister(): void {
+    if (!toRegister.delete(this)) finalizer.unregister(this);
+  }
+
+  /** Whether release() was called. */
+  get released(): boolean {
+    return this.#ptr === null || this.#releasePending;
+  }
+
+  /** Drops the liblxc reference once the admitted async calls are done. */
+  release(): void {
+    if (this.#ptr === null || this.#releasePending) return;
+    for (const f of this.onRelease) f();
+    this.#releasePending = true;
+    if (runnerModule) void runnerModule.then((r) => r.forget(this.cid));
+    if (this.#busy === 0) this.#put();
+  }
+
+  #put(): void {
+    if (this.#ptr === null) return;
+    this.#unregister();
+    ffi.lxc_container_put(this.#ptr);
+    this.#ptr = null;
+  }
+
+  /** A new struct for the container, read from disk (after create, or a restore over it). */
+  reopen(): void {
+    const old = this.#ptr!;
+    const ptr = ffi.lxc_container_new(this.name, this.lxcpath) as bigint | null;
+    if (!ptr) throw this.error('ELOAD', 'reload', 'liblxc could not allocate the container');
+    this.#unregister();
+    ffi.lxc_container_put(old);
+    this.#ptr = ptr;
+    this.diskGen = ++this.gen;
+    this.#register();
+  }
+
+  // ---- the call path ----------------------------------------------------------------------------
+
+  /** The struct, or ERELEASED. */
+  ref(op: string): bigint {
+    if (this.#ptr === null || this.#releasePending) throw this.error('ERELEASED', op, 'the container was released');
+    return this.#ptr;
+  }
+
+  /** The decoded member, cached; ENOTSUP naming the release that added it when this runtime lacks it. */
+  member<K extends ffi.MemberName>(op: string, name: K, ptr: bigint = this.ref(op)): ffi.Member<K> {
+    let fn = this.#fns[name];
+    if (!fn) {
+      requireMember(name, ffi.version, op);
+      fn = ffi.method(ptr, name as string);
+      this.#fns[name] = fn;
+    }
+    return fn as unknown as ffi.Member<K>;
+  }
+
+  /**
+   * The hot getters' path (defined, running, state, initPid): released check and the cached
+   * member, nothing else. The generic path's rest arguments cost ≈ 0.15 µs of defined's 2 µs.
+   */
+  query<K extends 'is_defined' | 'is_running' | 'state' | 'init_pid' | 'may_control' | 'config_file_name'>(op: string, name: K): ReturnType<ffi.LxcContainerMembers[K]> {
+    const ptr = this.ref(op);
+    return ((this.#fns[name] ?? this.member(op, name, ptr)) as unknown as (c: bigint) => ReturnType<ffi.LxcContainerMembers[K]>)(ptr);
+  }
+
+  /** The checks before any call, in their fixed order; returns the struct and the member. */
+  #admit<K extends ffi.MemberName>(op: string, name: K, spec: CallSpec<never>): [bigint, ffi.Member<K>] {
+    const ptr = this.ref(op);
+    const fn = this.member(op, name, ptr);
+    if (spec.extension && !ffi.lxc_has_api_extension(spec.extension)) {
+      throw this.error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the ${spec.extension} API extension`);
+    }
+    if (spec.needs) this.need(op, spec.needs);
+    return [ptr, fn];
+  }
+
+  /** Throws ENOTDEFINED / ENOTRUNNING / ERUNNING unless the container is in state `need`. */
+  need(op: string, need: Need): void {
+    if (!this.query(op, 'is_defined')) throw this.error('ENOTDEFINED', op, `no such container in ${this.lxcpath}`);
+    if (need === 'running' && !this.query(op, 'is_running')) throw this.error('ENOTRUNNING', op, 'the container is not running');
+    if (need === 'stopped' && this.query(op, 'is_running')) throw this.error('ERUNNING', op, 'the container is running: stop it first');
+  }
+
+  /** A synchronous call of a member that neither forks nor blocks. */
+  call<K extends ffi.MemberName>(op: string, name: K, spec: CallSpec<ReturnType<ffi.LxcContainerMembers[K]>>, ...args: DropFirst<Parameters<ffi.LxcContainerMembers[K]>>): ReturnType<ffi.LxcContainerMembers[K]> {
+    const [ptr, fn] = this.#admit(op, name, spec as CallSpec<never>);
+    const result = (fn as unknown as (...a: unknown[]) => ReturnType<ffi.LxcContainerMembers[K]>)(ptr, ...args);
+    if (spec.fails && (spec.fails.when ? spec.fails.when(result) : !result)) throw this.error(spec.fails.code, op, spec.fails.why);
+    return result;
+  }
+
+  /**
+   * An asynchronous call: admitted now (release() waits for it), queued behind earlier async work on
+   * this container, its log captured; a forking member runs in a runner process, any other on
+   * koffi's worker thread. A result that `spec.fails` names becomes that LxcError, explained by
+   * the first reason liblxc logged.
+   */
+  async<K extends ffi.MemberName>(op: string, name: K, spec: CallSpec<ReturnType<ffi.LxcContainerMembers[K]>>, ...args: DropFirst<Parameters<ffi.LxcContainerMembers[K]>>): Promise<Outcome<ReturnType<ffi.LxcContainerMembers[K]>>> {
+    type R = ReturnType<ffi.LxcContainerMembers[K]>;
+    const [ptr, fn] = this.#admit(op, name, spec as CallSpec<never>);
+    const done = FORKING.has(name)
+      ? this.serial(() => this.runForking(op, [{ member: name, args: (args as unknown[]).map(toArg) }])) as Promise<Outcome<R>>
+      : this.serial(() => this.#onWorkerThread<R>(op, ptr, fn as unknown as ffi.CFunction, args as unknown[]));
+    if (!spec.fails) return done;
+    const { fails } = spec;
+    return done.then((outcome) => {
+      if (fails.when ? fails.when(outcome.result) : !outcome.result) throw this.failed(fails.code, op, outcome.log, fails.why);
+      return outcome;
+    });
+  }
+
+  /** Several members in one runner call (want_daemonize then start; attach with its fds), queued. */
+  forking(op: string, calls: MemberCall[], extra: Pick<RunSpec, 'result' | 'track' | 'fds'> = {}, spec: CallSpec<never> = {}): Promise<RunResult> {
+    for (const [i, c] of calls.entries()) {
+      // The state and extension checks once, before the first; every member must exist.
+      if (i === 0) this.#admit(op, c.member as ffi.MemberName, spec);
+      else this.member(op, c.member as ffi.MemberName);
+    }
+    return this.serial(() => this.runForking(op, calls, extra));
+  }
+
+  /** Forking calls in a runner process, on its struct mirroring this one (not queued: for work already admitted). */
+  async runForking(op: string, calls: MemberCall[], extra: Pick<RunSpec, 'result' | 'track' | 'fds'> = {}): Promise<RunResult> {
+    if (this.#ptr === null) throw this.error('ERELEASED', op, 'the container was released');
+    const { run } = await runnerLib();
+    try {
+      return await run({
+        cid: this.cid, gen: this.gen, onDisk: this.gen === this.diskGen, name: this.name, lxcpath: this.lxcpath, calls, ...extra,
+        saveConfig: (file) => {
+          const now = this.#ptr;
+          if (now === null || !ffi.field(now, 'lxc_conf')) return false;
+          return this.member(op, 'save_config', now)(now, file);
+        },
+      });
+    } catch (e) {
+      // The runner process died or its channel broke: still the one error type, naming the call.
+      if (e instanceof LxcError) throw e;
+      throw new LxcError('ERUNNER', `${op} "${this.name}": ${(e as Error).message}`, { op, container: this.name, lxcpath: this.lxcpath, cause: e });
+    }
+  }
+
+  async #onWorkerThread<R>(op: string, ptr: bigint, fn: ffi.CFunction, args: unknown[]): Promise<Outcome<R>> {
+    const log = new CallLog(this.#logTarget(op, ptr));
+    try {
+      const result = await new Promise<R>((resolve, reject) =>
+        fn.async(ptr, ...args, (err: unknown, r: R) => (err ? reject(err) : resolve(r))));
+      return { result, log: log.finish() };
+    } catch (e) {
+      log.finish();
+      throw e;
+    }
+  }
+
+  /** Runs `task` after the earlier async work on this container; release() waits for it. */
+  serial<T>(task: () => Promise<T>): Promise<T> {
+    this.#busy++;
+    const p = this.#queue.then(task);
+    this.#queue = p.then(() => undefined, () => undefined).finally(() => {
+      if (--this.#busy === 0 && this.#releasePending) this.#put();
+    });
+    return p;
+  }
+
+  #logTarget(op: string, ptr: bigint): LogTarget {
+    return {
+      getItem: (key) => this.item(key, ptr) ?? '',
+      setItem: (key, value) => this.member(op, 'set_config_item', ptr)(ptr, key, value),
+      clearItem: (key) => this.member(op, 'clear_config_item', ptr)(ptr, key),
+    };
+  }
+
+  // ---- config values ----------------------------------------------------------------------------
+
+  /** A config value as liblxc returns it (undefined: -1, a key this config cannot have). */
+  item(key: string, ptr: bigint = this.ref('getConfigItem')): string | undefined {
+    const fn = (this.#fns.get_config_item as unknown as ffi.Member<'get_config_item'> | undefined) ?? this.member('getConfigItem', 'get_config_item', ptr);
+    // One call into a reused buffer; a second only for values longer than it.
+    const len = fn(ptr, key, itemBuffer, itemBuffer.length);
+    if (len < 0) return undefined;
+    if (len < itemBuffer.length) return itemText(key, len);
+    const buf = Buffer.allocUnsafe(len + 1);
+    fn(ptr, key, buf, len + 1);
+    return buf.toString('utf8', 0, len);
+  }
+
+  /** Whether the struct has a config at all (none after clearConfig(), or before create). */
+  get hasConfig(): boolean {
+    const conf = ffi.field(this.ref('config'), 'lxc_conf');
+    return conf !== null && conf !== 0n;
+  }
+
+  // ---- errors -----------------------------------------------------------------------------------
+
+  error(code: LxcErrorCode, op: string, message: string, log?: string[], extra: { output?: string[]; errno?: number } = {}): LxcError {
+    return new LxcError(code, `${op} "${this.name}": ${message}`, {
+      op, container: this.name, lxcpath: this.lxcpath, ...(log ? { log } : {}), ...extra,
+    });
+  }
+
+  /** An error for a liblxc call that returned failure, explained by its first logged reason. */
+  failed(code: LxcErrorCode, op: string, log: string[], fallback: string): LxcError {
+    const reasons = log.filter((l) => / ERROR /.test(l)).map(logReason);
+    return this.error(code, op, reasons.length ? reasons[0] : fallback, log);
+  }
+}
+
+type DropFirst<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+
+// The buffer config values are read into, and the last short value read for each key.
+const itemBuffer = Buffer.alloc(4096);
+const lastValues = new Map<string, { bytes: Buffer; text: string }>();
+
+/** The value in itemBuffer[0, len) as a string: the same bytes as last time for `key` give the same string back. */
+function itemText(key: string, len: number): string {
+  // Decoding costs more than the C call (≈ 70 ns of ≈ 400); comparing a few bytes costs ≈ 5.
+  const last = lastValues.get(key);
+  if (last && last.bytes.length === len) {
+    let i = 0;
+    while (i < len && last.bytes[i] === itemBuffer[i]) i++;
+    if (i === len) return last.text;
+  }
+  const text = itemBuffer.toString('utf8', 0, len);
+  if (len <= 256 && (last || lastValues.size < 1024)) lastValues.set(key, { bytes: Buffer.from(itemBuffer.subarray(0, len)), text });
+  return text;
+}

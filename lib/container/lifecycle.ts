@@ -1,0 +1,268 @@
+// The lifecycle family: create, start, stop, shutdown, reboot, freeze, unfreeze, wait, destroy, rename.
+import { constants as osConstants } from 'node:os';
+import * as ffi from '../../ffi/index.js';
+import { fs } from '../runtime.js';
+import { logReason, invalid, type LxcErrorCode } from '../errors.js';
+import { check, accepts, containerName, absolutePath, timeoutSeconds } from '../validate.js';
+import { options } from '../options/load.js';
+import { destroyOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options/lifecycle.schema.js';
+import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema } from '../options/create.schema.js';
+import { states, startDefaults, destroyDefaults, type ContainerState, type StartOptions, type DestroyOptions, type WaitOptions } from '../options/lifecycle.js';
+import { createDefaults, type CreateOptions } from '../options/create.js';
+import { sleep, deadline } from '../poll.js';
+import { sibling } from './sibling.js';
+import { snapshotList } from './snapshots.js';
+import { setCgroupItem } from './config.js';
+import type { Handle } from './handle.js';
+import type { Container } from '../container.js';
+
+let createModules: Promise<[typeof import('../create/pool.js'), typeof import('../create/templates.js')]> | undefined;
+const createLib = () => (createModules ??= Promise.all([import('../create/pool.js'), import('../create/templates.js')]));
+
+// shutdown(): how often the halt signal is sent again while init runs, once it handles the signal
+// and while it does not (yet).
+const SHUTDOWN_RESEND_MS = 5000;
+const SHUTDOWN_UNHANDLED_RESEND_MS = 1000;
+// glibc's SIGRTMIN (the kernel's 32, less the two glibc keeps), as liblxc's SIGRTMIN + 3 means it.
+const SIGRTMIN = 34;
+// freeze(): how long a FREEZING state may last before the container is thawed and frozen again.
+const FREEZE_RETRY_MS = 1000;
+// reboot() without a timeout: how long it waits for init to handle the reboot signal before sending it anyway.
+const REBOOT_SEND_MS = 5000;
+
+/**
+ * The signals liblxc sends for a lxc.signal.halt or lxc.signal.reboot value; unset: SIGPWR, or
+ * SIGRTMIN+3 for an init that blocks it, to halt; SIGINT to reboot.
+ */
+function initSignals(value: string, kind: 'halt' | 'reboot'): number[] {
+  const v = value.trim().toUpperCase().replace(/^SIG/, '');
+  const signals = osConstants.signals as Record<string, number>;
+  if (!v && kind === 'reboot') return [signals.SIGINT];
+  if (!v) return [signals.SIGPWR, SIGRTMIN + 3];
+  if (/^\d+$/.test(v)) return [Number(v)];
+  const rt = /^RTMIN\+(\d+)$/.exec(v);
+  if (rt) return [SIGRTMIN + Number(rt[1])];
+  const n = signals[`SIG${v}`];
+  return n ? [n] : [];
+}
+
+/** Whether process `pid` catches or blocks (signalfd) any of `signals`: whether a signal sent now is not dropped. */
+function initHandles(pid: number, signals: number[]): boolean {
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return false;
+  }
+  const mask = (name: string) => BigInt(`0x${/^${name}:\s*([0-9a-f]+)$/m.exec(status)?.[1] ?? '0'}`);
+  const handled = mask('SigCgt') | mask('SigBlk');
+  return signals.some((sig) => (handled >> BigInt(sig - 1)) & 1n);
+}
+
+function item(h: Handle, key: string): string {
+  return (h.item(key) ?? '').replace(/\n$/, '');
+}
+
+export async function create(h: Handle, template: unknown, templateOptions: unknown = {}, createOptions: unknown = {}): Promise<void> {
+  const op = 'create';
+  h.ref(op);
+  // The template runs with the environment as it is now, whatever the caller changes while it waits.
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  if (typeof template !== 'string' || !(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(template) || accepts(absolutePath, template))) {
+    throw invalid(op, 'template', 'must be a template name (letters, digits, "_", "-", ".") or an absolute path');
+  }
+  if (typeof templateOptions !== 'object' || templateOptions === null || Array.isArray(templateOptions)) throw invalid(op, 'templateOptions', 'must be an object');
+  const opts: CreateOptions = options(op, 'createOptions', createOptionsSchema, createOptions);
+  let argv: string[] = [];
+  let path: string | null = null;
+  if (template === 'none') {
+    if (Object.keys(templateOptions).length) throw invalid(op, 'templateOptions', 'must be empty for template "none"');
+  } else {
+    const schema = template === 'download' ? downloadOptionsSchema : template === 'local' ? localOptionsSchema : genericTemplateOptionsSchema;
+    // Every template's options are checked (the download one's required keys too, even when empty).
+    const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions, false);
+    const [, { findTemplate, templateArgv }] = await createLib();
+    const info = findTemplate(template);
+    argv = templateArgv(info, template, parsed);
+    path = info.path;
+  }
+  if (h.query(op, 'is_defined')) throw h.error('EEXIST', op, `already exists in ${h.lxcpath}`);
+  if (opts.signal?.aborted) throw h.error('EABORT', op, 'aborted before it started');
+  const ptr = h.ref(op);
+  await h.serial(async () => {
+    const [{ runCreate }] = await createLib();
+    const outcome = await runCreate({
+      name: h.name, lxcpath: h.lxcpath, template: path, argv,
+      bdevtype: opts.bdevtype ?? createDefaults.bdevtype, specs: opts.bdevSpecs ?? createDefaults.bdevSpecs, flags: opts.flags ?? createDefaults.flags,
+      // Config set on this object before create() must reach the worker: save it for it to load.
+      saveConfig: h.hasConfig ? (file: string) => h.member(op, 'save_config', ptr)(ptr, file) : null,
+      quiet: opts.quiet ?? createDefaults.quiet, onOutput: opts.onOutput, signal: opts.signal, env,
+    });
+    h.reopen();
+    if (!outcome.ok) {
+      if (h.query(op, 'is_defined')) await h.runForking(op, [{ member: 'destroy', args: [] }]).catch(() => undefined);
+      if (outcome.aborted) throw h.error('EABORT', op, 'aborted', outcome.log, { output: outcome.output });
+      const reasons = outcome.log.filter((l) => / ERROR /.test(l)).map(logReason);
+      const tail = outcome.output.filter((l) => l.trim()).slice(-3).join(' | ');
+      const why = tail || reasons[0] || `template "${template}" failed`;
+      throw h.error('ECREATE', op, why, outcome.log, { output: outcome.output });
+    }
+  });
+}
+
+export async function start(h: Handle, options_: unknown): Promise<void> {
+  const op = 'start';
+  const o: StartOptions = { ...startDefaults, ...options(op, 'options', startOptionsSchema, options_) };
+  h.need(op, 'defined');
+  if (h.query(op, 'is_running')) throw h.error('ERUNNING', op, 'the container is already running');
+  // NULL, not an empty argv: an empty one makes init exec nothing.
+  const argv = o.argv ? [...o.argv, null] : null;
+  const { result, log } = await h.forking(op, [
+    { member: 'want_daemonize', args: [true] },
+    { member: 'start', args: [o.useinit ? 1 : 0, argv] },
+  ]);
+  if (!result) throw h.failed('ESTART', op, log, 'liblxc could not start it');
+}
+
+export async function stop(h: Handle): Promise<void> {
+  await h.async('stop', 'stop', { needs: 'defined', fails: { code: 'ESTOP', why: 'liblxc could not stop it' } });
+}
+
+export async function shutdown(h: Handle, timeoutSec: unknown, options_: unknown): Promise<boolean> {
+  const op = 'shutdown';
+  const timeout = check(op, 'timeoutSec', timeoutSeconds, timeoutSec);
+  const { signal }: WaitOptions = options(op, 'options', waitOptionsSchema, options_);
+  h.need(op, 'defined');
+  if (!h.query(op, 'is_running')) return true;
+  return signalInit(h, op, 'shutdown', initSignals(item(h, 'lxc.signal.halt'), 'halt'), () => h.query(op, 'state') === 'STOPPED', timeout, signal);
+}
+
+export async function reboot(h: Handle, timeoutSec: unknown, options_: unknown): Promise<boolean> {
+  const op = 'reboot';
+  const timeout = timeoutSec === undefined ? undefined : check(op, 'timeoutSec', timeoutSeconds, timeoutSec);
+  const { signal }: WaitOptions = options(op, 'options', waitOptionsSchema, options_);
+  h.need(op, 'running');
+  const before = h.query(op, 'init_pid');
+  const signals = initSignals(item(h, 'lxc.signal.reboot'), 'reboot');
+  const rebooted = () => {
+    const pid = h.query(op, 'init_pid');
+    return pid > 0 && pid !== before && h.query(op, 'state') === 'RUNNING';
+  };
+  // Without a timeout: sent once init can take it (waiting at most REBOOT_SEND_MS for that), then resolved.
+  if (timeout === undefined) {
+    let sent = false;
+    await signalInit(h, op, 'reboot', signals, () => sent, REBOOT_SEND_MS / 1000, signal, before, () => { sent = true; });
+    if (!sent) h.call(op, 'reboot', { fails: { code: 'EREBOOT', why: 'could not signal init' } });
+    return true;
+  }
+  return signalInit(h, op, 'reboot', signals, rebooted, timeout, signal, before);
+}
+
+/**
+ * Sends init a signal through liblxc's `member` (shutdown with timeout 0, or reboot) until
+ * `done()`: once init catches or blocks it, again every SHUTDOWN_RESEND_MS while it runs, every
+ * SHUTDOWN_UNHANDLED_RESEND_MS while it does not handle it. An init that has just started drops a
+ * signal it has no handler for yet (PID 1 ignores those), and liblxc sends it only once.
+ */
+function signalInit(h: Handle, op: string, member: 'shutdown' | 'reboot', signals: number[], done: () => boolean, timeoutSec: number, abort?: AbortSignal, only?: number, onSent?: () => void): Promise<boolean> {
+  const code: LxcErrorCode = member === 'shutdown' ? 'ESHUTDOWN' : 'EREBOOT';
+  let sentTo = 0;
+  let sentAt = 0;
+  return poll(h, op, () => {
+    if (done()) return true;
+    const pid = h.query(op, 'init_pid');
+    if (pid <= 0) return member === 'shutdown';
+    // A reboot goes to the init that was running: the next one is left alone.
+    if (only !== undefined && pid !== only) return false;
+    const handled = initHandles(pid, signals);
+    const interval = handled ? SHUTDOWN_RESEND_MS : SHUTDOWN_UNHANDLED_RESEND_MS;
+    if ((handled && pid !== sentTo) || Date.now() - sentAt >= interval) {
+      const ok = member === 'shutdown' ? h.call(op, 'shutdown', {}, 0) : h.call(op, 'reboot', {});
+      if (!ok) {
+        if (!h.query(op, 'is_running')) return member === 'shutdown';
+        if (sentAt === 0) throw h.error(code, op, 'could not signal init');
+        return false;
+      }
+      if (handled) onSent?.();
+      sentTo = pid;
+      sentAt = Date.now();
+    }
+    return false;
+  }, timeoutSec, abort);
+}
+
+export async function freeze(h: Handle): Promise<void> {
+  const op = 'freeze';
+  const frozen = h.async(op, 'freeze', { needs: 'running', fails: { code: 'EFREEZE', why: 'liblxc could not freeze it' } });
+  let settled = false;
+  const done = frozen.then(() => { settled = true; }, () => { settled = true; });
+  for (let stuck = 0; !settled;) {
+    await Promise.race([done, sleep(FREEZE_RETRY_MS)]);
+    if (settled || h.released) break;
+    stuck = h.query(op, 'state') === 'FREEZING' ? stuck + 1 : 0;
+    // Only the v1 freezer has freezer.state; liblxc's own loop sees FROZEN once it takes.
+    if (stuck > 0) {
+      try {
+        setCgroupItem(h, 'freezer.state', 'THAWED');
+        setCgroupItem(h, 'freezer.state', 'FROZEN');
+      } catch { /* no v1 freezer: nothing to retry */ }
+    }
+  }
+  await frozen;
+}
+
+export async function unfreeze(h: Handle): Promise<void> {
+  await h.async('unfreeze', 'unfreeze', { needs: 'running', fails: { code: 'EUNFREEZE', why: 'liblxc could not thaw it' } });
+}
+
+export async function wait(h: Handle, state: unknown, timeoutSec: unknown, options_: unknown): Promise<boolean> {
+  const op = 'wait';
+  if (!states.includes(state as ContainerState)) throw invalid(op, 'state', `must be one of ${states.join(', ')}`);
+  const timeout = check(op, 'timeoutSec', timeoutSeconds, timeoutSec);
+  const { signal }: WaitOptions = options(op, 'options', waitOptionsSchema, options_);
+  h.ref(op);
+  return poll(h, op, () => h.query(op, 'state') === state, timeout, signal);
+}
+
+/** Polls `done` (cheap, synchronous) until true or the timeout; never holds a libuv thread. */
+async function poll(h: Handle, op: string, done: () => boolean, timeoutSec: number, signal?: AbortSignal): Promise<boolean> {
+  const end = deadline(timeoutSec);
+  for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
+    if (done()) return true;
+    if (Date.now() >= end) return false;
+    if (signal?.aborted) throw h.error('EABORT', op, 'aborted');
+    await sleep(Math.min(delay, Math.max(0, end - Date.now())), signal).catch(() => {
+      throw h.error('EABORT', op, 'aborted');
+    });
+  }
+}
+
+export async function destroy(h: Handle, options_: unknown): Promise<void> {
+  const op = 'destroy';
+  const o: DestroyOptions = { ...destroyDefaults, ...options(op, 'options', destroyOptionsSchema, options_) };
+  h.need(op, 'stopped');
+  // liblxc (3.0 to 7.0) fails destroy_with_snapshots on a container that has never had a
+  // snapshot (remove_all_snapshots cannot open the missing snaps directory); nothing to remove then.
+  const withSnapshots = o.withSnapshots === true && (await snapshotList(h)).length > 0;
+  await h.async(op, withSnapshots ? 'destroy_with_snapshots' : 'destroy', { needs: 'stopped', fails: { code: 'EDESTROY', why: 'liblxc could not destroy it' } });
+}
+
+export async function rename(h: Handle, newName: unknown): Promise<Container> {
+  const op = 'rename';
+  const name = check(op, 'newName', containerName, newName);
+  h.need(op, 'stopped');
+  if (exists(name, h.lxcpath)) throw h.error('EEXIST', op, `"${name}" already exists in ${h.lxcpath}`);
+  await h.async(op, 'rename', { needs: 'stopped', fails: { code: 'ERENAME', why: `liblxc could not rename it to "${name}"` } }, name);
+  return sibling(name, h.lxcpath);
+}
+
+/** Whether a container `name` is defined in `lxcpath` (a struct of its own, put at once). */
+export function exists(name: string, lxcpath: string): boolean {
+  const ptr = ffi.lxc_container_new(name, lxcpath) as bigint | null;
+  if (!ptr) return false;
+  try {
+    return ffi.method(ptr, 'is_defined')(ptr);
+  } finally {
+    ffi.lxc_container_put(ptr);
+  }
+}

@@ -1,0 +1,72 @@
+// The network state family: the running container's interfaces and addresses, and the nic list
+// over lxc.net.N.* (NetworkList, lib/network.ts).
+import { namespaceAddresses, NetlinkUnavailable, type InterfaceAddress } from '../netlink.js';
+import { NetworkList } from '../network.js';
+import { options } from '../options/load.js';
+import { getIpsOptionsSchema } from '../options/network.schema.js';
+import { getIpsDefaults, type GetIpsOptions } from '../options/network.js';
+import { sleep, deadline } from '../poll.js';
+import { getConfigItem, setConfigItem, clearConfigItem } from './config.js';
+import type { Handle } from './handle.js';
+
+export async function getInterfaces(h: Handle): Promise<string[]> {
+  const op = 'getInterfaces';
+  h.need(op, 'running');
+  const { result } = await h.forking(op, [{ member: 'get_interfaces', args: [] }], { result: 'strings' });
+  return result as string[];
+}
+
+export async function getIps(h: Handle, options_: unknown): Promise<string[]> {
+  const op = 'getIps';
+  const o: GetIpsOptions = options(op, 'options', getIpsOptionsSchema, options_);
+  h.need(op, 'defined');
+  // initPid answers "running?" too: one round trip to the monitor instead of two.
+  let pid = h.query(op, 'init_pid');
+  if (pid <= 0) throw h.error('ENOTRUNNING', op, 'the container is not running');
+  const end = deadline(o.timeout ?? getIpsDefaults.timeout);
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500), pid = h.query(op, 'init_pid')) {
+    const args = [o.interface ?? getIpsDefaults.interface, o.family ?? getIpsDefaults.family, o.scope ?? getIpsDefaults.scope];
+    const ips = readIps(pid, o) ?? (await h.forking(op, [{ member: 'get_ips', args }], { result: 'strings' })).result as string[];
+    if (ips.length || Date.now() >= end) return ips;
+    if (o.signal?.aborted) throw h.error('EABORT', op, 'aborted');
+    await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {
+      throw h.error('EABORT', op, 'aborted');
+    });
+  }
+}
+
+/**
+ * get_ips() without its fork: the same addresses, filtered as liblxc filters them, read over
+ * netlink in the container's network namespace. null when that cannot be done here (not root, or
+ * init just exited); liblxc then answers.
+ */
+function readIps(pid: number, o: GetIpsOptions): string[] | null {
+  if (pid <= 0) return null;
+  let all: InterfaceAddress[];
+  try {
+    all = namespaceAddresses(pid);
+  } catch (e) {
+    if (e instanceof NetlinkUnavailable || (e as NodeJS.ErrnoException).syscall === 'open') return null;
+    throw e;
+  }
+  const scope = o.scope ?? getIpsDefaults.scope;
+  const out: string[] = [];
+  for (const a of all) {
+    if (o.family !== undefined && a.family !== o.family) continue;
+    if (a.family === 'inet6' && a.scopeId !== scope) continue;
+    if (o.interface !== undefined ? a.name !== o.interface : a.name === 'lo') continue;
+    out.push(a.address);
+  }
+  // liblxc sorts them (strcmp; add_to_array in lxccontainer.c): so do we, for the same answer.
+  return out.sort();
+}
+
+export function network(h: Handle): NetworkList {
+  h.ref('network');
+  return new NetworkList({
+    getConfigItem: (k) => getConfigItem(h, k),
+    tryConfigItem: (k) => h.item(k),
+    setConfigItem: (k, v) => setConfigItem(h, k, v),
+    clearConfigItem: (k) => clearConfigItem(h, k),
+  });
+}

@@ -1,0 +1,87 @@
+// The clones and snapshots family: clone, snapshot, snapshotList, snapshotRestore, snapshotDestroy(All).
+import * as ffi from '../../ffi/index.js';
+import * as C from '../constants.js';
+import { check, containerName, absolutePath } from '../validate.js';
+import { options } from '../options/load.js';
+import { cloneOptionsSchema } from '../options/clone.schema.js';
+import { cloneDefaults, type CloneOptions } from '../options/clone.js';
+import { u64Arg } from '../runner/protocol.js';
+import { sibling } from './sibling.js';
+import { exists } from './lifecycle.js';
+import type { Handle } from './handle.js';
+import type { Container } from '../container.js';
+
+/** One snapshot of a container, as snapshotList() gives it. */
+export interface Snapshot {
+  /** Its name, e.g. 'snap0'. */
+  name: string;
+  /** The file holding its comment ('' when none). */
+  commentPath: string;
+  /** When it was taken, as liblxc writes it ('2026:11:29 14:02:03'). */
+  timestamp: string;
+  /** The lxcpath holding the snapshots (LXCPATH/NAME/snaps). */
+  lxcpath: string;
+}
+
+export async function clone(h: Handle, newName: unknown, options_: unknown): Promise<Container> {
+  const op = 'clone';
+  const name = check(op, 'newName', containerName, newName);
+  const o: CloneOptions = options(op, 'options', cloneOptionsSchema, options_);
+  h.need(op, 'defined');
+  const lxcpath = o.lxcpath ?? h.lxcpath;
+  if (exists(name, lxcpath)) throw h.error('EEXIST', op, `"${name}" already exists in ${lxcpath}`);
+  let flags = o.flags ?? cloneDefaults.flags;
+  if (o.snapshot) flags |= C.LXC_CLONE_SNAPSHOT;
+  if (o.keepName) flags |= C.LXC_CLONE_KEEPNAME;
+  if (o.keepMacAddr) flags |= C.LXC_CLONE_KEEPMACADDR;
+  if (o.keepBdevType) flags |= C.LXC_CLONE_KEEPBDEVTYPE;
+  if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
+  const args = [
+    name, o.lxcpath ?? cloneDefaults.lxcpath, flags, o.bdevtype ?? cloneDefaults.bdevtype, o.bdevdata ?? cloneDefaults.bdevdata,
+    u64Arg(o.newSize ?? cloneDefaults.newSize), o.hookArgs ? [...o.hookArgs, null] : cloneDefaults.hookArgs,
+  ];
+  // The runner puts the struct clone() returns and answers whether there was one.
+  const { result, log } = await h.forking(op, [{ member: 'clone', args }], { result: 'put' });
+  if (!result) throw h.failed('ECLONE', op, log, `liblxc could not clone it to "${name}"`);
+  return sibling(name, lxcpath);
+}
+
+export async function snapshot(h: Handle, commentFile: unknown): Promise<string> {
+  const op = 'snapshot';
+  const file = commentFile === undefined ? null : check(op, 'commentFile', absolutePath, commentFile);
+  const { result } = await h.async(op, 'snapshot', { needs: 'defined', fails: { code: 'ESNAPSHOT', why: 'liblxc could not snapshot it', when: (n) => n < 0 } }, file);
+  return `snap${result}`;
+}
+
+export async function snapshotList(h: Handle): Promise<Snapshot[]> {
+  const op = 'snapshotList';
+  const out = new BigUint64Array(1);
+  const { result } = await h.async(op, 'snapshot_list', { needs: 'defined', fails: { code: 'ESNAPSHOT', why: 'liblxc could not list snapshots', when: (n) => n < 0 } }, out);
+  const list = ffi.takeSnapshots(ffi.types, out[0] || null, result).map((s) => ({
+    name: s.name ?? '', commentPath: s.comment_pathname ?? '', timestamp: s.timestamp ?? '', lxcpath: s.lxcpath ?? '',
+  }));
+  // liblxc lists them in directory order: sort snap2 before snap10.
+  return list.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+}
+
+export async function snapshotRestore(h: Handle, self: Container, name: unknown, newName: unknown): Promise<Container> {
+  const op = 'snapshotRestore';
+  const snap = check(op, 'name', containerName, name);
+  const target = newName === undefined ? h.name : check(op, 'newName', containerName, newName);
+  await h.async(op, 'snapshot_restore', { needs: 'stopped', fails: { code: 'ESNAPSHOT', why: `liblxc could not restore ${snap}` } }, snap, target);
+  if (target === h.name) {
+    h.reopen();
+    return self;
+  }
+  return sibling(target, h.lxcpath);
+}
+
+export async function snapshotDestroy(h: Handle, name: unknown): Promise<void> {
+  const op = 'snapshotDestroy';
+  const snap = check(op, 'name', containerName, name);
+  await h.async(op, 'snapshot_destroy', { needs: 'defined', fails: { code: 'ESNAPSHOT', why: `liblxc could not destroy ${snap}` } }, snap);
+}
+
+export async function snapshotDestroyAll(h: Handle): Promise<void> {
+  await h.async('snapshotDestroyAll', 'snapshot_destroy_all', { needs: 'defined', fails: { code: 'ESNAPSHOT', why: 'liblxc could not destroy the snapshots' } });
+}
