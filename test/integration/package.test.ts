@@ -1,7 +1,7 @@
 // The packed tarball installs without running any script and imports from plain Node (no tsx).
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,4 +37,30 @@ t.test('npm pack, npm install --ignore-scripts, node x.mjs', async (t) => {
   t.match(version, /^\d+\.\d+\.\d+/, `plain node printed version ${version}`);
   t.equal(created, 'true pkg', 'create through the packaged create worker (compiled JS)');
   t.equal(destroyed, 'false');
+
+  // The option types keep their per-field docs in the published declarations.
+  const dts = (file: string) => readFileSync(join(app, 'node_modules', 'lxc-ffi', 'dist', 'lib', 'options', file), 'utf8');
+  for (const [file, iface, fields] of [
+    ['create.d.ts', 'CreateOptions', ['quiet', 'bdevtype', 'bdevSpecs', 'flags', 'onOutput', 'signal']],
+    ['attach.d.ts', 'AttachOptions', ['namespaces', 'env', 'cwd', 'uid', 'stdin', 'flags', 'signal']],
+    ['clone.d.ts', 'CloneOptions', ['lxcpath', 'bdevtype', 'snapshot', 'newSize', 'hookArgs', 'flags']],
+  ] as const) {
+    const text = dts(file);
+    const body = text.slice(text.indexOf(`export interface ${iface} `));
+    t.ok(body.length > 0, `${file} declares the interface ${iface}`);
+    for (const f of fields) t.match(body, new RegExp(`/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/\\s*${f}\\?:`), `${iface}.${f} carries its TSDoc`);
+  }
+
+  // lxc-ffi/schemas: the schemas themselves, for a program's own validation.
+  writeFileSync(join(app, 'y.mjs'), [
+    "import { createOptionsSchema, parse, createDefaults } from 'lxc-ffi/schemas';",
+    'console.log(createOptionsSchema.safeParse({ quiet: true }).success, createOptionsSchema.safeParse({ quiet: 1 }).success);',
+    "try { parse('spec', 'createOptions', createOptionsSchema, { bdevtype: 'nope', extra: 1 }); } catch (e) { console.log(e.code, e.message); }",
+    'console.log(createDefaults.flags);',
+  ].join('\n'));
+  const schemaRun = await run(process.execPath, ['y.mjs'], { cwd: app, timeout: 60_000 });
+  const [ok, failed, defaults] = schemaRun.stdout.trim().split('\n');
+  t.equal(ok, 'true false', 'safeParse accepts and refuses');
+  t.match(failed, /^EINVAL spec: createOptions\.bdevtype must be one of .*; createOptions\.extra is not a known option$/, 'every problem, each with its path');
+  t.equal(defaults, '0');
 });
