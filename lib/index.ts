@@ -3,8 +3,8 @@ import * as ffi from '../ffi/index.js';
 import { Container, globalLxcpath, isKnownKey } from './container.js';
 import { check, configKey, absolutePath } from './validate.js';
 import { invalid } from './errors.js';
-import { personalities } from './options/attach.js';
-import { listDefaults, type ListOptions } from './options/lifecycle.js';
+import { personalities } from './options.js';
+import { listDefaults, type ListOptions } from './options.js';
 
 export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty } from './container.js';
 export { NetworkList, NetworkInterface, type NetworkKey } from './network.js';
@@ -14,14 +14,14 @@ export type { AttachedProcess, ExitStatus } from './attach/process.js';
 export { LxcError, type LxcErrorCode } from './errors.js';
 // Option types only: their schemas (and zod) load with the first call that parses one; a program
 // can validate them itself with the lxc-ffi/schemas subpath.
-export type { AttachOptions, ExecOptions, Namespace, Stdio } from './options/attach.js';
-export type { CreateOptions, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options/create.js';
-export type { StartOptions, DestroyOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState } from './options/lifecycle.js';
-export type { CloneOptions } from './options/clone.js';
-export type { ConsoleOptions, ConsoleLogOptions } from './options/console.js';
-export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options/checkpoint.js';
-export type { MountOptions, UmountOptions } from './options/devices.js';
-export type { GetIpsOptions } from './options/network.js';
+export type { AttachOptions, ExecOptions, Namespace, Stdio } from './options.js';
+export type { CreateOptions, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options.js';
+export type { StartOptions, DestroyOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState } from './options.js';
+export type { CloneOptions } from './options.js';
+export type { ConsoleOptions, ConsoleLogOptions } from './options.js';
+export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
+export type { MountOptions, UmountOptions } from './options.js';
+export type { GetIpsOptions } from './options.js';
 export * from './constants.js';
 
 /** The runtime liblxc version, e.g. '5.0.2'. */

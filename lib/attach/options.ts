@@ -2,7 +2,7 @@
 // the personality. The options themselves, their defaults and schema: lib/options/attach.ts.
 import { constants } from 'node:os';
 import * as C from '../constants.js';
-import { attachDefaults, namespaceFlags, personalities, type AttachOptions } from '../options/attach.js';
+import { attachDefaults, namespaceFlags, personalities, type AttachOptions } from '../options.js';
 
 export type ParsedAttachOptions = AttachOptions;
 

@@ -8,7 +8,7 @@ import { planStdio, releaseStdio, AttachedProcess, TerminalError, type StdioSpec
 import { Session } from './session.js';
 import { sealedNodePath } from './sealed.js';
 import { attachFlags, namespaceMask, personality, type ParsedAttachOptions } from './options.js';
-import { namespaceFlags } from '../options/attach.js';
+import { namespaceFlags } from '../options.js';
 import { asArg, symbolArg, outArg, fdArg, u32Arg, type Arg } from '../runner/protocol.js';
 import { toArg, type Handle } from '../container/handle.js';
 import { getConfigItem } from '../container/config.js';

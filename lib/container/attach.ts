@@ -4,9 +4,9 @@
 import { constants as osConstants } from 'node:os';
 import { check, argv as argvCheck } from '../validate.js';
 import { invalid } from '../errors.js';
-import { options } from '../options/load.js';
-import { attachOptionsSchema, execOptionsSchema } from '../options/attach.schema.js';
-import type { AttachOptions, ExecOptions } from '../options/attach.js';
+import { options } from '../options.schema.js';
+import { attachOptionsSchema, execOptionsSchema } from '../options.schema.js';
+import type { AttachOptions, ExecOptions } from '../options.js';
 import type { AttachedProcess, ExitStatus } from '../attach/process.js';
 import type { Session } from '../attach/session.js';
 import type { Handle } from './handle.js';

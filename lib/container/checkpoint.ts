@@ -1,9 +1,9 @@
 // The checkpoint family (CRIU): checkpoint, restore, migrate.
 import * as ffi from '../../ffi/index.js';
 import { check, absolutePath, int } from '../validate.js';
-import { options } from '../options/load.js';
-import { checkpointOptionsSchema, migrateOptionsSchema, restoreOptionsSchema } from '../options/checkpoint.schema.js';
-import { checkpointDefaults, restoreDefaults, migrateDefaults, type CheckpointOptions, type RestoreOptions, type MigrateOptions } from '../options/checkpoint.js';
+import { options } from '../options.schema.js';
+import { checkpointOptionsSchema, migrateOptionsSchema, restoreOptionsSchema } from '../options.schema.js';
+import { checkpointDefaults, restoreDefaults, migrateDefaults, type CheckpointOptions, type RestoreOptions, type MigrateOptions } from '../options.js';
 import type { Handle } from './handle.js';
 
 export async function checkpoint(h: Handle, directory: unknown, options_: unknown): Promise<void> {

@@ -1,9 +1,9 @@
 // The console family: a tty's fds, the console on the caller's terminal, the console ring buffer.
 import * as ffi from '../../ffi/index.js';
 import { check, int } from '../validate.js';
-import { options } from '../options/load.js';
-import { consoleLogOptionsSchema, consoleOptionsSchema } from '../options/console.schema.js';
-import { consoleDefaults, consoleLogDefaults, type ConsoleOptions, type ConsoleLogOptions } from '../options/console.js';
+import { options } from '../options.schema.js';
+import { consoleLogOptionsSchema, consoleOptionsSchema } from '../options.schema.js';
+import { consoleDefaults, consoleLogDefaults, type ConsoleOptions, type ConsoleLogOptions } from '../options.js';
 import type { Handle } from './handle.js';
 
 /** A container tty from consoleGetFd(). */

@@ -1,9 +1,9 @@
 // The devices family: device nodes, network interfaces moved in and out, the container's fds, and
 // mounts injected into the running container.
 import { check, absolutePath, ifaceName } from '../validate.js';
-import { options } from '../options/load.js';
-import { mountOptionsSchema, umountOptionsSchema } from '../options/devices.schema.js';
-import { mountDefaults, umountDefaults, type MountOptions, type UmountOptions } from '../options/devices.js';
+import { options } from '../options.schema.js';
+import { mountOptionsSchema, umountOptionsSchema } from '../options.schema.js';
+import { mountDefaults, umountDefaults, type MountOptions, type UmountOptions } from '../options.js';
 import type { Handle } from './handle.js';
 
 export async function deviceNode(h: Handle, op: 'addDeviceNode' | 'removeDeviceNode', src: unknown, dst: unknown): Promise<void> {

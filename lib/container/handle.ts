@@ -5,11 +5,12 @@
 // fork safety (a runner process for forking members) → failure as the named LxcError code.
 import * as ffi from '../../ffi/index.js';
 import { LxcError, logReason, type LxcErrorCode } from '../errors.js';
-import { CallLog, type LogTarget } from '../calllog.js';
-import { requireMember } from '../support.js';
+import type { LogTarget } from '../calllog.js';
 import { u64Arg, u32Arg, type Arg, type MemberCall } from '../runner/protocol.js';
 import type { RunSpec, RunResult } from '../runner/pool.js';
 
+// The log capture of calls made in this process, loaded with the first such call.
+let callLogModule: Promise<typeof import('../calllog.js')> | undefined;
 // Forking calls run in runner processes (lib/runner/), loaded with the first such call.
 let runnerModule: Promise<typeof import('../runner/pool.js')> | undefined;
 const runnerLib = () => (runnerModule ??= import('../runner/pool.js'));
@@ -23,6 +24,20 @@ export const FORKING: ReadonlySet<ffi.MemberName> = new Set<ffi.MemberName>([
   'destroy_with_snapshots', 'rename', 'attach', 'get_ips', 'get_interfaces', 'add_device_node', 'remove_device_node',
   'attach_interface', 'detach_interface', 'mount', 'umount', 'checkpoint', 'restore', 'migrate',
 ]);
+
+/**
+ * Throws LxcError ENOTSUP, naming the release that added it, when `version`'s struct
+ * lxc_container has no `member`; a member the runtime lacks is never called.
+ *
+ * @example
+ * requireMember('devpts_fd', [4, 0, 0], 'devptsFd') // throws: added in liblxc 4.0.5
+ */
+export function requireMember(member: string, version: ffi.LxcVersion, op: string = member): void {
+  if (ffi.layoutOf('lxc_container', version).some((m) => ffi.parseMember(m.decl).name === member)) return;
+  const since = ffi.memberSince(member);
+  const added = since ? `added in liblxc ${since.join('.')}` : 'in no tabled liblxc release';
+  throw new LxcError('ENOTSUP', `${op}: liblxc ${version.join('.')} has no ${member}() (${added})`, { op });
+}
 
 /** The state a call needs: checked before it is queued, in this order (defined first). */
 export type Need = 'defined' | 'running' | 'stopped';
@@ -59,6 +74,20 @@ export function toArg(v: unknown): Arg {
   if (Array.isArray(v)) return v.map(toArg);
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toArg(x)]));
   return v as Arg;
+}
+
+import type { Container } from '../container.js';
+
+let makeContainer: ((name: string, lxcpath: string) => Container) | undefined;
+
+/** Called once by container.ts: how the families make the Container a call resolves (clone, rename). */
+export function setSiblingFactory(f: (name: string, lxcpath: string) => Container): void {
+  makeContainer = f;
+}
+
+/** A new Container object for `name` in `lxcpath`, without the families importing the class. */
+export function sibling(name: string, lxcpath: string): Container {
+  return makeContainer!(name, lxcpath);
 }
 
 /** One Container's struct lxc_container and everything that calls into it. */
@@ -250,6 +279,7 @@ export class Handle {
   }
 
   async #onWorkerThread<R>(op: string, ptr: bigint, fn: ffi.CFunction, args: unknown[]): Promise<Outcome<R>> {
+    const { CallLog } = await (callLogModule ??= import('../calllog.js'));
     const log = new CallLog(this.#logTarget(op, ptr));
     try {
       const result = await new Promise<R>((resolve, reject) =>

@@ -1,13 +1,16 @@
 // The network state family: the running container's interfaces and addresses, and the nic list
 // over lxc.net.N.* (NetworkList, lib/network.ts).
-import { namespaceAddresses, NetlinkUnavailable, type InterfaceAddress } from '../netlink.js';
+import type { InterfaceAddress } from '../netlink.js';
 import { NetworkList } from '../network.js';
-import { options } from '../options/load.js';
-import { getIpsOptionsSchema } from '../options/network.schema.js';
-import { getIpsDefaults, type GetIpsOptions } from '../options/network.js';
+import { options } from '../options.schema.js';
+import { getIpsOptionsSchema } from '../options.schema.js';
+import { getIpsDefaults, type GetIpsOptions } from '../options.js';
 import { sleep, deadline } from '../poll.js';
 import { getConfigItem, setConfigItem, clearConfigItem } from './config.js';
 import type { Handle } from './handle.js';
+
+// The netlink reader, loaded with the first getIps().
+let netlinkModule: Promise<typeof import('../netlink.js')> | undefined;
 
 export async function getInterfaces(h: Handle): Promise<string[]> {
   const op = 'getInterfaces';
@@ -23,10 +26,11 @@ export async function getIps(h: Handle, options_: unknown): Promise<string[]> {
   // initPid answers "running?" too: one round trip to the monitor instead of two.
   let pid = h.query(op, 'init_pid');
   if (pid <= 0) throw h.error('ENOTRUNNING', op, 'the container is not running');
+  const netlink = await (netlinkModule ??= import('../netlink.js'));
   const end = deadline(o.timeout ?? getIpsDefaults.timeout);
   for (let delay = 50; ; delay = Math.min(delay * 2, 500), pid = h.query(op, 'init_pid')) {
     const args = [o.interface ?? getIpsDefaults.interface, o.family ?? getIpsDefaults.family, o.scope ?? getIpsDefaults.scope];
-    const ips = readIps(pid, o) ?? (await h.forking(op, [{ member: 'get_ips', args }], { result: 'strings' })).result as string[];
+    const ips = readIps(netlink, pid, o) ?? (await h.forking(op, [{ member: 'get_ips', args }], { result: 'strings' })).result as string[];
     if (ips.length || Date.now() >= end) return ips;
     if (o.signal?.aborted) throw h.error('EABORT', op, 'aborted');
     await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {
@@ -40,13 +44,13 @@ export async function getIps(h: Handle, options_: unknown): Promise<string[]> {
  * netlink in the container's network namespace. null when that cannot be done here (not root, or
  * init just exited); liblxc then answers.
  */
-function readIps(pid: number, o: GetIpsOptions): string[] | null {
+function readIps(netlink: typeof import('../netlink.js'), pid: number, o: GetIpsOptions): string[] | null {
   if (pid <= 0) return null;
   let all: InterfaceAddress[];
   try {
-    all = namespaceAddresses(pid);
+    all = netlink.namespaceAddresses(pid);
   } catch (e) {
-    if (e instanceof NetlinkUnavailable || (e as NodeJS.ErrnoException).syscall === 'open') return null;
+    if (e instanceof netlink.NetlinkUnavailable || (e as NodeJS.ErrnoException).syscall === 'open') return null;
     throw e;
   }
   const scope = o.scope ?? getIpsDefaults.scope;

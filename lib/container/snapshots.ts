@@ -2,13 +2,12 @@
 import * as ffi from '../../ffi/index.js';
 import * as C from '../constants.js';
 import { check, containerName, absolutePath } from '../validate.js';
-import { options } from '../options/load.js';
-import { cloneOptionsSchema } from '../options/clone.schema.js';
-import { cloneDefaults, type CloneOptions } from '../options/clone.js';
+import { options } from '../options.schema.js';
+import { cloneOptionsSchema } from '../options.schema.js';
+import { cloneDefaults, type CloneOptions } from '../options.js';
 import { u64Arg } from '../runner/protocol.js';
-import { sibling } from './sibling.js';
 import { exists } from './lifecycle.js';
-import type { Handle } from './handle.js';
+import { sibling, type Handle } from './handle.js';
 import type { Container } from '../container.js';
 
 /** One snapshot of a container, as snapshotList() gives it. */

@@ -1,6 +1,6 @@
 // What the caller's create pool (pool.ts) and a create worker (worker.ts) say to each other over
 // Node's IPC channel, and the marker that ends one create's output on the worker's stdout/stderr.
-import type { BdevSpecs } from '../options/create.js';
+import type { BdevSpecs } from '../options.js';
 
 /** What a worker needs to create one container. */
 export interface CreateRequest {

@@ -4,7 +4,7 @@ import t from 'tap';
 import { constants as os } from 'node:os';
 import * as C from '../../lib/constants.js';
 import { namespaceMask, attachFlags, personality, signalName } from '../../lib/attach/options.js';
-import { namespaceFlags, personalities } from '../../lib/options/attach.js';
+import { namespaceFlags, personalities } from '../../lib/options.js';
 
 t.test('namespaces: all by default, a number as given, names OR-ed', async (t) => {
   t.equal(namespaceMask(undefined), -1);

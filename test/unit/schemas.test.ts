@@ -3,9 +3,9 @@
 // absent or empty options object. Pure TypeScript: no liblxc behaviour is claimed here.
 import t from 'tap';
 import * as s from '../../lib/schemas.js';
-import { options } from '../../lib/options/load.js';
-import { startOptionsSchema } from '../../lib/options/lifecycle.schema.js';
-import { migrateOptionsSchema } from '../../lib/options/checkpoint.schema.js';
+import { options } from '../../lib/options.schema.js';
+import { startOptionsSchema } from '../../lib/options.schema.js';
+import { migrateOptionsSchema } from '../../lib/options.schema.js';
 import { LxcError } from '../../lib/errors.js';
 
 const { parse } = s;

@@ -1,7 +1,8 @@
-// requireMember / memberSince: which liblxc release has which struct lxc_container member, read
+// requireMember (lib/container/handle.ts) / memberSince (ffi/): which liblxc release has which struct lxc_container member, read
 // from the version table alone (no liblxc 4.0 needed).
 import t from 'tap';
-import { requireMember, memberSince } from '../../lib/support.js';
+import { requireMember } from '../../lib/container/handle.js';
+import { memberSince } from '../../ffi/index.js';
 import { LxcError } from '../../lib/errors.js';
 import { layoutOf } from '../../ffi/layouts.js';
 import { parseMember } from '../../ffi/types.js';

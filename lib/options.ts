@@ -1,0 +1,350 @@
+// Every option object of the public API: its interface, with each field's TSDoc and default, and
+// the defaults object the calls use. The zod schema of each sits beside it in options.schema.ts,
+// checked against the interface at compile time. No zod here: this module loads at import.
+import * as C from './constants.js';
+
+// ---- lifecycle ---------------------------------------------------------------------------------
+// Options of the lifecycle calls (start, destroy, the waits) and of listing and opening containers.
+/** Container states liblxc reports. */
+export const states = ['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED'] as const;
+
+export type ContainerState = (typeof states)[number];
+
+/** Options of `start()`. */
+export interface StartOptions {
+  /** Run lxc-init as pid 1 in front of the command (application containers). Default false. */
+  useinit?: boolean;
+  /** Command to run as the container's init instead of lxc.init.cmd; never empty. Default: lxc.init.cmd. */
+  argv?: string[];
+}
+
+export const startDefaults = { useinit: false, argv: undefined } as const;
+
+/** Options of `destroy()`. */
+export interface DestroyOptions {
+  /** Also destroy the container's snapshots (a plain destroy when it has none, where liblxc's own call fails). Default false. */
+  withSnapshots?: boolean;
+}
+
+export const destroyDefaults = { withSnapshots: false } as const;
+
+/** Options of the calls that wait (shutdown, reboot, wait). */
+export interface WaitOptions {
+  /** Ends the wait early: the call rejects with EABORT. */
+  signal?: AbortSignal;
+}
+
+/** Options of `listContainers()` / `containers()`. */
+export interface ListOptions {
+  /** Where to look. Default: the global lxc.lxcpath. */
+  lxcpath?: string;
+  /** Include running containers. Default true. */
+  active?: boolean;
+  /** Include containers with a config. Default true. */
+  defined?: boolean;
+}
+
+export const listDefaults = { active: true, defined: true } as const;
+
+/** Options of the Container constructor. */
+export interface ContainerOptions {
+  /** The directory holding the container's directory. Default: the global lxc.lxcpath. */
+  lxcpath?: string;
+}
+
+// ---- create ------------------------------------------------------------------------------------
+// Options of `create()`: liblxc's own (backing store, flags) and the templates' (download, local, any other).
+/** Backing stores liblxc knows by name. */
+export const bdevTypes = ['dir', 'btrfs', 'zfs', 'lvm', 'loop', 'overlay', 'overlayfs', 'rbd', 'best'] as const;
+
+export type BdevType = (typeof bdevTypes)[number];
+
+/** struct bdev_specs, in camelCase: where and how a backing store is made. */
+export interface BdevSpecs {
+  /** Filesystem type for block backing stores (loop, lvm, rbd), such as ext4. Default: liblxc's (ext4). */
+  fstype?: string;
+  /** Size in bytes for block backing stores. Default: liblxc's (1 GiB). */
+  fssize?: number;
+  /** ZFS: the dataset under which the container's goes. */
+  zfs?: { zfsroot?: string };
+  /** LVM: volume group, logical volume name, thin pool. */
+  lvm?: { vg?: string; lv?: string; thinpool?: string };
+  /** Where a `dir` rootfs goes. Default: LXCPATH/NAME/rootfs. */
+  dir?: string;
+  /** Ceph RBD: image name and pool. */
+  rbd?: { rbdname?: string; rbdpool?: string };
+}
+
+/** Options of `create()` that are not the template's. */
+export interface CreateOptions {
+  /** Drop the template's output instead of writing it to stdout (LXC_CREATE_QUIET). Default false. */
+  quiet?: boolean;
+  /** Backing store of the root filesystem. Default: liblxc's ('dir'). */
+  bdevtype?: BdevType;
+  /** Where and how the backing store is made. Default: liblxc's. */
+  bdevSpecs?: BdevSpecs;
+  /** Raw LXC_CREATE_* flags, or-ed in. Default 0. */
+  flags?: number;
+  /** Receives each line the template prints (stdout and stderr); when set, nothing is written to stdout. */
+  onOutput?: (line: string) => void;
+  /** Aborts the create: the template is killed, nothing stays defined, the call rejects with EABORT. */
+  signal?: AbortSignal;
+}
+
+export const createDefaults = { quiet: false, bdevtype: null, bdevSpecs: null, flags: 0 } as const;
+
+/** The typed options of the `download` template (LXC 5.0: no GPG options). */
+export interface DownloadOptions {
+  /** Distribution, such as 'debian'. */
+  dist: string;
+  /** Release, such as 'bookworm'. */
+  release: string;
+  /** Architecture, such as 'amd64'. */
+  arch: string;
+  /** Image variant. Default: the server's ('default'). */
+  variant?: string;
+  /** Image server host[:port]. Default: the template's. */
+  server?: string;
+  /** Download the image again even if it is cached. Default false. */
+  flushCache?: boolean;
+  /** Use the cached image only. Default false. */
+  forceCache?: boolean;
+  /** Only for download templates that take --keyserver (LXC 3.x/4.x). */
+  keyserver?: string;
+  /** Only for download templates that take --no-validate (LXC 3.x/4.x). */
+  noValidate?: boolean;
+}
+
+/** The `local` template's options: a metadata tarball and a rootfs tarball. */
+export interface LocalOptions {
+  /** Absolute path of the metadata tarball. */
+  metadata: string;
+  /** Absolute path of the rootfs tarball. */
+  fstree: string;
+}
+
+/** Any other template: `{ k: v }` → `--k v`, `{ k: true }` → `--k`, camelCase keys → kebab-case. */
+export type TemplateOptions = Record<string, string | number | boolean>;
+
+// ---- attach ------------------------------------------------------------------------------------
+// Options of every attach call (attach, attachWait, exec, evaluate, openSession, attachShell).
+/** Namespaces by name, as the CLONE_NEW* flags liblxc takes. */
+export const namespaceFlags = {
+  mount: C.CLONE_NEWNS, uts: C.CLONE_NEWUTS, ipc: C.CLONE_NEWIPC, user: C.CLONE_NEWUSER,
+  pid: C.CLONE_NEWPID, net: C.CLONE_NEWNET, cgroup: C.CLONE_NEWCGROUP, time: C.CLONE_NEWTIME,
+} as const;
+
+export type Namespace = keyof typeof namespaceFlags;
+
+/** Personalities by architecture name (sys/personality.h): 64-bit names are PER_LINUX, 32-bit PER_LINUX32. */
+export const personalities: Record<string, number> = {
+  x86_64: 0, amd64: 0, aarch64: 0, arm64: 0, ppc64le: 0, ppc64el: 0, s390x: 0, riscv64: 0,
+  i386: 8, i486: 8, i586: 8, i686: 8, x86: 8, armhf: 8, armel: 8, armv7l: 8, arm: 8, ppc: 8,
+};
+
+/** Where one of the attached process's stdio goes. */
+export type Stdio = number | 'inherit' | 'ignore' | 'pipe';
+
+/** Options of every attach call. */
+export interface AttachOptions {
+  /** Namespaces to enter: a CLONE_NEW* mask or names. Default: all of the container's (functions: uts, ipc, pid, net, cgroup). */
+  namespaces?: number | Namespace[];
+  /** Keep the caller's environment ('keep') or start from an empty one ('clear'). Default 'keep'. */
+  env?: 'keep' | 'clear';
+  /** Variables to set inside. */
+  extraEnv?: Record<string, string>;
+  /** With env 'clear': variables of the caller's environment to keep. */
+  keepEnv?: string[];
+  /** Working directory inside the container. Default: commands the caller's cwd if it exists inside, else /; functions /. */
+  cwd?: string;
+  /** User id inside the container. Default: the container's root (0). */
+  uid?: number;
+  /** Group id inside the container. Default: the container's root (0). */
+  gid?: number;
+  /** Supplementary groups (liblxc ≥ 4.0.7). Default: none. */
+  groups?: number[];
+  /** fd, 'inherit' (the caller's), 'ignore' (/dev/null) or 'pipe' (a stream on the result). Default 'inherit' (exec: 'ignore'). */
+  stdin?: Stdio;
+  /** As stdin. Default 'inherit' (exec: captured). */
+  stdout?: Stdio;
+  /** As stdin. Default 'inherit' (exec: captured). */
+  stderr?: Stdio;
+  /** Personality number or architecture name such as 'i686'. Default: the container's. */
+  personality?: number | string;
+  /** LSM label to run under (liblxc ≥ 4.0.7). Default: the container's. */
+  lsmLabel?: string;
+  /** Stay in the caller's cgroup, keep capabilities and LSM profile (lxc-attach's --elevated-privileges, go-lxc's ElevatedPrivileges). Default false. */
+  elevatedPrivileges?: boolean;
+  /** Remount /proc and /sys for the new process (with the mount namespace). Default false. */
+  remountSysProc?: boolean;
+  /**
+   * Raw LXC_ATTACH_* flags in place of LXC_ATTACH_DEFAULT. The bits that `remountSysProc`,
+   * `lsmLabel` and `groups` need are still added; `elevatedPrivileges` cannot be combined with it.
+   */
+  flags?: number;
+  /** Kills the process (SIGKILL) when it fires. */
+  signal?: AbortSignal;
+}
+
+/** Defaults: those of LXC_ATTACH_OPTIONS_DEFAULT; stdio defaults depend on the call. */
+export const attachDefaults = {
+  namespaces: -1,
+  env: 'keep',
+  flags: C.LXC_ATTACH_DEFAULT,
+  personality: -1,
+  uid: -1,
+  gid: -1,
+} as const;
+
+
+/** Options of `exec()`: AttachOptions (stdout and stderr are captured) plus bytes for the command's stdin. */
+export interface ExecOptions extends Omit<AttachOptions, 'stdout' | 'stderr'> {
+  /** Written to the command's stdin, which is then closed. Default: stdin as AttachOptions.stdin says ('ignore'). */
+  input?: string | Buffer;
+}
+
+// ---- clone -------------------------------------------------------------------------------------
+// Options of `clone()`.
+/** Options of `clone()`. */
+export interface CloneOptions {
+  /** Where the clone goes. Default: this container's lxcpath. */
+  lxcpath?: string;
+  /** Backing store of the clone ('overlayfs' for the seed's overlay snapshots). Default: the source's. */
+  bdevtype?: BdevType;
+  /** Backing-store specific data, passed to liblxc as bdevdata (liblxc 5.0 ignores it for every store). */
+  bdevdata?: string;
+  /** A copy-on-write snapshot clone (LXC_CLONE_SNAPSHOT). Default false. */
+  snapshot?: boolean;
+  /** Keep the source's hostname (LXC_CLONE_KEEPNAME). Default false. */
+  keepName?: boolean;
+  /** Keep the source's MAC addresses (LXC_CLONE_KEEPMACADDR). Default false. */
+  keepMacAddr?: boolean;
+  /** Keep the source's backing store type (LXC_CLONE_KEEPBDEVTYPE). Default false. */
+  keepBdevType?: boolean;
+  /** Snapshot if the backing store can, copy otherwise (LXC_CLONE_MAYBE_SNAPSHOT). Default false. */
+  maybeSnapshot?: boolean;
+  /** Size in bytes for block backing stores. Default 0: the source's. */
+  newSize?: number;
+  /** Arguments for the clone hook (lxc.hook.clone). Default: none. */
+  hookArgs?: string[];
+  /** Raw LXC_CLONE_* flags, or-ed with the booleans above. Default 0. */
+  flags?: number;
+}
+
+export const cloneDefaults = { lxcpath: null, bdevtype: null, bdevdata: null, newSize: 0, hookArgs: null, flags: 0 } as const;
+
+// ---- console -----------------------------------------------------------------------------------
+// Options of `console()` and `consoleLog()`.
+/** Options of `console()`. */
+export interface ConsoleOptions {
+  /** The tty to connect. Default -1: the first free one. */
+  tty?: number;
+  /** fds to use instead of the caller's terminal. Default 0, 1, 2. */
+  stdinFd?: number;
+  stdoutFd?: number;
+  stderrFd?: number;
+  /** The escape letter: Ctrl-<escape> q ends the session. Default 'a'. */
+  escape?: string;
+}
+
+export const consoleDefaults = { tty: -1, stdinFd: 0, stdoutFd: 1, stderrFd: 2, escape: 'a' } as const;
+
+/** Options of `consoleLog()`. */
+export interface ConsoleLogOptions {
+  /** Return the ring buffer's contents. Default true. */
+  read?: boolean;
+  /** Empty the ring buffer. Default false. */
+  clear?: boolean;
+  /** Read at most this many bytes. Default 1 MiB. */
+  readMax?: number;
+}
+
+export const consoleLogDefaults = { read: true, clear: false, readMax: 1024 * 1024 } as const;
+
+// ---- checkpoint --------------------------------------------------------------------------------
+// Options of `checkpoint()`, `restore()` and `migrate()` (CRIU).
+/** Options of `checkpoint()`. */
+export interface CheckpointOptions {
+  /** Stop the container once it is dumped. Default false. */
+  stop?: boolean;
+  /** CRIU's verbose output. Default false. */
+  verbose?: boolean;
+}
+
+export const checkpointDefaults = { stop: false, verbose: false } as const;
+
+/** Options of `restore()`. */
+export interface RestoreOptions {
+  /** CRIU's verbose output. Default false. */
+  verbose?: boolean;
+}
+
+export const restoreDefaults = { verbose: false } as const;
+
+/** struct migrate_opts, in camelCase: what `migrate()` hands to CRIU. */
+export interface MigrateOptions {
+  /** Where the dump goes (or is read from). */
+  directory: string;
+  /** CRIU's verbose output. Default false. */
+  verbose?: boolean;
+  /** Stop the container once it is dumped. Default false. */
+  stop?: boolean;
+  /** A pre-dump's directory, for an incremental dump. Default: none. */
+  predumpDir?: string;
+  /** A CRIU page server to send the pages to. Default: none. */
+  pageserverAddress?: string;
+  pageserverPort?: string;
+  /** The file system keeps inode numbers (no CRIU remap). Default false. */
+  preservesInodes?: boolean;
+  /** A script CRIU runs at its action points. Default: none. */
+  actionScript?: string;
+  /** Largest file CRIU keeps as a ghost file, in bytes. Default 0: CRIU's. */
+  ghostLimit?: number;
+  /** With MIGRATE_FEATURE_CHECK: the features to check (FEATURE_MEM_TRACK, FEATURE_LAZY_PAGES). Default 0. */
+  featuresToCheck?: number;
+}
+
+export const migrateDefaults = {
+  verbose: false, stop: false, predumpDir: null, pageserverAddress: null, pageserverPort: null,
+  preservesInodes: false, actionScript: null, ghostLimit: 0, featuresToCheck: 0,
+} as const;
+
+// ---- devices -----------------------------------------------------------------------------------
+// Options of `mount()` and `umount()` (the mount_injection API extension).
+/** Options of `mount()`. */
+export interface MountOptions {
+  /** Filesystem type, such as ext4. Default: none (a bind mount). */
+  fstype?: string;
+  /** MS_* flags. Default 0. */
+  flags?: number;
+  /** Filesystem-specific mount data. Default: none. */
+  data?: string;
+}
+
+export const mountDefaults = { fstype: null, flags: 0, data: null } as const;
+
+/** Options of `umount()`. */
+export interface UmountOptions {
+  /** MNT_* / umount2() flags. Default 0. */
+  flags?: number;
+}
+
+export const umountDefaults = { flags: 0 } as const;
+
+// ---- network -----------------------------------------------------------------------------------
+// Options of `getIps()`.
+/** Options of `getIps()`. */
+export interface GetIpsOptions {
+  /** Only this interface, e.g. 'eth0' (lo only when named). Default: every interface but lo. */
+  interface?: string;
+  /** 'inet' (IPv4) or 'inet6'. Default: both. */
+  family?: 'inet' | 'inet6';
+  /** IPv6 scope id. Default 0: global. */
+  scope?: number;
+  /** Seconds to keep polling for an address. Default 0: ask once. */
+  timeout?: number;
+  /** Ends the polling early: the call rejects with EABORT. */
+  signal?: AbortSignal;
+}
+
+export const getIpsDefaults = { interface: null, family: null, scope: 0, timeout: 0 } as const;
