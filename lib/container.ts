@@ -6,14 +6,10 @@ import * as ffi from '../ffi/index.js';
 import { invalid } from './errors.js';
 import { check, containerName, absolutePath } from './validate.js';
 import { Handle, setSiblingFactory } from './container/handle.js';
-import * as lifecycle from './container/lifecycle.js';
+import { lazy } from './container/handle.js';
 import * as config from './container/config.js';
-import * as attachFamily from './container/attach.js';
-import * as netState from './container/network.js';
-import * as snapshots from './container/snapshots.js';
 import * as devices from './container/devices.js';
 import * as consoles from './container/console.js';
-import * as checkpoints from './container/checkpoint.js';
 import type { NetworkList } from './network.js';
 import type { AttachedProcess } from './attach/process.js';
 import type { Session } from './attach/session.js';
@@ -29,12 +25,22 @@ import type { ExecResult } from './container/attach.js';
 import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
 
-export { attachRunCommand, type ExecResult } from './container/attach.js';
+export type { ExecResult } from './container/attach.js';
 export type { Snapshot } from './container/snapshots.js';
 export type { ConsoleTty } from './container/console.js';
 export { isKnownKey } from './container/config.js';
 
-const { attachRunCommand } = attachFamily;
+/** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
+export const attachRunCommand: unique symbol = Symbol('lxc.attachRunCommand');
+
+// The families whose calls are all asynchronous load with their first call (Handle.later admits
+// that call at once): each module costs `import 'lxc-ffi'` ≈ 0.5 ms. config, devices and console
+// have synchronous calls and load with this module.
+const lifecycle = lazy(() => import('./container/lifecycle.js'));
+const attachFamily = lazy(() => import('./container/attach.js'));
+const netState = lazy(() => import('./container/network.js'));
+const snapshots = lazy(() => import('./container/snapshots.js'));
+const checkpoints = lazy(() => import('./container/checkpoint.js'));
 
 /** The default lxcpath (lxc.lxcpath of the global config). */
 export function globalLxcpath(): string {
@@ -115,7 +121,7 @@ export class Container {
   async create(template: 'local', templateOptions: LocalOptions, createOptions?: CreateOptions): Promise<void>;
   async create(template: string, templateOptions?: TemplateOptions, createOptions?: CreateOptions): Promise<void>;
   async create(template: string, templateOptions: object = {}, createOptions: CreateOptions = {}): Promise<void> {
-    return lifecycle.create(this.#h, template, templateOptions, createOptions);
+    return this.#h.later('create', lifecycle, (f) => f.create(this.#h, template, templateOptions, createOptions));
   }
 
   /**
@@ -126,7 +132,7 @@ export class Container {
    * await c.start({ useinit: true, argv: ['/bin/sleep', '60'] });
    */
   start(options: StartOptions = {}): Promise<void> {
-    return lifecycle.start(this.#h, options);
+    return this.#h.later('start', lifecycle, (f) => f.start(this.#h, options));
   }
 
   /**
@@ -136,7 +142,7 @@ export class Container {
    * await c.stop();
    */
   stop(): Promise<void> {
-    return lifecycle.stop(this.#h);
+    return this.#h.later('stop', lifecycle, (f) => f.stop(this.#h));
   }
 
   /**
@@ -149,7 +155,7 @@ export class Container {
    * if (!(await c.shutdown(30))) await c.stop();
    */
   shutdown(timeoutSec = 30, options: WaitOptions = {}): Promise<boolean> {
-    return lifecycle.shutdown(this.#h, timeoutSec, options);
+    return this.#h.later('shutdown', lifecycle, (f) => f.shutdown(this.#h, timeoutSec, options));
   }
 
   /**
@@ -161,7 +167,7 @@ export class Container {
    * await c.reboot(30);
    */
   reboot(timeoutSec?: number, options: WaitOptions = {}): Promise<boolean> {
-    return lifecycle.reboot(this.#h, timeoutSec, options);
+    return this.#h.later('reboot', lifecycle, (f) => f.reboot(this.#h, timeoutSec, options));
   }
 
   /**
@@ -173,12 +179,12 @@ export class Container {
    * await c.freeze();
    */
   freeze(): Promise<void> {
-    return lifecycle.freeze(this.#h);
+    return this.#h.later('freeze', lifecycle, (f) => f.freeze(this.#h));
   }
 
   /** Thaws a frozen container. @example await c.unfreeze() */
   unfreeze(): Promise<void> {
-    return lifecycle.unfreeze(this.#h);
+    return this.#h.later('unfreeze', lifecycle, (f) => f.unfreeze(this.#h));
   }
 
   /**
@@ -189,7 +195,7 @@ export class Container {
    * await c.wait('RUNNING', 3);
    */
   wait(state: ContainerState, timeoutSec = -1, options: WaitOptions = {}): Promise<boolean> {
-    return lifecycle.wait(this.#h, state, timeoutSec, options);
+    return this.#h.later('wait', lifecycle, (f) => f.wait(this.#h, state, timeoutSec, options));
   }
 
   /**
@@ -199,7 +205,7 @@ export class Container {
    * await c.destroy({ withSnapshots: true });
    */
   destroy(options: DestroyOptions = {}): Promise<void> {
-    return lifecycle.destroy(this.#h, options);
+    return this.#h.later('destroy', lifecycle, (f) => f.destroy(this.#h, options));
   }
 
   /**
@@ -209,7 +215,7 @@ export class Container {
    * const renamed = await c.rename('web2');
    */
   rename(newName: string): Promise<Container> {
-    return lifecycle.rename(this.#h, newName);
+    return this.#h.later('rename', lifecycle, (f) => f.rename(this.#h, newName));
   }
 
   /**
@@ -223,7 +229,7 @@ export class Container {
    * await c.attachWait(() => console.log(require('node:os').hostname()));
    */
   attachWait(command: string[] | typeof attachRunCommand | (() => unknown), argvOrOptions?: string[] | AttachOptions, options?: AttachOptions): Promise<number> {
-    return attachFamily.attachWait(this.#h, command, argvOrOptions, options);
+    return this.#h.later('attachWait', attachFamily, (f) => f.attachWait(this.#h, command, argvOrOptions, options));
   }
 
   /**
@@ -234,7 +240,7 @@ export class Container {
    * await c.exec(['sh', '-c', 'cat > /tmp/x'], { input: 'data' });
    */
   exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return attachFamily.exec(this.#h, argv, options);
+    return this.#h.later('exec', attachFamily, (f) => f.exec(this.#h, argv, options));
   }
 
   /**
@@ -245,7 +251,7 @@ export class Container {
    * p.kill(); await p.wait();
    */
   attach(command: string[] | ((...args: never[]) => unknown), options: AttachOptions = {}): Promise<AttachedProcess> {
-    return attachFamily.attach(this.#h, command, options);
+    return this.#h.later('attach', attachFamily, (f) => f.attach(this.#h, command, options));
   }
 
   /**
@@ -256,7 +262,7 @@ export class Container {
    * const n = await c.evaluate((x: number) => x * 2, 21);
    */
   evaluate<A, T>(fn: (arg: A) => T | Promise<T>, arg?: A, options: AttachOptions = {}): Promise<Awaited<T>> {
-    return attachFamily.evaluate<A, T>(this.#h, fn, arg as A, options);
+    return this.#h.later('evaluate', attachFamily, (f) => f.evaluate<A, T>(this.#h, fn, arg as A, options));
   }
 
   /**
@@ -267,7 +273,7 @@ export class Container {
    * for (let i = 0; i < 100; i++) await s.evaluate((n: number) => n + 1, i);
    */
   openSession(options: AttachOptions = {}): Promise<Session> {
-    return attachFamily.openSession(this.#h, options);
+    return this.#h.later('openSession', attachFamily, (f) => f.openSession(this.#h, options));
   }
 
   /**
@@ -277,7 +283,7 @@ export class Container {
    * await c.attachShell();
    */
   attachShell(options: AttachOptions = {}): Promise<number> {
-    return attachFamily.attachShell(this.#h, options);
+    return this.#h.later('attachShell', attachFamily, (f) => f.attachShell(this.#h, options));
   }
 
   /**
@@ -287,7 +293,7 @@ export class Container {
    * await c.getInterfaces() // ['eth0', 'lo']
    */
   getInterfaces(): Promise<string[]> {
-    return netState.getInterfaces(this.#h);
+    return this.#h.later('getInterfaces', netState, (f) => f.getInterfaces(this.#h));
   }
 
   /**
@@ -300,7 +306,7 @@ export class Container {
    * const [ip] = await c.getIps({ family: 'inet', timeout: 30 });
    */
   getIps(options: GetIpsOptions = {}): Promise<string[]> {
-    return netState.getIps(this.#h, options);
+    return this.#h.later('getIps', netState, (f) => f.getIps(this.#h, options));
   }
 
   /**
@@ -311,7 +317,7 @@ export class Container {
    * const web = await base.clone('web', { bdevtype: 'overlayfs', snapshot: true });
    */
   clone(newName: string, options: CloneOptions = {}): Promise<Container> {
-    return snapshots.clone(this.#h, newName, options);
+    return this.#h.later('clone', snapshots, (f) => f.clone(this.#h, newName, options));
   }
 
   /**
@@ -321,7 +327,7 @@ export class Container {
    * const name = await c.snapshot();
    */
   snapshot(commentFile?: string): Promise<string> {
-    return snapshots.snapshot(this.#h, commentFile);
+    return this.#h.later('snapshot', snapshots, (f) => f.snapshot(this.#h, commentFile));
   }
 
   /**
@@ -331,7 +337,7 @@ export class Container {
    * for (const s of await c.snapshotList()) console.log(s.name, s.timestamp);
    */
   snapshotList(): Promise<Snapshot[]> {
-    return snapshots.snapshotList(this.#h);
+    return this.#h.later('snapshotList', snapshots, (f) => f.snapshotList(this.#h));
   }
 
   /**
@@ -341,17 +347,17 @@ export class Container {
    * await c.snapshotRestore('snap0');
    */
   snapshotRestore(name: string, newName?: string): Promise<Container> {
-    return snapshots.snapshotRestore(this.#h, this, name, newName);
+    return this.#h.later('snapshotRestore', snapshots, (f) => f.snapshotRestore(this.#h, this, name, newName));
   }
 
   /** Destroys one snapshot. @example await c.snapshotDestroy('snap0') */
   snapshotDestroy(name: string): Promise<void> {
-    return snapshots.snapshotDestroy(this.#h, name);
+    return this.#h.later('snapshotDestroy', snapshots, (f) => f.snapshotDestroy(this.#h, name));
   }
 
   /** Destroys every snapshot of the container. @example await c.snapshotDestroyAll() */
   snapshotDestroyAll(): Promise<void> {
-    return snapshots.snapshotDestroyAll(this.#h);
+    return this.#h.later('snapshotDestroyAll', snapshots, (f) => f.snapshotDestroyAll(this.#h));
   }
 
   /**
@@ -361,7 +367,7 @@ export class Container {
    * c.network[0].link = 'br0'; c.saveConfig();
    */
   get network(): NetworkList {
-    return netState.network(this.#h);
+    return config.network(this.#h);
   }
 
   /**
@@ -449,7 +455,7 @@ export class Container {
    * await c.checkpoint('/var/tmp/ckpt', { stop: true });
    */
   checkpoint(directory: string, options: CheckpointOptions = {}): Promise<void> {
-    return checkpoints.checkpoint(this.#h, directory, options);
+    return this.#h.later('checkpoint', checkpoints, (f) => f.checkpoint(this.#h, directory, options));
   }
 
   /**
@@ -459,7 +465,7 @@ export class Container {
    * await c.restore('/var/tmp/ckpt');
    */
   restore(directory: string, options: RestoreOptions = {}): Promise<void> {
-    return checkpoints.restore(this.#h, directory, options);
+    return this.#h.later('restore', checkpoints, (f) => f.restore(this.#h, directory, options));
   }
 
   /**
@@ -469,7 +475,7 @@ export class Container {
    * await c.migrate(lxc.MIGRATE_DUMP, { directory: '/var/tmp/ckpt', stop: true });
    */
   migrate(cmd: number, options: MigrateOptions): Promise<void> {
-    return checkpoints.migrate(this.#h, cmd, options);
+    return this.#h.later('migrate', checkpoints, (f) => f.migrate(this.#h, cmd, options));
   }
 
   /**

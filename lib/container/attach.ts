@@ -10,12 +10,11 @@ import type { AttachOptions, ExecOptions } from '../options.js';
 import type { AttachedProcess, ExitStatus } from '../attach/process.js';
 import type { Session } from '../attach/session.js';
 import type { Handle } from './handle.js';
+import { attachRunCommand } from '../container.js';
 
 let spawnModule: Promise<typeof import('../attach/spawn.js')> | undefined;
 const attachLib = () => (spawnModule ??= import('../attach/spawn.js'));
 
-/** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
-export const attachRunCommand: unique symbol = Symbol('lxc.attachRunCommand');
 
 /** What `exec()` resolves: how the command ended and what it printed. */
 export interface ExecResult extends ExitStatus {

@@ -2,6 +2,7 @@
 import * as ffi from '../../ffi/index.js';
 import { invalid } from '../errors.js';
 import { check, absolutePath, configKey, configValue, cgroupKey } from '../validate.js';
+import { NetworkList } from '../network.js';
 import type { Handle } from './handle.js';
 
 // Key families liblxc matches by prefix (lxc.net.0.link, lxc.cgroup2.memory.max, ...).
@@ -133,4 +134,15 @@ export function setConfigPath(h: Handle, path: unknown): void {
   h.call(op, 'set_config_path', { fails: { code: 'ECONFIG', why: `cannot use lxcpath ${p}` } }, p);
   h.lxcpath = p;
   h.gen++;
+}
+
+/** The nics as a list over lxc.net.N.* (python's ContainerNetworkList). */
+export function network(h: Handle): NetworkList {
+  h.ref('network');
+  return new NetworkList({
+    getConfigItem: (k) => getConfigItem(h, k),
+    tryConfigItem: (k) => h.item(k),
+    setConfigItem: (k, v) => setConfigItem(h, k, v),
+    clearConfigItem: (k) => clearConfigItem(h, k),
+  });
 }

@@ -90,6 +90,19 @@ export function sibling(name: string, lxcpath: string): Container {
   return makeContainer!(name, lxcpath);
 }
 
+/** A family module loaded on its first call: `loaded` once it is. */
+export interface Lazy<M> {
+  loaded?: M;
+  load(): Promise<M>;
+}
+
+/** A Lazy over `load` (a dynamic import). */
+export function lazy<M>(load: () => Promise<M>): Lazy<M> {
+  let loading: Promise<M> | undefined;
+  const l: Lazy<M> = { load: () => (loading ??= load().then((m) => (l.loaded = m))) };
+  return l;
+}
+
 /** One Container's struct lxc_container and everything that calls into it. */
 export class Handle {
   readonly name: string;
@@ -113,6 +126,8 @@ export class Handle {
   #queue: Promise<unknown> = Promise.resolve();
   #busy = 0;
   #releasePending = false;
+  // > 0 while a lazily loaded family runs the synchronous start of a call made before release().
+  #grace = 0;
 
   constructor(owner: object, name: string, lxcpath: string) {
     this.owner = owner;
@@ -178,8 +193,41 @@ export class Handle {
 
   /** The struct, or ERELEASED. */
   ref(op: string): bigint {
-    if (this.#ptr === null || this.#releasePending) throw this.error('ERELEASED', op, 'the container was released');
+    if (this.#ptr === null || (this.#releasePending && this.#grace === 0)) throw this.error('ERELEASED', op, 'the container was released');
     return this.#ptr;
+  }
+
+  /**
+   * Runs a call of a family that loads on first use (lib/container/lazy.ts) as if it had been
+   * loaded: admitted now, so a release() made while the module loads waits for the call's work
+   * instead of failing it, exactly as for a call whose family was already there.
+   */
+  later<M, R>(op: string, family: Lazy<M>, run: (m: M) => Promise<R>): Promise<R> {
+    if (family.loaded) return run(family.loaded);
+    // An async call reports ERELEASED as a rejection, as the family's own check would.
+    try {
+      this.ref(op);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    this.#busy++;
+    return family.load().then((m) => {
+      // The call's synchronous start (its checks, then the queueing of its work) runs now.
+      this.#grace++;
+      try {
+        return run(m);
+      } finally {
+        this.#grace--;
+        this.#settle();
+      }
+    }, (e: unknown) => {
+      this.#settle();
+      throw e;
+    });
+  }
+
+  #settle(): void {
+    if (--this.#busy === 0 && this.#releasePending) this.#put();
   }
 
   /** The decoded member, cached; ENOTSUP naming the release that added it when this runtime lacks it. */
@@ -295,9 +343,7 @@ export class Handle {
   serial<T>(task: () => Promise<T>): Promise<T> {
     this.#busy++;
     const p = this.#queue.then(task);
-    this.#queue = p.then(() => undefined, () => undefined).finally(() => {
-      if (--this.#busy === 0 && this.#releasePending) this.#put();
-    });
+    this.#queue = p.then(() => undefined, () => undefined).finally(() => this.#settle());
     return p;
   }
 

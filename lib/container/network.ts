@@ -1,12 +1,10 @@
-// The network state family: the running container's interfaces and addresses, and the nic list
-// over lxc.net.N.* (NetworkList, lib/network.ts).
+// The network state family: the running container's interfaces and addresses (the nic list over
+// lxc.net.N.* is config: config.ts).
 import type { InterfaceAddress } from '../netlink.js';
-import { NetworkList } from '../network.js';
 import { options } from '../options.schema.js';
 import { getIpsOptionsSchema } from '../options.schema.js';
 import { getIpsDefaults, type GetIpsOptions } from '../options.js';
 import { sleep, deadline } from '../poll.js';
-import { getConfigItem, setConfigItem, clearConfigItem } from './config.js';
 import type { Handle } from './handle.js';
 
 // The netlink reader, loaded with the first getIps().
@@ -63,14 +61,4 @@ function readIps(netlink: typeof import('../netlink.js'), pid: number, o: GetIps
   }
   // liblxc sorts them (strcmp; add_to_array in lxccontainer.c): so do we, for the same answer.
   return out.sort();
-}
-
-export function network(h: Handle): NetworkList {
-  h.ref('network');
-  return new NetworkList({
-    getConfigItem: (k) => getConfigItem(h, k),
-    tryConfigItem: (k) => h.item(k),
-    setConfigItem: (k, v) => setConfigItem(h, k, v),
-    clearConfigItem: (k) => clearConfigItem(h, k),
-  });
 }
