@@ -105,3 +105,77 @@ export const ioctl_value = libc.func('ioctl', 'int', ['int', 'unsigned long', 'l
  * is left behind by the copy relocation).
  */
 export const environ: bigint = koffi.load(null as unknown as string).symbol('environ', 'void *') as bigint;
+
+// ---- C constants (x86_64 and aarch64 Linux, glibc), by header ----------------------------------
+
+// fcntl.h / unistd.h
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_NOCTTY = 0o400;
+export const O_NONBLOCK = 0o4000;
+export const O_CLOEXEC = 0o2000000;
+export const F_SETFD = 2;
+export const FD_CLOEXEC = 1;
+export const F_ADD_SEALS = 1033;
+export const F_SEAL_SEAL = 1;
+export const F_SEAL_SHRINK = 2;
+export const F_SEAL_GROW = 4;
+export const F_SEAL_WRITE = 8;
+export const MFD_CLOEXEC = 1;
+export const MFD_ALLOW_SEALING = 2;
+
+// errno.h
+export const EINTR = 4;
+export const EAGAIN = 11;
+
+// sys/wait.h
+export const P_PIDFD = 3;
+export const WEXITED = 4;
+export const CLD_EXITED = 1;
+
+// signal.h
+export const SIGINT = 2;
+export const SIGQUIT = 3;
+
+// poll.h
+export const POLLIN = 1;
+
+// termios.h / sys/ioctl.h
+export const TCSADRAIN = 1;
+export const TIOCGWINSZ = 0x5413;
+export const TIOCSWINSZ = 0x5414;
+export const TIOCGPTPEER = 0x5441;
+
+// sched.h
+export const CLONE_NEWNET = 0x40000000;
+
+// sys/socket.h
+export const AF_UNIX = 1;
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+export const AF_NETLINK = 16;
+export const SOCK_STREAM = 1;
+export const SOCK_RAW = 3;
+export const SOCK_NONBLOCK = 0o4000;
+export const SOCK_CLOEXEC = 0o2000000;
+export const SOL_SOCKET = 1;
+export const SCM_RIGHTS = 1;
+export const MSG_NOSIGNAL = 0x4000;
+export const MSG_DONTWAIT = 0x40;
+export const MSG_CMSG_CLOEXEC = 0x40000000;
+
+// linux/netlink.h, linux/rtnetlink.h, linux/if_link.h, linux/if_addr.h
+export const NETLINK_ROUTE = 0;
+export const NLMSG_ERROR = 2;
+export const NLMSG_DONE = 3;
+export const NLM_F_REQUEST = 0x1;
+export const NLM_F_DUMP = 0x300;
+export const RTM_NEWLINK = 16;
+export const RTM_GETLINK = 18;
+export const RTM_NEWADDR = 20;
+export const RTM_GETADDR = 22;
+export const IFLA_IFNAME = 3;
+export const IFA_ADDRESS = 1;
+export const IFA_LOCAL = 2;
+export const IFA_LABEL = 3;

@@ -4,27 +4,7 @@
 // namespace it was opened in: join on this thread, open the socket, go back, then ask.
 import { fs } from './runtime.js';
 import * as libc from '../ffi/libc.js';
-
-const CLONE_NEWNET = 0x40000000;
-const AF_NETLINK = 16;
-const SOCK_RAW = 3;
-const SOCK_NONBLOCK = 0o4000;
-const SOCK_CLOEXEC = 0o2000000;
-const NETLINK_ROUTE = 0;
-const NLMSG_ERROR = 2;
-const NLMSG_DONE = 3;
-const RTM_NEWLINK = 16;
-const RTM_GETLINK = 18;
-const RTM_NEWADDR = 20;
-const RTM_GETADDR = 22;
-const NLM_F_REQUEST = 0x1;
-const NLM_F_DUMP = 0x300;
-const IFLA_IFNAME = 3;
-const IFA_ADDRESS = 1;
-const IFA_LOCAL = 2;
-const IFA_LABEL = 3;
-const AF_INET = 2;
-const AF_INET6 = 10;
+import { AF_INET, AF_INET6, AF_NETLINK, CLONE_NEWNET, IFA_ADDRESS, IFA_LABEL, IFA_LOCAL, IFLA_IFNAME, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_REQUEST, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_RAW } from '../ffi/libc.js';
 
 /** One address of an interface, as getifaddrs() reports it. */
 export interface InterfaceAddress {

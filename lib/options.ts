@@ -196,7 +196,6 @@ export const attachDefaults = {
   gid: -1,
 } as const;
 
-
 /** Options of `exec()`: AttachOptions (stdout and stderr are captured) plus bytes for the command's stdin. */
 export interface ExecOptions extends Omit<AttachOptions, 'stdout' | 'stderr'> {
   /** Written to the command's stdin, which is then closed. Default: stdin as AttachOptions.stdin says ('ignore'). */

@@ -8,7 +8,7 @@ import { LxcError } from '../errors.js';
 import { builtins } from '../runtime.js';
 import type { ExitWatch } from '../runner/pool.js';
 import { TerminalRelay, isTerminal, inForeground } from './terminal.js';
-
+import { CLD_EXITED, O_CLOEXEC, O_RDONLY, O_WRONLY, P_PIDFD, WEXITED } from '../../ffi/libc.js';
 
 /** How an attached process ended: its exit code, or the signal that killed it. */
 export interface ExitStatus {
@@ -20,13 +20,6 @@ export interface ExitStatus {
 
 /** One of the three standard streams of an attached process. */
 export type StdioSpec = number | 'inherit' | 'ignore' | 'pipe';
-
-const O_CLOEXEC = 0o2000000;
-const O_RDONLY = 0;
-const O_WRONLY = 1;
-const P_PIDFD = 3;
-const WEXITED = 4;
-const CLD_EXITED = 1;
 
 /** The fds handed to liblxc for fds 0-2, the ones to close once it forked, and our pipe ends. */
 export interface StdioPlan {

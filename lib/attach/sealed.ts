@@ -3,16 +3,9 @@
 // (the CVE-2019-5736 class; runc and liblxc answer it the same way).
 import { fs } from '../runtime.js';
 import * as libc from '../../ffi/libc.js';
+import { F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, MFD_ALLOW_SEALING, MFD_CLOEXEC } from '../../ffi/libc.js';
 
 const { openSync, closeSync, fstatSync } = fs;
-
-const MFD_CLOEXEC = 1;
-const MFD_ALLOW_SEALING = 2;
-const F_ADD_SEALS = 1033;
-const F_SEAL_SEAL = 1;
-const F_SEAL_SHRINK = 2;
-const F_SEAL_GROW = 4;
-const F_SEAL_WRITE = 8;
 
 let sealed: Promise<string> | undefined;
 

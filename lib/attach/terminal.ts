@@ -5,20 +5,12 @@
 // caller's terminal in raw mode Ctrl-C reaches the command as a byte, never the caller as SIGINT.
 import * as libc from '../../ffi/libc.js';
 import { fs } from '../runtime.js';
+import { EAGAIN, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_RDWR, TCSADRAIN, TIOCGPTPEER, TIOCGWINSZ, TIOCSWINSZ } from '../../ffi/libc.js';
 
 const { readSync, writeSync } = fs;
 
-const O_RDWR = 2;
-const O_NOCTTY = 0o400;
-const O_NONBLOCK = 0o4000;
-const O_CLOEXEC = 0o2000000;
-const TCSADRAIN = 1;
-const TIOCGWINSZ = 0x5413;
-const TIOCSWINSZ = 0x5414;
-const TIOCGPTPEER = 0x5441;
 // struct termios is 60 bytes on x86_64/aarch64 glibc.
 const TERMIOS_SIZE = 64;
-const EAGAIN = 11;
 
 /** Whether `fd` is a terminal. */
 export function isTerminal(fd: number): boolean {

@@ -15,7 +15,6 @@ import { attachRunCommand } from '../container.js';
 let spawnModule: Promise<typeof import('../attach/spawn.js')> | undefined;
 const attachLib = () => (spawnModule ??= import('../attach/spawn.js'));
 
-
 /** What `exec()` resolves: how the command ended and what it printed. */
 export interface ExecResult extends ExitStatus {
   /** Everything the command wrote to stdout, decoded as UTF-8. */

@@ -3,9 +3,8 @@
 import { readdirSync, writeSync } from 'node:fs';
 import * as ffi from '../../ffi/index.js';
 import { endMarker, type CreateRequest, type CreateReply } from './protocol.js';
+import { FD_CLOEXEC, F_SETFD } from '../../ffi/libc.js';
 
-const F_SETFD = 2;
-const FD_CLOEXEC = 1;
 // Node marks fds 0-2 close-on-exec: the template liblxc execs would start without stdio (and
 // tools such as awk then fail on close(2)). Let it inherit those, and nothing else (the IPC
 // channel to the parent among them).

@@ -11,12 +11,11 @@ import { FrameReader, frame, receive, sendBytes } from './wire.js';
 import type { Arg, CallRequest, Reply, Request } from './protocol.js';
 import { cgroupPaths, restoreCgroups } from './cgroups.js';
 import { StructLog } from './log.js';
+import { CLD_EXITED, FD_CLOEXEC, F_SETFD, POLLIN, P_PIDFD, SIGINT, SIGQUIT, WEXITED } from '../../ffi/libc.js';
 
 const { koffi } = ffi;
 // The channel to the caller, inherited as fd 3; nothing liblxc forks may inherit it.
 const SOCKET = 3;
-const F_SETFD = 2;
-const FD_CLOEXEC = 1;
 ffi.fcntl(SOCKET, F_SETFD, FD_CLOEXEC);
 
 // Node ignores SIGPIPE and SIGXFSZ; an ignored signal stays ignored across exec, so the commands
@@ -26,8 +25,6 @@ const SIGACTION_SIZE = 256;
 for (const sig of [13 /* SIGPIPE */, 25 /* SIGXFSZ */]) ffi.sigaction(sig, Buffer.alloc(SIGACTION_SIZE), null);
 // lxc_attach() sets SIGINT and SIGQUIT to SIG_IGN in its caller when stdin_fd is 0; they are put
 // back after each call so that no later command inherits them.
-const SIGINT = 2;
-const SIGQUIT = 3;
 const savedInt = Buffer.alloc(SIGACTION_SIZE);
 const savedQuit = Buffer.alloc(SIGACTION_SIZE);
 ffi.sigaction(SIGINT, null, savedInt);
@@ -39,10 +36,6 @@ ffi.sigaction(SIGQUIT, null, savedQuit);
 // later. Only after those: reading /proc/self/cgroup costs ≈ 0.13 ms here, half an attach's overhead.
 const homeCgroups = cgroupPaths();
 const MOVES_CGROUP = new Set(['start', 'restore']);
-
-const P_PIDFD = 3;
-const WEXITED = 4;
-const CLD_EXITED = 1;
 
 // The liblxc functions a caller may name as an argument (lxc_attach_exec_t).
 const symbols: Record<string, bigint> = { lxc_attach_run_command: ffi.lxc_attach_run_command, lxc_attach_run_shell: ffi.lxc_attach_run_shell };
@@ -201,7 +194,6 @@ function handle(message: Request, fds: number[]): void {
 }
 
 const reader = new FrameReader();
-const POLLIN = 1;
 let open = true;
 // The caller closes its end to retire this runner; its attached processes are then its own.
 while (open) {

@@ -10,6 +10,7 @@ import * as libc from '../../ffi/libc.js';
 import { builtins, fs, scratchFile, scratchDir, spawnTurn, SCRATCH_ENV } from '../runtime.js';
 import { FrameReader, frame, receive, sendBytes } from './wire.js';
 import type { CallReply, ExitEvent, MemberCall, Reply, Request } from './protocol.js';
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM } from '../../ffi/libc.js';
 
 const here = fileURLToPath(import.meta.url);
 const script = here.replace(/pool\.(ts|js)$/, 'main.$1');
@@ -21,9 +22,6 @@ const nodeArgs = ['--single-threaded', ...(here.endsWith('.ts') ? process.execAr
 export const MAX_RUNNERS = Math.max(8, 4 * availableParallelism());
 /** An idle runner with nothing to watch exits after this long. */
 const IDLE_MS = 10_000;
-const AF_UNIX = 1;
-const SOCK_STREAM = 1;
-const SOCK_CLOEXEC = 0o2000000;
 
 /** How an attached process ended, as the runner that reaped it saw it. */
 export interface Exit {

@@ -2,16 +2,10 @@
 // socket, with fds attached by SCM_RIGHTS. libc's sendmsg/recvmsg through koffi: Node has no public
 // way to pass an arbitrary fd to another process.
 import * as libc from '../../ffi/libc.js';
+import { EAGAIN, EINTR, MSG_CMSG_CLOEXEC, MSG_DONTWAIT, MSG_NOSIGNAL, SCM_RIGHTS, SOL_SOCKET } from '../../ffi/libc.js';
 
 const { koffi } = libc;
 
-const SOL_SOCKET = 1;
-const SCM_RIGHTS = 1;
-const MSG_NOSIGNAL = 0x4000;
-const MSG_DONTWAIT = 0x40;
-const MSG_CMSG_CLOEXEC = 0x40000000;
-const EAGAIN = 11;
-const EINTR = 4;
 /** Most fds one frame carries (stdin, stdout, stderr). */
 const MAX_FDS = 3;
 const CMSG_HDR = 16;
