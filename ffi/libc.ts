@@ -106,6 +106,21 @@ export const ioctl_value = libc.func('ioctl', 'int', ['int', 'unsigned long', 'l
  */
 export const environ: bigint = koffi.load(null as unknown as string).symbol('environ', 'void *') as bigint;
 
+const POINTERS = koffi.array('void *', 32);
+
+/** The value of `environ` and the address of each of its strings, in order (null: environ is NULL). */
+export function environAddresses(): bigint[] | null {
+  const array = koffi.decode(environ, 'void *') as bigint | null;
+  if (array === null) return null;
+  const out = [array];
+  for (let offset = 0; ; offset += 32 * 8) {
+    for (const p of koffi.decode(array, offset, POINTERS) as Array<bigint | null>) {
+      if (p === null) return out;
+      out.push(p);
+    }
+  }
+}
+
 // ---- C constants (x86_64 and aarch64 Linux, glibc), by header ----------------------------------
 
 // fcntl.h / unistd.h

@@ -71,7 +71,6 @@ interface Watcher {
 
 let nextId = 1;
 
-const ENV_CHUNK = libc.koffi.array('void *', 32);
 /**
  * Which environment this process has now, cheaply: the address of `environ` and of each of its
  * strings. glibc's setenv() (behind process.env on the main thread) makes a new "name=value"
@@ -81,15 +80,7 @@ const ENV_CHUNK = libc.koffi.array('void *', 32);
  */
 function envPrint(): string | null {
   if (!isMainThread) return null;
-  const array = libc.koffi.decode(libc.environ, 'void *') as bigint | null;
-  if (array === null) return 'empty';
-  const parts = [String(array)];
-  for (let offset = 0; ; offset += 32 * 8) {
-    for (const p of libc.koffi.decode(array, offset, ENV_CHUNK) as Array<bigint | null>) {
-      if (p === null) return parts.join(',');
-      parts.push(String(p));
-    }
-  }
+  return libc.environAddresses()?.join(',') ?? 'empty';
 }
 
 class Runner {
