@@ -59,3 +59,25 @@ t.test('koffi already configured by someone else: a clear error at import, or no
   const big = await run(process.execPath, ['--import=tsx', '--input-type=module', '-e', before(4 * 1024 * 1024)]);
   t.match(big.stdout, /^ok \d+\.\d+/m, 'larger stacks set by the other user are kept');
 });
+
+t.test('zod is not loaded by the import, nor by calls without options; the first option object loads it', async (t) => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const run = promisify(execFile);
+  const lxcpath = tempLxcpath(t);
+  const lib = new URL('../../lib/index.ts', import.meta.url).href;
+  const script = `import { createRequire } from 'node:module';
+    const require = createRequire(${JSON.stringify(lib)});
+    const zod = () => Object.keys(require.cache).some((k) => /[\\\\/]zod[\\\\/]/.test(k));
+    const lxc = await import(${JSON.stringify(lib)});
+    const c = new lxc.Container('z', ${JSON.stringify(lxcpath)});
+    const seen = [zod()];
+    c.getConfigItem('lxc.uts.name'); await c.wait('STOPPED', 0);
+    seen.push(zod());
+    await c.wait('STOPPED', 0, { signal: new AbortController().signal });
+    seen.push(zod());
+    c.release();
+    console.log(seen.join(' '));`;
+  const { stdout } = await run(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], { timeout: 60_000 });
+  t.equal(stdout.trim(), 'false false true', 'after import, after calls without options, after one with an options object');
+});
