@@ -121,6 +121,40 @@ export function environAddresses(): bigint[] | null {
   }
 }
 
+
+/** A struct msghdr with one iovec, a control buffer and a data buffer, all in C memory (x86_64/aarch64 layout). */
+export class MessageBuffers {
+  readonly msg = koffi.alloc('uint8_t', 56) as bigint;
+  readonly iov = koffi.alloc('uint8_t', 16) as bigint;
+  readonly control: bigint;
+  readonly data: bigint;
+  readonly msgView = new DataView(koffi.view(this.msg, 56));
+  readonly iovView = new DataView(koffi.view(this.iov, 16));
+  readonly controlView: DataView;
+  readonly dataBytes: Uint8Array;
+
+  constructor(controlSize: number, dataSize: number) {
+    this.control = koffi.alloc('uint8_t', controlSize) as bigint;
+    this.data = koffi.alloc('uint8_t', dataSize) as bigint;
+    this.controlView = new DataView(koffi.view(this.control, controlSize));
+    this.dataBytes = new Uint8Array(koffi.view(this.data, dataSize));
+  }
+
+  /** Points the msghdr at `len` bytes of data and `controlLen` bytes of control. */
+  prepare(len: number, controlLen: number): void {
+    const m = this.msgView;
+    m.setBigUint64(0, 0n, true);
+    m.setUint32(8, 0, true);
+    m.setBigUint64(16, this.iov, true);
+    m.setBigUint64(24, 1n, true);
+    m.setBigUint64(32, controlLen ? this.control : 0n, true);
+    m.setBigUint64(40, BigInt(controlLen), true);
+    m.setInt32(48, 0, true);
+    this.iovView.setBigUint64(0, this.data, true);
+    this.iovView.setBigUint64(8, BigInt(len), true);
+  }
+}
+
 // ---- C constants (x86_64 and aarch64 Linux, glibc), by header ----------------------------------
 
 // fcntl.h / unistd.h

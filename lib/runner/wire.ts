@@ -12,34 +12,8 @@ const CMSG_HDR = 16;
 const CONTROL_SIZE = CMSG_HDR + 8 * Math.ceil((4 * MAX_FDS) / 8);
 const BUFFER_SIZE = 256 * 1024;
 
-/** A struct msghdr with one iovec, a control buffer and a data buffer, all in C memory (x86_64/aarch64 layout). */
-class MessageBuffers {
-  readonly msg = koffi.alloc('uint8_t', 56) as bigint;
-  readonly iov = koffi.alloc('uint8_t', 16) as bigint;
-  readonly control = koffi.alloc('uint8_t', CONTROL_SIZE) as bigint;
-  readonly data = koffi.alloc('uint8_t', BUFFER_SIZE) as bigint;
-  readonly msgView = new DataView(koffi.view(this.msg, 56));
-  readonly iovView = new DataView(koffi.view(this.iov, 16));
-  readonly controlView = new DataView(koffi.view(this.control, CONTROL_SIZE));
-  readonly dataBytes = new Uint8Array(koffi.view(this.data, BUFFER_SIZE));
-
-  /** Points the msghdr at `len` bytes of data and `controlLen` bytes of control. */
-  prepare(len: number, controlLen: number): void {
-    const m = this.msgView;
-    m.setBigUint64(0, 0n, true);
-    m.setUint32(8, 0, true);
-    m.setBigUint64(16, this.iov, true);
-    m.setBigUint64(24, 1n, true);
-    m.setBigUint64(32, controlLen ? this.control : 0n, true);
-    m.setBigUint64(40, BigInt(controlLen), true);
-    m.setInt32(48, 0, true);
-    this.iovView.setBigUint64(0, this.data, true);
-    this.iovView.setBigUint64(8, BigInt(len), true);
-  }
-}
-
-let buffers: MessageBuffers | undefined;
-const shared = () => (buffers ??= new MessageBuffers());
+let buffers: libc.MessageBuffers | undefined;
+const shared = () => (buffers ??= new libc.MessageBuffers(CONTROL_SIZE, BUFFER_SIZE));
 
 /** Encodes one frame: a 4-byte little-endian length, then JSON. */
 export function frame(message: unknown): Buffer {
