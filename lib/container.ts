@@ -7,6 +7,7 @@ import { invalid } from './errors.js';
 import { check, containerName, absolutePath } from './validate.js';
 import { Handle, setSiblingFactory } from './container/handle.js';
 import { lazy } from './container/handle.js';
+import * as lifecycle from './container/lifecycle.js';
 import * as config from './container/config.js';
 import * as devices from './container/devices.js';
 import * as consoles from './container/console.js';
@@ -34,9 +35,9 @@ export { isKnownKey } from './container/config.js';
 export const attachRunCommand: unique symbol = Symbol('lxc.attachRunCommand');
 
 // The families whose calls are all asynchronous load with their first call (Handle.later admits
-// that call at once): each module costs `import 'lxc-ffi'` ≈ 0.5 ms. config, devices and console
-// have synchronous calls and load with this module.
-const lifecycle = lazy(() => import('./container/lifecycle.js'));
+// that call at once; its inputs are read when the module has loaded, ≈ 1 ms later): each module
+// costs `import 'lxc-ffi'` ≈ 0.5 ms. config, devices and console have synchronous calls, and
+// lifecycle's create() takes the environment at the call: they load with this module.
 const attachFamily = lazy(() => import('./container/attach.js'));
 const netState = lazy(() => import('./container/network.js'));
 const snapshots = lazy(() => import('./container/snapshots.js'));
@@ -121,7 +122,7 @@ export class Container {
   async create(template: 'local', templateOptions: LocalOptions, createOptions?: CreateOptions): Promise<void>;
   async create(template: string, templateOptions?: TemplateOptions, createOptions?: CreateOptions): Promise<void>;
   async create(template: string, templateOptions: object = {}, createOptions: CreateOptions = {}): Promise<void> {
-    return this.#h.later('create', lifecycle, (f) => f.create(this.#h, template, templateOptions, createOptions));
+    return lifecycle.create(this.#h, template, templateOptions, createOptions);
   }
 
   /**
@@ -132,7 +133,7 @@ export class Container {
    * await c.start({ useinit: true, argv: ['/bin/sleep', '60'] });
    */
   start(options: StartOptions = {}): Promise<void> {
-    return this.#h.later('start', lifecycle, (f) => f.start(this.#h, options));
+    return lifecycle.start(this.#h, options);
   }
 
   /**
@@ -142,7 +143,7 @@ export class Container {
    * await c.stop();
    */
   stop(): Promise<void> {
-    return this.#h.later('stop', lifecycle, (f) => f.stop(this.#h));
+    return lifecycle.stop(this.#h);
   }
 
   /**
@@ -155,7 +156,7 @@ export class Container {
    * if (!(await c.shutdown(30))) await c.stop();
    */
   shutdown(timeoutSec = 30, options: WaitOptions = {}): Promise<boolean> {
-    return this.#h.later('shutdown', lifecycle, (f) => f.shutdown(this.#h, timeoutSec, options));
+    return lifecycle.shutdown(this.#h, timeoutSec, options);
   }
 
   /**
@@ -167,7 +168,7 @@ export class Container {
    * await c.reboot(30);
    */
   reboot(timeoutSec?: number, options: WaitOptions = {}): Promise<boolean> {
-    return this.#h.later('reboot', lifecycle, (f) => f.reboot(this.#h, timeoutSec, options));
+    return lifecycle.reboot(this.#h, timeoutSec, options);
   }
 
   /**
@@ -179,12 +180,12 @@ export class Container {
    * await c.freeze();
    */
   freeze(): Promise<void> {
-    return this.#h.later('freeze', lifecycle, (f) => f.freeze(this.#h));
+    return lifecycle.freeze(this.#h);
   }
 
   /** Thaws a frozen container. @example await c.unfreeze() */
   unfreeze(): Promise<void> {
-    return this.#h.later('unfreeze', lifecycle, (f) => f.unfreeze(this.#h));
+    return lifecycle.unfreeze(this.#h);
   }
 
   /**
@@ -195,7 +196,7 @@ export class Container {
    * await c.wait('RUNNING', 3);
    */
   wait(state: ContainerState, timeoutSec = -1, options: WaitOptions = {}): Promise<boolean> {
-    return this.#h.later('wait', lifecycle, (f) => f.wait(this.#h, state, timeoutSec, options));
+    return lifecycle.wait(this.#h, state, timeoutSec, options);
   }
 
   /**
@@ -205,7 +206,7 @@ export class Container {
    * await c.destroy({ withSnapshots: true });
    */
   destroy(options: DestroyOptions = {}): Promise<void> {
-    return this.#h.later('destroy', lifecycle, (f) => f.destroy(this.#h, options));
+    return lifecycle.destroy(this.#h, options);
   }
 
   /**
@@ -215,7 +216,7 @@ export class Container {
    * const renamed = await c.rename('web2');
    */
   rename(newName: string): Promise<Container> {
-    return this.#h.later('rename', lifecycle, (f) => f.rename(this.#h, newName));
+    return lifecycle.rename(this.#h, newName);
   }
 
   /**

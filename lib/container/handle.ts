@@ -103,6 +103,17 @@ export function lazy<M>(load: () => Promise<M>): Lazy<M> {
   return l;
 }
 
+/** Whether a container `name` is defined in `lxcpath` (a struct of its own, put at once). */
+export function exists(name: string, lxcpath: string): boolean {
+  const ptr = ffi.lxc_container_new(name, lxcpath) as bigint | null;
+  if (!ptr) return false;
+  try {
+    return ffi.method(ptr, 'is_defined')(ptr);
+  } finally {
+    ffi.lxc_container_put(ptr);
+  }
+}
+
 /** One Container's struct lxc_container and everything that calls into it. */
 export class Handle {
   readonly name: string;

@@ -10,11 +10,12 @@ import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, generic
 import { states, startDefaults, destroyDefaults, type ContainerState, type StartOptions, type DestroyOptions, type WaitOptions } from '../options.js';
 import { createDefaults, type CreateOptions } from '../options.js';
 import { sleep, deadline } from '../poll.js';
-import { snapshotList } from './snapshots.js';
 import { setCgroupItem } from './config.js';
-import { sibling, type Handle } from './handle.js';
+import { sibling, exists, type Handle } from './handle.js';
 import type { Container } from '../container.js';
 
+// snapshots.ts loads with the first call that needs it (destroy({ withSnapshots }) here).
+let snapshotsModule: Promise<typeof import('./snapshots.js')> | undefined;
 let createModules: Promise<[typeof import('../create/pool.js'), typeof import('../create/templates.js')]> | undefined;
 const createLib = () => (createModules ??= Promise.all([import('../create/pool.js'), import('../create/templates.js')]));
 
@@ -242,7 +243,7 @@ export async function destroy(h: Handle, options_: unknown): Promise<void> {
   h.need(op, 'stopped');
   // liblxc (3.0 to 7.0) fails destroy_with_snapshots on a container that has never had a
   // snapshot (remove_all_snapshots cannot open the missing snaps directory); nothing to remove then.
-  const withSnapshots = o.withSnapshots === true && (await snapshotList(h)).length > 0;
+  const withSnapshots = o.withSnapshots === true && (await (await (snapshotsModule ??= import('./snapshots.js'))).snapshotList(h)).length > 0;
   await h.async(op, withSnapshots ? 'destroy_with_snapshots' : 'destroy', { needs: 'stopped', fails: { code: 'EDESTROY', why: 'liblxc could not destroy it' } });
 }
 
@@ -253,15 +254,4 @@ export async function rename(h: Handle, newName: unknown): Promise<Container> {
   if (exists(name, h.lxcpath)) throw h.error('EEXIST', op, `"${name}" already exists in ${h.lxcpath}`);
   await h.async(op, 'rename', { needs: 'stopped', fails: { code: 'ERENAME', why: `liblxc could not rename it to "${name}"` } }, name);
   return sibling(name, h.lxcpath);
-}
-
-/** Whether a container `name` is defined in `lxcpath` (a struct of its own, put at once). */
-export function exists(name: string, lxcpath: string): boolean {
-  const ptr = ffi.lxc_container_new(name, lxcpath) as bigint | null;
-  if (!ptr) return false;
-  try {
-    return ffi.method(ptr, 'is_defined')(ptr);
-  } finally {
-    ffi.lxc_container_put(ptr);
-  }
 }

@@ -6,8 +6,7 @@ import { options } from '../options.schema.js';
 import { cloneOptionsSchema } from '../options.schema.js';
 import { cloneDefaults, type CloneOptions } from '../options.js';
 import { u64Arg } from '../runner/protocol.js';
-import { exists } from './lifecycle.js';
-import { sibling, type Handle } from './handle.js';
+import { sibling, exists, type Handle } from './handle.js';
 import type { Container } from '../container.js';
 
 /** One snapshot of a container, as snapshotList() gives it. */
