@@ -359,18 +359,17 @@ at most max(1, cores − 1), instead of a Node process per create (largest event
   more from the Node process on this VM, and is_defined's ratio is that floor: the getter now calls the
   cached function directly (the generic path's ≈ 0.15 µs is gone). Nothing in lib/ closes the rest; a
   \`stat()\` through \`fs.existsSync\` costs the same (2.36 µs).
-- **import** (61.9 and 65.5 ms above a bare \`node -e 0\`, 178 ms before): in one process (\`--cpu-prof\` and timed
-  imports), Node's ES module loader alone costs 10–13 ms the first time anything is \`import()\`ed (a one-line
-  module: 12.6 ms); koffi's \`require\` 12–17 ms (its native module and its JS); \`dlopen\` of liblxc 2 ms; the
-  struct declarations 3–5 ms; the 21 ES modules of ffi/ and lib/ ≈ 0.55 ms each beyond their code (20
-  one-line modules: +11 ms), compiling container.js ≈ 5 ms, garbage collection ≈ 4 ms. Gone already:
-  zod (80–110 ms: 95 module files), the attach and create modules with node:net, node:v8 and
-  node:child_process (≈ 15 ms; loaded by the first call that needs them), the stream classes that an ESM
-  import of node:fs evaluates (koffi and node:fs are \`require\`d), the prototypes of ~60 methods (declared
-  on first call). What would close it: ship lib/ and ffi/ as CommonJS behind a one-file ES module entry.
-  The same graph compiled with \`tsc --module commonjs\` (import.meta rewritten) and \`require\`d takes 39–41 ms
-  against 54–60 ms as ES modules, in the same process shape; with the loader's own 10–13 ms that lands at
-  ≈ 50 ms. It needs import.meta-free sources (the worker paths), hence not done in this change.
+- **import** (met: 30.6 ms over a bare \`node -e 0\` in the full run of 2026-11-29 before the
+  structure change; 178 ms at the first full run). The structure change (one module per method
+  family, option schemas in zod) kept it: zod/mini is \`require\`d by the first option object parsed
+  (61–88 ms once, in a fresh process: \`node firstexec.mjs\` timing a second \`exec\` with options
+  against a third), and the families whose calls are all asynchronous (attach, network state,
+  snapshots, checkpoint) load with their first call. Same-run medians of 40 spawns, old tree
+  (81ce00a) against new, both compiled: 36.1 against 33.5 ms and 37.7 against 32.3 ms over \`node -e 0\`
+  (21 ES modules at import before, 19 after; with every family loaded at import it was 26 modules and
+  +2.5–3 ms). In one process (\`--cpu-prof\`): Node's ES module loader costs 10–13 ms the first time
+  anything is \`import()\`ed; koffi's \`require\` 12–17 ms; \`dlopen\` of liblxc 2 ms; the struct
+  declarations 3–5 ms; each ES module of ffi/ and lib/ ≈ 0.5 ms beyond its code.
 - **16 lifecycles at once ≤ 0.55× python3-lxc one after another, event-loop lag ≤ 20 ms.** Creates
   now run in as many workers as the host takes (min(2 × cores, free memory / 64 MiB): 4 here, against
   max(1, cores − 1) = 1 before), at nice 10 with their templates, and runners and create workers are
