@@ -8,6 +8,8 @@ export interface ConfigAccess {
   tryConfigItem(key: string): string | undefined;
   setConfigItem(key: string, value: string): void;
   clearConfigItem(key: string): void;
+  /** The config keys liblxc supports under a prefix such as 'lxc.net.0'. */
+  getKeys(prefix: string): string[];
 }
 
 // camelCase property → lxc.net.N.<key>.
@@ -17,6 +19,9 @@ const KEYS = {
   vethPair: 'veth.pair', vethMode: 'veth.mode', vlanId: 'vlan.id', macvlanMode: 'macvlan.mode', scriptUp: 'script.up', scriptDown: 'script.down',
 } as const;
 export type NetworkKey = keyof typeof KEYS;
+/** Any other item of a nic, by its name after lxc.net.N. ('ipvlan.mode', 'l2proxy', 'veth.ipv4.route'). */
+export type NetworkSubkey = string & {};
+const SUBKEY = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
 
 /**
  * One nic of the container's config, lxc.net.N.*: each property reads or writes its config item
@@ -29,18 +34,46 @@ export type NetworkKey = keyof typeof KEYS;
 export class NetworkInterface {
   constructor(private readonly config: ConfigAccess, readonly index: number) {}
 
-  /** The config key of `name` for this nic, e.g. 'lxc.net.0.link'. */
-  key(name: NetworkKey): string {
-    return `lxc.net.${this.index}.${KEYS[name]}`;
+  /**
+   * The config key of `name` for this nic: a property name ('link' → 'lxc.net.0.link') or any item
+   * liblxc has under lxc.net.N ('ipvlan.mode' → 'lxc.net.0.ipvlan.mode').
+   */
+  key(name: NetworkKey | NetworkSubkey): string {
+    const sub = Object.hasOwn(KEYS, name) ? KEYS[name as NetworkKey] : name;
+    if (typeof sub !== 'string' || !SUBKEY.test(sub)) {
+      throw new LxcError('EINVAL', `network[${this.index}]: "${String(name)}" is not a nic item (a property such as 'link', or an item such as 'ipvlan.mode')`, { op: 'network' });
+    }
+    return `lxc.net.${this.index}.${sub}`;
   }
 
-  /** Reads one of this nic's items ('' when unset). */
-  get(name: NetworkKey): string {
+  /**
+   * Reads one of this nic's items ('' when unset); unknown items are EINVAL.
+   *
+   * @example
+   * c.network[0].get('veth.ipv4.route')
+   */
+  get(name: NetworkKey | NetworkSubkey): string {
     return this.config.getConfigItem(this.key(name));
   }
 
-  /** Sets one of this nic's items; '' clears it. */
-  set(name: NetworkKey, value: string): void {
+  /**
+   * The items liblxc lists for this nic's type (get_keys); get() and set() take any item liblxc
+   * knows, listed or not (5.0.2 leaves `l2proxy` out of the list, yet takes it).
+   *
+   * @example
+   * c.network[0].keys() // ['type', 'flags', 'link', ..., 'ipvlan.mode', 'l2proxy', ...]
+   */
+  keys(): string[] {
+    return this.config.getKeys(`lxc.net.${this.index}`);
+  }
+
+  /**
+   * Sets one of this nic's items; '' clears it.
+   *
+   * @example
+   * c.network[0].set('l2proxy', '1')
+   */
+  set(name: NetworkKey | NetworkSubkey, value: string): void {
     if (value === '') this.config.clearConfigItem(this.key(name));
     else this.config.setConfigItem(this.key(name), value);
   }

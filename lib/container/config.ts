@@ -144,5 +144,6 @@ export function network(h: Handle): NetworkList {
     tryConfigItem: (k) => h.item(k),
     setConfigItem: (k, v) => setConfigItem(h, k, v),
     clearConfigItem: (k) => clearConfigItem(h, k),
+    getKeys: (prefix) => getKeys(h, prefix),
   });
 }

@@ -110,6 +110,15 @@ t.test('the network list over lxc.net.N.*', async (t) => {
   t.equal(net[1].mtu, '1400', 'properties read lxc.net.1.*');
   t.equal(net[1].link, 'lxcffibr0');
   t.same([...c.network].map((n) => n.type), ['empty', 'veth']);
+  // Any item liblxc has under lxc.net.N, through the same view.
+  // keys() is liblxc's get_keys for the nic's type (5.0.2 leaves l2proxy out of it, yet takes it).
+  t.ok(nic.keys().includes('veth.ipv4.route'), `a veth nic's items: ${nic.keys().join(' ')}`);
+  nic.set('l2proxy', '1');
+  t.equal(c.getConfigItem('lxc.net.1.l2proxy'), '1', "set('l2proxy') writes lxc.net.1.l2proxy");
+  t.equal(nic.get('l2proxy'), '1');
+  nic.set('l2proxy', '');
+  t.equal(nic.get('l2proxy'), '0', "'' clears it back to liblxc's default");
+  t.throws(() => nic.get('nosuch.item'), { code: 'EINVAL', message: /lxc\.net\.1\.nosuch\.item/ }, 'an item liblxc does not have');
 
   c.saveConfig();
   const saved = readFileSync(c.configFileName, 'utf8').split('\n').filter((l) => l.startsWith('lxc.net.'));

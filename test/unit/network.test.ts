@@ -23,8 +23,25 @@ function store(initial: Record<string, string>): ConfigAccess & { items: Map<str
     clearConfigItem(key) {
       for (const k of [...items.keys()]) if (k === key || k.startsWith(`${key}.`)) items.delete(k);
     },
+    getKeys(prefix) {
+      return [...items.keys()].filter((k) => k.startsWith(`${prefix}.`)).map((k) => k.slice(prefix.length + 1));
+    },
   };
 }
+
+t.test('any item under lxc.net.N, besides the properties; malformed names refused', async (t) => {
+  const s = store({ 'lxc.net.0.type': 'veth' });
+  const nic = new NetworkList(s)[0];
+  t.equal(nic.key('ipvlan.mode'), 'lxc.net.0.ipvlan.mode');
+  t.equal(nic.key('link'), 'lxc.net.0.link', 'a property name maps as before');
+  nic.set('l2proxy', '1');
+  t.equal(s.items.get('lxc.net.0.l2proxy'), '1');
+  t.equal(nic.get('l2proxy'), '1');
+  t.same(nic.keys().sort(), ['l2proxy', 'type']);
+  for (const bad of ['', 'Link', 'a..b', 'veth.pair\nlxc.hook', '.x', 'x.']) {
+    t.throws(() => nic.key(bad), { name: 'LxcError', code: 'EINVAL' }, JSON.stringify(bad));
+  }
+});
 
 t.test('nics with a gap in their numbers: length, index access, iteration', async (t) => {
   const s = store({ 'lxc.net.0.type': 'veth', 'lxc.net.0.link': 'br0', 'lxc.net.2.type': 'empty' });
