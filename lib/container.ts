@@ -440,12 +440,16 @@ export class Container {
   }
 
   /**
-   * Reads (and/or clears) the container's console ring buffer (lxc.console.buffer.size).
+   * Reads (and/or clears) the container's console ring buffer (lxc.console.buffer.size): a string,
+   * or with `encoding: 'buffer'` the raw bytes.
    *
    * @example
    * const text = await c.consoleLog({ read: true });
+   * const bytes = await c.consoleLog({ encoding: 'buffer' });
    */
-  consoleLog(options: ConsoleLogOptions = {}): Promise<string> {
+  consoleLog(options: ConsoleLogOptions & { encoding: 'buffer' }): Promise<Buffer>;
+  consoleLog(options?: ConsoleLogOptions): Promise<string>;
+  consoleLog(options: ConsoleLogOptions = {}): Promise<string | Buffer> {
     return consoles.consoleLog(this.#h, options);
   }
 

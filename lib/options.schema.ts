@@ -287,6 +287,7 @@ export const consoleLogOptionsSchema = schema((z) => z.strictObject({
   read: z.optional(boolean()),
   clear: z.optional(boolean()),
   readMax: z.optional(int(0)),
+  encoding: z.optional(z.enum(['utf8', 'buffer'])),
 }));
 
 type ConsoleLogChecked = Assert<Same<Infer<typeof consoleLogOptionsSchema>, ConsoleLogOptions>>;

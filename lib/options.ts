@@ -256,9 +256,11 @@ export interface ConsoleLogOptions {
   clear?: boolean;
   /** Read at most this many bytes. Default 1 MiB. */
   readMax?: number;
+  /** 'utf8': the bytes decoded as a string; 'buffer': the raw bytes (a console may print anything). Default 'utf8'. */
+  encoding?: 'utf8' | 'buffer';
 }
 
-export const consoleLogDefaults = { read: true, clear: false, readMax: 1024 * 1024 } as const;
+export const consoleLogDefaults = { read: true, clear: false, readMax: 1024 * 1024, encoding: 'utf8' } as const;
 
 // ---- checkpoint --------------------------------------------------------------------------------
 // Options of `checkpoint()`, `restore()` and `migrate()` (CRIU).

@@ -46,7 +46,7 @@ export async function console(h: Handle, options_: unknown): Promise<void> {
     o.tty!, o.stdinFd!, o.stdoutFd!, o.stderrFd!, escape);
 }
 
-export async function consoleLog(h: Handle, options_: unknown): Promise<string> {
+export async function consoleLog(h: Handle, options_: unknown): Promise<string | Buffer> {
   const op = 'consoleLog';
   const o: ConsoleLogOptions = { ...consoleLogDefaults, ...options(op, 'options', consoleLogOptionsSchema, options_) };
   // liblxc writes data (a buffer it allocates) and read_max back into the struct: it lives in C memory.
@@ -56,8 +56,9 @@ export async function consoleLog(h: Handle, options_: unknown): Promise<string> 
     const { result } = await h.async(op, 'console_log', {
       needs: 'running', fails: { code: 'ECONSOLE', why: 'no console ring buffer (set lxc.console.buffer.size)', when: (r) => r < 0 && r !== -61 },
     }, request.ptr);
-    if (result === -61) return '';
-    return request.takeData()?.toString('utf8') ?? '';
+    const bytes = result === -61 ? null : request.takeData();
+    if (o.encoding === 'buffer') return bytes ?? Buffer.alloc(0);
+    return bytes?.toString('utf8') ?? '';
   } finally {
     request.free();
   }

@@ -329,6 +329,19 @@ t.test('a running container', async (t) => {
     t.equal(part.length, 4, 'readMax bounds what one read returns');
     t.match(await readConsoleUntil(c, /789/), /^\d*789\r?\n/, 'the next read goes on where it stopped');
     await t.rejects(c.consoleLog({ read: 'yes' } as never), { code: 'EINVAL' });
+
+    // The raw bytes: a byte that is not UTF-8 comes back as it was written.
+    await c.exec(['sh', '-c', `printf 'raw-${tag}-\\377\\n' > /dev/console`]);
+    let raw = Buffer.alloc(0);
+    for (const end = Date.now() + 10_000; !raw.includes(`raw-${tag}-`) && Date.now() < end; await sleep(50)) {
+      raw = Buffer.concat([raw, await c.consoleLog({ encoding: 'buffer' })]);
+    }
+    t.ok(Buffer.isBuffer(raw), "encoding: 'buffer' gives a Buffer");
+    const at = raw.indexOf(`raw-${tag}-`);
+    t.ok(at >= 0, 'the text is in it');
+    t.equal(raw[at + `raw-${tag}-`.length], 0xff, 'and the byte 0xff after it, not a replacement character');
+    t.same(await c.consoleLog({ encoding: 'buffer' }), Buffer.alloc(0), 'an empty read is an empty Buffer');
+    await t.rejects(c.consoleLog({ encoding: 'latin1' } as never), { code: 'EINVAL', message: /options\.encoding must be one of 'utf8', 'buffer'/ });
   });
 
   t.test('mount and umount (mount_injection)', { skip: !injection && 'liblxc lacks mount_injection' }, async (t) => {
