@@ -412,6 +412,18 @@ export class Container {
     return devices.fd(this.#h, 'seccompNotifyFd', 'seccomp_notify_fd');
   }
 
+  /**
+   * The seccomp notify fd of the running container, asked of its monitor (liblxc ≥ 4.0.5): unlike
+   * seccompNotifyFd(), it works from any process, not only the one that started the container.
+   * The caller closes it.
+   *
+   * @example
+   * const fd = c.seccompNotifyFdActive();
+   */
+  seccompNotifyFdActive(): number {
+    return devices.fd(this.#h, 'seccompNotifyFdActive', 'seccomp_notify_fd_active');
+  }
+
   /** An fd of the container's devpts instance (liblxc ≥ 4.0.5); the caller closes it. @example c.devptsFd() */
   devptsFd(): number {
     return devices.fd(this.#h, 'devptsFd', 'devpts_fd');
@@ -609,6 +621,18 @@ export class Container {
    */
   loadConfig(path?: string): void {
     config.loadConfig(this.#h, path);
+  }
+
+  /**
+   * How long liblxc waits for the container's monitor to answer a command, in seconds (-1: forever,
+   * the default); python3-lxc's `set_timeout`, go-lxc's `SetTimeout`. liblxc ≥ 6.0: ENOTSUP before,
+   * naming the release.
+   *
+   * @example
+   * c.setTimeout(5);
+   */
+  setTimeout(seconds: number): void {
+    config.setCommandTimeout(this.#h, seconds);
   }
 
   /**

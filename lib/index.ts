@@ -27,6 +27,22 @@ export * from './constants.js';
 /** The runtime liblxc version, e.g. '5.0.2'. */
 export const version: string = ffi.versionString;
 
+/** The runtime liblxc version as numbers, e.g. [5, 0, 2]. */
+export const versionNumber: readonly [major: number, minor: number, micro: number] = Object.freeze([...ffi.version] as [number, number, number]);
+
+/**
+ * Whether the runtime liblxc is at least major.minor.micro (go-lxc's VersionAtLeast).
+ *
+ * @example
+ * if (lxc.versionAtLeast(4, 0, 5)) fd = c.devptsFd();
+ */
+export function versionAtLeast(major: number, minor = 0, micro = 0): boolean {
+  for (const [name, n] of [['major', major], ['minor', minor], ['micro', micro]] as const) {
+    if (!Number.isInteger(n) || n < 0) throw invalid('versionAtLeast', name, 'must be an integer ≥ 0');
+  }
+  return ffi.compareVersions(ffi.version, [major, minor, micro]) >= 0;
+}
+
 /** The global lxc.lxcpath, where containers live by default. */
 export const defaultConfigPath: string = globalLxcpath();
 

@@ -1,7 +1,7 @@
 // The configuration family: config items (in memory, saved, loaded, the running ones) and cgroup items.
 import * as ffi from '../../ffi/index.js';
 import { invalid } from '../errors.js';
-import { check, absolutePath, configKey, configValue, cgroupKey } from '../validate.js';
+import { check, absolutePath, configKey, configValue, cgroupKey, timeoutSeconds } from '../validate.js';
 import { NetworkList } from '../network.js';
 import type { Handle } from './handle.js';
 
@@ -126,6 +126,14 @@ export function loadConfig(h: Handle, path: unknown): void {
   const p = path === undefined ? null : check(op, 'path', absolutePath, path);
   h.gen++;
   if (!h.call(op, 'load_config', {}, p)) throw h.error('ELOAD', op, `cannot load ${p ?? h.query(op, 'config_file_name')}`);
+}
+
+export function setCommandTimeout(h: Handle, seconds: unknown): void {
+  const op = 'setTimeout';
+  const t = check(op, 'seconds', timeoutSeconds, seconds);
+  if (!Number.isInteger(t) || t === 0) throw invalid(op, 'seconds', 'must be a whole number of seconds > 0, or -1 to wait forever');
+  h.call(op, 'set_timeout', { fails: { code: 'EINVAL', why: `liblxc refused a timeout of ${t}` } }, t);
+  h.rcvTimeout = t;
 }
 
 export function setConfigPath(h: Handle, path: unknown): void {

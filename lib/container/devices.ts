@@ -24,7 +24,7 @@ export async function iface(h: Handle, op: 'attachInterface' | 'detachInterface'
 }
 
 /** An fd liblxc opens for the running container (init_pidfd, seccomp_notify_fd, devpts_fd); the caller closes it. */
-export function fd(h: Handle, op: string, member: 'init_pidfd' | 'seccomp_notify_fd' | 'devpts_fd'): number {
+export function fd(h: Handle, op: string, member: 'init_pidfd' | 'seccomp_notify_fd' | 'seccomp_notify_fd_active' | 'devpts_fd'): number {
   const got = h.call(op, member, { needs: 'running' });
   if (got < 0) throw h.error('EFD', op, `liblxc returned ${got}`, undefined, { errno: -got });
   return got;

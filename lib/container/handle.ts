@@ -126,6 +126,8 @@ export class Handle {
   gen = 0;
   /** The generation whose config is the one in the config file (loaded or saved there). */
   diskGen = 0;
+  /** The command socket's receive timeout set by setTimeout() (liblxc ≥ 6.0), for the runners' structs too. */
+  rcvTimeout: number | undefined;
   /** Per-family state that lives as long as the container (the attach family's spare worker). */
   readonly extras = new Map<string, unknown>();
   /** Called by release() before the struct goes (the families' own cleanup). */
@@ -321,9 +323,11 @@ export class Handle {
   async runForking(op: string, calls: MemberCall[], extra: Pick<RunSpec, 'result' | 'track' | 'fds'> = {}): Promise<RunResult> {
     if (this.#ptr === null) throw this.error('ERELEASED', op, 'the container was released');
     const { run } = await runnerLib();
+    // A runner's struct mirrors this one: the same command timeout, when one was set.
+    const all = this.rcvTimeout === undefined ? calls : [{ member: 'set_timeout', args: [this.rcvTimeout] }, ...calls];
     try {
       return await run({
-        cid: this.cid, gen: this.gen, onDisk: this.gen === this.diskGen, name: this.name, lxcpath: this.lxcpath, calls, ...extra,
+        cid: this.cid, gen: this.gen, onDisk: this.gen === this.diskGen, name: this.name, lxcpath: this.lxcpath, calls: all, ...extra,
         saveConfig: (file) => {
           const now = this.#ptr;
           if (now === null || !ffi.field(now, 'lxc_conf')) return false;

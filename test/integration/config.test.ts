@@ -109,3 +109,16 @@ t.test('saveConfig during an async call keeps the log capture out of the file', 
   t.equal(c.getConfigItem('lxc.log.file'), '', 'and none left in memory');
   await c.stop();
 });
+
+t.test('setTimeout: liblxc ≥ 6.0 only; bad input refused first', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const c = new lxc.Container('tmo', { lxcpath });
+  t.teardown(() => c.release());
+  for (const bad of [0, -2, 1.5, Infinity, '5']) t.throws(() => c.setTimeout(bad as never), { code: 'EINVAL', message: /setTimeout: seconds/ }, `setTimeout(${String(bad)})`);
+  if (lxc.versionAtLeast(6)) {
+    t.doesNotThrow(() => c.setTimeout(5));
+    t.doesNotThrow(() => c.setTimeout(-1), '-1: wait forever');
+  } else {
+    t.throws(() => c.setTimeout(5), { code: 'ENOTSUP', message: /set_timeout\(\) \(added in liblxc 6\.0\.0\)/ }, `liblxc ${lxc.version}: ENOTSUP naming 6.0.0`);
+  }
+});

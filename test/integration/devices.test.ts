@@ -53,7 +53,7 @@ t.test('a stopped container: the running-only calls say ENOTRUNNING', async (t) 
   const c = await busybox(lxcpath, 'stopped');
   t.teardown(() => c.release());
   t.equal(c.state, 'STOPPED');
-  for (const op of ['initPidFd', 'devptsFd', 'seccompNotifyFd', 'consoleGetFd'] as const) {
+  for (const op of ['initPidFd', 'devptsFd', 'seccompNotifyFd', 'seccompNotifyFdActive', 'consoleGetFd'] as const) {
     t.throws(() => c[op](), { name: 'LxcError', code: 'ENOTRUNNING', op }, `${op}()`);
   }
   await t.rejects(c.addDeviceNode('/dev/net/tun'), { code: 'ENOTRUNNING', op: 'addDeviceNode' });
@@ -73,6 +73,9 @@ t.test('a stopped container: the running-only calls say ENOTRUNNING', async (t) 
   await c.start();
   const err = (() => { try { c.seccompNotifyFd(); } catch (e) { return e as lxc.LxcError; } })();
   t.type(err, lxc.LxcError, 'seccompNotifyFd() without lxc.seccomp.notify.proxy throws');
+  const active = (() => { try { return c.seccompNotifyFdActive(); } catch (e) { return e as lxc.LxcError; } })();
+  t.type(active, lxc.LxcError, 'seccompNotifyFdActive() without a notifier throws too (the monitor has none to give)');
+  t.match(active, { op: 'seccompNotifyFdActive' });
   t.equal(err?.code, 'EFD', 'code EFD');
   t.equal(err?.errno, 9, 'liblxc returned -EBADF: the in-memory config holds no notify fd');
   t.equal(c.getConfigItem('lxc.console.buffer.size'), '0', 'no ring buffer configured');

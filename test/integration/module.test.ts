@@ -11,6 +11,19 @@ t.test('version and global config', async (t) => {
   t.throws(() => lxc.getGlobalConfigItem('lxc.x\n'), { code: 'EINVAL' });
 });
 
+t.test('versionNumber and versionAtLeast', async (t) => {
+  const [major, minor, micro] = lxc.versionNumber;
+  t.equal(`${major}.${minor}.${micro}`, lxc.version.replace(/^(\d+\.\d+\.\d+).*$/, '$1'), 'the same release as the version string');
+  t.equal(lxc.versionAtLeast(major, minor, micro), true, 'itself');
+  t.equal(lxc.versionAtLeast(major), true);
+  t.equal(lxc.versionAtLeast(3, 0, 0), true, 'every supported release is ≥ 3.0.0');
+  t.equal(lxc.versionAtLeast(major, minor, micro + 1), false, 'the next micro');
+  t.equal(lxc.versionAtLeast(major + 1), false, 'the next major');
+  t.throws(() => lxc.versionAtLeast(-1), { code: 'EINVAL', message: /major must be an integer/ });
+  t.throws(() => lxc.versionAtLeast(5, 0.5), { code: 'EINVAL', message: /minor/ });
+  t.throws(() => (lxc.versionNumber as number[]).push(1), TypeError, 'frozen');
+});
+
 t.test('API extensions and config keys', async (t) => {
   t.equal(lxc.hasApiExtension('lxc_log'), true);
   t.equal(lxc.hasApiExtension('no_such_extension_here'), false);
