@@ -11,6 +11,7 @@ import * as lifecycle from './container/lifecycle.js';
 import * as config from './container/config.js';
 import * as devices from './container/devices.js';
 import * as consoles from './container/console.js';
+import * as resources from './container/resources.js';
 import type { NetworkList } from './network.js';
 import type { AttachedProcess } from './attach/process.js';
 import type { Session } from './attach/session.js';
@@ -25,10 +26,12 @@ import type { GetIpsOptions } from './options.js';
 import type { ExecResult } from './container/attach.js';
 import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
+import type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
 
 export type { ExecResult } from './container/attach.js';
 export type { Snapshot } from './container/snapshots.js';
 export type { ConsoleTty } from './container/console.js';
+export type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
 export { isKnownKey } from './container/config.js';
 
 /** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
@@ -633,6 +636,49 @@ export class Container {
    */
   setTimeout(seconds: number): void {
     config.setCommandTimeout(this.#h, seconds);
+  }
+
+  /**
+   * Memory figures of the running container in bytes (go-lxc's MemoryUsage, MemoryLimit,
+   * MemorySwapUsage, MemorySwapLimit, KernelMemoryUsage), from its cgroup (v2 or v1).
+   *
+   * @example
+   * const { usage, limit } = c.memory(); // limit null: unlimited
+   */
+  memory(): MemoryFigures {
+    return resources.memory(this.#h);
+  }
+
+  /**
+   * Sets the running container's memory limit in bytes; null removes it (go-lxc's SetMemoryLimit).
+   * In the running cgroup only: lxc.cgroup2.memory.max / lxc.cgroup.memory.limit_in_bytes keep it.
+   *
+   * @example
+   * c.setMemoryLimit(256 * 2 ** 20);
+   */
+  setMemoryLimit(bytes: number | null): void {
+    resources.setMemoryLimit(this.#h, bytes);
+  }
+
+  /**
+   * CPU time of the running container in nanoseconds, total, user, system and per CPU where the
+   * cgroup keeps it (go-lxc's CPUTime, CPUTimePerCPU, CPUStats).
+   *
+   * @example
+   * const { usage } = c.cpu(); console.log(usage / 1e9, 'seconds');
+   */
+  cpu(): CpuFigures {
+    return resources.cpu(this.#h);
+  }
+
+  /**
+   * Block I/O of the running container, bytes and operations summed over its devices (go-lxc's BlkioUsage).
+   *
+   * @example
+   * const { readBytes, writeBytes } = c.io();
+   */
+  io(): IoFigures {
+    return resources.io(this.#h);
   }
 
   /**
