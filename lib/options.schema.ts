@@ -180,6 +180,7 @@ export const createOptionsSchema = schema((z) => z.strictObject({
   bdevtype: z.optional(z.enum(bdevTypes)),
   bdevSpecs: z.optional(bdevSpecsSchema()),
   flags: z.optional(int(0)),
+  templateArgs: z.optional(z.array(value())),
   onOutput: z.optional(fn<(line: string) => void>()),
   signal: z.optional(abortSignal()),
 }));

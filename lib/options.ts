@@ -85,6 +85,13 @@ export interface CreateOptions {
   bdevSpecs?: BdevSpecs;
   /** Raw LXC_CREATE_* flags, or-ed in. Default 0. */
   flags?: number;
+  /**
+   * Raw arguments for the template, after the ones templateOptions makes (python3-lxc's `args`,
+   * go-lxc's ExtraArgs): positional, repeated or short options as given; none may hold NUL, CR or
+   * LF, and liblxc's own (--name, --path, --rootfs, --mapped-uid, --mapped-gid) are refused.
+   * Default: none.
+   */
+  templateArgs?: string[];
   /** Receives each line the template prints (stdout and stderr); when set, nothing is written to stdout. */
   onOutput?: (line: string) => void;
   /** Aborts the create: the template is killed, nothing stays defined, the call rejects with EABORT. */

@@ -77,13 +77,14 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
   let path: string | null = null;
   if (template === 'none') {
     if (Object.keys(templateOptions).length) throw invalid(op, 'templateOptions', 'must be empty for template "none"');
+    if (opts.templateArgs?.length) throw invalid(op, 'createOptions.templateArgs', 'must be empty for template "none"');
   } else {
     const schema = template === 'download' ? downloadOptionsSchema : template === 'local' ? localOptionsSchema : genericTemplateOptionsSchema;
     // Every template's options are checked (the download one's required keys too, even when empty).
     const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions, false);
-    const [, { findTemplate, templateArgv }] = await createLib();
+    const [, { findTemplate, templateArgv, extraArgs }] = await createLib();
     const info = findTemplate(template);
-    argv = templateArgv(info, template, parsed);
+    argv = [...templateArgv(info, template, parsed), ...extraArgs(opts.templateArgs ?? [])];
     path = info.path;
   }
   if (h.query(op, 'is_defined')) throw h.error('EEXIST', op, `already exists in ${h.lxcpath}`);

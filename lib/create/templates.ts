@@ -61,6 +61,22 @@ export function kebab(name: string): string {
  * Builds the template's argv from an option map, checked against what the template accepts.
  * `{ flushCache: true, dist: 'x' }` → `['--flush-cache', '--dist', 'x']`.
  */
+/**
+ * Raw arguments for the template after the mapped options (python3-lxc's `args`, go-lxc's
+ * ExtraArgs): positional, repeated or short options as given. A long option liblxc sets itself
+ * (--name, --path, --rootfs, --mapped-uid, --mapped-gid) is refused: a later copy would override it.
+ *
+ * @example
+ * extraArgs(['--packages', 'curl', '-q']) // the same list
+ */
+export function extraArgs(args: string[]): string[] {
+  args.forEach((a, i) => {
+    const long = /^--([^=]+)/.exec(a)?.[1];
+    if (long !== undefined && RESERVED.has(long)) throw invalid('create', `createOptions.templateArgs.${i}`, `(${a}) is set by liblxc itself and cannot be given`);
+  });
+  return args;
+}
+
 export function templateArgv(template: TemplateInfo, name: string, opts: Record<string, string | number | boolean | undefined>): string[] {
   const argv: string[] = [];
   for (const [key, value] of Object.entries(opts)) {

@@ -149,3 +149,33 @@ t.test('a create waiting for a busy worker ends at once when aborted', async (t)
   busy.abort();
   for (const e of await Promise.all(slow)) t.match(e, { code: 'EABORT' });
 });
+
+t.test('templateArgs: raw arguments after liblxc\'s own, each as given; liblxc\'s options and line breaks refused', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const dir = mkdtempSync(join(tmpdir(), 'lxcffi-tmpl-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'lxc-args');
+  writeFileSync(path, `#!/bin/sh
+rootfs=
+for a in "$@"; do echo "arg $a"; done
+while [ $# -gt 0 ]; do case "$1" in --rootfs=*) rootfs=\${1#--rootfs=};; --rootfs) rootfs=$2;; esac; shift; done
+mkdir -p "$rootfs"
+`);
+  chmodSync(path, 0o755);
+  const c = new lxc.Container('args', lxcpath);
+  t.teardown(() => c.release());
+  const lines: string[] = [];
+  await c.create(path, {}, { templateArgs: ['positional', '--repeat', 'a', '--repeat', 'b', '-q', 'two words'], onOutput: (l) => lines.push(l) });
+  const args = lines.filter((l) => l.startsWith('arg ')).map((l) => l.slice(4));
+  t.same(args.slice(-7), ['positional', '--repeat', 'a', '--repeat', 'b', '-q', 'two words'], 'after liblxc\'s own, in order, one argv entry each');
+  t.ok(args.some((a) => a.startsWith('--name')) && args.indexOf('positional') > args.findIndex((a) => a.startsWith('--rootfs')), "liblxc's --name and --rootfs come first");
+  await c.destroy();
+
+  const d = new lxc.Container('args2', lxcpath);
+  t.teardown(() => d.release());
+  await t.rejects(d.create(path, {}, { templateArgs: ['--rootfs=/'] }), { code: 'EINVAL', message: /createOptions\.templateArgs\.0 \(--rootfs=\/\) is set by liblxc itself/ });
+  await t.rejects(d.create(path, {}, { templateArgs: ['ok', '--path', '/etc'] }), { code: 'EINVAL', message: /templateArgs\.1/ });
+  await t.rejects(d.create(path, {}, { templateArgs: ['a\nlxc.hook.pre-start=/bin/sh'] }), { code: 'EINVAL', message: /createOptions\.templateArgs\.0 must not contain NUL, CR or LF/ });
+  await t.rejects(d.create('none', {}, { templateArgs: ['x'] }), { code: 'EINVAL', message: /templateArgs must be empty for template "none"/ });
+  t.equal(d.defined, false, 'nothing made by the refused creates');
+});
