@@ -225,6 +225,7 @@ export const RTM_GETLINK = 18;
 export const RTM_NEWADDR = 20;
 export const RTM_GETADDR = 22;
 export const IFLA_IFNAME = 3;
+export const IFLA_STATS64 = 23;
 export const IFA_ADDRESS = 1;
 export const IFA_LOCAL = 2;
 export const IFA_LABEL = 3;

@@ -27,11 +27,13 @@ import type { ExecResult } from './container/attach.js';
 import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
 import type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
+import type { InterfaceStats } from './netlink.js';
 
 export type { ExecResult } from './container/attach.js';
 export type { Snapshot } from './container/snapshots.js';
 export type { ConsoleTty } from './container/console.js';
 export type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
+export type { InterfaceStats } from './netlink.js';
 export { isKnownKey } from './container/config.js';
 
 /** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
@@ -298,6 +300,18 @@ export class Container {
    */
   getInterfaces(): Promise<string[]> {
     return this.#h.later('getInterfaces', netState, (f) => f.getInterfaces(this.#h));
+  }
+
+  /**
+   * Traffic counters of each network interface of the running container, as the container sees
+   * them (rx: received by the container), sorted by name; go-lxc's InterfaceStats. Read over
+   * netlink in the container's network namespace, without a fork (root only: ENOTSUP otherwise).
+   *
+   * @example
+   * const eth0 = (await c.interfaceStats()).find((i) => i.name === 'eth0');
+   */
+  interfaceStats(): Promise<InterfaceStats[]> {
+    return this.#h.later('interfaceStats', netState, (f) => f.interfaceStats(this.#h));
   }
 
   /**

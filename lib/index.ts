@@ -6,7 +6,7 @@ import { invalid } from './errors.js';
 import { personalities } from './options.js';
 import { listDefaults, type ListOptions } from './options.js';
 
-export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures } from './container.js';
+export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats } from './container.js';
 export { NetworkList, NetworkInterface, type NetworkKey } from './network.js';
 // Types only: the classes load with the first attach call (lib/container/attach.ts).
 export type { Session } from './attach/session.js';

@@ -4,7 +4,7 @@
 // namespace it was opened in: join on this thread, open the socket, go back, then ask.
 import { fs } from './runtime.js';
 import * as libc from '../ffi/libc.js';
-import { AF_INET, AF_INET6, AF_NETLINK, CLONE_NEWNET, IFA_ADDRESS, IFA_LABEL, IFA_LOCAL, IFLA_IFNAME, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_REQUEST, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_RAW } from '../ffi/libc.js';
+import { AF_INET, AF_INET6, AF_NETLINK, CLONE_NEWNET, IFA_ADDRESS, IFA_LABEL, IFA_LOCAL, IFLA_IFNAME, IFLA_STATS64, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_REQUEST, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_RAW } from '../ffi/libc.js';
 
 /** One address of an interface, as getifaddrs() reports it. */
 export interface InterfaceAddress {
@@ -123,6 +123,45 @@ export function ipv6Text(b: Uint8Array): string {
     parts.push(words[i].toString(16));
   }
   return parts.join(':');
+}
+
+/** The counters of one interface (struct rtnl_link_stats64), as the namespace it is in sees them. */
+export interface InterfaceStats {
+  name: string;
+  rxBytes: number;
+  txBytes: number;
+  rxPackets: number;
+  txPackets: number;
+  rxErrors: number;
+  txErrors: number;
+  rxDropped: number;
+  txDropped: number;
+}
+
+/** The counters of every interface in the network namespace of `pid` (RTM_GETLINK's IFLA_STATS64). */
+export function namespaceLinkStats(pid: number): InterfaceStats[] {
+  const sock = routeSocketIn(pid);
+  try {
+    const out: InterfaceStats[] = [];
+    for (const m of dump(sock, RTM_GETLINK, RTM_NEWLINK, 0, 1)) {
+      let name: string | undefined;
+      let stats: Buffer | undefined;
+      attributes(m, 16, (type, data) => {
+        if (type === IFLA_IFNAME) name = cString(data);
+        else if (type === IFLA_STATS64) stats = data;
+      });
+      if (name === undefined || !stats || stats.length < 64) continue;
+      // rx_packets, tx_packets, rx_bytes, tx_bytes, rx_errors, tx_errors, rx_dropped, tx_dropped: u64 each.
+      const u64 = (i: number) => Number(stats!.readBigUInt64LE(8 * i));
+      out.push({
+        name, rxPackets: u64(0), txPackets: u64(1), rxBytes: u64(2), txBytes: u64(3),
+        rxErrors: u64(4), txErrors: u64(5), rxDropped: u64(6), txDropped: u64(7),
+      });
+    }
+    return out;
+  } finally {
+    libc.close(sock);
+  }
 }
 
 /** Every address of every interface in the network namespace of `pid`, in the kernel's order. */

@@ -1,6 +1,6 @@
 // The network state family: the running container's interfaces and addresses (the nic list over
 // lxc.net.N.* is config: config.ts).
-import type { InterfaceAddress } from '../netlink.js';
+import type { InterfaceAddress, InterfaceStats } from '../netlink.js';
 import { options } from '../options.schema.js';
 import { getIpsOptionsSchema } from '../options.schema.js';
 import { getIpsDefaults, type GetIpsOptions } from '../options.js';
@@ -34,6 +34,20 @@ export async function getIps(h: Handle, options_: unknown): Promise<string[]> {
     await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {
       throw h.error('EABORT', op, 'aborted');
     });
+  }
+}
+
+export async function interfaceStats(h: Handle): Promise<InterfaceStats[]> {
+  const op = 'interfaceStats';
+  h.need(op, 'defined');
+  const pid = h.query(op, 'init_pid');
+  if (pid <= 0) throw h.error('ENOTRUNNING', op, 'the container is not running');
+  const netlink = await (netlinkModule ??= import('../netlink.js'));
+  try {
+    return netlink.namespaceLinkStats(pid).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (e) {
+    if (e instanceof netlink.NetlinkUnavailable) throw h.error('ENOTSUP', op, `the container's network namespace cannot be read here (${e.message}): it needs root`);
+    throw e;
   }
 }
 

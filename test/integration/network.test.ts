@@ -3,6 +3,7 @@
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
 import * as lxc from '../../lib/index.js';
 import { createBridge, type Bridge } from '../fixtures/bridge.js';
 import { tempLxcpath, busybox } from '../helpers.js';
@@ -80,5 +81,23 @@ t.test('getIps waits for DHCP; getInterfaces', async (t) => {
   await t.rejects(c.getIps({ interface: 'nosuch0', timeout: 30, signal: ac.signal }), { code: 'EABORT' });
   t.ok((await c.getInterfaces()).includes('eth0'));
   await t.rejects(c.getIps({ family: 'ipx' } as never), { code: 'EINVAL' });
+
+  // interfaceStats: the counters /proc/<init>/net/dev shows for the container's namespace.
+  await c.exec(['ping', '-c', '3', '-W', '1', bridge.gateway]);
+  const first = await c.interfaceStats();
+  const dev = readFileSync(`/proc/${c.initPid}/net/dev`, 'utf8');
+  const second = await c.interfaceStats();
+  t.same(first.map((i) => i.name), ['eth0', 'lo'], 'every interface, by name');
+  for (const line of dev.split('\n').slice(2).filter(Boolean)) {
+    const [name, rest] = line.split(':').map((x) => x.trim());
+    const f = rest.split(/\s+/).map(Number);
+    const [a, b] = [first, second].map((l) => l.find((i) => i.name === name)!);
+    for (const [key, col] of [['rxBytes', 0], ['rxPackets', 1], ['txBytes', 8], ['txPackets', 9]] as const) {
+      t.ok(a[key] <= f[col] && f[col] <= b[key], `${name} ${key}: ${a[key]} ≤ /proc's ${f[col]} ≤ ${b[key]}`);
+    }
+  }
+  const eth0 = first.find((i) => i.name === 'eth0')!;
+  t.ok(eth0.txPackets >= 3 && eth0.rxPackets >= 3, `the pings went out and came back: tx ${eth0.txPackets}, rx ${eth0.rxPackets} packets`);
   await c.stop();
+  await t.rejects(c.interfaceStats(), { code: 'ENOTRUNNING', op: 'interfaceStats' });
 });
