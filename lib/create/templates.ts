@@ -4,8 +4,34 @@ import { invalid } from '../errors.js';
 
 const { accessSync, constants, readFileSync } = fs;
 
-/** Where distributions install LXC templates (LXCTEMPLATEDIR is compiled into liblxc, not exported). */
-export const templateDirs = ['/usr/share/lxc/templates', '/usr/local/share/lxc/templates', '/usr/lib/lxc/templates'];
+/** Where distributions install LXC templates, after the loaded liblxc's own directory (templateDirs()). */
+const usualDirs = ['/usr/share/lxc/templates', '/usr/local/share/lxc/templates', '/usr/lib/lxc/templates'];
+let ownDir: string | null | undefined;
+
+/**
+ * LXCTEMPLATEDIR of the liblxc this process loaded: compiled in as a string and not exported by
+ * any call, so it is read from the library file (the first NUL-terminated absolute path ending in
+ * /lxc/templates). A liblxc built into its own prefix (/opt/lxc-6.0/...) finds its own templates.
+ */
+export function liblxcTemplateDir(): string | null {
+  if (ownDir !== undefined) return ownDir;
+  ownDir = null;
+  try {
+    const maps = readFileSync('/proc/self/maps', 'utf8');
+    const lib = /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(maps)?.[1];
+    if (lib) {
+      const m = /\0(\/[\x21-\x7e]*\/lxc\/templates)\0/.exec(readFileSync(lib).toString('latin1'));
+      if (m) ownDir = m[1];
+    }
+  } catch { /* no /proc or unreadable: the usual places only */ }
+  return ownDir;
+}
+
+/** The directories searched for a template by name: liblxc's own first, then the usual ones. */
+export function templateDirs(): string[] {
+  const own = liblxcTemplateDir();
+  return own ? [own, ...usualDirs.filter((d) => d !== own)] : usualDirs;
+}
 
 // Options liblxc itself passes to every template: a user-supplied copy would override them.
 const RESERVED = new Set(['name', 'path', 'rootfs', 'mapped-uid', 'mapped-gid', 'help']);
@@ -19,7 +45,7 @@ export interface TemplateInfo {
 
 /** Finds the executable template named `name` (or at the absolute path `name`). */
 export function findTemplate(name: string): TemplateInfo {
-  const candidates = name.startsWith('/') ? [name] : templateDirs.map((d) => `${d}/lxc-${name}`);
+  const candidates = name.startsWith('/') ? [name] : templateDirs().map((d) => `${d}/lxc-${name}`);
   for (const path of candidates) {
     try {
       accessSync(path, constants.X_OK);

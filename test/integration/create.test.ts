@@ -179,3 +179,12 @@ mkdir -p "$rootfs"
   await t.rejects(d.create('none', {}, { templateArgs: ['x'] }), { code: 'EINVAL', message: /templateArgs must be empty for template "none"/ });
   t.equal(d.defined, false, 'nothing made by the refused creates');
 });
+
+t.test("templates are looked for in the loaded liblxc's own template directory first", async (t) => {
+  const { liblxcTemplateDir, templateDirs } = await import('../../lib/create/templates.js');
+  const own = liblxcTemplateDir();
+  t.match(own, /^\/.*\/lxc\/templates$/, `LXCTEMPLATEDIR read from the loaded liblxc: ${own}`);
+  t.ok(existsSync(`${own}/lxc-busybox`), 'it holds the busybox template lxc-create uses on this host');
+  t.equal(templateDirs()[0], own, 'searched first');
+  t.equal(new Set(templateDirs()).size, templateDirs().length, 'no directory twice');
+});
