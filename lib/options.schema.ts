@@ -237,6 +237,7 @@ const attachShape = schema((z) => {
     remountSysProc: z.optional(boolean()),
     flags: z.optional(int(0)),
     signal: z.optional(abortSignal()),
+    logFd: z.optional(int(0)),
   });
 });
 

@@ -191,6 +191,12 @@ export interface AttachOptions {
   flags?: number;
   /** Kills the process (SIGKILL) when it fires. */
   signal?: AbortSignal;
+  /**
+   * An fd that receives a copy of everything the command writes on its terminal, when it runs on
+   * one (stdin a terminal): what liblxc writes to lxc_attach_options_t.log_fd for a terminal it
+   * allocates itself. lxc-ffi relays the terminal itself and writes the copy. Default: none.
+   */
+  logFd?: number;
 }
 
 /** Defaults: those of LXC_ATTACH_OPTIONS_DEFAULT; stdio defaults depend on the call. */

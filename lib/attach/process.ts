@@ -35,7 +35,7 @@ export interface StdioPlan {
  * relayed to it (and so is any terminal stdout/stderr): liblxc would try to make the caller's own
  * terminal the command's controlling terminal and fail.
  */
-export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec], devpts?: () => number | undefined): StdioPlan {
+export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec], devpts?: () => number | undefined, logFd?: number): StdioPlan {
   const plan: StdioPlan = { fds: [-1, -1, -1], closeAfterAttach: [], parentEnds: [null, null, null], relay: null };
   const given = specs.map((spec, k) => (spec === 'inherit' ? k : spec));
   try {
@@ -45,7 +45,7 @@ export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec], devpts?: () 
       const out = [given[1], given[2]].find((f): f is number => typeof f === 'number' && isTerminal(f)) ?? input;
       const fd = devpts?.();
       try {
-        plan.relay = new TerminalRelay(input, out, fd);
+        plan.relay = new TerminalRelay(input, out, fd, logFd);
       } finally {
         if (fd !== undefined) libc.close(fd);
       }

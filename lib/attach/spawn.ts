@@ -62,7 +62,7 @@ export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_comma
   let plan;
   try {
     // The container's devpts (liblxc ≥ 4.0.5), for a pty that has a name inside the container.
-    plan = planStdio(stdio, () => (ffi.hasMember('devpts_fd') ? (() => { try { return containerFd(h, 'devptsFd', 'devpts_fd'); } catch { return undefined; } })() : undefined));
+    plan = planStdio(stdio, () => (ffi.hasMember('devpts_fd') ? (() => { try { return containerFd(h, 'devptsFd', 'devpts_fd'); } catch { return undefined; } })() : undefined), o.logFd);
   } catch (e) {
     if (e instanceof TerminalError) throw h.error('EINVAL', op, e.message);
     throw e;

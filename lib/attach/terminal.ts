@@ -70,7 +70,7 @@ export class TerminalRelay {
    * goes; `devpts`: an fd of the container's devpts, so the pty has a name inside the container
    * (else the host's devpts is used, and `tty` in the container says "not a tty").
    */
-  constructor(private readonly input: number, private readonly output: number, devpts?: number) {
+  constructor(private readonly input: number, private readonly output: number, devpts?: number, private readonly log?: number) {
     const pty = (devpts !== undefined ? containerPty(devpts) : null) ?? hostPty();
     this.subsidiary = pty.subsidiary;
     const controller = pty.controller;
@@ -110,6 +110,8 @@ export class TerminalRelay {
       }
       if (n <= 0) return true;
       try { writeSync(this.output, buf, 0, n); } catch { /* the caller's terminal went away */ }
+      // A copy of the session for AttachOptions.logFd, as liblxc's own terminal writes its log_fd.
+      if (this.log !== undefined) try { writeSync(this.log, buf, 0, n); } catch { /* the log went away */ }
     }
   }
 

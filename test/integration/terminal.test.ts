@@ -73,6 +73,16 @@ t.test('attachWait from a terminal: output on the terminal, a pty of its own, th
   t.match(term.screen, /caller unchanged=true/, "the caller's signal dispositions and terminal modes are as they were");
 });
 
+t.test('logFd from a terminal: a copy of the session in the file, the output still on the terminal', async (t) => {
+  const term = fixture('logfd');
+  t.teardown(() => term.kill());
+  await term.waitFor(/code=\d+/, 'attachWait with logFd under a pty');
+  await term.done('the logfd script to exit');
+  t.match(term.screen, /logged-42/, 'the output reached the terminal');
+  t.match(term.screen, /log="logged-42\\r\\n"/, 'the log fd got the same bytes (a terminal writes \\r\\n)');
+  t.match(term.screen, /code=4/);
+});
+
 t.test('exec from a terminal: captured output, input fed', async (t) => {
   const term = fixture('exec');
   t.teardown(() => term.kill());

@@ -26,6 +26,8 @@ t.test('option objects are strict and typed', async (t) => {
   t.throws(() => parse('attach', 'options', s.attachOptionsSchema, { flags: 0, elevatedPrivileges: true }), { message: /options\.elevatedPrivileges cannot be combined with options\.flags/ });
   t.throws(() => parse('attach', 'options', s.attachOptionsSchema, { stdin: 'tty' }), { message: /options\.stdin must be an fd, 'inherit', 'ignore' or 'pipe'/ });
   t.throws(() => parse('getIps', 'options', s.getIpsOptionsSchema, { timeout: -3 }), { message: /options\.timeout must be ≥ 0 \(or -1/ });
+  t.throws(() => parse('attach', 'options', s.attachOptionsSchema, { logFd: -1 }), { message: /options\.logFd must be ≥ 0/ });
+  t.same(parse('attach', 'options', s.attachOptionsSchema, { logFd: 7 }), { logFd: 7 });
 });
 
 t.test('every problem is listed, each with its path', async (t) => {
