@@ -6,7 +6,8 @@ import * as ffi from '../ffi/index.js';
 import { invalid } from './errors.js';
 import { check, containerName, absolutePath } from './validate.js';
 import { Handle, setSiblingFactory } from './container/handle.js';
-import { lazy } from './container/handle.js';
+import { lazy, loadedFamily, withSchemas } from './container/handle.js';
+import { empty } from './options.schema.js';
 import * as lifecycle from './container/lifecycle.js';
 import * as config from './container/config.js';
 import * as devices from './container/devices.js';
@@ -43,6 +44,13 @@ export const attachRunCommand: unique symbol = Symbol('lxc.attachRunCommand');
 // that call at once; its inputs are read when the module has loaded, ≈ 1 ms later): each module
 // costs `import 'lxc-ffi'` ≈ 0.5 ms. config, devices and console have synchronous calls, and
 // lifecycle's create() takes the environment at the call: they load with this module.
+// The families loaded with this module, as Lazy values for Handle.later.
+const lifecycleNow = loadedFamily(lifecycle);
+const devicesNow = loadedFamily(devices);
+const consolesNow = loadedFamily(consoles);
+/** Whether any of the values is an options object with something to parse (zod is needed). */
+const parses = (...values: unknown[]) => values.some((v) => !empty(v));
+
 const attachFamily = lazy(() => import('./container/attach.js'));
 const netState = lazy(() => import('./container/network.js'));
 const snapshots = lazy(() => import('./container/snapshots.js'));
@@ -127,7 +135,9 @@ export class Container {
   async create(template: 'local', templateOptions: LocalOptions, createOptions?: CreateOptions): Promise<void>;
   async create(template: string, templateOptions?: TemplateOptions, createOptions?: CreateOptions): Promise<void>;
   async create(template: string, templateOptions: object = {}, createOptions: CreateOptions = {}): Promise<void> {
-    return lifecycle.create(this.#h, template, templateOptions, createOptions);
+    // The template runs with the environment as it is at the call, whatever changes while it waits.
+    const env = lifecycle.environment();
+    return this.#h.later('create', withSchemas(lifecycleNow, template === 'download' || template === 'local' || parses(templateOptions, createOptions)), (f) => f.create(this.#h, template, templateOptions, createOptions, env));
   }
 
   /**
@@ -138,7 +148,7 @@ export class Container {
    * await c.start({ useinit: true, argv: ['/bin/sleep', '60'] });
    */
   start(options: StartOptions = {}): Promise<void> {
-    return lifecycle.start(this.#h, options);
+    return this.#h.later('start', withSchemas(lifecycleNow, parses(options)), (f) => f.start(this.#h, options));
   }
 
   /**
@@ -161,7 +171,7 @@ export class Container {
    * if (!(await c.shutdown(30))) await c.stop();
    */
   shutdown(timeoutSec = 30, options: WaitOptions = {}): Promise<boolean> {
-    return lifecycle.shutdown(this.#h, timeoutSec, options);
+    return this.#h.later('shutdown', withSchemas(lifecycleNow, parses(options)), (f) => f.shutdown(this.#h, timeoutSec, options));
   }
 
   /**
@@ -173,7 +183,7 @@ export class Container {
    * await c.reboot(30);
    */
   reboot(timeoutSec?: number, options: WaitOptions = {}): Promise<boolean> {
-    return lifecycle.reboot(this.#h, timeoutSec, options);
+    return this.#h.later('reboot', withSchemas(lifecycleNow, parses(options)), (f) => f.reboot(this.#h, timeoutSec, options));
   }
 
   /**
@@ -201,7 +211,7 @@ export class Container {
    * await c.wait('RUNNING', 3);
    */
   wait(state: ContainerState, timeoutSec = -1, options: WaitOptions = {}): Promise<boolean> {
-    return lifecycle.wait(this.#h, state, timeoutSec, options);
+    return this.#h.later('wait', withSchemas(lifecycleNow, parses(options)), (f) => f.wait(this.#h, state, timeoutSec, options));
   }
 
   /**
@@ -211,7 +221,7 @@ export class Container {
    * await c.destroy({ withSnapshots: true });
    */
   destroy(options: DestroyOptions = {}): Promise<void> {
-    return lifecycle.destroy(this.#h, options);
+    return this.#h.later('destroy', withSchemas(lifecycleNow, parses(options)), (f) => f.destroy(this.#h, options));
   }
 
   /**
@@ -235,7 +245,7 @@ export class Container {
    * await c.attachWait(() => console.log(require('node:os').hostname()));
    */
   attachWait(command: string[] | typeof attachRunCommand | (() => unknown), argvOrOptions?: string[] | AttachOptions, options?: AttachOptions): Promise<number> {
-    return this.#h.later('attachWait', attachFamily, (f) => f.attachWait(this.#h, command, argvOrOptions, options));
+    return this.#h.later('attachWait', withSchemas(attachFamily, parses(command === attachRunCommand ? options : argvOrOptions)), (f) => f.attachWait(this.#h, command, argvOrOptions, options));
   }
 
   /**
@@ -246,7 +256,7 @@ export class Container {
    * await c.exec(['sh', '-c', 'cat > /tmp/x'], { input: 'data' });
    */
   exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return this.#h.later('exec', attachFamily, (f) => f.exec(this.#h, argv, options));
+    return this.#h.later('exec', withSchemas(attachFamily, parses(options)), (f) => f.exec(this.#h, argv, options));
   }
 
   /**
@@ -257,7 +267,7 @@ export class Container {
    * p.kill(); await p.wait();
    */
   attach(command: string[] | ((...args: never[]) => unknown), options: AttachOptions = {}): Promise<AttachedProcess> {
-    return this.#h.later('attach', attachFamily, (f) => f.attach(this.#h, command, options));
+    return this.#h.later('attach', withSchemas(attachFamily, parses(options)), (f) => f.attach(this.#h, command, options));
   }
 
   /**
@@ -268,7 +278,7 @@ export class Container {
    * const n = await c.evaluate((x: number) => x * 2, 21);
    */
   evaluate<A, T>(fn: (arg: A) => T | Promise<T>, arg?: A, options: AttachOptions = {}): Promise<Awaited<T>> {
-    return this.#h.later('evaluate', attachFamily, (f) => f.evaluate<A, T>(this.#h, fn, arg as A, options));
+    return this.#h.later('evaluate', withSchemas(attachFamily, parses(options)), (f) => f.evaluate<A, T>(this.#h, fn, arg as A, options));
   }
 
   /**
@@ -279,7 +289,7 @@ export class Container {
    * for (let i = 0; i < 100; i++) await s.evaluate((n: number) => n + 1, i);
    */
   openSession(options: AttachOptions = {}): Promise<Session> {
-    return this.#h.later('openSession', attachFamily, (f) => f.openSession(this.#h, options));
+    return this.#h.later('openSession', withSchemas(attachFamily, parses(options)), (f) => f.openSession(this.#h, options));
   }
 
   /**
@@ -289,7 +299,7 @@ export class Container {
    * await c.attachShell();
    */
   attachShell(options: AttachOptions = {}): Promise<number> {
-    return this.#h.later('attachShell', attachFamily, (f) => f.attachShell(this.#h, options));
+    return this.#h.later('attachShell', withSchemas(attachFamily, parses(options)), (f) => f.attachShell(this.#h, options));
   }
 
   /**
@@ -324,7 +334,7 @@ export class Container {
    * const [ip] = await c.getIps({ family: 'inet', timeout: 30 });
    */
   getIps(options: GetIpsOptions = {}): Promise<string[]> {
-    return this.#h.later('getIps', netState, (f) => f.getIps(this.#h, options));
+    return this.#h.later('getIps', withSchemas(netState, parses(options)), (f) => f.getIps(this.#h, options));
   }
 
   /**
@@ -335,7 +345,7 @@ export class Container {
    * const web = await base.clone('web', { bdevtype: 'overlayfs', snapshot: true });
    */
   clone(newName: string, options: CloneOptions = {}): Promise<Container> {
-    return this.#h.later('clone', snapshots, (f) => f.clone(this.#h, newName, options));
+    return this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options));
   }
 
   /**
@@ -465,7 +475,7 @@ export class Container {
    * await c.console({ tty: 0 });
    */
   console(options: ConsoleOptions = {}): Promise<void> {
-    return consoles.console(this.#h, options);
+    return this.#h.later('console', withSchemas(consolesNow, parses(options)), (f) => f.console(this.#h, options));
   }
 
   /**
@@ -479,7 +489,7 @@ export class Container {
   consoleLog(options: ConsoleLogOptions & { encoding: 'buffer' }): Promise<Buffer>;
   consoleLog(options?: ConsoleLogOptions): Promise<string>;
   consoleLog(options: ConsoleLogOptions = {}): Promise<string | Buffer> {
-    return consoles.consoleLog(this.#h, options);
+    return this.#h.later('consoleLog', withSchemas(consolesNow, parses(options)), (f) => f.consoleLog(this.#h, options));
   }
 
   /**
@@ -489,7 +499,7 @@ export class Container {
    * await c.checkpoint('/var/tmp/ckpt', { stop: true });
    */
   checkpoint(directory: string, options: CheckpointOptions = {}): Promise<void> {
-    return this.#h.later('checkpoint', checkpoints, (f) => f.checkpoint(this.#h, directory, options));
+    return this.#h.later('checkpoint', withSchemas(checkpoints, parses(options)), (f) => f.checkpoint(this.#h, directory, options));
   }
 
   /**
@@ -499,7 +509,7 @@ export class Container {
    * await c.restore('/var/tmp/ckpt');
    */
   restore(directory: string, options: RestoreOptions = {}): Promise<void> {
-    return this.#h.later('restore', checkpoints, (f) => f.restore(this.#h, directory, options));
+    return this.#h.later('restore', withSchemas(checkpoints, parses(options)), (f) => f.restore(this.#h, directory, options));
   }
 
   /**
@@ -509,7 +519,7 @@ export class Container {
    * await c.migrate(lxc.MIGRATE_DUMP, { directory: '/var/tmp/ckpt', stop: true });
    */
   migrate(cmd: number, options: MigrateOptions): Promise<void> {
-    return this.#h.later('migrate', checkpoints, (f) => f.migrate(this.#h, cmd, options));
+    return this.#h.later('migrate', withSchemas(checkpoints, true), (f) => f.migrate(this.#h, cmd, options));
   }
 
   /**
@@ -519,12 +529,12 @@ export class Container {
    * await c.mount('/srv/data', '/mnt/data', { flags: lxc.MS_BIND });
    */
   mount(source: string, target: string, options: MountOptions = {}): Promise<void> {
-    return devices.mount(this.#h, source, target, options);
+    return this.#h.later('mount', withSchemas(devicesNow, parses(options)), (f) => f.mount(this.#h, source, target, options));
   }
 
   /** Unmounts `target` inside the running container. @example await c.umount('/mnt/data') */
   umount(target: string, options: UmountOptions = {}): Promise<void> {
-    return devices.umount(this.#h, target, options);
+    return this.#h.later('umount', withSchemas(devicesNow, parses(options)), (f) => f.umount(this.#h, target, options));
   }
 
   /**

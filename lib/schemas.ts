@@ -8,6 +8,8 @@
 // const o = parse('create', 'createOptions', createOptionsSchema, spec.createOptions); // or LxcError EINVAL
 import * as S from './options.schema.js';
 
+await S.loadSchemas();
+
 export { parse, type Z } from './options.schema.js';
 export * from './options.js';
 

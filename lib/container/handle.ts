@@ -8,6 +8,7 @@ import { LxcError, logReason, type LxcErrorCode } from '../errors.js';
 import type { LogTarget } from '../calllog.js';
 import { u64Arg, u32Arg, type Arg, type MemberCall } from '../runner/protocol.js';
 import type { RunSpec, RunResult } from '../runner/pool.js';
+import { loadSchemas, schemasLoaded } from '../options.schema.js';
 
 // The log capture of calls made in this process, loaded with the first such call.
 let callLogModule: Promise<typeof import('../calllog.js')> | undefined;
@@ -112,6 +113,21 @@ export function exists(name: string, lxcpath: string): boolean {
   } finally {
     ffi.lxc_container_put(ptr);
   }
+}
+
+/** A family loaded with container.ts, as a Lazy (for Handle.later). */
+export function loadedFamily<M>(m: M): Lazy<M> {
+  return { loaded: m, load: () => Promise.resolve(m) };
+}
+
+/**
+ * `family`, and zod too when the call has an options object to parse and zod is not loaded yet:
+ * the call then starts once both are there (Handle.later admits it at once). zod's first import
+ * thus never runs inside a call's synchronous start, where it would hold the event loop.
+ */
+export function withSchemas<M>(family: Lazy<M>, needed: boolean): Lazy<M> {
+  if (!needed || schemasLoaded()) return family;
+  return { load: () => Promise.all([family.load(), loadSchemas()]).then(([m]) => m) };
 }
 
 /** One Container's struct lxc_container and everything that calls into it. */

@@ -63,11 +63,14 @@ function item(h: Handle, key: string): string {
   return (h.item(key) ?? '').replace(/\n$/, '');
 }
 
-export async function create(h: Handle, template: unknown, templateOptions: unknown = {}, createOptions: unknown = {}): Promise<void> {
+/** The environment now: what a template runs with, taken when create() is called. */
+export function environment(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export async function create(h: Handle, template: unknown, templateOptions: unknown = {}, createOptions: unknown = {}, env = environment()): Promise<void> {
   const op = 'create';
   h.ref(op);
-  // The template runs with the environment as it is now, whatever the caller changes while it waits.
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   if (typeof template !== 'string' || !(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(template) || accepts(absolutePath, template))) {
     throw invalid(op, 'template', 'must be a template name (letters, digits, "_", "-", ".") or an absolute path');
   }
@@ -80,8 +83,8 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     if (opts.templateArgs?.length) throw invalid(op, 'createOptions.templateArgs', 'must be empty for template "none"');
   } else {
     const schema = template === 'download' ? downloadOptionsSchema : template === 'local' ? localOptionsSchema : genericTemplateOptionsSchema;
-    // Every template's options are checked (the download one's required keys too, even when empty).
-    const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions, false);
+    // Every template's options are checked (the download and local ones' required keys even when empty).
+    const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions, schema === genericTemplateOptionsSchema);
     const [, { findTemplate, templateArgv, extraArgs }] = await createLib();
     const info = findTemplate(template);
     argv = [...templateArgv(info, template, parsed), ...extraArgs(opts.templateArgs ?? [])];
