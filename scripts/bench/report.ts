@@ -377,7 +377,11 @@ at most max(1, cores − 1), instead of a Node process per create (largest event
   used to fall into one timer gap). \`npx tsx scripts/bench/index.ts --only concurrent\`, 2026-11-29: before
   the pool change 0.57–0.64× python3-lxc with a largest lag of 37–43 ms (the largest gap held 30–32 ms of
   spawn()); after it 0.49× and 0.58× (C's control, 16 processes at once: 0.50× and 0.44× in the same runs),
-  largest lag 15.7 ms and 59 ms. In the 59 ms gap the main thread ran 0.14 ms; under \`strace -T\` the
+  largest lag 15.7 ms and 59 ms. Since option objects are parsed with zod, the first call that has
+  one (here the 16 creates' \`{ quiet: true }\`) imports zod first: as an ES module the event loop
+  runs between its files, but evaluating its module graph holds the main thread ≈ 17–21 ms once
+  (\`node zlag.mjs import\`: largest 1 ms-timer lag 17.1, 17.5, 21.2 ms; a \`require\` held it 43–49 ms).
+  The concurrent probe's most blocking gap was 18.9–22.9 ms in three runs after that change. In the 59 ms gap the main thread ran 0.14 ms; under \`strace -T\` the
   main thread's \`epoll_pwait(…, 5)\` calls returned up to 33 ms late: the thread was runnable and waited
   for one of the two cores. The floor, in C: \`scripts/bench/c/timer-lag.c\`, a 5 ms \`nanosleep\` loop in its own process (no event loop,
   no JavaScript) while 16 bench.c lifecycles run at once saw a largest lateness of 15.1, 19.8 and 27.3 ms
