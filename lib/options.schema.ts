@@ -208,6 +208,7 @@ export const downloadOptionsSchema = schema((z) => z.strictObject({
   flushCache: z.optional(boolean()),
   forceCache: z.optional(boolean()),
   keyserver: z.optional(templateArg()),
+  keyid: z.optional(templateArg()),
   noValidate: z.optional(boolean()),
 }));
 

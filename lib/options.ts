@@ -116,8 +116,10 @@ export interface DownloadOptions {
   flushCache?: boolean;
   /** Use the cached image only. Default false. */
   forceCache?: boolean;
-  /** Only for download templates that take --keyserver (LXC 3.x/4.x). */
+  /** The GPG key server, for download templates that take --keyserver (LXC 3.0's). */
   keyserver?: string;
+  /** The GPG key id to trust, for download templates that take --keyid (LXC 3.0's). */
+  keyid?: string;
   /** Only for download templates that take --no-validate (LXC 3.x/4.x). */
   noValidate?: boolean;
 }

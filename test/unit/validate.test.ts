@@ -59,4 +59,10 @@ t.test('template getopt lines', async (t) => {
   t.throws(() => templateArgv(info, 'download', { dist: true }), { message: /needs a value/ });
   t.throws(() => templateArgv(info, 'download', { flushCache: 'yes' }), { message: /is a flag/ });
   t.same(templateArgv({ path: '/y' }, 'custom', { anything: 'goes', on: true }), ['--anything', 'goes', '--on'], 'undiscoverable templates take any option');
+
+  // LXC 3.0's download template (lxc-3.0.4, templates/lxc-download.in) still took GPG options.
+  const old = readLongOptions('if ! options=$(getopt -o d:r:a:hl -l dist:,release:,arch:,help,list,variant:,\\\nserver:,keyid:,keyserver:,no-validate,flush-cache,force-cache,name:,path:,\\\nrootfs:,mapped-uid:,mapped-gid: -- "$@"); then')!;
+  t.same(templateArgv({ path: '/x', options: old }, 'download', { dist: 'd', keyid: 'ABCD', keyserver: 'hkp://k', noValidate: true }),
+    ['--dist', 'd', '--keyid', 'ABCD', '--keyserver', 'hkp://k', '--no-validate'], "a 3.0 download template gets keyid, keyserver and no-validate");
+  t.throws(() => templateArgv(info, 'download', { keyid: 'ABCD' }), { message: /templateOptions\.keyid is not an option of the installed "download" template/ }, "5.0's does not take keyid");
 });
