@@ -52,6 +52,8 @@ export type CType = TypeObject;
 export type CFunction = ((...args: any[]) => any) & { async: (...args: any[]) => void };
 
 // Sockets with fds attached, polling and terminals, for the call runners (lib/runner/).
+/** int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen) */
+export const connect = libc.func('int connect(int sockfd, const void *addr, uint32_t addrlen)');
 /** int socketpair(int domain, int type, int protocol, int sv[2]) */
 export const socketpair = libc.func('int socketpair(int domain, int type, int protocol, _Out_ int *sv)');
 /** ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags), the msghdr in C memory */

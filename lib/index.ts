@@ -12,6 +12,7 @@ export { NetworkList, NetworkInterface, type NetworkKey } from './network.js';
 export type { Session } from './attach/session.js';
 export type { AttachedProcess, ExitStatus } from './attach/process.js';
 export { LxcError, type LxcErrorCode } from './errors.js';
+export { watch, Watcher, type StateChange, type WatchOptions } from './watch.js';
 // Option types only: their schemas (and zod) load with the first call that parses one; a program
 // can validate them itself with the lxc-ffi/schemas subpath.
 export type { AttachOptions, ExecOptions, Namespace, Stdio } from './options.js';

@@ -1,0 +1,231 @@
+// lxc.watch(): the state changes of the containers of an lxcpath, as liblxc's own monitor channel
+// reports them (what lxc-monitor reads), not by polling. Each container's monitor writes a
+// struct lxc_msg to the FIFO of its lxcpath; lxc-monitord relays them to the clients of an
+// abstract unix socket named after the lxcpath (lxc_monitor_sock_name in monitor.c). lxc-ffi
+// connects to that socket, starting lxc-monitord first when nobody has (lxc_monitord_spawn); it
+// exits by itself 30 s after its last client leaves.
+import { EventEmitter, once } from 'node:events';
+import type { Socket } from 'node:net';
+import * as ffi from '../ffi/index.js';
+import { builtins, fs } from './runtime.js';
+import { invalid, LxcError } from './errors.js';
+import { check, absolutePath, containerName } from './validate.js';
+import { states, type ContainerState } from './options.js';
+
+/** One state change of one container. */
+export interface StateChange {
+  name: string;
+  state: ContainerState;
+}
+
+/** What watch() watches. */
+export interface WatchOptions {
+  /** The lxcpath whose containers are watched. Default: the global lxc.lxcpath. */
+  lxcpath?: string;
+  /** Only these containers. Default: every container of the lxcpath. */
+  names?: string[];
+  /** Ends the watch: the iterator finishes, the channel closes. */
+  signal?: AbortSignal;
+}
+
+// struct lxc_msg: lxc_msg_type_t type; char name[NAME_MAX + 1]; int value.
+const MSG_SIZE = 4 + 256 + 4;
+const LXC_MSG_STATE = 0;
+
+/** FNV-1a, 64 bits, as liblxc hashes the monitor socket's name. */
+function fnv1a64(bytes: Buffer): bigint {
+  let h = 0xcbf29ce484222325n;
+  for (const b of bytes) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h;
+}
+
+/** The abstract socket lxc-monitord listens on for `lxcpath` (without its leading NUL). */
+export function monitorSocketName(lxcpath: string): string {
+  const hash = fnv1a64(Buffer.from(`lxc/${lxcpath}/monitor-sock`)).toString(16).padStart(16, '0');
+  // sun_path is 108 bytes; liblxc keeps 105 meaningful characters after the '@'.
+  return Buffer.from(`lxc/${hash}/${lxcpath}`).subarray(0, 105).toString();
+}
+
+let monitordPath: string | null | undefined;
+
+/** LXC_MONITORD_PATH of the loaded liblxc: compiled in, read from the library file. */
+function monitord(): string | null {
+  if (monitordPath !== undefined) return monitordPath;
+  monitordPath = null;
+  try {
+    const lib = /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(fs.readFileSync('/proc/self/maps', 'utf8'))?.[1];
+    const m = lib ? /\0(\/[\x21-\x7e]*\/lxc-monitord)\0/.exec(fs.readFileSync(lib).toString('latin1')) : null;
+    monitordPath = m?.[1] ?? null;
+  } catch { /* unreadable: the usual place below */ }
+  monitordPath ??= ['/usr/libexec/lxc/lxc-monitord', '/usr/lib/x86_64-linux-gnu/lxc/lxc-monitord', '/usr/lib/lxc/lxc-monitord'].find((p) => fs.existsSync(p)) ?? null;
+  return monitordPath;
+}
+
+/**
+ * A stream on the abstract unix socket `name`, connected with the exact address length liblxc
+ * binds it with (offsetof(sun_path) + 1 + strlen): Node's own connect() pads the name with NULs,
+ * which names another socket.
+ */
+function connect(name: string): Socket {
+  const bytes = Buffer.from(name);
+  const addr = Buffer.alloc(2 + 1 + bytes.length);
+  addr.writeUInt16LE(ffi.AF_UNIX, 0);
+  bytes.copy(addr, 3);
+  const fd = ffi.socket(ffi.AF_UNIX, ffi.SOCK_STREAM | ffi.SOCK_CLOEXEC, 0) as number;
+  if (fd < 0) throw new Error(`socket() failed (errno ${ffi.koffi.errno()})`);
+  if (ffi.connect(fd, addr, addr.length) !== 0) {
+    const errno = ffi.koffi.errno();
+    ffi.close(fd);
+    throw Object.assign(new Error(`connect(@${name}) failed (errno ${errno})`), { errno });
+  }
+  return new builtins.net.Socket({ fd, readable: true, writable: false });
+}
+
+/** Starts lxc-monitord for `lxcpath` and waits until its socket is there (it writes a byte, as liblxc's spawn waits for). */
+async function startMonitord(lxcpath: string): Promise<void> {
+  const path = monitord();
+  if (!path) throw new LxcError('ENOTSUP', `watch: lxc-monitord is not installed next to liblxc ${ffi.versionString}`, { op: 'watch' });
+  const child = builtins.childProcess.spawn(path, [lxcpath, '3'], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  child.unref();
+  const ready = child.stdio[3] as Socket;
+  await Promise.race([
+    new Promise<void>((resolve) => { ready.once('data', () => resolve()); ready.once('end', () => resolve()); ready.once('close', () => resolve()); }),
+    once(child, 'error').then(([e]) => { throw e; }),
+  ]);
+  ready.destroy();
+}
+
+/**
+ * The state changes of the containers of an lxcpath as they happen: an async iterator of
+ * `{ name, state }`, also an EventEmitter ('change', 'error', 'end'). Fed by liblxc's monitor
+ * channel; lxc-monitord is started for the lxcpath when no one has. Ends with `close()` or the signal.
+ *
+ * @example
+ * for await (const { name, state } of lxc.watch({ names: ['web'], signal })) console.log(name, state);
+ */
+export class Watcher extends EventEmitter implements AsyncIterableIterator<StateChange> {
+  #socket: Socket | null = null;
+  #queue: StateChange[] = [];
+  #waiting: Array<{ resolve: (r: IteratorResult<StateChange>) => void; reject: (e: unknown) => void }> = [];
+  #buffer: Buffer = Buffer.alloc(0);
+  #ended = false;
+  #iterating = false;
+  #failure: unknown = null;
+  readonly #names: Set<string> | null;
+  readonly #abort = () => this.close();
+  /** Resolves once the watcher listens (state changes from then on are reported). */
+  readonly ready: Promise<void>;
+
+  constructor(readonly lxcpath: string, names: string[] | undefined, private readonly signal?: AbortSignal) {
+    super();
+    this.#names = names ? new Set(names) : null;
+    signal?.addEventListener('abort', this.#abort, { once: true });
+    this.ready = this.#open();
+    this.ready.catch((e: unknown) => this.#fail(e));
+    if (signal?.aborted) this.close();
+  }
+
+  async #open(): Promise<void> {
+    const name = monitorSocketName(this.lxcpath);
+    let socket: Socket;
+    try {
+      socket = connect(name);
+    } catch {
+      await startMonitord(this.lxcpath);
+      socket = connect(name);
+    }
+    if (this.#ended) {
+      socket.destroy();
+      return;
+    }
+    this.#socket = socket;
+    socket.on('data', (chunk: Buffer) => this.#data(chunk));
+    socket.on('error', (e) => this.#fail(e));
+    socket.on('close', () => this.close());
+  }
+
+  #data(chunk: Buffer): void {
+    this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
+    while (this.#buffer.length >= MSG_SIZE) {
+      const msg = this.#buffer.subarray(0, MSG_SIZE);
+      this.#buffer = this.#buffer.subarray(MSG_SIZE);
+      if (msg.readInt32LE(0) !== LXC_MSG_STATE) continue;
+      const nameBytes = msg.subarray(4, 260);
+      const end = nameBytes.indexOf(0);
+      const name = nameBytes.toString('utf8', 0, end < 0 ? nameBytes.length : end);
+      const state = states[msg.readInt32LE(260)];
+      if (!state || (this.#names && !this.#names.has(name))) continue;
+      this.#push({ name, state });
+    }
+  }
+
+  #push(change: StateChange): void {
+    this.emit('change', change);
+    const w = this.#waiting.shift();
+    if (w) w.resolve({ value: change, done: false });
+    // Kept for an iteration only: a watcher used through 'change' events alone keeps nothing.
+    else if (this.#iterating) this.#queue.push(change);
+  }
+
+  #fail(e: unknown): void {
+    if (this.#ended) return;
+    this.#failure = new LxcError('ENOTSUP', `watch "${this.lxcpath}": ${(e as Error).message}`, { op: 'watch', lxcpath: this.lxcpath, cause: e });
+    if (this.listenerCount('error')) this.emit('error', this.#failure);
+    for (const w of this.#waiting.splice(0)) w.reject(this.#failure);
+    this.close();
+  }
+
+  /** Stops watching: the iterator finishes once the changes already received are read. */
+  close(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.signal?.removeEventListener('abort', this.#abort);
+    this.#socket?.destroy();
+    this.#socket = null;
+    for (const w of this.#waiting.splice(0)) w.resolve({ value: undefined, done: true });
+    this.emit('end');
+  }
+
+  next(): Promise<IteratorResult<StateChange>> {
+    this.#iterating = true;
+    const change = this.#queue.shift();
+    if (change) return Promise.resolve({ value: change, done: false });
+    if (this.#failure) {
+      // Once: the iteration that meets the failure rejects with it, later ones are done.
+      const f = this.#failure;
+      this.#failure = null;
+      return Promise.reject(f);
+    }
+    if (this.#ended) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<StateChange>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    // Changes from here on are kept until read.
+    this.#iterating = true;
+    return this;
+  }
+}
+
+/**
+ * Watches the containers of an lxcpath change state (see Watcher).
+ *
+ * @example
+ * const w = lxc.watch({ lxcpath: '/var/lib/lxc', names: ['web'] });
+ * w.on('change', ({ name, state }) => console.log(name, state));
+ */
+export function watch(options: WatchOptions = {}): Watcher {
+  const op = 'watch';
+  if (typeof options !== 'object' || options === null) throw invalid(op, 'options', 'must be an object');
+  for (const k of Object.keys(options)) if (!['lxcpath', 'names', 'signal'].includes(k)) throw invalid(op, `options.${k}`, 'is not a known option');
+  const lxcpath = options.lxcpath === undefined ? (ffi.lxc_get_global_config_item('lxc.lxcpath') ?? '/var/lib/lxc') : check(op, 'options.lxcpath', absolutePath, options.lxcpath);
+  if (options.names !== undefined && !Array.isArray(options.names)) throw invalid(op, 'options.names', 'must be an array of container names');
+  const names = options.names?.map((n, i) => check(op, `options.names.${i}`, containerName, n));
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalid(op, 'options.signal', 'must be an AbortSignal');
+  return new Watcher(lxcpath, names, options.signal);
+}
