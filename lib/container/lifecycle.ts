@@ -14,6 +14,8 @@ import { setCgroupItem } from './config.js';
 import { sibling, exists, type Handle } from './handle.js';
 import type { Container } from '../container.js';
 
+// The monitor channel's watcher, loaded by the first wait() that has to wait.
+let watchModule: Promise<typeof import('../watch.js')> | undefined;
 // snapshots.ts loads with the first call that needs it (destroy({ withSnapshots }) here).
 let snapshotsModule: Promise<typeof import('./snapshots.js')> | undefined;
 let createModules: Promise<[typeof import('../create/pool.js'), typeof import('../create/templates.js')]> | undefined;
@@ -225,7 +227,42 @@ export async function wait(h: Handle, state: unknown, timeoutSec: unknown, optio
   const timeout = check(op, 'timeoutSec', timeoutSeconds, timeoutSec);
   const { signal }: WaitOptions = options(op, 'options', waitOptionsSchema, options_);
   h.ref(op);
-  return poll(h, op, () => h.query(op, 'state') === state, timeout, signal);
+  if (h.query(op, 'state') === state) return true;
+  if (signal?.aborted) throw h.error('EABORT', op, 'aborted');
+  // Every state liblxc reports, THAWED and short-lived ones included, from its monitor channel
+  // (lib/watch.ts); polling the state getter where that channel cannot be had (no lxc-monitord).
+  const { Watcher } = await (watchModule ??= import('../watch.js'));
+  const watcher = new Watcher(h.lxcpath, [h.name]);
+  try {
+    await watcher.ready;
+  } catch {
+    watcher.close();
+    return poll(h, op, () => h.query(op, 'state') === state, timeout, signal);
+  }
+  return new Promise<boolean>((resolve, reject) => {
+    const timer = timeout === -1 ? null : setTimeout(() => finish(() => resolve(false)), timeout * 1000);
+    const onAbort = () => finish(() => reject(h.error('EABORT', op, 'aborted')));
+    const finish = (settle: () => void) => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      watcher.close();
+      settle();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // Aborted while the watcher was being set up: the listener above will not fire.
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    watcher.on('change', (c: { state: string }) => { if (c.state === state) finish(() => resolve(true)); });
+    watcher.on('error', () => finish(() => resolve(poll(h, op, () => h.query(op, 'state') === state, timeout, signal))));
+    // A change between the first look and the watcher listening is not reported: look again.
+    try {
+      if (h.query(op, 'state') === state) finish(() => resolve(true));
+    } catch (e) {
+      finish(() => reject(e));
+    }
+  });
 }
 
 /** Polls `done` (cheap, synchronous) until true or the timeout; never holds a libuv thread. */

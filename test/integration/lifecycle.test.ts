@@ -57,6 +57,15 @@ t.test('shutdown, wait, reboot', async (t) => {
   await c.start();
   t.equal(await c.wait('RUNNING', 5), true);
   t.equal(await c.wait('FROZEN', 0.2), false, 'wait times out with false');
+  // THAWED is never what the state getter says; wait() sees it on liblxc's monitor channel.
+  await c.freeze();
+  const thawed = c.wait('THAWED', 20);
+  const frozenAgain = c.wait('FREEZING', 0.5);
+  await new Promise((r) => setTimeout(r, 200));
+  await c.unfreeze();
+  t.equal(await thawed, true, 'wait saw THAWED, a state the getter never reports');
+  t.equal(await frozenAgain, false, 'a state that does not come: false at the timeout');
+  t.equal(c.state, 'RUNNING');
   const first = c.initPid;
   t.equal(await c.reboot(20), true, 'reboot brings a new init');
   t.not(c.initPid, first, 'a different init pid after reboot');
