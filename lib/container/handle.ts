@@ -193,7 +193,7 @@ export class Handle {
   /** Drops the liblxc reference once the admitted async calls are done. */
   release(): void {
     if (this.#ptr === null || this.#releasePending) return;
-    for (const f of this.onRelease) f();
+    for (const f of [...this.onRelease]) f();
     this.#releasePending = true;
     if (runnerModule) void runnerModule.then((r) => r.forget(this.cid));
     if (this.#busy === 0) this.#put();

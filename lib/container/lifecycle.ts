@@ -242,9 +242,17 @@ export async function wait(h: Handle, state: unknown, timeoutSec: unknown, optio
   return new Promise<boolean>((resolve, reject) => {
     const timer = timeout === -1 ? null : setTimeout(() => finish(() => resolve(false)), timeout * 1000);
     const onAbort = () => finish(() => reject(h.error('EABORT', op, 'aborted')));
+    // Released while it waits: ERELEASED, as every call on a released container.
+    const onRelease = () => finish(() => reject(h.error('ERELEASED', op, 'the container was released')));
+    h.onRelease.push(onRelease);
+    let settled = false;
     const finish = (settle: () => void) => {
+      if (settled) return;
+      settled = true;
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      const i = h.onRelease.indexOf(onRelease);
+      if (i >= 0) h.onRelease.splice(i, 1);
       watcher.close();
       settle();
     };

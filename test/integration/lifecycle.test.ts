@@ -81,6 +81,11 @@ t.test('shutdown, wait, reboot', async (t) => {
   ac.abort();
   await t.rejects(pending, { code: 'EABORT' }, 'an AbortSignal ends a wait');
   await t.rejects(c.wait('BOGUS' as lxc.ContainerState), { code: 'EINVAL', message: /state/ });
+  const other = new lxc.Container('sd', lxcpath);
+  const waitingOnOther = other.wait('RUNNING', 30);
+  await new Promise((r) => setTimeout(r, 300));
+  other.release();
+  await t.rejects(waitingOnOther, { code: 'ERELEASED' }, 'a wait whose container is released rejects with ERELEASED');
 });
 
 t.test('a container whose init ignores the halt signal: shutdown resolves false, stop ends it', async (t) => {
