@@ -54,6 +54,11 @@ for dir in /tmp/lxcffi-test-*; do
   rm -rf "$dir"
 done
 for b in $bridges; do ip link del "$b" 2>/dev/null || true; done
+# lxc-monitord, started by the tests' watch() and wait() for their lxcpaths, leaves by itself 30 s
+# after its last client (liblxc's design); the ones serving test lxcpaths are stopped now, by pid.
+for pid in $(ps -eo pid=,args= | awk '$2 ~ /lxc-monitord$/ && $3 ~ /^\/tmp\/lxcffi-test-/ { print $1 }'); do
+  kill "$pid" 2>/dev/null || true
+done
 
 summary=$(grep -E '^# \{ total: [0-9]+' "$out" | tail -1)
 rm -f "$out"
