@@ -59,6 +59,8 @@ for b in $bridges; do ip link del "$b" 2>/dev/null || true; done
 for pid in $(ps -eo pid=,args= | awk '$2 ~ /lxc-monitord$/ && $3 ~ /^\/tmp\/lxcffi-test-/ { print $1 }'); do
   kill "$pid" 2>/dev/null || true
 done
+# lxc-monitord's FIFO directory for each test lxcpath (rundir + lxcpath), which it never removes.
+rm -rf /run/lxc/tmp/lxcffi-test-* 2>/dev/null || true
 
 summary=$(grep -E '^# \{ total: [0-9]+' "$out" | tail -1)
 rm -f "$out"
