@@ -32,6 +32,24 @@ export const builtins = {
   get childProcess(): typeof import('node:child_process') { return require('node:child_process'); },
 };
 
+let liblxcText: string | null | undefined;
+
+/**
+ * The first NUL-terminated string of the loaded liblxc's file that `pattern` (anchored on a NUL
+ * at each end) finds: the paths liblxc was built with (LXCTEMPLATEDIR, LXC_MONITORD_PATH), which
+ * no call exports. null when the file cannot be read.
+ */
+export function liblxcString(pattern: RegExp): string | null {
+  if (liblxcText === undefined) {
+    liblxcText = null;
+    try {
+      const lib = /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(fs.readFileSync('/proc/self/maps', 'utf8'))?.[1];
+      if (lib) liblxcText = fs.readFileSync(lib).toString('latin1');
+    } catch { /* no /proc, or unreadable */ }
+  }
+  return liblxcText === null ? null : (pattern.exec(liblxcText)?.[1] ?? null);
+}
+
 /** The variable through which a runner is given its caller's scratch directory. */
 export const SCRATCH_ENV = 'LXC_FFI_SCRATCH_DIR';
 // Read at load: a runner's environment is replaced by its caller's for each call. A runner writes

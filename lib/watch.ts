@@ -7,7 +7,7 @@
 import { EventEmitter, once } from 'node:events';
 import type { Socket } from 'node:net';
 import * as ffi from '../ffi/index.js';
-import { builtins, fs } from './runtime.js';
+import { builtins, fs, liblxcString } from './runtime.js';
 import { invalid, LxcError } from './errors.js';
 import { check, absolutePath, containerName } from './validate.js';
 import { states, type ContainerState } from './options.js';
@@ -51,13 +51,8 @@ let monitordPath: string | null | undefined;
 /** LXC_MONITORD_PATH of the loaded liblxc: compiled in, read from the library file. */
 function monitord(): string | null {
   if (monitordPath !== undefined) return monitordPath;
-  monitordPath = null;
-  try {
-    const lib = /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(fs.readFileSync('/proc/self/maps', 'utf8'))?.[1];
-    const m = lib ? /\0(\/[\x21-\x7e]*\/lxc-monitord)\0/.exec(fs.readFileSync(lib).toString('latin1')) : null;
-    monitordPath = m?.[1] ?? null;
-  } catch { /* unreadable: the usual place below */ }
-  monitordPath ??= ['/usr/libexec/lxc/lxc-monitord', '/usr/lib/x86_64-linux-gnu/lxc/lxc-monitord', '/usr/lib/lxc/lxc-monitord'].find((p) => fs.existsSync(p)) ?? null;
+  monitordPath = liblxcString(/\0(\/[\x21-\x7e]*\/lxc-monitord)\0/)
+    ?? ['/usr/libexec/lxc/lxc-monitord', '/usr/lib/x86_64-linux-gnu/lxc/lxc-monitord', '/usr/lib/lxc/lxc-monitord'].find((p) => fs.existsSync(p)) ?? null;
   return monitordPath;
 }
 

@@ -1,5 +1,5 @@
 // Finds an installed template and the long options it accepts, by reading its getopt line.
-import { fs } from '../runtime.js';
+import { fs, liblxcString } from '../runtime.js';
 import { invalid } from '../errors.js';
 
 const { accessSync, constants, readFileSync } = fs;
@@ -14,16 +14,7 @@ let ownDir: string | null | undefined;
  * /lxc/templates). A liblxc built into its own prefix (/opt/lxc-6.0/...) finds its own templates.
  */
 export function liblxcTemplateDir(): string | null {
-  if (ownDir !== undefined) return ownDir;
-  ownDir = null;
-  try {
-    const maps = readFileSync('/proc/self/maps', 'utf8');
-    const lib = /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(maps)?.[1];
-    if (lib) {
-      const m = /\0(\/[\x21-\x7e]*\/lxc\/templates)\0/.exec(readFileSync(lib).toString('latin1'));
-      if (m) ownDir = m[1];
-    }
-  } catch { /* no /proc or unreadable: the usual places only */ }
+  if (ownDir === undefined) ownDir = liblxcString(/\0(\/[\x21-\x7e]*\/lxc\/templates)\0/);
   return ownDir;
 }
 
