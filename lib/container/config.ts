@@ -96,15 +96,21 @@ export function getRunningConfigItem(h: Handle, k: unknown): string | undefined 
   return v === null ? undefined : v.replace(/\n$/, '');
 }
 
+/** A cgroup file of the container as liblxc reads it, or null when it cannot (no such file, not running). */
+export function readCgroupItem(h: Handle, op: string, key: string): string | null {
+  const ptr = h.ref(op);
+  const fn = h.member(op, 'get_cgroup_item', ptr);
+  const read = ffi.readSized((buf, len) => fn(ptr, key, buf, len));
+  return !read || read.got < 0 ? null : read.text;
+}
+
 export function getCgroupItem(h: Handle, k: unknown): string {
   const op = 'getCgroupItem';
   const name = check(op, 'key', cgroupKey, k);
   h.need(op, 'running');
-  const ptr = h.ref(op);
-  const fn = h.member(op, 'get_cgroup_item', ptr);
-  const read = ffi.readSized((buf, len) => fn(ptr, name, buf, len));
-  if (!read || read.got < 0) throw h.error('ECGROUP', op, `cannot read cgroup item ${name}`);
-  return read.text.replace(/\n$/, '');
+  const text = readCgroupItem(h, op, name);
+  if (text === null) throw h.error('ECGROUP', op, `cannot read cgroup item ${name}`);
+  return text.replace(/\n$/, '');
 }
 
 export function setCgroupItem(h: Handle, k: unknown, value: unknown): void {

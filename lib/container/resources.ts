@@ -4,6 +4,7 @@
 // names, one on a v1 hierarchy in v1's; each figure is asked in v2's names first.
 import type { Handle } from './handle.js';
 import { invalid } from '../errors.js';
+import { readCgroupItem } from './config.js';
 
 /** Memory figures in bytes; null where the kernel keeps none or there is no limit. */
 export interface MemoryFigures {
@@ -50,13 +51,7 @@ const NS_PER_TICK = 1e9 / 100;
 
 /** The value of a cgroup file, or null when this hierarchy has no such file. */
 function item(h: Handle, op: string, key: string): string | null {
-  const ptr = h.ref(op);
-  const fn = h.member(op, 'get_cgroup_item', ptr);
-  const len = fn(ptr, key, null, 0);
-  if (len < 0) return null;
-  const buf = Buffer.alloc(len + 1);
-  const got = fn(ptr, key, buf, len + 1);
-  return got < 0 ? null : buf.toString('utf8', 0, Math.min(got, len)).trim();
+  return readCgroupItem(h, op, key)?.trim() ?? null;
 }
 
 /** A number file: 'max' (v2) or a v1 page-counter maximum is null. */

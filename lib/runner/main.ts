@@ -156,11 +156,7 @@ function call(req: CallRequest, fds: number[]): void {
 
 function readItem(ptr: bigint, key: string): string {
   const fn = ffi.method(ptr, 'get_config_item');
-  const len = fn(ptr, key, null, 0) as number;
-  if (len <= 0) return '';
-  const buf = Buffer.alloc(len + 1);
-  fn(ptr, key, buf, len + 1);
-  return buf.toString('utf8', 0, len);
+  return ffi.readSized((buf, len) => fn(ptr, key, buf, len))?.text ?? '';
 }
 
 function reap(pid: number, pidfd: number): void {
