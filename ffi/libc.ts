@@ -82,6 +82,14 @@ export const tcsetattr = libc.func('int tcsetattr(int fd, int optional_actions, 
 export const cfmakeraw = libc.func('void cfmakeraw(_Inout_ void *termios_p)');
 /** pid_t getpid(void) */
 export const getpid = libc.func('int getpid(void)');
+/** pid_t fork(void) */
+export const fork = libc.func('int fork(void)');
+/** void _exit(int status) */
+export const _exit = libc.func('void _exit(int status)');
+/** ssize_t write(int fd, const void *buf, size_t count) */
+export const write = libc.func('int64_t write(int fd, const void *buf, size_t count)');
+/** ssize_t read(int fd, void *buf, size_t count) */
+export const read = libc.func('int64_t read(int fd, _Out_ void *buf, size_t count)');
 /** int kill(pid_t pid, int sig) */
 export const kill = libc.func('int kill(int pid, int sig)');
 /** pid_t tcgetpgrp(int fd) */
@@ -90,6 +98,10 @@ export const tcgetpgrp = libc.func('int tcgetpgrp(int fd)');
 export const getpgrp = libc.func('int getpgrp(void)');
 /** void *dlopen(const char *filename, int flags) */
 export const dlopen = libc.func('void *dlopen(const char *filename, int flags)');
+/** void *dlsym(void *handle, const char *symbol); a NULL handle is RTLD_DEFAULT */
+export const dlsym = libc.func('void *dlsym(void *handle, const char *symbol)');
+/** int on_exit(void (*function)(int, void *), void *arg), the function as an address */
+export const on_exit = libc.func('int on_exit(void *function, void *arg)');
 /** dlopen() flags (dlfcn.h). */
 export const RTLD_NOW = 0x2;
 export const RTLD_NOLOAD = 0x4;

@@ -1,11 +1,14 @@
 // Captures liblxc's log lines for one call on one container: liblxc writes ERROR lines to the
 // container's log fd, which we open on a scratch file for the call (or tap the user's lxc.log.file).
 import { fs, scratchFile } from './runtime.js';
+import { sessionLog, linesOf } from './logging.js';
 
 const { openSync, readSync, closeSync, statSync, unlinkSync } = fs;
 
 /** The hooks calllog needs from a container: read, set and clear one config item. */
 export interface LogTarget {
+  /** The container's name, which picks its lines out of a session log. */
+  name: string;
   getItem(key: string): string;
   setItem(key: string, value: string): boolean;
   clearItem(key: string): boolean;
@@ -18,7 +21,8 @@ export class CallLog {
   private readonly start: number;
 
   constructor(private readonly target: LogTarget) {
-    const user = target.getItem('lxc.log.file');
+    // With a session log (logInit) liblxc writes every line there and nowhere else.
+    const user = sessionLog()?.file ?? target.getItem('lxc.log.file');
     this.own = !user;
     this.path = user || scratchFile('.log');
     this.start = this.own ? 0 : sizeOf(this.path);
@@ -38,7 +42,9 @@ export class CallLog {
     if (this.own) {
       try { unlinkSync(this.path); } catch { /* never created: nothing was logged */ }
     }
-    return text.split('\n').filter((l) => l.trim() !== '');
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    const session = sessionLog();
+    return session ? linesOf(lines, this.target.name, session) : lines;
   }
 }
 

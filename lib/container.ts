@@ -14,10 +14,10 @@ import * as devices from './container/devices.js';
 import * as consoles from './container/console.js';
 import * as resources from './container/resources.js';
 import type { NetworkList } from './network.js';
-import type { AttachedProcess } from './attach/process.js';
+import type { AttachedProcess, ExitStatus } from './attach/process.js';
 import type { Session } from './attach/session.js';
 import type { AttachOptions, ExecOptions } from './options.js';
-import type { ContainerOptions, ContainerState, StartOptions, DestroyOptions, WaitOptions } from './options.js';
+import type { ContainerOptions, ContainerState, StartOptions, ExecuteOptions, DestroyOptions, WaitOptions } from './options.js';
 import type { CreateOptions, DownloadOptions, LocalOptions, TemplateOptions } from './options.js';
 import type { CloneOptions } from './options.js';
 import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
@@ -141,14 +141,31 @@ export class Container {
   }
 
   /**
-   * Starts the container in the background (daemonised).
+   * Starts the container in the background (daemonised) and resolves once it runs. With
+   * `{ daemonize: false }` it resolves when the container has stopped instead, with how its init
+   * ended (a reboot is followed through).
    *
    * @example
    * await c.start();
    * await c.start({ useinit: true, argv: ['/bin/sleep', '60'] });
+   * const { exitCode, signal } = await c.start({ daemonize: false }); // after c.stop(): signal 'SIGKILL'
    */
-  start(options: StartOptions = {}): Promise<void> {
+  start(options: StartOptions & { daemonize: false }): Promise<ExitStatus>;
+  start(options?: StartOptions): Promise<void>;
+  start(options: StartOptions = {}): Promise<void | ExitStatus> {
     return this.#h.later('start', withSchemas(lifecycleNow, parses(options)), (f) => f.start(this.#h, options));
+  }
+
+  /**
+   * Runs a command as an application container (lxc-execute, go-lxc's Execute): init.lxc is PID 1
+   * and runs `argv` (default: lxc.execute.cmd); resolves when it has exited, with its exit code or
+   * the signal that killed it. Its output goes to the container's console (lxc.console.logfile).
+   *
+   * @example
+   * const { exitCode } = await c.execute(['/bin/sh', '-c', 'exit 3']); // 3
+   */
+  execute(argv?: string[], options: ExecuteOptions = {}): Promise<ExitStatus> {
+    return this.#h.later('execute', withSchemas(lifecycleNow, true), (f) => f.execute(this.#h, argv, options));
   }
 
   /**

@@ -12,12 +12,13 @@ export { NetworkList, NetworkInterface, type NetworkKey } from './network.js';
 export type { Session } from './attach/session.js';
 export type { AttachedProcess, ExitStatus } from './attach/process.js';
 export { LxcError, type LxcErrorCode } from './errors.js';
-export { watch, Watcher, type StateChange, type WatchOptions } from './watch.js';
+export { logInit } from './logging.js';
+export { watch, Watcher, type StateChange, type ContainerExit, type WatchOptions } from './watch.js';
 // Option types only: their schemas (and zod) load with the first call that parses one; a program
 // can validate them itself with the lxc-ffi/schemas subpath.
 export type { AttachOptions, ExecOptions, Namespace, Stdio } from './options.js';
 export type { CreateOptions, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options.js';
-export type { StartOptions, DestroyOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState } from './options.js';
+export type { StartOptions, ExecuteOptions, DestroyOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState, LogOptions, LogLevel } from './options.js';
 export type { CloneOptions } from './options.js';
 export type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';

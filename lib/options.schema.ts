@@ -9,7 +9,7 @@
 import type * as Z from 'zod/mini';
 import { LxcError } from './errors.js';
 import { stringRules, absolutePath, noNul, configValue, templateValue, ifaceName, timeoutSeconds, int as intCheck, type Checker } from './validate.js';
-import type { AttachOptions, BdevSpecs, BdevType, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, ContainerState, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, GetIpsOptions, ListOptions, LocalOptions, MigrateOptions, MountOptions, Namespace, RestoreOptions, StartOptions, Stdio, TemplateOptions, UmountOptions, WaitOptions } from './options.js';
+import type { AttachOptions, BdevSpecs, BdevType, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, ContainerState, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, ListOptions, LocalOptions, MigrateOptions, MountOptions, Namespace, RestoreOptions, StartOptions, Stdio, TemplateOptions, UmountOptions, WaitOptions } from './options.js';
 import { bdevTypes, namespaceFlags, personalities } from './options.js';
 
 export type { Z };
@@ -155,9 +155,15 @@ export function options<T>(op: string, arg: string, schema: () => Z.ZodMiniType<
 export const startOptionsSchema = schema((z) => z.strictObject({
   useinit: z.optional(boolean()),
   argv: z.optional(z.array(text()).check(z.minLength(1, { message: 'must name a command (an empty argv makes init exec nothing)' }))),
+  daemonize: z.optional(boolean()),
+  closeAllFds: z.optional(boolean()),
 }));
 
 type StartChecked = Assert<Same<Infer<typeof startOptionsSchema>, StartOptions>>;
+
+export const executeOptionsSchema = schema((z) => z.strictObject({ closeAllFds: z.optional(boolean()) }));
+
+type ExecuteChecked = Assert<Same<Infer<typeof executeOptionsSchema>, ExecuteOptions>>;
 
 export const destroyOptionsSchema = schema((z) => z.strictObject({ withSnapshots: z.optional(boolean()) }));
 

@@ -16,9 +16,25 @@ export interface StartOptions {
   useinit?: boolean;
   /** Command to run as the container's init instead of lxc.init.cmd; never empty. Default: lxc.init.cmd. */
   argv?: string[];
+  /**
+   * false: the promise resolves when the container has stopped, with how its init ended (python3-lxc's
+   * `daemonize=False`). The container still runs under its own monitor process: liblxc refuses a
+   * foreground start in a threaded process, so lxc-ffi follows it on liblxc's monitor channel. Default true.
+   */
+  daemonize?: boolean;
+  /** Close every fd the container's init would inherit (go-lxc's WantCloseAllFds). Default false (a daemonized start closes them anyway). */
+  closeAllFds?: boolean;
 }
 
-export const startDefaults = { useinit: false, argv: undefined } as const;
+export const startDefaults = { useinit: false, argv: undefined, daemonize: true, closeAllFds: false } as const;
+
+/** Options of `execute()`. */
+export interface ExecuteOptions {
+  /** As StartOptions.closeAllFds. Default false. */
+  closeAllFds?: boolean;
+}
+
+export const executeDefaults = { closeAllFds: false } as const;
 
 /** Options of `destroy()`. */
 export interface DestroyOptions {
@@ -45,6 +61,27 @@ export interface ListOptions {
 }
 
 export const listDefaults = { active: true, defined: true } as const;
+
+/** liblxc's log levels, most verbose first. */
+export const logLevels = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR', 'CRIT', 'ALERT', 'FATAL'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** Options of `logInit()`: liblxc's process-wide log (struct lxc_log). */
+export interface LogOptions {
+  /** The file every liblxc line of this process, its runners and create workers is appended to; absolute. */
+  file: string;
+  /** Lines at this level and above are written. Default 'ERROR'. */
+  level?: LogLevel;
+  /** Each line starts with this word (lxc-start writes 'lxc-start'). Default 'lxc'. */
+  prefix?: string;
+  /**
+   * lxc_log_init's quiet. With a file, liblxc (3.0 to 7.0, log.c) copies ERROR lines to the
+   * stderr of the process that logs them either way, as lxc-start does. Default true.
+   */
+  quiet?: boolean;
+}
+
+export const logDefaults = { level: 'ERROR', prefix: 'lxc', quiet: true } as const;
 
 /** Options of the Container constructor. */
 export interface ContainerOptions {

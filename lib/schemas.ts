@@ -16,6 +16,7 @@ export * from './options.js';
 /** zod/mini, as the schemas are built with it. */
 export const z = S.zod();
 export const startOptionsSchema = S.startOptionsSchema();
+export const executeOptionsSchema = S.executeOptionsSchema();
 export const destroyOptionsSchema = S.destroyOptionsSchema();
 export const waitOptionsSchema = S.waitOptionsSchema();
 export const listOptionsSchema = S.listOptionsSchema();

@@ -11,11 +11,18 @@ import { builtins, fs, liblxcString } from './runtime.js';
 import { invalid, LxcError } from './errors.js';
 import { check, absolutePath, containerName } from './validate.js';
 import { states, type ContainerState } from './options.js';
+import { signalName } from './attach/options.js';
+import type { ExitStatus } from './attach/process.js';
 
 /** One state change of one container. */
 export interface StateChange {
   name: string;
   state: ContainerState;
+}
+
+/** How one container's init ended, as its monitor reported it (sent just before STOPPED). */
+export interface ContainerExit extends ExitStatus {
+  name: string;
 }
 
 /** What watch() watches. */
@@ -30,7 +37,15 @@ export interface WatchOptions {
 
 // struct lxc_msg: lxc_msg_type_t type; char name[NAME_MAX + 1]; int value.
 const MSG_SIZE = 4 + 256 + 4;
+// lxc_msg_type_t (monitor.h).
 const LXC_MSG_STATE = 0;
+const LXC_MSG_EXIT_CODE = 2;
+
+/** A wait status as waitpid() gives it (liblxc sends init's so), as exit code or signal name. */
+export function exitStatus(status: number): ExitStatus {
+  const sig = status & 0x7f;
+  return sig === 0 ? { exitCode: (status >> 8) & 0xff } : { exitCode: null, signal: signalName(sig) };
+}
 
 /** FNV-1a, 64 bits, as liblxc hashes the monitor socket's name. */
 function fnv1a64(bytes: Buffer): bigint {
@@ -92,8 +107,9 @@ async function startMonitord(lxcpath: string): Promise<void> {
 
 /**
  * The state changes of the containers of an lxcpath as they happen: an async iterator of
- * `{ name, state }`, also an EventEmitter ('change', 'error', 'end'). Fed by liblxc's monitor
- * channel; lxc-monitord is started for the lxcpath when no one has. Ends with `close()` or the signal.
+ * `{ name, state }`, also an EventEmitter ('change', 'exit', 'error', 'end'). 'exit' gives how a
+ * container's init ended (`{ name, exitCode }` or `{ name, exitCode: null, signal }`), just before
+ * its STOPPED. Fed by liblxc's monitor channel; lxc-monitord is started for the lxcpath when no one has. Ends with `close()` or the signal.
  *
  * @example
  * for await (const { name, state } of lxc.watch({ names: ['web'], signal })) console.log(name, state);
@@ -144,12 +160,18 @@ export class Watcher extends EventEmitter implements AsyncIterableIterator<State
     while (this.#buffer.length >= MSG_SIZE) {
       const msg = this.#buffer.subarray(0, MSG_SIZE);
       this.#buffer = this.#buffer.subarray(MSG_SIZE);
-      if (msg.readInt32LE(0) !== LXC_MSG_STATE) continue;
+      const type = msg.readInt32LE(0);
+      if (type !== LXC_MSG_STATE && type !== LXC_MSG_EXIT_CODE) continue;
       const nameBytes = msg.subarray(4, 260);
       const end = nameBytes.indexOf(0);
       const name = nameBytes.toString('utf8', 0, end < 0 ? nameBytes.length : end);
+      if (this.#names && !this.#names.has(name)) continue;
+      if (type === LXC_MSG_EXIT_CODE) {
+        this.emit('exit', { name, ...exitStatus(msg.readInt32LE(260)) } satisfies ContainerExit);
+        continue;
+      }
       const state = states[msg.readInt32LE(260)];
-      if (!state || (this.#names && !this.#names.has(name))) continue;
+      if (!state) continue;
       this.#push({ name, state });
     }
   }

@@ -14,8 +14,23 @@ export function tempLxcpath(t: Test): string {
   t.teardown(async () => {
     await destroyAll(dir);
     rmSync(dir, { recursive: true, force: true });
+    // wait(), watch() and foreground starts start one; it would stay 30 s after its last client.
+    for (const pid of monitords(dir)) { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
   });
   return dir;
+}
+
+/** Pids of the lxc-monitord processes serving `lxcpath`. */
+export function monitords(lxcpath: string): number[] {
+  const out: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+      if (argv[0].endsWith('lxc-monitord') && argv[1] === lxcpath) out.push(Number(p));
+    } catch { /* gone */ }
+  }
+  return out;
 }
 
 /** Stops and destroys every container under `lxcpath`. */

@@ -380,6 +380,7 @@ export class Handle {
 
   #logTarget(op: string, ptr: bigint): LogTarget {
     return {
+      name: this.name,
       getItem: (key) => this.item(key, ptr) ?? '',
       setItem: (key, value) => this.member(op, 'set_config_item', ptr)(ptr, key, value),
       clearItem: (key) => this.member(op, 'clear_config_item', ptr)(ptr, key),
@@ -408,7 +409,7 @@ export class Handle {
 
   // ---- errors -----------------------------------------------------------------------------------
 
-  error(code: LxcErrorCode, op: string, message: string, log?: string[], extra: { output?: string[]; errno?: number } = {}): LxcError {
+  error(code: LxcErrorCode, op: string, message: string, log?: string[], extra: { output?: string[]; errno?: number; cause?: unknown } = {}): LxcError {
     return new LxcError(code, `${op} "${this.name}": ${message}`, {
       op, container: this.name, lxcpath: this.lxcpath, ...(log ? { log } : {}), ...extra,
     });

@@ -3,16 +3,18 @@ import { constants as osConstants } from 'node:os';
 import * as ffi from '../../ffi/index.js';
 import { fs } from '../runtime.js';
 import { logReason, invalid, type LxcErrorCode } from '../errors.js';
-import { check, accepts, containerName, absolutePath, timeoutSeconds } from '../validate.js';
+import { check, accepts, containerName, absolutePath, timeoutSeconds, argv as argvRule } from '../validate.js';
 import { options } from '../options.schema.js';
-import { destroyOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options.schema.js';
+import { destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options.schema.js';
 import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema } from '../options.schema.js';
-import { states, startDefaults, destroyDefaults, type ContainerState, type StartOptions, type DestroyOptions, type WaitOptions } from '../options.js';
+import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type ExecuteOptions, type DestroyOptions, type WaitOptions } from '../options.js';
 import { createDefaults, type CreateOptions } from '../options.js';
 import { sleep, deadline } from '../poll.js';
 import { setCgroupItem } from './config.js';
 import { sibling, exists, type Handle } from './handle.js';
 import type { Container } from '../container.js';
+import type { ExitStatus } from '../attach/process.js';
+import type { ContainerExit } from '../watch.js';
 
 // The monitor channel's watcher, loaded by the first wait() that has to wait.
 let watchModule: Promise<typeof import('../watch.js')> | undefined;
@@ -116,18 +118,77 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
   });
 }
 
-export async function start(h: Handle, options_: unknown): Promise<void> {
+export async function start(h: Handle, options_: unknown): Promise<ExitStatus | undefined> {
   const op = 'start';
   const o: StartOptions = { ...startDefaults, ...options(op, 'options', startOptionsSchema, options_) };
+  return begin(h, op, o);
+}
+
+export async function execute(h: Handle, argv: unknown, options_: unknown): Promise<ExitStatus> {
+  const op = 'execute';
+  const o: ExecuteOptions = { ...executeDefaults, ...options(op, 'options', executeOptionsSchema, options_) };
+  // Left out, lxc.execute.cmd stands in (never empty: an empty argv makes init exec nothing).
+  const started = argv === undefined ? {} : { argv: check(op, 'argv', argvRule, argv) };
+  return (await begin(h, op, { ...startDefaults, ...started, ...o, useinit: true, daemonize: false }))!;
+}
+
+async function begin(h: Handle, op: string, o: StartOptions): Promise<ExitStatus | undefined> {
   h.need(op, 'defined');
   if (h.query(op, 'is_running')) throw h.error('ERUNNING', op, 'the container is already running');
+  if (o.daemonize === false) return followed(h, op, () => launch(h, op, o));
+  await launch(h, op, o);
+  return undefined;
+}
+
+/** liblxc's start, daemonized: it returns once init runs (or failed to). */
+async function launch(h: Handle, op: string, o: StartOptions): Promise<void> {
   // NULL, not an empty argv: an empty one makes init exec nothing.
   const argv = o.argv ? [...o.argv, null] : null;
   const { result, log } = await h.forking(op, [
     { member: 'want_daemonize', args: [true] },
+    { member: 'want_close_all_fds', args: [o.closeAllFds === true] },
     { member: 'start', args: [o.useinit ? 1 : 0, argv] },
   ]);
   if (!result) throw h.failed('ESTART', op, log, 'liblxc could not start it');
+}
+
+/**
+ * Starts the container with `begin` and resolves when it has stopped, with how its init ended.
+ * liblxc runs a non-daemonized start only in a single-threaded caller ("Cannot start non-daemonized
+ * container when threaded"), which no Node process is, and a fork of one cannot run JavaScript
+ * (V8 maps its heap MADV_DONTFORK). So the container runs under its own monitor as always, and
+ * its end is read where liblxc publishes it: the monitor channel's exit-code message (init's wait
+ * status, sent just before STOPPED), as lxc-monitor shows it.
+ */
+async function followed(h: Handle, op: string, begin: () => Promise<void>): Promise<ExitStatus> {
+  const { Watcher } = await (watchModule ??= import('../watch.js'));
+  const watcher = new Watcher(h.lxcpath, [h.name]);
+  try {
+    await watcher.ready;
+  } catch (e) {
+    watcher.close();
+    throw h.error('ENOTSUP', op, `its end cannot be followed without liblxc's monitor channel: ${(e as Error).message}`, [], { cause: e });
+  }
+  const ended = new Promise<ExitStatus>((resolve) => {
+    let last: ExitStatus | null = null;
+    watcher.on('exit', (e: ContainerExit) => { last = { exitCode: e.exitCode, ...(e.signal ? { signal: e.signal } : {}) }; });
+    watcher.on('change', ({ state }: { state: string }) => {
+      if (state !== 'STOPPED') return;
+      // Init killed by SIGHUP is a reboot (start.c): liblxc starts the container again.
+      if (last?.signal === 'SIGHUP') {
+        last = null;
+        return;
+      }
+      resolve(last ?? { exitCode: null });
+    });
+    watcher.on('error', () => resolve(poll(h, op, () => h.query(op, 'state') === 'STOPPED', -1).then(() => last ?? { exitCode: null })));
+  });
+  try {
+    await begin();
+    return await ended;
+  } finally {
+    watcher.close();
+  }
 }
 
 export async function stop(h: Handle): Promise<void> {

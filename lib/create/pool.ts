@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { fs, scratchFile, builtins, spawnTurn } from '../runtime.js';
 import type { CreateRequest, CreateReply } from './protocol.js';
 import { endMarker } from './protocol.js';
+import { sessionLog, logGeneration, logEnv, linesOf } from '../logging.js';
 
 const { openSync, readSync, closeSync, fstatSync, statSync, rmSync } = fs;
 
@@ -61,7 +62,10 @@ interface Job {
 /** One long-lived worker process: a create at a time; its stdout/stderr are the template's. */
 class Worker {
   readonly child: ChildProcess;
-  readonly logFile = scratchFile('.create.log');
+  /** The session log it was started with (logging.ts), whose file then holds its lines. */
+  readonly session = sessionLog();
+  readonly logGen = logGeneration();
+  readonly logFile = this.session?.file ?? scratchFile('.create.log');
   readonly ready: Promise<void>;
   dead = false;
   aborted = false;
@@ -74,6 +78,7 @@ class Worker {
       // Its own process group, so an abort also kills the template it runs.
       detached: true,
       serialization: 'json',
+      env: { ...process.env, ...logEnv() },
     });
     // Lowered before it is ready: the template it forks inherits the priority.
     if (this.child.pid !== undefined) {
@@ -98,7 +103,7 @@ class Worker {
       if (this.#idle) clearTimeout(this.#idle);
       this.#job?.finish(false);
       this.#job = null;
-      rmSync(this.logFile, { force: true });
+      if (!this.session) rmSync(this.logFile, { force: true });
       onExit(this);
     };
     this.child.once('exit', gone);
@@ -150,7 +155,8 @@ class Worker {
         request, emit, markersSeen: 0, reply: null, logFrom,
         finish: (ok) => {
           signal?.removeEventListener('abort', onAbort);
-          resolve({ ok: ok && !this.aborted, aborted: this.aborted, log: readLinesFrom(this.logFile, logFrom) });
+          const lines = readLinesFrom(this.logFile, logFrom);
+          resolve({ ok: ok && !this.aborted, aborted: this.aborted, log: this.session ? linesOf(lines, request.name, this.session) : lines });
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -164,9 +170,15 @@ class Worker {
     this.#idle = setTimeout(() => {
       // Out of the idle list first, so that no create is handed a worker on its way out.
       retire(this);
-      if (this.child.connected) this.child.disconnect();
+      this.retire();
     }, IDLE_MS);
     this.#idle.unref();
+  }
+
+  /** Lets it exit: it leaves when its channel closes. */
+  retire(): void {
+    this.wake();
+    if (this.child.connected) this.child.disconnect();
   }
 
   wake(): void {
@@ -203,6 +215,11 @@ async function acquire(signal: AbortSignal | undefined): Promise<Worker | null> 
   for (;;) {
     if (signal?.aborted) return null;
     const w = idle.pop();
+    if (w && w.logGen !== logGeneration()) {
+      // Started before logInit(): its liblxc logs elsewhere.
+      w.retire();
+      continue;
+    }
     if (w) {
       w.wake();
       return w;
@@ -246,6 +263,10 @@ async function acquire(signal: AbortSignal | undefined): Promise<Worker | null> 
 
 function giveBack(w: Worker): void {
   if (w.dead) return;
+  if (w.logGen !== logGeneration()) {
+    w.retire();
+    return;
+  }
   const next = waiting.shift();
   if (next) next(w);
   else {

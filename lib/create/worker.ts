@@ -4,6 +4,7 @@ import { readdirSync, writeSync } from 'node:fs';
 import * as ffi from '../../ffi/index.js';
 import { endMarker, type CreateRequest, type CreateReply } from './protocol.js';
 import { FD_CLOEXEC, F_SETFD } from '../../ffi/libc.js';
+import { adoptSessionLog } from '../logging.js';
 
 // Node marks fds 0-2 close-on-exec: the template liblxc execs would start without stdio (and
 // tools such as awk then fail on close(2)). Let it inherit those, and nothing else (the IPC
@@ -13,9 +14,9 @@ for (const name of readdirSync('/proc/self/fd')) {
   ffi.fcntl(fd, F_SETFD, fd <= 2 ? 0 : FD_CLOEXEC);
 }
 
-// Errors go to the log file the parent reads from where it was before each request; quiet keeps
-// them off the template output.
-ffi.lxc_log_init({ name: null, lxcpath: null, file: process.argv[process.argv.length - 1], level: 'ERROR', prefix: 'lxc', quiet: true });
+// Errors go to the log file the parent reads from where it was before each request (the caller's
+// session log when it set one); quiet keeps them off the template output.
+if (!adoptSessionLog()) ffi.lxc_log_init({ name: null, lxcpath: null, file: process.argv[process.argv.length - 1], level: 'ERROR', prefix: 'lxc', quiet: true });
 
 function create(req: CreateRequest): boolean {
   // The template runs with the caller's environment as it was at the call.

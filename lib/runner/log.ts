@@ -3,6 +3,7 @@
 // every call cost ≈ 0.1 ms of each call's ≈ 0.25 ms in the runner. Each call reads what was appended
 // since the one before. The caller's own process captures its calls with CallLog (calllog.ts).
 import { fs, scratchFile } from '../runtime.js';
+import { sessionLog, linesOf } from '../logging.js';
 
 const { openSync, closeSync, fstatSync, readSync, ftruncateSync, unlinkSync } = fs;
 
@@ -15,6 +16,8 @@ const chunk = Buffer.allocUnsafe(CHUNK);
 
 /** The config items StructLog needs from its struct. */
 export interface LogItems {
+  /** The container's name, which picks its lines out of a session log. */
+  name: string;
   get(key: string): string;
   set(key: string, value: string): boolean;
   clear(key: string): boolean;
@@ -42,7 +45,8 @@ export class StructLog {
    */
   open(): void {
     this.close();
-    const user = this.items.get('lxc.log.file');
+    // With a session log (logInit) liblxc writes every line there and nowhere else.
+    const user = sessionLog()?.file ?? this.items.get('lxc.log.file');
     this.#own = !user;
     this.#path = user || scratchFile('.log');
     this.#conf = null;
@@ -98,7 +102,9 @@ export class StructLog {
       ftruncateSync(this.#fd, 0);
       this.#offset = 0;
     }
-    return Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l.trim() !== '');
+    const session = sessionLog();
+    return session ? linesOf(lines, this.items.name, session) : lines;
   }
 
   /** Stops reading; our scratch file is removed (the struct's own fd closes with the struct). */

@@ -11,9 +11,12 @@ import { FrameReader, frame, receive, sendBytes } from './wire.js';
 import type { Arg, CallRequest, Reply, Request } from './protocol.js';
 import { cgroupPaths, restoreCgroups } from './cgroups.js';
 import { StructLog } from './log.js';
+import { adoptSessionLog } from '../logging.js';
 import { CLD_EXITED, FD_CLOEXEC, F_SETFD, POLLIN, P_PIDFD, SIGINT, SIGQUIT, WEXITED } from '../../ffi/libc.js';
 
 const { koffi } = ffi;
+// The caller's session log (logInit), if it set one: liblxc's lines of this process go there too.
+adoptSessionLog();
 // The channel to the caller, inherited as fd 3; nothing liblxc forks may inherit it.
 const SOCKET = 3;
 ffi.fcntl(SOCKET, F_SETFD, FD_CLOEXEC);
@@ -29,6 +32,12 @@ const savedInt = Buffer.alloc(SIGACTION_SIZE);
 const savedQuit = Buffer.alloc(SIGACTION_SIZE);
 ffi.sigaction(SIGINT, null, savedInt);
 ffi.sigaction(SIGQUIT, null, savedQuit);
+
+// A process liblxc forks from this one and that ends with exit() (liblxc ≥ 4.0's in-process init
+// of useinit/execute calls exit(): execute.c, initutils.c) would run Node's exit handlers in a copy
+// of Node without its threads, where one aborts. Registered last, this handler runs first: exit(n)
+// becomes _exit(n), as it would be in a C program's child. This process itself needs none of them.
+ffi.on_exit(ffi.dlsym(null, '_exit'), null);
 
 // liblxc ≥ 4.0 moves the process that calls start() or restore() into the container's monitor
 // cgroup (cgroup_ops->monitor_enter with the handler's monitor_pid, taken before daemonizing) and
@@ -94,13 +103,14 @@ function containerFor(req: CallRequest): Held {
     // The new config's log fd is closed (its address may well be the old one's: no ready() test).
     held.log?.open();
   }
-  if (req.log && !held.log) held.log = logOf(held.ptr);
+  if (req.log && !held.log) held.log = logOf(held.ptr, req.name);
   else held.log?.ready();
   return held;
 }
 
-function logOf(ptr: bigint): StructLog {
+function logOf(ptr: bigint, name: string): StructLog {
   return new StructLog({
+    name,
     get: (key) => readItem(ptr, key),
     set: (key, value) => ffi.method(ptr, 'set_config_item')(ptr, key, value) as boolean,
     clear: (key) => ffi.method(ptr, 'clear_config_item')(ptr, key) as boolean,

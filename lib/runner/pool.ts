@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { isMainThread } from 'node:worker_threads';
 import * as libc from '../../ffi/libc.js';
 import { builtins, fs, scratchFile, scratchDir, spawnTurn, SCRATCH_ENV } from '../runtime.js';
+import { logEnv, logGeneration } from '../logging.js';
 import { FrameReader, frame, receive, sendBytes } from './wire.js';
 import type { CallReply, ExitEvent, MemberCall, Reply, Request } from './protocol.js';
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM } from '../../ffi/libc.js';
@@ -101,6 +102,9 @@ class Runner {
   #idle: NodeJS.Timeout | null = null;
   #inCall = false;
 
+  /** The session log setting it was started with (logging.ts): a runner of an older one is not reused. */
+  readonly logGen = logGeneration();
+
   constructor(private readonly onGone: (r: Runner) => void) {
     const sv = [0, 0];
     if (libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) !== 0) throw new Error(`socketpair() failed (errno ${libc.koffi.errno()})`);
@@ -122,7 +126,7 @@ class Runner {
         // Its own session: terminal signals (Ctrl-C, SIGWINCH) never reach it or what it attaches.
         detached: true,
         stdio: ['ignore', 'ignore', 'inherit', peer],
-        env: { ...process.env, [SCRATCH_ENV]: scratchDir() },
+        env: { ...process.env, [SCRATCH_ENV]: scratchDir(), ...logEnv() },
       });
     } catch (e) {
       this.#gone(`could not be started: ${(e as Error).message}`);
@@ -298,8 +302,13 @@ function gone(r: Runner): void {
 /** An idle runner (preferring one that has `cid` at `gen`), a new one, or null at the cap. */
 function take(cid?: number, gen?: number): Runner | null {
   let pick: Runner | undefined;
-  for (const r of runners) {
+  for (const r of [...runners]) {
     if (!r.idle) continue;
+    if (r.logGen !== logGeneration()) {
+      // Started before logInit(): its liblxc logs elsewhere. Retired once nothing needs it.
+      if (r.unused) { runners.delete(r); r.retire(); }
+      continue;
+    }
     if (cid !== undefined && r.known.get(cid) === gen) { pick = r; break; }
     pick ??= r;
   }
@@ -317,8 +326,9 @@ function take(cid?: number, gen?: number): Runner | null {
 
 function release(r: Runner): void {
   r.busy = false;
+  const current = r.logGen === logGeneration();
   const next = waiting.shift();
-  if (next && !r.dead) {
+  if (next && !r.dead && current) {
     r.busy = true;
     next(r);
     return;
@@ -328,7 +338,11 @@ function release(r: Runner): void {
     if (other) next(other);
     else waiting.unshift(next);
   }
-  if (!r.dead) r.sleep((x) => { runners.delete(x); x.retire(); });
+  if (r.dead) return;
+  if (!current && r.unused) {
+    runners.delete(r);
+    r.retire();
+  } else r.sleep((x) => { runners.delete(x); x.retire(); });
 }
 
 /**

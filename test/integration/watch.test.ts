@@ -3,22 +3,9 @@
 // same; an abort ends the iteration; nothing is left behind (the lxc-monitord this test's watch
 // started is told to quit, as lxc-monitor's clients may).
 import t from 'tap';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import * as lxc from '../../lib/index.js';
-import { tempLxcpath, busybox, within } from '../helpers.js';
-
-/** Pids of lxc-monitord processes serving `lxcpath`. */
-function monitords(lxcpath: string): number[] {
-  const out: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-      if (argv[0].endsWith('lxc-monitord') && argv[1] === lxcpath) out.push(Number(p));
-    } catch { /* gone */ }
-  }
-  return out;
-}
+import { tempLxcpath, busybox, within, monitords } from '../helpers.js';
 
 /** Whether `want` appears in `seen` in order (other states may come between). */
 function inOrder(seen: string[], want: string[]): boolean {
@@ -40,7 +27,9 @@ t.test('two containers: start, freeze, unfreeze, stop arrive in order, for two w
   const first = lxc.watch({ lxcpath, names: ['wa', 'wb'], signal: ac.signal });
   const second = lxc.watch({ lxcpath });
   const emitted: lxc.StateChange[] = [];
-  second.on('change', (c) => emitted.push(c));
+  const events: string[] = [];
+  second.on('change', (c) => { emitted.push(c); events.push(`${c.name}:${c.state}`); });
+  second.on('exit', (e: lxc.ContainerExit) => events.push(`${e.name}:exit ${e.signal ?? e.exitCode}`));
   await within(30_000, 'both watchers listening', Promise.all([first.ready, second.ready]));
   t.equal(monitords(lxcpath).length, 1, 'one lxc-monitord for the lxcpath, started by the first watch');
 
@@ -66,6 +55,8 @@ t.test('two containers: start, freeze, unfreeze, stop arrive in order, for two w
   t.ok(order.indexOf('wa:RUNNING') < order.indexOf('wb:STARTING'), 'wa ran before wb started (the calls were awaited in turn)');
   t.ok(inOrder(emitted.map((c) => `${c.name}:${c.state}`), ['wa:STARTING', 'wa:RUNNING', 'wb:STARTING', 'wa:FROZEN', 'wa:THAWED', 'wa:STOPPED', 'wb:STOPPED']),
     "the second watcher (every container, through 'change' events) saw the same, in order");
+  t.ok(inOrder(events, ['wa:RUNNING', 'wa:exit SIGKILL', 'wa:STOPPED', 'wb:exit SIGKILL', 'wb:STOPPED']),
+    `'exit' tells how each init ended, before its STOPPED: ${events.filter((e) => /exit|STOPPED/.test(e)).join(' ')}`);
 
   // Leaving the for-await loop closed the first; close() ends the second, and its socket goes.
   t.same(await first.next(), { value: undefined, done: true }, 'the first is done once its loop was left');

@@ -12,6 +12,7 @@ function target(user = '', accept = true): LogTarget & { calls: string[]; file: 
   const t = {
     calls,
     file: user,
+    name: 'c1',
     getItem: (key: string) => { calls.push(`get ${key}`); return user; },
     setItem: (key: string, value: string) => { calls.push(`set ${key}`); t.file = value; return accept; },
     clearItem: (key: string) => { calls.push(`clear ${key}`); return true; },

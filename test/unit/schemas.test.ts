@@ -42,7 +42,9 @@ t.test('every problem is listed, each with its path', async (t) => {
 });
 
 t.test('the defaults the code uses cover the optional fields they name', async (t) => {
-  t.same(s.startDefaults, { useinit: false, argv: undefined });
+  t.same(s.startDefaults, { useinit: false, argv: undefined, daemonize: true, closeAllFds: false });
+  t.same(s.executeDefaults, { closeAllFds: false });
+  t.same(s.logDefaults, { level: 'ERROR', prefix: 'lxc', quiet: true });
   t.same(s.attachDefaults.env, 'keep');
   t.equal(s.consoleLogDefaults.readMax, 1024 * 1024);
   t.equal(s.cloneDefaults.flags, 0);

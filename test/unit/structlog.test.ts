@@ -15,6 +15,7 @@ function items(user = '', accept = true): LogItems & { calls: string[]; file: st
     calls,
     file: user,
     confId: 1,
+    name: 'c1',
     get: (key: string) => { calls.push(`get ${key}`); return user; },
     set: (key: string, value: string) => {
       calls.push(`set ${key}`);
