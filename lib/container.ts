@@ -17,7 +17,7 @@ import type { NetworkList } from './network.js';
 import type { AttachedProcess, ExitStatus } from './attach/process.js';
 import type { Session } from './attach/session.js';
 import type { AttachOptions, ExecOptions } from './options.js';
-import type { ContainerOptions, ContainerState, StartOptions, ExecuteOptions, DestroyOptions, WaitOptions } from './options.js';
+import type { ContainerOptions, ContainerState, StartOptions, ExecuteOptions, DestroyOptions, WaitOptions, AbortOptions } from './options.js';
 import type { CreateOptions, DownloadOptions, LocalOptions, TemplateOptions } from './options.js';
 import type { CloneOptions } from './options.js';
 import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
@@ -169,13 +169,15 @@ export class Container {
   }
 
   /**
-   * Kills the container (SIGKILL to init) and waits until it stopped.
+   * Kills the container (SIGKILL to init) and waits until it stopped. An abort while it waits its
+   * turn keeps it from running (EABORT); once liblxc has it, it runs to its end.
    *
    * @example
    * await c.stop();
+   * await c.stop({ signal: AbortSignal.timeout(10_000) });
    */
-  stop(): Promise<void> {
-    return lifecycle.stop(this.#h);
+  stop(options: AbortOptions = {}): Promise<void> {
+    return this.#h.later('stop', withSchemas(lifecycleNow, parses(options)), (f) => f.stop(this.#h, options));
   }
 
   /**
@@ -254,7 +256,8 @@ export class Container {
   /**
    * Runs a command (or a function, in a Node worker) inside the container with the caller's stdio;
    * resolves its exit code, or 128 + the signal number when a signal killed it (as a shell reports
-   * it; python3-lxc returns the raw waitpid() status instead).
+   * it; python3-lxc returns the raw waitpid() status instead). An abort of `signal` kills it and
+   * rejects with EABORT (`cause`: the signal's reason), as exec() does.
    *
    * @example
    * await c.attachWait(['apt-get', 'update']);
@@ -266,13 +269,17 @@ export class Container {
   }
 
   /**
-   * Runs a command inside the container and captures what it prints.
+   * Runs a command inside the container and captures what it prints. Resolves however the command
+   * exits (`reject: true`: EEXIT unless it exits 0); an abort or `timeout` kills it and rejects
+   * with EABORT, as attachWait() does.
    *
    * @example
    * const { exitCode, stdout } = await c.exec(['cat', '/etc/hostname']);
-   * await c.exec(['sh', '-c', 'cat > /tmp/x'], { input: 'data' });
+   * await c.exec(['sh', '-c', 'cat > /tmp/x'], { input: 'data', timeout: 5000, reject: true });
    */
-  exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+  exec(argv: string[], options: ExecOptions & { encoding: 'buffer' }): Promise<ExecResult<Buffer>>;
+  exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult<string | Buffer>> {
     return this.#h.later('exec', withSchemas(attachFamily, parses(options)), (f) => f.exec(this.#h, argv, options));
   }
 
@@ -366,13 +373,15 @@ export class Container {
   }
 
   /**
-   * Snapshots the (stopped) container; resolves the snapshot's name, e.g. 'snap0'.
+   * Snapshots the (stopped) container; resolves the snapshot's name, e.g. 'snap0'. An abort
+   * once liblxc made it destroys the new snapshot and rejects with EABORT.
    *
    * @example
    * const name = await c.snapshot();
+   * await c.snapshot('/tmp/comment.txt', { signal });
    */
-  snapshot(commentFile?: string): Promise<string> {
-    return this.#h.later('snapshot', snapshots, (f) => f.snapshot(this.#h, commentFile));
+  snapshot(commentFile?: string, options: AbortOptions = {}): Promise<string> {
+    return this.#h.later('snapshot', withSchemas(snapshots, parses(options)), (f) => f.snapshot(this.#h, commentFile, options));
   }
 
   /**
@@ -386,13 +395,15 @@ export class Container {
   }
 
   /**
-   * Restores a snapshot over the container, or to a new container `newName`.
+   * Restores a snapshot over the container, or to a new container `newName`. An abort once
+   * liblxc restored to a new container destroys it (EABORT); a restore over this one cannot be
+   * undone and resolves.
    *
    * @example
    * await c.snapshotRestore('snap0');
    */
-  snapshotRestore(name: string, newName?: string): Promise<Container> {
-    return this.#h.later('snapshotRestore', snapshots, (f) => f.snapshotRestore(this.#h, this, name, newName));
+  snapshotRestore(name: string, newName?: string, options: AbortOptions = {}): Promise<Container> {
+    return this.#h.later('snapshotRestore', withSchemas(snapshots, parses(options)), (f) => f.snapshotRestore(this.#h, this, name, newName, options));
   }
 
   /** Destroys one snapshot. @example await c.snapshotDestroy('snap0') */

@@ -14,11 +14,14 @@
  * - `EEVAL`: a function run inside the container threw; the message and stack are the inner ones.
  * - `ERUNNER`: the runner process making a forking call died or its channel broke (killed, out of
  *   memory); the call's outcome is unknown. Later calls get a new runner.
+ * - `EEXIT`: `exec(..., { reject: true })`: the command exited non-zero or was killed.
+ * - `EMAXBUFFER`: `exec()`: the command wrote more than `maxBuffer` bytes to stdout or stderr; it was killed.
+ * - `EACCES`: the caller may not do it (not root, or no rights on the lxcpath).
  */
 export type LxcErrorCode =
   | 'EINVAL' | 'ENOTDEFINED' | 'EEXIST' | 'ENOTRUNNING' | 'ERUNNING' | 'ERELEASED' | 'ENOTSUP'
   | 'ENOLIB' | 'EABORT' | 'ECREATE' | 'ESTART' | 'ESTOP' | 'ESHUTDOWN' | 'EREBOOT' | 'EFREEZE'
-  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EATTACH' | 'EEVAL' | 'ERUNNER' | 'ECLONE' | 'ESNAPSHOT' | 'EDEVICE' | 'EFD' | 'ECONSOLE' | 'ECHECKPOINT' | 'EMOUNT';
+  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EATTACH' | 'EEVAL' | 'ERUNNER' | 'ECLONE' | 'ESNAPSHOT' | 'EDEVICE' | 'EFD' | 'ECONSOLE' | 'ECHECKPOINT' | 'EMOUNT' | 'EEXIT' | 'EMAXBUFFER' | 'EACCES';
 
 /** What an LxcError carries besides its message. */
 export interface LxcErrorDetails {
@@ -30,6 +33,11 @@ export interface LxcErrorDetails {
   log?: string[];
   /** The last lines a template printed, for a failed create. */
   output?: string[];
+  /** exec(): how the command ended and what it wrote (EEXIT, EMAXBUFFER, EABORT). */
+  exitCode?: number | null;
+  signal?: string;
+  stdout?: string | Buffer;
+  stderr?: string | Buffer;
   cause?: unknown;
 }
 
@@ -48,6 +56,10 @@ export class LxcError extends Error {
   declare readonly errno?: number;
   declare readonly log?: string[];
   declare readonly output?: string[];
+  declare readonly exitCode?: number | null;
+  declare readonly signal?: string;
+  declare readonly stdout?: string | Buffer;
+  declare readonly stderr?: string | Buffer;
 
   constructor(code: LxcErrorCode, message: string, details: LxcErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -59,6 +71,9 @@ export class LxcError extends Error {
     if (details.errno !== undefined) this.errno = details.errno;
     if (details.log !== undefined) this.log = details.log;
     if (details.output !== undefined) this.output = details.output;
+    for (const k of ['exitCode', 'signal', 'stdout', 'stderr'] as const) {
+      if (details[k] !== undefined) Object.defineProperty(this, k, { value: details[k], enumerable: true });
+    }
   }
 }
 

@@ -18,7 +18,7 @@ export { watch, Watcher, type StateChange, type ContainerExit, type WatchOptions
 // can validate them itself with the lxc-ffi/schemas subpath.
 export type { AttachOptions, ExecOptions, Namespace, Stdio } from './options.js';
 export type { CreateOptions, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options.js';
-export type { StartOptions, ExecuteOptions, DestroyOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState, LogOptions, LogLevel } from './options.js';
+export type { StartOptions, ExecuteOptions, DestroyOptions, AbortOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState, LogOptions, LogLevel } from './options.js';
 export type { CloneOptions } from './options.js';
 export type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';

@@ -9,7 +9,7 @@
 import type * as Z from 'zod/mini';
 import { LxcError } from './errors.js';
 import { stringRules, absolutePath, noNul, configValue, templateValue, ifaceName, timeoutSeconds, int as intCheck, type Checker } from './validate.js';
-import type { AttachOptions, BdevSpecs, BdevType, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, ContainerState, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, ListOptions, LocalOptions, MigrateOptions, MountOptions, Namespace, RestoreOptions, StartOptions, Stdio, TemplateOptions, UmountOptions, WaitOptions } from './options.js';
+import type { AbortOptions, AttachOptions, BdevSpecs, BdevType, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, ContainerState, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, ListOptions, LocalOptions, MigrateOptions, MountOptions, Namespace, RestoreOptions, StartOptions, Stdio, TemplateOptions, UmountOptions, WaitOptions } from './options.js';
 import { bdevTypes, namespaceFlags, personalities } from './options.js';
 
 export type { Z };
@@ -157,17 +157,22 @@ export const startOptionsSchema = schema((z) => z.strictObject({
   argv: z.optional(z.array(text()).check(z.minLength(1, { message: 'must name a command (an empty argv makes init exec nothing)' }))),
   daemonize: z.optional(boolean()),
   closeAllFds: z.optional(boolean()),
+  signal: z.optional(abortSignal()),
 }));
 
 type StartChecked = Assert<Same<Infer<typeof startOptionsSchema>, StartOptions>>;
 
-export const executeOptionsSchema = schema((z) => z.strictObject({ closeAllFds: z.optional(boolean()) }));
+export const executeOptionsSchema = schema((z) => z.strictObject({ closeAllFds: z.optional(boolean()), signal: z.optional(abortSignal()) }));
 
 type ExecuteChecked = Assert<Same<Infer<typeof executeOptionsSchema>, ExecuteOptions>>;
 
-export const destroyOptionsSchema = schema((z) => z.strictObject({ withSnapshots: z.optional(boolean()) }));
+export const destroyOptionsSchema = schema((z) => z.strictObject({ withSnapshots: z.optional(boolean()), signal: z.optional(abortSignal()) }));
 
 type DestroyChecked = Assert<Same<Infer<typeof destroyOptionsSchema>, DestroyOptions>>;
+
+export const abortOptionsSchema = schema((z) => z.strictObject({ signal: z.optional(abortSignal()) }));
+
+type AbortChecked = Assert<Same<Infer<typeof abortOptionsSchema>, AbortOptions>>;
 
 export const waitOptionsSchema = schema((z) => z.strictObject({ signal: z.optional(abortSignal()) }));
 
@@ -272,6 +277,11 @@ export const execOptionsSchema = schema((z) => {
   return z.strictObject({
     ...execShape,
     input: z.optional(z.union([z.string(), z.custom<Buffer>((v) => Buffer.isBuffer(v))], { error: 'must be a string or a Buffer' })),
+    // setTimeout's limit: a longer delay fires at once.
+    timeout: z.optional(int(1, 2 ** 31 - 1)),
+    maxBuffer: z.optional(int(1)),
+    encoding: z.optional(z.enum(['utf8', 'buffer'])),
+    reject: z.optional(boolean()),
   }).check(oneOfFlagsOrElevated());
 });
 type ExecChecked = Assert<Same<Infer<typeof execOptionsSchema>, ExecOptions>>;
@@ -289,6 +299,7 @@ export const cloneOptionsSchema = schema((z) => z.strictObject({
   newSize: z.optional(int(0)),
   hookArgs: z.optional(z.array(value())),
   flags: z.optional(int(0)),
+  signal: z.optional(abortSignal()),
 }));
 
 type CloneChecked = Assert<Same<Infer<typeof cloneOptionsSchema>, CloneOptions>>;
@@ -318,7 +329,7 @@ export const checkpointOptionsSchema = schema((z) => z.strictObject({ stop: z.op
 
 type CheckpointChecked = Assert<Same<Infer<typeof checkpointOptionsSchema>, CheckpointOptions>>;
 
-export const restoreOptionsSchema = schema((z) => z.strictObject({ verbose: z.optional(boolean()) }));
+export const restoreOptionsSchema = schema((z) => z.strictObject({ verbose: z.optional(boolean()), signal: z.optional(abortSignal()) }));
 
 type RestoreChecked = Assert<Same<Infer<typeof restoreOptionsSchema>, RestoreOptions>>;
 

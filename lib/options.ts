@@ -24,6 +24,8 @@ export interface StartOptions {
   daemonize?: boolean;
   /** Close every fd the container's init would inherit (go-lxc's WantCloseAllFds). Default false (a daemonized start closes them anyway). */
   closeAllFds?: boolean;
+  /** Aborts the start: while queued it never runs; once liblxc started it, the container is stopped. Rejects with EABORT, cause `signal.reason`. */
+  signal?: AbortSignal;
 }
 
 export const startDefaults = { useinit: false, argv: undefined, daemonize: true, closeAllFds: false } as const;
@@ -32,6 +34,8 @@ export const startDefaults = { useinit: false, argv: undefined, daemonize: true,
 export interface ExecuteOptions {
   /** As StartOptions.closeAllFds. Default false. */
   closeAllFds?: boolean;
+  /** As StartOptions.signal: the container is stopped. */
+  signal?: AbortSignal;
 }
 
 export const executeDefaults = { closeAllFds: false } as const;
@@ -40,6 +44,14 @@ export const executeDefaults = { closeAllFds: false } as const;
 export interface DestroyOptions {
   /** Also destroy the container's snapshots (a plain destroy when it has none, where liblxc's own call fails). Default false. */
   withSnapshots?: boolean;
+  /** Fired while the destroy waits its turn, it never runs (EABORT); once liblxc has it, it runs to its end. */
+  signal?: AbortSignal;
+}
+
+/** Options of the calls whose one option is an AbortSignal: stop(), snapshot(), snapshotRestore(). */
+export interface AbortOptions {
+  /** Fired while the call waits its turn, it never runs and rejects with EABORT (cause `signal.reason`); each method says what an abort does once liblxc has the call. */
+  signal?: AbortSignal;
 }
 
 export const destroyDefaults = { withSnapshots: false } as const;
@@ -252,7 +264,17 @@ export const attachDefaults = {
 export interface ExecOptions extends Omit<AttachOptions, 'stdout' | 'stderr'> {
   /** Written to the command's stdin, which is then closed. Default: stdin as AttachOptions.stdin says ('ignore'). */
   input?: string | Buffer;
+  /** Milliseconds after which the command is killed (SIGKILL) and the call rejects with EABORT, its cause a TimeoutError. Default: none. */
+  timeout?: number;
+  /** Most bytes kept of stdout and of stderr each; past it the command is killed and the call rejects with EMAXBUFFER. Default 100 MiB. */
+  maxBuffer?: number;
+  /** 'buffer': stdout and stderr are Buffers. Default 'utf8' (strings). */
+  encoding?: 'utf8' | 'buffer';
+  /** Reject with EEXIT when the command exits non-zero or is killed (the error carries exitCode, signal, stdout, stderr). Default false. */
+  reject?: boolean;
 }
+
+export const execDefaults = { timeout: undefined, maxBuffer: 100 * 1024 * 1024, encoding: 'utf8', reject: false } as const;
 
 // ---- clone -------------------------------------------------------------------------------------
 // Options of `clone()`.
@@ -280,6 +302,8 @@ export interface CloneOptions {
   hookArgs?: string[];
   /** Raw LXC_CLONE_* flags, or-ed with the booleans above. Default 0. */
   flags?: number;
+  /** Aborts the clone: while queued it never runs; once liblxc cloned, the clone is destroyed. Rejects with EABORT. */
+  signal?: AbortSignal;
 }
 
 export const cloneDefaults = { lxcpath: null, bdevtype: null, bdevdata: null, newSize: 0, hookArgs: null, flags: 0 } as const;
@@ -330,6 +354,8 @@ export const checkpointDefaults = { stop: false, verbose: false } as const;
 export interface RestoreOptions {
   /** CRIU's verbose output. Default false. */
   verbose?: boolean;
+  /** Aborts the restore: while queued it never runs; once CRIU restored it, the container is stopped. Rejects with EABORT. */
+  signal?: AbortSignal;
 }
 
 export const restoreDefaults = { verbose: false } as const;

@@ -17,6 +17,7 @@ export * from './options.js';
 export const z = S.zod();
 export const startOptionsSchema = S.startOptionsSchema();
 export const executeOptionsSchema = S.executeOptionsSchema();
+export const abortOptionsSchema = S.abortOptionsSchema();
 export const destroyOptionsSchema = S.destroyOptionsSchema();
 export const waitOptionsSchema = S.waitOptionsSchema();
 export const listOptionsSchema = S.listOptionsSchema();

@@ -58,7 +58,7 @@ export class Session {
     });
     if (signal) {
       const abort = () => {
-        this.#ended ??= this.#error('EABORT', 'aborted');
+        this.#ended ??= this.#error('EABORT', 'aborted', signal.reason);
         proc.kill('SIGKILL');
       };
       if (signal.aborted) abort();
@@ -152,7 +152,7 @@ export class Session {
     this.#pending.clear();
   }
 
-  #error(code: 'EATTACH' | 'EABORT', message: string): LxcError {
-    return new LxcError(code, `evaluate "${this.#ctx.container}": ${message}`, { op: 'evaluate', ...this.#ctx });
+  #error(code: 'EATTACH' | 'EABORT', message: string, cause?: unknown): LxcError {
+    return new LxcError(code, `evaluate "${this.#ctx.container}": ${message}`, { op: 'evaluate', ...this.#ctx, ...(cause === undefined ? {} : { cause }) });
   }
 }

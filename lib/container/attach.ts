@@ -6,7 +6,7 @@ import { check, argv as argvCheck } from '../validate.js';
 import { invalid } from '../errors.js';
 import { options } from '../options.schema.js';
 import { attachOptionsSchema, execOptionsSchema } from '../options.schema.js';
-import type { AttachOptions, ExecOptions } from '../options.js';
+import { execDefaults, type AttachOptions, type ExecOptions } from '../options.js';
 import type { AttachedProcess, ExitStatus } from '../attach/process.js';
 import type { Session } from '../attach/session.js';
 import type { Handle } from './handle.js';
@@ -16,11 +16,11 @@ let spawnModule: Promise<typeof import('../attach/spawn.js')> | undefined;
 const attachLib = () => (spawnModule ??= import('../attach/spawn.js'));
 
 /** What `exec()` resolves: how the command ended and what it printed. */
-export interface ExecResult extends ExitStatus {
-  /** Everything the command wrote to stdout, decoded as UTF-8. */
-  stdout: string;
-  /** Everything the command wrote to stderr, decoded as UTF-8. */
-  stderr: string;
+export interface ExecResult<T extends string | Buffer = string> extends ExitStatus {
+  /** Everything the command wrote to stdout, decoded as UTF-8 (a Buffer with `encoding: 'buffer'`). */
+  stdout: T;
+  /** Everything the command wrote to stderr, decoded as UTF-8 (a Buffer with `encoding: 'buffer'`). */
+  stderr: T;
 }
 
 /** An exit status as a number: the exit code, or 128 + the signal's number (as shells report it). */
@@ -51,31 +51,56 @@ export async function attachWait(h: Handle, command: unknown, argvOrOptions: unk
   }
   const args = check(op, 'argv', argvCheck, argv);
   const proc = await lib.spawnCommand(h, op, args, o, [o.stdin ?? 'inherit', o.stdout ?? 'inherit', o.stderr ?? 'inherit']);
-  return exitNumber(await proc.wait());
+  const status = await proc.wait();
+  // As exec(): an abort rejects (the process was killed for it), it is not an exit status.
+  if (o.signal?.aborted) throw h.aborted(op, o.signal, undefined, status);
+  return exitNumber(status);
 }
 
-export async function exec(h: Handle, argv: unknown, options_: unknown): Promise<{ exitCode: number | null; signal?: string; stdout: string; stderr: string }> {
+export async function exec(h: Handle, argv: unknown, options_: unknown): Promise<ExecResult<string | Buffer>> {
   const op = 'exec';
-  const { input, ...o }: ExecOptions = options(op, 'options', execOptionsSchema, options_ ?? {});
+  const { input, timeout, maxBuffer = execDefaults.maxBuffer, encoding = execDefaults.encoding, reject = execDefaults.reject, ...o }: ExecOptions = options(op, 'options', execOptionsSchema, options_ ?? {});
   const args = check(op, 'argv', argvCheck, argv);
+  // A timeout is an abort whose reason is a TimeoutError, as AbortSignal.timeout() gives it.
+  const timer = timeout === undefined ? undefined : AbortSignal.timeout(timeout);
+  const signal = timer && o.signal ? AbortSignal.any([o.signal, timer]) : (timer ?? o.signal);
   const lib = await attachLib();
-  const proc = await lib.spawnCommand(h, op, args, o, [input !== undefined ? 'pipe' : (o.stdin ?? 'ignore'), 'pipe', 'pipe']);
-  const collect = (s: NodeJS.ReadableStream) => new Promise<string>((resolve) => {
+  const proc = await lib.spawnCommand(h, op, args, { ...o, signal }, [input !== undefined ? 'pipe' : (o.stdin ?? 'ignore'), 'pipe', 'pipe']);
+  let overflow: 'stdout' | 'stderr' | null = null;
+  const collect = (s: NodeJS.ReadableStream, name: 'stdout' | 'stderr') => new Promise<Buffer>((resolve) => {
     const chunks: Buffer[] = [];
-    s.on('data', (b: Buffer) => chunks.push(b));
-    s.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    s.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    let size = 0;
+    s.on('data', (b: Buffer) => {
+      if (overflow) return;
+      size += b.length;
+      if (size > maxBuffer) {
+        overflow = name;
+        chunks.push(b.subarray(0, b.length - (size - maxBuffer)));
+        proc.kill('SIGKILL');
+        return;
+      }
+      chunks.push(b);
+    });
+    s.on('error', () => resolve(Buffer.concat(chunks)));
+    s.on('close', () => resolve(Buffer.concat(chunks)));
   });
-  const out = collect(proc.stdout!);
-  const err = collect(proc.stderr!);
+  const out = collect(proc.stdout!, 'stdout');
+  const err = collect(proc.stderr!, 'stderr');
   if (proc.stdin) {
     // Without input, a 'pipe' stdin is closed at once: the command reads EOF instead of hanging.
     proc.stdin.on('error', () => undefined);
     proc.stdin.end(input);
   }
-  const [status, stdout, stderr] = await Promise.all([proc.wait(), out, err]);
-  if (o.signal?.aborted) throw h.error('EABORT', op, 'aborted');
-  return { ...status, stdout, stderr };
+  const [status, outBytes, errBytes] = await Promise.all([proc.wait(), out, err]);
+  const decode = (b: Buffer) => (encoding === 'buffer' ? b : b.toString('utf8'));
+  const result = { ...status, stdout: decode(outBytes), stderr: decode(errBytes) };
+  if (signal?.aborted) throw h.aborted(op, signal, undefined, result, timer?.aborted && !o.signal?.aborted ? `timed out after ${timeout} ms` : 'aborted');
+  if (overflow) throw h.error('EMAXBUFFER', op, `${args[0]} wrote more than ${maxBuffer} bytes to ${overflow} (maxBuffer); it was killed`, undefined, result);
+  if (reject && status.exitCode !== 0) {
+    const how = status.exitCode === null ? `was killed by ${status.signal}` : `exited with code ${status.exitCode}`;
+    throw h.error('EEXIT', op, `${args.join(' ').slice(0, 200)} ${how}`, undefined, result);
+  }
+  return result;
 }
 
 export async function attach(h: Handle, command: unknown, options_: unknown): Promise<AttachedProcess> {

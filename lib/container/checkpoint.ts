@@ -17,7 +17,11 @@ export async function restore(h: Handle, directory: unknown, options_: unknown):
   const op = 'restore';
   const dir = check(op, 'directory', absolutePath, directory);
   const o: RestoreOptions = { ...restoreDefaults, ...options(op, 'options', restoreOptionsSchema, options_) };
-  await h.async(op, 'restore', { needs: 'defined', fails: { code: 'ECHECKPOINT', why: 'CRIU could not restore it' } }, dir, o.verbose!);
+  const { log } = await h.async(op, 'restore', { needs: 'defined', fails: { code: 'ECHECKPOINT', why: 'CRIU could not restore it' }, signal: o.signal }, dir, o.verbose!);
+  if (o.signal?.aborted) {
+    await h.runForking(op, [{ member: 'stop', args: [] }]).catch(() => undefined);
+    throw h.aborted(op, o.signal, log, {}, 'aborted: it was restored, and is stopped again');
+  }
 }
 
 export async function migrate(h: Handle, cmd: unknown, options_: unknown): Promise<void> {

@@ -4,7 +4,7 @@
 // member present in this runtime → API extension → required state → queue → log capture →
 // fork safety (a runner process for forking members) → failure as the named LxcError code.
 import * as ffi from '../../ffi/index.js';
-import { LxcError, logReason, type LxcErrorCode } from '../errors.js';
+import { LxcError, logReason, type LxcErrorCode, type LxcErrorDetails } from '../errors.js';
 import type { LogTarget } from '../calllog.js';
 import { u64Arg, u32Arg, type Arg, type MemberCall } from '../runner/protocol.js';
 import type { RunSpec, RunResult } from '../runner/pool.js';
@@ -51,6 +51,8 @@ export interface CallSpec<R = unknown> {
   extension?: string;
   /** The result that means failure (default: falsy), the code it becomes and the message when liblxc logged no reason. */
   fails?: { code: LxcErrorCode; why: string; when?: (result: R) => boolean };
+  /** Fired before liblxc has the call (still queued): the call never runs and rejects with EABORT. */
+  signal?: AbortSignal;
 }
 
 /** A call's result and liblxc's log lines for it. */
@@ -315,8 +317,8 @@ export class Handle {
     type R = ReturnType<ffi.LxcContainerMembers[K]>;
     const [ptr, fn] = this.#admit(op, name, spec as CallSpec<never>);
     const done = FORKING.has(name)
-      ? this.serial(() => this.runForking(op, [{ member: name, args: (args as unknown[]).map(toArg) }])) as Promise<Outcome<R>>
-      : this.serial(() => this.#onWorkerThread<R>(op, ptr, fn as unknown as ffi.CFunction, args as unknown[]));
+      ? this.abortable(op, spec.signal, () => this.runForking(op, [{ member: name, args: (args as unknown[]).map(toArg) }])) as Promise<Outcome<R>>
+      : this.abortable(op, spec.signal, () => this.#onWorkerThread<R>(op, ptr, fn as unknown as ffi.CFunction, args as unknown[]));
     if (!spec.fails) return done;
     const { fails } = spec;
     return done.then((outcome) => {
@@ -332,7 +334,27 @@ export class Handle {
       if (i === 0) this.#admit(op, c.member as ffi.MemberName, spec);
       else this.member(op, c.member as ffi.MemberName);
     }
-    return this.serial(() => this.runForking(op, calls, extra));
+    return this.abortable(op, spec.signal, () => this.runForking(op, calls, extra));
+  }
+
+  /**
+   * serial(), and `signal` rejects it with EABORT at once while it waits its turn; once its turn
+   * came (liblxc has the call) it runs to its end, and the caller decides what to undo.
+   */
+  abortable<T>(op: string, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+    if (!signal) return this.serial(task);
+    if (signal.aborted) return Promise.reject(this.aborted(op, signal));
+    let started = false;
+    const done = this.serial(() => {
+      if (signal.aborted) throw this.aborted(op, signal);
+      started = true;
+      return task();
+    });
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => { if (!started) reject(this.aborted(op, signal)); };
+      signal.addEventListener('abort', onAbort, { once: true });
+      done.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /** Forking calls in a runner process, on its struct mirroring this one (not queued: for work already admitted). */
@@ -409,10 +431,15 @@ export class Handle {
 
   // ---- errors -----------------------------------------------------------------------------------
 
-  error(code: LxcErrorCode, op: string, message: string, log?: string[], extra: { output?: string[]; errno?: number; cause?: unknown } = {}): LxcError {
+  error(code: LxcErrorCode, op: string, message: string, log?: string[], extra: Omit<LxcErrorDetails, 'op' | 'container' | 'lxcpath' | 'log'> = {}): LxcError {
     return new LxcError(code, `${op} "${this.name}": ${message}`, {
       op, container: this.name, lxcpath: this.lxcpath, ...(log ? { log } : {}), ...extra,
     });
+  }
+
+  /** EABORT for a fired `signal`, its reason as the cause (a TimeoutError from AbortSignal.timeout(), ...). */
+  aborted(op: string, signal: AbortSignal | undefined, log?: string[], extra: Omit<LxcErrorDetails, 'op' | 'container' | 'lxcpath' | 'log' | 'cause'> = {}, why = 'aborted'): LxcError {
+    return this.error('EABORT', op, why, log, { ...extra, cause: signal?.reason });
   }
 
   /** An error for a liblxc call that returned failure, explained by its first logged reason. */

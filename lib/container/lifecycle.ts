@@ -5,9 +5,9 @@ import { fs } from '../runtime.js';
 import { logReason, invalid, type LxcErrorCode } from '../errors.js';
 import { check, accepts, containerName, absolutePath, timeoutSeconds, argv as argvRule } from '../validate.js';
 import { options } from '../options.schema.js';
-import { destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options.schema.js';
+import { abortOptionsSchema, destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options.schema.js';
 import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema } from '../options.schema.js';
-import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type ExecuteOptions, type DestroyOptions, type WaitOptions } from '../options.js';
+import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type ExecuteOptions, type AbortOptions, type DestroyOptions, type WaitOptions } from '../options.js';
 import { createDefaults, type CreateOptions } from '../options.js';
 import { sleep, deadline } from '../poll.js';
 import { setCgroupItem } from './config.js';
@@ -95,7 +95,7 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     path = info.path;
   }
   if (h.query(op, 'is_defined')) throw h.error('EEXIST', op, `already exists in ${h.lxcpath}`);
-  if (opts.signal?.aborted) throw h.error('EABORT', op, 'aborted before it started');
+  if (opts.signal?.aborted) throw h.aborted(op, opts.signal, undefined, {}, 'aborted before it started');
   const ptr = h.ref(op);
   await h.serial(async () => {
     const [{ runCreate }] = await createLib();
@@ -109,7 +109,7 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     h.reopen();
     if (!outcome.ok) {
       if (h.query(op, 'is_defined')) await h.runForking(op, [{ member: 'destroy', args: [] }]).catch(() => undefined);
-      if (outcome.aborted) throw h.error('EABORT', op, 'aborted', outcome.log, { output: outcome.output });
+      if (outcome.aborted) throw h.aborted(op, opts.signal, outcome.log, { output: outcome.output });
       const reasons = outcome.log.filter((l) => / ERROR /.test(l)).map(logReason);
       const tail = outcome.output.filter((l) => l.trim()).slice(-3).join(' | ');
       const why = tail || reasons[0] || `template "${template}" failed`;
@@ -135,9 +135,15 @@ export async function execute(h: Handle, argv: unknown, options_: unknown): Prom
 async function begin(h: Handle, op: string, o: StartOptions): Promise<ExitStatus | undefined> {
   h.need(op, 'defined');
   if (h.query(op, 'is_running')) throw h.error('ERUNNING', op, 'the container is already running');
-  if (o.daemonize === false) return followed(h, op, () => launch(h, op, o));
+  if (o.signal?.aborted) throw h.aborted(op, o.signal);
+  if (o.daemonize === false) return followed(h, op, o.signal, () => launch(h, op, o));
   await launch(h, op, o);
   return undefined;
+}
+
+/** Stops what an aborted call started (the stop's own failure is not the caller's news). */
+async function undoStart(h: Handle, op: string): Promise<void> {
+  await h.runForking(op, [{ member: 'stop', args: [] }]).catch(() => undefined);
 }
 
 /** liblxc's start, daemonized: it returns once init runs (or failed to). */
@@ -148,8 +154,12 @@ async function launch(h: Handle, op: string, o: StartOptions): Promise<void> {
     { member: 'want_daemonize', args: [true] },
     { member: 'want_close_all_fds', args: [o.closeAllFds === true] },
     { member: 'start', args: [o.useinit ? 1 : 0, argv] },
-  ]);
+  ], {}, { signal: o.signal });
   if (!result) throw h.failed('ESTART', op, log, 'liblxc could not start it');
+  if (o.signal?.aborted) {
+    await undoStart(h, op);
+    throw h.aborted(op, o.signal, log, {}, 'aborted: it was started, and is stopped again');
+  }
 }
 
 /**
@@ -160,7 +170,7 @@ async function launch(h: Handle, op: string, o: StartOptions): Promise<void> {
  * its end is read where liblxc publishes it: the monitor channel's exit-code message (init's wait
  * status, sent just before STOPPED), as lxc-monitor shows it.
  */
-async function followed(h: Handle, op: string, begin: () => Promise<void>): Promise<ExitStatus> {
+async function followed(h: Handle, op: string, signal: AbortSignal | undefined, begin: () => Promise<void>): Promise<ExitStatus> {
   const { Watcher } = await (watchModule ??= import('../watch.js'));
   const watcher = new Watcher(h.lxcpath, [h.name]);
   try {
@@ -183,16 +193,24 @@ async function followed(h: Handle, op: string, begin: () => Promise<void>): Prom
     });
     watcher.on('error', () => resolve(poll(h, op, () => h.query(op, 'state') === 'STOPPED', -1).then(() => last ?? { exitCode: null })));
   });
+  // An abort while it runs stops it; the promise then rejects once it has stopped.
+  const onAbort = () => void undoStart(h, op);
   try {
     await begin();
-    return await ended;
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    const end = await ended;
+    if (signal?.aborted) throw h.aborted(op, signal, [], end, 'aborted: the container was stopped');
+    return end;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     watcher.close();
   }
 }
 
-export async function stop(h: Handle): Promise<void> {
-  await h.async('stop', 'stop', { needs: 'defined', fails: { code: 'ESTOP', why: 'liblxc could not stop it' } });
+export async function stop(h: Handle, options_: unknown): Promise<void> {
+  const { signal }: AbortOptions = options('stop', 'options', abortOptionsSchema, options_);
+  await h.async('stop', 'stop', { needs: 'defined', fails: { code: 'ESTOP', why: 'liblxc could not stop it' }, signal });
 }
 
 export async function shutdown(h: Handle, timeoutSec: unknown, options_: unknown): Promise<boolean> {
@@ -289,7 +307,7 @@ export async function wait(h: Handle, state: unknown, timeoutSec: unknown, optio
   const { signal }: WaitOptions = options(op, 'options', waitOptionsSchema, options_);
   h.ref(op);
   if (h.query(op, 'state') === state) return true;
-  if (signal?.aborted) throw h.error('EABORT', op, 'aborted');
+  if (signal?.aborted) throw h.aborted(op, signal);
   // Every state liblxc reports, THAWED and short-lived ones included, from its monitor channel
   // (lib/watch.ts); polling the state getter where that channel cannot be had (no lxc-monitord).
   const { Watcher } = await (watchModule ??= import('../watch.js'));
@@ -302,7 +320,7 @@ export async function wait(h: Handle, state: unknown, timeoutSec: unknown, optio
   }
   return new Promise<boolean>((resolve, reject) => {
     const timer = timeout === -1 ? null : setTimeout(() => finish(() => resolve(false)), timeout * 1000);
-    const onAbort = () => finish(() => reject(h.error('EABORT', op, 'aborted')));
+    const onAbort = () => finish(() => reject(h.aborted(op, signal)));
     // Released while it waits: ERELEASED, as every call on a released container.
     const onRelease = () => finish(() => reject(h.error('ERELEASED', op, 'the container was released')));
     h.onRelease.push(onRelease);
@@ -340,9 +358,9 @@ async function poll(h: Handle, op: string, done: () => boolean, timeoutSec: numb
   for (let delay = 5; ; delay = Math.min(delay * 2, 50)) {
     if (done()) return true;
     if (Date.now() >= end) return false;
-    if (signal?.aborted) throw h.error('EABORT', op, 'aborted');
+    if (signal?.aborted) throw h.aborted(op, signal);
     await sleep(Math.min(delay, Math.max(0, end - Date.now())), signal).catch(() => {
-      throw h.error('EABORT', op, 'aborted');
+      throw h.aborted(op, signal);
     });
   }
 }
@@ -354,7 +372,7 @@ export async function destroy(h: Handle, options_: unknown): Promise<void> {
   // liblxc (3.0 to 7.0) fails destroy_with_snapshots on a container that has never had a
   // snapshot (remove_all_snapshots cannot open the missing snaps directory); nothing to remove then.
   const withSnapshots = o.withSnapshots === true && (await (await (snapshotsModule ??= import('./snapshots.js'))).snapshotList(h)).length > 0;
-  await h.async(op, withSnapshots ? 'destroy_with_snapshots' : 'destroy', { needs: 'stopped', fails: { code: 'EDESTROY', why: 'liblxc could not destroy it' } });
+  await h.async(op, withSnapshots ? 'destroy_with_snapshots' : 'destroy', { needs: 'stopped', fails: { code: 'EDESTROY', why: 'liblxc could not destroy it' }, signal: o.signal });
 }
 
 export async function rename(h: Handle, newName: unknown): Promise<Container> {

@@ -30,9 +30,9 @@ export async function getIps(h: Handle, options_: unknown): Promise<string[]> {
     const args = [o.interface ?? getIpsDefaults.interface, o.family ?? getIpsDefaults.family, o.scope ?? getIpsDefaults.scope];
     const ips = readIps(netlink, pid, o) ?? (await h.forking(op, [{ member: 'get_ips', args }], { result: 'strings' })).result as string[];
     if (ips.length || Date.now() >= end) return ips;
-    if (o.signal?.aborted) throw h.error('EABORT', op, 'aborted');
+    if (o.signal?.aborted) throw h.aborted(op, o.signal);
     await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {
-      throw h.error('EABORT', op, 'aborted');
+      throw h.aborted(op, o.signal);
     });
   }
 }

@@ -3,8 +3,8 @@ import * as ffi from '../../ffi/index.js';
 import * as C from '../constants.js';
 import { check, containerName, absolutePath } from '../validate.js';
 import { options } from '../options.schema.js';
-import { cloneOptionsSchema } from '../options.schema.js';
-import { cloneDefaults, type CloneOptions } from '../options.js';
+import { abortOptionsSchema, cloneOptionsSchema } from '../options.schema.js';
+import { cloneDefaults, type AbortOptions, type CloneOptions } from '../options.js';
 import { u64Arg } from '../runner/protocol.js';
 import { sibling, exists, type Handle } from './handle.js';
 import type { Container } from '../container.js';
@@ -39,16 +39,28 @@ export async function clone(h: Handle, newName: unknown, options_: unknown): Pro
     u64Arg(o.newSize ?? cloneDefaults.newSize), o.hookArgs ? [...o.hookArgs, null] : cloneDefaults.hookArgs,
   ];
   // The runner puts the struct clone() returns and answers whether there was one.
-  const { result, log } = await h.forking(op, [{ member: 'clone', args }], { result: 'put' });
+  const { result, log } = await h.forking(op, [{ member: 'clone', args }], { result: 'put' }, { signal: o.signal });
   if (!result) throw h.failed('ECLONE', op, log, `liblxc could not clone it to "${name}"`);
-  return sibling(name, lxcpath);
+  const made = sibling(name, lxcpath);
+  if (o.signal?.aborted) {
+    await made.destroy().catch(() => undefined);
+    made.release();
+    throw h.aborted(op, o.signal, log, {}, `aborted: the clone "${name}" was made, and is destroyed again`);
+  }
+  return made;
 }
 
-export async function snapshot(h: Handle, commentFile: unknown): Promise<string> {
+export async function snapshot(h: Handle, commentFile: unknown, options_: unknown): Promise<string> {
   const op = 'snapshot';
-  const file = commentFile === undefined ? null : check(op, 'commentFile', absolutePath, commentFile);
-  const { result } = await h.async(op, 'snapshot', { needs: 'defined', fails: { code: 'ESNAPSHOT', why: 'liblxc could not snapshot it', when: (n) => n < 0 } }, file);
-  return `snap${result}`;
+  const file = commentFile === undefined || commentFile === null ? null : check(op, 'commentFile', absolutePath, commentFile);
+  const { signal }: AbortOptions = options(op, 'options', abortOptionsSchema, options_);
+  const { result, log } = await h.async(op, 'snapshot', { needs: 'defined', fails: { code: 'ESNAPSHOT', why: 'liblxc could not snapshot it', when: (n) => n < 0 }, signal }, file);
+  const name = `snap${result}`;
+  if (signal?.aborted) {
+    await h.runForking(op, [{ member: 'snapshot_destroy', args: [name] }]).catch(() => undefined);
+    throw h.aborted(op, signal, log, {}, `aborted: ${name} was made, and is destroyed again`);
+  }
+  return name;
 }
 
 export async function snapshotList(h: Handle): Promise<Snapshot[]> {
@@ -62,16 +74,24 @@ export async function snapshotList(h: Handle): Promise<Snapshot[]> {
   return list.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
 }
 
-export async function snapshotRestore(h: Handle, self: Container, name: unknown, newName: unknown): Promise<Container> {
+export async function snapshotRestore(h: Handle, self: Container, name: unknown, newName: unknown, options_: unknown): Promise<Container> {
   const op = 'snapshotRestore';
   const snap = check(op, 'name', containerName, name);
   const target = newName === undefined ? h.name : check(op, 'newName', containerName, newName);
-  await h.async(op, 'snapshot_restore', { needs: 'stopped', fails: { code: 'ESNAPSHOT', why: `liblxc could not restore ${snap}` } }, snap, target);
+  const { signal }: AbortOptions = options(op, 'options', abortOptionsSchema, options_);
+  const { log } = await h.async(op, 'snapshot_restore', { needs: 'stopped', fails: { code: 'ESNAPSHOT', why: `liblxc could not restore ${snap}` }, signal }, snap, target);
   if (target === h.name) {
+    // Over this container: what it was is gone, so there is nothing to go back to.
     h.reopen();
     return self;
   }
-  return sibling(target, h.lxcpath);
+  const made = sibling(target, h.lxcpath);
+  if (signal?.aborted) {
+    await made.destroy().catch(() => undefined);
+    made.release();
+    throw h.aborted(op, signal, log, {}, `aborted: "${target}" was restored, and is destroyed again`);
+  }
+  return made;
 }
 
 export async function snapshotDestroy(h: Handle, name: unknown): Promise<void> {
