@@ -1,5 +1,7 @@
 // A process liblxc attached into a container: its stdio plumbing and a wait that never blocks the
 // event loop (a pidfd polled by libuv, then waitid() to reap it).
+import { EventEmitter } from 'node:events';
+import { createInterface } from 'node:readline';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import * as libc from '../../ffi/libc.js';
@@ -133,8 +135,11 @@ export function waitForPid(pid: number): PidWait {
   };
 }
 
-/** A process running inside a container. */
-export class AttachedProcess {
+/**
+ * A process running inside a container. Emits 'exit' (exitCode, signal) once it has exited and
+ * been reaped, as a ChildProcess does.
+ */
+export class AttachedProcess extends EventEmitter {
   /** Its pid on the host. */
   readonly pid: number;
   /** Streams for the stdio that was 'pipe'. */
@@ -147,6 +152,7 @@ export class AttachedProcess {
 
   /** `watch`: the runner that attached it reports its exit (else it is a child of this process). */
   constructor(pid: number, ends: [number | null, number | null, number | null], watch?: ExitWatch, relay?: TerminalRelay | null) {
+    super();
     this.pid = pid;
     this.stdin = ends[0] === null ? null : pipeStream(ends[0], true);
     this.stdout = ends[1] === null ? null : pipeStream(ends[1], false);
@@ -165,6 +171,7 @@ export class AttachedProcess {
       relay?.close();
       this.#done = true;
     });
+    this.#exit.then((st) => this.emit('exit', st.exitCode, st.signal ?? null), () => undefined);
     // Reaped or not, nobody has to await it for the process to be reaped.
     this.#exit.catch(() => undefined);
   }
@@ -177,6 +184,21 @@ export class AttachedProcess {
    */
   wait(): Promise<ExitStatus> {
     return this.#exit;
+  }
+
+  /**
+   * The lines of its stdout (or stderr), as they come, without their line ends; the stream must
+   * have been 'pipe'.
+   *
+   * @example
+   * const p = await c.attach(['ping', '-c', '3', 'host'], { stdout: 'pipe' });
+   * for await (const line of p.lines()) console.log(line);
+   */
+  lines(stream: 'stdout' | 'stderr' = 'stdout'): AsyncIterableIterator<string> {
+    const s = stream === 'stderr' ? this.stderr : stream === 'stdout' ? this.stdout : undefined;
+    if (s === undefined) throw new LxcError('EINVAL', `lines: stream must be 'stdout' or 'stderr'`, { op: 'lines' });
+    if (s === null) throw new LxcError('EINVAL', `lines: ${stream} of process ${this.pid} is not a pipe (attach with ${stream}: 'pipe')`, { op: 'lines' });
+    return createInterface({ input: s, crlfDelay: Infinity })[Symbol.asyncIterator]();
   }
 
   /** Lets Node exit while this process (and its pipes) still runs; ref() undoes it. */

@@ -104,7 +104,7 @@ t.test('a foreground start aborted while the container runs: stopped, EABORT', a
   t.equal(e?.code, 'EABORT');
   t.equal(e?.cause, why);
   // RUNNING can be seen before liblxc's start() has returned to the runner: either way it is stopped.
-  t.match(e?.message, /stopped/, e?.message);
+  t.match(e?.message, /stopped/, e?.message ?? 'no error');
   t.equal(c.state, 'STOPPED');
 });
 

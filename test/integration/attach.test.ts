@@ -109,6 +109,22 @@ t.test('attach() with pipes, kill and wait; attachShell', async (t) => {
   t.equal(await c.attachShell({ stdin: 'ignore', stdout: 'ignore' }), 0, 'a shell on /dev/null exits 0');
 });
 
+t.test("AttachedProcess: 'exit' events as a ChildProcess emits them, and line iteration", async (t) => {
+  const p = await c.attach(['sh', '-c', 'printf "one\\ntwo\\r\\nthree"; echo err >&2; sleep 0.2; exit 4'], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+  const exited = new Promise<[number | null, string | null]>((resolve) => p.once('exit', (code, signal) => resolve([code, signal])));
+  const lines: string[] = [];
+  for await (const line of p.lines()) lines.push(line);
+  t.same(lines, ['one', 'two', 'three'], 'stdout lines, \\n and \\r\\n ends taken off, the last one without an end');
+  t.same(await exited, [4, null], "'exit' (4, null)");
+  t.equal(p.exited, true);
+  const killed = await c.attach(['sleep', '60'], { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' });
+  const ended = new Promise<unknown[]>((resolve) => killed.once('exit', (...a) => resolve(a)));
+  killed.kill('SIGKILL');
+  t.same(await ended, [null, 'SIGKILL'], "'exit' (null, 'SIGKILL')");
+  t.throws(() => killed.lines(), { code: 'EINVAL', message: /not a pipe/ });
+  t.throws(() => killed.lines('stdin' as never), { code: 'EINVAL' });
+});
+
 t.test('functions: the container seen from inside', async (t) => {
   const seen = await c.evaluate(() => {
     const fs = require('node:fs');
