@@ -57,6 +57,7 @@ export const lxc_has_api_extension = liblxc.func('bool lxc_has_api_extension(con
 
 /** Thrown when the runtime's struct lxc_container has no such member. */
 export class MissingMemberError extends Error {
+  override readonly name = 'MissingMemberError';
   readonly code = 'ENOTSUP';
   constructor(readonly member: string, readonly since: LxcVersion | undefined) {
     super(`lxc_container.${member} is not in liblxc ${versionString}`);

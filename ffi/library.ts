@@ -4,6 +4,7 @@ import { koffi } from './koffi.js';
 
 /** Thrown when liblxc.so.1 cannot be opened; names the package that provides it. */
 export class LibraryNotFoundError extends Error {
+  override readonly name = 'LibraryNotFoundError';
   readonly code = 'ENOLIB';
 }
 

@@ -133,7 +133,8 @@ export class Container {
    */
   async create(template: 'download', templateOptions: DownloadOptions, createOptions?: CreateOptions): Promise<void>;
   async create(template: 'local', templateOptions: LocalOptions, createOptions?: CreateOptions): Promise<void>;
-  async create(template: string, templateOptions?: TemplateOptions, createOptions?: CreateOptions): Promise<void>;
+  // Any other template; 'download' and 'local' are kept out so their required options are never skipped.
+  async create<T extends string>(template: T & (T extends 'download' | 'local' ? never : unknown), templateOptions?: TemplateOptions, createOptions?: CreateOptions): Promise<void>;
   async create(template: string, templateOptions: object = {}, createOptions: CreateOptions = {}): Promise<void> {
     // The template runs with the environment as it is at the call, whatever changes while it waits.
     const env = lifecycle.environment();

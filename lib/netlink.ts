@@ -18,7 +18,9 @@ export interface InterfaceAddress {
 }
 
 /** Thrown when the namespace cannot be joined or netlink misbehaves; the caller falls back to liblxc. */
-export class NetlinkUnavailable extends Error {}
+export class NetlinkUnavailable extends Error {
+  override readonly name = 'NetlinkUnavailable';
+}
 
 /** Opens an rtnetlink socket in the network namespace of `pid` (the container's init). */
 function routeSocketIn(pid: number): number {

@@ -95,7 +95,9 @@ export function releaseStdio(plan: StdioPlan, all = false): void {
 }
 
 /** Attach was refused before reaching liblxc because of the caller's terminal. */
-export class TerminalError extends Error {}
+export class TerminalError extends Error {
+  override readonly name = 'TerminalError';
+}
 
 /** A stream over one of our pipe ends. */
 export function pipeStream(fd: number, writable: boolean): Socket {

@@ -21,31 +21,93 @@ export function isKnownKey(key: string): boolean {
 // Config keys already validated and known to liblxc.
 const knownKeys = new Set<string>();
 
+// The keys LXC 2.1 renamed, old → new, as lxc-update-config rewrites them (lxc.network.N.* → lxc.net.N.*).
+const LEGACY: Record<string, string> = {
+  'lxc.id_map': 'lxc.idmap', 'lxc.pts': 'lxc.pty.max', 'lxc.tty': 'lxc.tty.max', 'lxc.devttydir': 'lxc.tty.dir',
+  'lxc.aa_profile': 'lxc.apparmor.profile', 'lxc.aa_allow_incomplete': 'lxc.apparmor.allow_incomplete',
+  'lxc.se_context': 'lxc.selinux.context', 'lxc.mount': 'lxc.mount.fstab', 'lxc.utsname': 'lxc.uts.name',
+  'lxc.seccomp': 'lxc.seccomp.profile', 'lxc.console': 'lxc.console.path', 'lxc.haltsignal': 'lxc.signal.halt',
+  'lxc.rebootsignal': 'lxc.signal.reboot', 'lxc.stopsignal': 'lxc.signal.stop', 'lxc.syslog': 'lxc.log.syslog',
+  'lxc.loglevel': 'lxc.log.level', 'lxc.logfile': 'lxc.log.file', 'lxc.init_cmd': 'lxc.init.cmd',
+  'lxc.init_uid': 'lxc.init.uid', 'lxc.init_gid': 'lxc.init.gid', 'lxc.limit': 'lxc.prlimit', 'lxc.rootfs': 'lxc.rootfs.path',
+};
+// Removed in LXC 2.1 with no successor.
+const REMOVED = new Set(['lxc.rootfs.backend', 'lxc.pivotdir', 'lxc.kmsg']);
+// The items of a nic (lxc.net.N.<item>) across releases, for "did you mean".
+const NIC_ITEMS = [
+  'type', 'flags', 'link', 'l2proxy', 'mtu', 'name', 'hwaddr', 'script.up', 'script.down', 'ipv4.address', 'ipv4.gateway',
+  'ipv6.address', 'ipv6.gateway', 'veth.pair', 'veth.mode', 'veth.ipv4.route', 'veth.ipv6.route', 'veth.vlan.id',
+  'veth.vlan.tagged.id', 'macvlan.mode', 'ipvlan.mode', 'ipvlan.isolation', 'vlan.id',
+];
+
+/** Edit distance, for suggestions (keys are short: the quadratic table costs nothing). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** The candidate nearest to `wrong` when it is near enough to be a typo, else null. */
+function nearest(wrong: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Math.max(2, Math.floor(wrong.length / 5)) + 1;
+  for (const c of candidates) {
+    const d = distance(wrong, c);
+    if (d < bestD) { best = c; bestD = d; }
+  }
+  return best;
+}
+
+/** What to tell about a key liblxc does not know: its new name, or the known key it is a typo of. */
+export function keyHint(k: string, known: () => readonly string[]): string {
+  const net = /^lxc\.network(\.\d+)?(\..+)?$/.exec(k);
+  if (net) return `: it is a legacy key (LXC < 2.1); nics are lxc.net.N.* now${net[1] ? ` ("lxc.net${net[1]}${net[2] ?? ''}")` : ''} (lxc-update-config converts a file)`;
+  if (Object.hasOwn(LEGACY, k)) return `: it is a legacy key (LXC < 2.1), now "${LEGACY[k]}" (lxc-update-config converts a file)`;
+  if (REMOVED.has(k)) return ': it was removed in LXC 2.1';
+  const nic = /^(lxc\.net\.\d+)\.(.+)$/.exec(k);
+  const guess = nic ? ((g) => g && `${nic[1]}.${g}`)(nearest(nic[2], NIC_ITEMS)) : nearest(k, known());
+  return guess ? `; did you mean "${guess}"?` : '';
+}
+
+/** The keys liblxc knows, for suggestions (get_keys with no prefix lists them all); none without a container. */
+function allKeys(h: Handle | undefined): readonly string[] {
+  if (!h) return [];
+  try {
+    return getKeys(h, undefined);
+  } catch {
+    return [];
+  }
+}
+
 /** `key` checked, and known to this liblxc; checked once per distinct key (the check costs more than the C call). */
-export function key(op: string, k: unknown): string {
+export function key(op: string, k: unknown, h?: Handle): string {
   if (typeof k === 'string' && knownKeys.has(k)) return k;
   const valid = check(op, 'key', configKey, k);
-  if (!isKnownKey(valid)) throw invalid(op, 'key', `"${valid}" is not a config key liblxc ${ffi.versionString} knows`);
+  if (!isKnownKey(valid)) throw invalid(op, 'key', `"${valid}" is not a config key liblxc ${ffi.versionString} knows${keyHint(valid, () => allKeys(h))}`);
   if (knownKeys.size < 4096) knownKeys.add(valid);
   return valid;
 }
 
 export function getConfigItem(h: Handle, k: unknown): string {
   const op = 'getConfigItem';
-  const name = key(op, k);
+  const name = key(op, k, h);
   const v = h.item(name);
   // -1 from liblxc: a key of a known family that this config cannot have (e.g. lxc.net.7.* without nic 7).
   if (v === undefined) {
     // No config at all (clearConfig(), or not created yet): a known key is simply unset.
     if (!h.hasConfig) return '';
-    throw h.error('EINVAL', op, `liblxc does not know "${name}" for this container`);
+    throw h.error('EINVAL', op, `liblxc does not know "${name}" for this container${keyHint(name, () => allKeys(h))}`);
   }
   return v.charCodeAt(v.length - 1) === 10 ? v.slice(0, -1) : v;
 }
 
 export function setConfigItem(h: Handle, k: unknown, value: unknown): void {
   const op = 'setConfigItem';
-  const name = key(op, k);
+  const name = key(op, k, h);
   h.gen++;
   const values = Array.isArray(value) ? value.map((v, i) => check(op, `value[${i}]`, configValue, v)) : [check(op, 'value', configValue, value)];
   const before = h.item(name);
@@ -55,22 +117,28 @@ export function setConfigItem(h: Handle, k: unknown, value: unknown): void {
       // Put back what was there so a failed set loses nothing.
       h.call(op, 'clear_config_item', {}, name);
       for (const old of (before ?? '').split('\n').filter(Boolean)) h.call(op, 'set_config_item', {}, name, old);
-      throw h.error('EINVAL', op, `liblxc rejected ${name} = ${JSON.stringify(v)}`);
+      throw rejected(h, op, name, v);
     }
   }
 }
 
 export function appendConfigItem(h: Handle, k: unknown, value: unknown): void {
   const op = 'appendConfigItem';
-  const name = key(op, k);
+  const name = key(op, k, h);
   const v = check(op, 'value', configValue, value);
   h.gen++;
-  h.call(op, 'set_config_item', { fails: { code: 'EINVAL', why: `liblxc rejected ${name} = ${JSON.stringify(v)}` } }, name, v);
+  if (!h.call(op, 'set_config_item', {}, name, v)) throw rejected(h, op, name, v);
+}
+
+/** A failed set, told apart as getConfigItem tells it: a key this config cannot have, or a value liblxc refused. */
+function rejected(h: Handle, op: string, name: string, v: string) {
+  if (h.hasConfig && h.item(name) === undefined) return h.error('EINVAL', op, `liblxc does not know "${name}" for this container${keyHint(name, () => allKeys(h))}`);
+  return h.error('EINVAL', op, `liblxc rejected ${name} = ${JSON.stringify(v)}`);
 }
 
 export function clearConfigItem(h: Handle, k: unknown): void {
   const op = 'clearConfigItem';
-  const name = key(op, k);
+  const name = key(op, k, h);
   h.gen++;
   h.call(op, 'clear_config_item', { fails: { code: 'ECONFIG', why: `liblxc could not clear ${name}` } }, name);
 }
@@ -92,7 +160,7 @@ export function getKeys(h: Handle, prefix: unknown): string[] {
 
 export function getRunningConfigItem(h: Handle, k: unknown): string | undefined {
   const op = 'getRunningConfigItem';
-  const v = h.call(op, 'get_running_config_item', {}, key(op, k));
+  const v = h.call(op, 'get_running_config_item', {}, key(op, k, h));
   return v === null ? undefined : v.replace(/\n$/, '');
 }
 

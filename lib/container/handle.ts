@@ -9,6 +9,7 @@ import type { LogTarget } from '../calllog.js';
 import { u64Arg, u32Arg, type Arg, type MemberCall } from '../runner/protocol.js';
 import type { RunSpec, RunResult } from '../runner/pool.js';
 import { loadSchemas, schemasLoaded } from '../options.schema.js';
+import { fs } from '../runtime.js';
 
 // The log capture of calls made in this process, loaded with the first such call.
 let callLogModule: Promise<typeof import('../calllog.js')> | undefined;
@@ -132,6 +133,36 @@ export function withSchemas<M>(family: Lazy<M>, needed: boolean): Lazy<M> {
   return { load: () => Promise.all([family.load(), loadSchemas()]).then(([m]) => m) };
 }
 
+const NOT_ROOT_HINT = 'run as root (sudo), or see docs/guide.md for what unprivileged containers need (XDG_RUNTIME_DIR, subuid/subgid maps, lxc-usernsexec)';
+
+/**
+ * Why liblxc would refuse a Container to a caller that is not root, or null: lxc_container_new()
+ * makes its lock directory under /run when the caller owns /run, else under $XDG_RUNTIME_DIR or
+ * $HOME/.cache/lxc/run (get_rundir, lxclock_name), and prints "Failed to create lock" to stderr
+ * when it cannot. The same directory is made here first, as liblxc would make it.
+ */
+function notRootProblem(lxcpath: string): string | null {
+  const euid = process.geteuid?.();
+  if (euid === undefined || euid === 0) return null;
+  let rundir: string;
+  try {
+    const run = fs.statSync('/run');
+    rundir = euid === run.uid || process.getegid?.() === run.gid ? '/run'
+      : process.env.XDG_RUNTIME_DIR !== undefined ? process.env.XDG_RUNTIME_DIR : (process.env.HOME ? `${process.env.HOME}/.cache/lxc/run/` : '');
+  } catch {
+    return null;
+  }
+  if (!rundir) return `not root (uid ${euid}), and neither XDG_RUNTIME_DIR nor HOME is set for liblxc's lock directory; ${NOT_ROOT_HINT}`;
+  const dir = `${rundir}/lxc/lock/${lxcpath}`.replace(/\/+/g, '/');
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    fs.accessSync(dir, fs.constants.W_OK);
+    return null;
+  } catch (e) {
+    return `not root (uid ${euid}), and liblxc cannot make its lock directory ${dir} (${(e as NodeJS.ErrnoException).code}); ${NOT_ROOT_HINT}`;
+  }
+}
+
 /** One Container's struct lxc_container and everything that calls into it. */
 export class Handle {
   readonly name: string;
@@ -164,7 +195,11 @@ export class Handle {
     this.owner = owner;
     this.name = name;
     this.lxcpath = lxcpath;
+    // Not root: what liblxc would fail on (and print to stderr) is found first and explained.
+    const denied = notRootProblem(lxcpath);
+    if (denied) throw new LxcError('EACCES', `Container "${name}" in ${lxcpath}: ${denied}`, { op: 'Container', container: name, lxcpath });
     const ptr = ffi.lxc_container_new(name, lxcpath) as bigint | null;
+    if (!ptr && process.geteuid?.() !== 0) throw new LxcError('EACCES', `Container "${name}" in ${lxcpath}: liblxc refused it to uid ${process.geteuid?.()}; ${NOT_ROOT_HINT}`, { op: 'Container', container: name, lxcpath });
     if (!ptr) throw new LxcError('EINVAL', `cannot allocate container "${name}" in ${lxcpath}`, { op: 'Container', container: name, lxcpath });
     this.#ptr = ptr;
     this.#register();

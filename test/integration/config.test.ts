@@ -122,3 +122,27 @@ t.test('setTimeout: liblxc ≥ 6.0 only; bad input refused first', async (t) => 
     t.throws(() => c.setTimeout(5), { code: 'ENOTSUP', message: /set_timeout\(\) \(added in liblxc 6\.0\.0\)/ }, `liblxc ${lxc.version}: ENOTSUP naming 6.0.0`);
   }
 });
+
+t.test('unknown keys: legacy names get their new one, typos a "did you mean", set says what get says', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const c = await busybox(lxcpath, 'hints');
+  t.teardown(() => c.release());
+  const cases: Array<[() => unknown, RegExp]> = [
+    [() => c.getConfigItem('lxc.utsname'), /legacy key \(LXC < 2\.1\), now "lxc\.uts\.name"/],
+    [() => c.setConfigItem('lxc.aa_profile', 'unconfined'), /now "lxc\.apparmor\.profile"/],
+    [() => c.setConfigItem('lxc.network.0.link', 'br0'), /legacy key.*"lxc\.net\.0\.link"/],
+    [() => c.setConfigItem('lxc.network.type', 'veth'), /legacy key.*lxc\.net\.N/],
+    [() => c.getConfigItem('lxc.pivotdir'), /removed in LXC 2\.1/],
+    [() => c.setConfigItem('lxc.rootfs.pth', '/x'), /did you mean "lxc\.rootfs\.path"\?/],
+    [() => c.clearConfigItem('lxc.cap.dorp'), /did you mean "lxc\.cap\.drop"\?/],
+    [() => c.getConfigItem('lxc.net.0.lnk'), /liblxc does not know "lxc\.net\.0\.lnk" for this container; did you mean "lxc\.net\.0\.link"\?/],
+    [() => c.setConfigItem('lxc.net.0.lnk', 'br0'), /liblxc does not know "lxc\.net\.0\.lnk" for this container; did you mean "lxc\.net\.0\.link"\?/],
+    [() => c.appendConfigItem('lxc.net.0.ipv4.adress', '10.0.0.2/24'), /did you mean "lxc\.net\.0\.ipv4\.address"\?/],
+  ];
+  for (const [call, message] of cases) t.throws(call, { name: 'LxcError', code: 'EINVAL', message }, String(message));
+  let far: unknown;
+  try { c.getConfigItem('lxc.zzzzzzzz'); } catch (e) { far = e; }
+  t.ok(far instanceof lxc.LxcError && !/did you mean|legacy/.test(far.message), 'no hint when nothing is near');
+  t.throws(() => c.setConfigItem('lxc.uts.name', 'a\nb'), { code: 'EINVAL', message: /value must not contain/ }, 'a bad value is still told as such');
+  t.equal(c.getConfigItem('lxc.uts.name'), 'hints', 'nothing changed');
+});

@@ -1,0 +1,31 @@
+// Compile-time checks of the public types (tsc runs over test/ in CI), and the error classes' names.
+import t from 'tap';
+import * as lxc from '../../lib/index.js';
+import { LibraryNotFoundError, MissingMemberError } from '../../ffi/index.js';
+import { NetlinkUnavailable } from '../../lib/netlink.js';
+import { TerminalError } from '../../lib/attach/process.js';
+
+// Never called: only compiled.
+export async function typeChecks(c: lxc.Container, name: string): Promise<void> {
+  // @ts-expect-error 'download' needs dist, release and arch
+  await c.create('download', { dist: 'debian' });
+  // @ts-expect-error 'local' needs its metadata and fstree
+  await c.create('local', {});
+  await c.create('download', { dist: 'debian', release: 'bookworm', arch: 'amd64' });
+  await c.create('busybox');
+  await c.create(name, { anything: 'goes' });
+  const buffer: Buffer = (await c.exec(['true'], { encoding: 'buffer' })).stdout;
+  const text: string = (await c.exec(['true'])).stdout;
+  const ended: lxc.ExitStatus = await c.start({ daemonize: false });
+  const started: void = await c.start();
+  void [buffer, text, ended, started];
+}
+
+t.test('every error class says its name', async (t) => {
+  t.equal(new lxc.LxcError('EINVAL', 'x', { op: 'x' }).name, 'LxcError');
+  t.equal(new LibraryNotFoundError('x').name, 'LibraryNotFoundError');
+  t.equal(new MissingMemberError('m', undefined).name, 'MissingMemberError');
+  t.equal(new NetlinkUnavailable('x').name, 'NetlinkUnavailable');
+  t.equal(new TerminalError('x').name, 'TerminalError');
+  t.match(String(new LibraryNotFoundError('cannot load')), /^LibraryNotFoundError: cannot load/);
+});
