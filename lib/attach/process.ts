@@ -133,6 +133,13 @@ export function waitForPid(pid: number): PidWait {
   };
 }
 
+/** 'running', 'exitCode: 0', 'exitCode: null, signal: 'SIGKILL'', or 'exited' when the wait failed. */
+export function describeExit(done: boolean, status: ExitStatus | undefined): string {
+  if (!done) return 'running';
+  if (!status) return 'exited';
+  return status.signal ? `exitCode: null, signal: '${status.signal}'` : `exitCode: ${status.exitCode}`;
+}
+
 /** A process running inside a container. */
 export class AttachedProcess {
   /** Its pid on the host. */
@@ -144,6 +151,7 @@ export class AttachedProcess {
   #exit: Promise<ExitStatus>;
   #wait: PidWait;
   #done = false;
+  #status: ExitStatus | undefined;
 
   /** `watch`: the runner that attached it reports its exit (else it is a child of this process). */
   constructor(pid: number, ends: [number | null, number | null, number | null], watch?: ExitWatch, relay?: TerminalRelay | null) {
@@ -161,7 +169,7 @@ export class AttachedProcess {
     } : waitForPid(pid);
     // With a terminal relay, what the process wrote is on the caller's terminal before wait() resolves.
     relay?.start();
-    this.#exit = this.#wait.exit.finally(() => {
+    this.#exit = this.#wait.exit.then((st) => (this.#status = st)).finally(() => {
       relay?.close();
       this.#done = true;
     });
@@ -194,6 +202,11 @@ export class AttachedProcess {
   /** Whether it has exited (and been reaped). */
   get exited(): boolean {
     return this.#done;
+  }
+
+  /** `AttachedProcess { pid: 42, running }`, or with how it ended: `{ pid: 42, exitCode: 0 }`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `AttachedProcess { pid: ${this.pid}, ${describeExit(this.#done, this.#status)} }`;
   }
 
   /**
