@@ -3,7 +3,7 @@
 import repl, { type REPLServer } from 'node:repl';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, inspect } from 'node:util';
 import * as lxc from '../index.js';
 import { lsTable, infoText, type ContainerRow, type ContainerInfo } from './format.js';
 import { completeName, type Completion } from './complete.js';
@@ -92,6 +92,9 @@ export async function startRepl(options: ReplOptions = {}): Promise<REPLServer> 
   // The lxcpath the dot commands use, for `new lxc.Container(name, lxcpath)`.
   r.context.lxcpath = lxcpath;
   const colours = r.useColors;
+  // Node's REPL writer shows a Proxy as one (showProxy); c.network is a Proxy with its own print form.
+  const writerOptions = { ...(repl.writer as { options?: object }).options, showProxy: false, colors: colours };
+  (r as { writer: unknown }).writer = Object.assign((v: unknown) => inspect(v, writerOptions), { options: writerOptions });
   const print = (text: string) => output.write(`${text}\n`);
   // A dot command's action is synchronous: the async work prints, then shows the prompt.
   const run = (work: () => Promise<void>) => {
