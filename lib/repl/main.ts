@@ -2,7 +2,7 @@
 // one lxcpath (.ls, .info, .attach) and tab completion of their names.
 import repl, { type REPLServer } from 'node:repl';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs, inspect } from 'node:util';
 import * as lxc from '../index.js';
 import { lsTable, infoText, type ContainerRow, type ContainerInfo } from './format.js';
@@ -168,6 +168,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const r = await startRepl({ lxcpath: values.lxcpath });
+  // lxcpaths are absolute for liblxc; a relative one on the command line is meant from here.
+  const r = await startRepl({ lxcpath: values.lxcpath === undefined ? undefined : resolve(values.lxcpath) });
   r.on('exit', () => process.exit(0));
 }
