@@ -71,7 +71,7 @@ class Tmux {
     return (await this.tmux('capture-pane', '-p', '-t', 'repl', '-S', '-200')).stdout;
   }
 
-  /** Types `keys` (tmux key names such as 'Enter' and 'Tab' taken literally only when `literal`). */
+  /** Types `keys` literally, then the tmux key names in `more` ('Enter', 'Tab'). */
   async send(keys: string, ...more: string[]): Promise<void> {
     await this.tmux('send-keys', '-t', 'repl', '-l', keys);
     if (more.length) await this.tmux('send-keys', '-t', 'repl', ...more);
@@ -107,13 +107,20 @@ t.test('the REPL on a terminal: .ls, lxc.version, completion, printing, .attach,
   const term = new Tmux();
   t.teardown(() => term.kill());
   const history = join(lxcpath, 'history');
-  await term.start(`env LXC_FFI_HISTORY=${history} ${process.execPath} --import tsx lib/repl/bin.ts --lxcpath ${lxcpath}`);
+  // tap sets NO_COLOR and FORCE_COLOR=0, which the REPL honours: unset, as on a person's terminal.
+  await term.start(`env -u NO_COLOR -u FORCE_COLOR LXC_FFI_HISTORY=${history} ${process.execPath} --import tsx lib/repl/bin.ts --lxcpath ${lxcpath}`);
   await term.waitFor((s) => /^lxc>/m.test(s), 'the prompt');
 
   await term.send('.ls', 'Enter');
   const ls = after(await term.waitFor((s) => /rp1\s+RUNNING/.test(s), '.ls listing rp1 RUNNING'), '.ls');
   t.match(ls, /NAME\s+STATE\s+PID\s+IPS\s+LXCPATH/, '.ls has a header');
   t.match(ls, new RegExp(`rp1\\s+RUNNING\\s+${c.initPid}\\s+-\\s+${lxcpath}`), '.ls shows name, state, pid, IPs, lxcpath');
+
+  const coloured = (await term.tmux('capture-pane', '-p', '-e', '-t', 'repl')).stdout;
+  t.match(coloured, /\x1b\[32mRUNNING/, 'RUNNING is green on a terminal');
+
+  await term.send('.info nosuch', 'Enter');
+  await term.waitFor((s) => s.includes(`info "nosuch": no such container in ${lxcpath}\nlxc>`), '.info of a missing container: its error, then the prompt');
 
   await term.send('await lxc.version', 'Enter');
   await term.waitFor((s) => s.includes(`'${lxc.version}'\n`), 'lxc.version printed');
