@@ -3,7 +3,7 @@
 // util.inspect forms of the objects it prints that need a real container.
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect, promisify } from 'node:util';
 import { tempLxcpath, busybox, within } from '../helpers.js';
@@ -94,8 +94,10 @@ class Tmux {
     return this.tmux('has-session', '-t', 'repl').then(() => true, () => false);
   }
 
+  /** Ends the server and removes its socket file (tmux leaves it behind). */
   async kill(): Promise<void> {
     await this.tmux('kill-server').catch(() => undefined);
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid!()}`, this.socket), { force: true });
   }
 }
 
