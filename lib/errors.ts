@@ -1,4 +1,8 @@
 // The one error type of lxc-ffi.
+import { fileURLToPath } from 'node:url';
+
+// Stack frames in these directories are lxc-ffi's own (lib/ and ffi/, under src or dist).
+const OWN_FRAMES = [fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(new URL('../ffi/', import.meta.url))];
 
 /**
  * Stable error codes. `E<OP>` codes name the liblxc operation that returned failure; the others:
@@ -74,6 +78,19 @@ export class LxcError extends Error {
     for (const k of ['exitCode', 'signal', 'stdout', 'stderr'] as const) {
       if (details[k] !== undefined) Object.defineProperty(this, k, { value: details[k], enumerable: true });
     }
+  }
+
+  /**
+   * `LxcError [ESTART]: start "web": reason`, the caller's frame, then code, op, container and how
+   * many log lines: the log and the template's output stay on the object, off the screen.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
+    // The first frame outside lxc-ffi and Node: where the failing call was made.
+    const frame = (this.stack ?? '').split('\n').find((l) => /^\s+at /.test(l) && !OWN_FRAMES.some((dir) => l.includes(dir)) && !/\(node:|at node:/.test(l));
+    const parts = [`code: ${inspect(this.code, options)}`, `op: ${inspect(this.op, options)}`];
+    for (const k of ['container', 'lxcpath', 'errno'] as const) if (this[k] !== undefined) parts.push(`${k}: ${inspect(this[k], options)}`);
+    for (const k of ['log', 'output'] as const) if (this[k]?.length) parts.push(`${k}: [${this[k].length} line${this[k].length === 1 ? '' : 's'}]`);
+    return `${this.name} [${this.code}]: ${this.message}${frame ? `\n${frame}` : ''}\n{ ${parts.join(', ')} }`;
   }
 }
 

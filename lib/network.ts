@@ -12,6 +12,10 @@ export interface ConfigAccess {
   getKeys(prefix: string): string[];
 }
 
+// util.inspect's hook, by its registered name: node:util need not load with this module.
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
+type Inspect = (value: unknown, options: object) => string;
+
 // camelCase property → lxc.net.N.<key>.
 const KEYS = {
   type: 'type', link: 'link', flags: 'flags', hwaddr: 'hwaddr', name: 'name', mtu: 'mtu',
@@ -76,6 +80,22 @@ export class NetworkInterface {
   set(name: NetworkKey | NetworkSubkey, value: string): void {
     if (value === '') this.config.clearConfigItem(this.key(name));
     else this.config.setConfigItem(this.key(name), value);
+  }
+
+  /** The items set on this nic, by property name where there is one: `NetworkInterface { index: 0, type: 'veth', link: 'br0' }`. */
+  [inspectCustom](_depth: number, options: object, inspect: Inspect): string {
+    const items: Record<string, unknown> = { index: this.index };
+    try {
+      const names = new Map(Object.entries(KEYS).map(([prop, sub]) => [sub as string, prop]));
+      for (const sub of this.keys()) {
+        const value = this.config.tryConfigItem(this.key(sub));
+        if (value) items[names.get(sub) ?? sub] = value;
+      }
+    } catch (e) {
+      // A released container: say so rather than throw from console.log.
+      items.error = (e as Error).message;
+    }
+    return `NetworkInterface ${inspect(items, options)}`;
   }
 }
 export interface NetworkInterface extends Record<NetworkKey, string> {}
@@ -143,5 +163,18 @@ export class NetworkList {
 
   *[Symbol.iterator](): IterableIterator<NetworkInterface> {
     for (const i of this.indices()) yield new NetworkInterface(this.config, i);
+  }
+
+  /** The nics with their items: `NetworkList(1) [ NetworkInterface { index: 0, type: 'veth', ... } ]`. */
+  [inspectCustom](depth: number, options: object, inspect: Inspect): string {
+    let nics: NetworkInterface[];
+    try {
+      nics = [...this];
+    } catch (e) {
+      return `NetworkList { error: ${inspect((e as Error).message, options)} }`;
+    }
+    if (depth < 0) return `[NetworkList(${nics.length})]`;
+    const d = (options as { depth?: number | null }).depth;
+    return `NetworkList(${nics.length}) ${inspect(nics, { ...options, depth: d == null ? null : d - 1 })}`;
   }
 }

@@ -137,6 +137,13 @@ export function waitForPid(pid: number): PidWait {
   };
 }
 
+/** 'running', 'exitCode: 0', 'exitCode: null, signal: 'SIGKILL'', or 'exited' when the wait failed. */
+export function describeExit(done: boolean, status: ExitStatus | undefined): string {
+  if (!done) return 'running';
+  if (!status) return 'exited';
+  return status.signal ? `exitCode: null, signal: '${status.signal}'` : `exitCode: ${status.exitCode}`;
+}
+
 /**
  * A process running inside a container. Emits 'exit' (exitCode, signal) once it has exited and
  * been reaped, as a ChildProcess does.
@@ -151,6 +158,7 @@ export class AttachedProcess extends EventEmitter {
   #exit: Promise<ExitStatus>;
   #wait: PidWait;
   #done = false;
+  #status: ExitStatus | undefined;
 
   /** `watch`: the runner that attached it reports its exit (else it is a child of this process). */
   constructor(pid: number, ends: [number | null, number | null, number | null], watch?: ExitWatch, relay?: TerminalRelay | null) {
@@ -169,7 +177,7 @@ export class AttachedProcess extends EventEmitter {
     } : waitForPid(pid);
     // With a terminal relay, what the process wrote is on the caller's terminal before wait() resolves.
     relay?.start();
-    this.#exit = this.#wait.exit.finally(() => {
+    this.#exit = this.#wait.exit.then((st) => (this.#status = st)).finally(() => {
       relay?.close();
       this.#done = true;
     });
@@ -218,6 +226,11 @@ export class AttachedProcess extends EventEmitter {
   /** Whether it has exited (and been reaped). */
   get exited(): boolean {
     return this.#done;
+  }
+
+  /** `AttachedProcess { pid: 42, running }`, or with how it ended: `{ pid: 42, exitCode: 0 }`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `AttachedProcess { pid: ${this.pid}, ${describeExit(this.#done, this.#status)} }`;
   }
 
   /**

@@ -1,7 +1,7 @@
 // The caller's side of an attach worker: sends functions, resolves their results.
 import { LxcError } from '../errors.js';
 import { frame, Unframer, type Reply } from './wire.js';
-import type { AttachedProcess, ExitStatus } from './process.js';
+import { describeExit, type AttachedProcess, type ExitStatus } from './process.js';
 
 interface Pending {
   resolve: (v: any) => void;
@@ -30,6 +30,7 @@ export class Session {
   #next = 1;
   #ended: LxcError | null = null;
   #exit: Promise<ExitStatus>;
+  #status: ExitStatus | undefined;
 
   constructor(proc: AttachedProcess, ctx: SessionContext, signal?: AbortSignal) {
     this.#proc = proc;
@@ -51,6 +52,7 @@ export class Session {
     proc.stdout!.on('error', () => undefined);
     proc.stdin!.on('error', () => undefined);
     void this.#exit.then((st) => {
+      this.#status = st;
       const how = st.signal ? `was killed by ${st.signal}` : `exited with code ${st.exitCode}`;
       this.#ended ??= this.#error('EATTACH', `the attach worker ${how}`);
       this.#end(this.#ended);
@@ -135,6 +137,12 @@ export class Session {
   /** Kills the worker; pending calls reject. */
   kill(): void {
     this.#proc.kill('SIGKILL');
+  }
+
+  /** `Session { container: 'web', pid: 42, alive, pending: 0 }`; once ended, how the worker exited. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const how = this.alive ? `alive, pending: ${this.#pending.size}` : this.#status ? describeExit(true, this.#status) : 'ended';
+    return `Session { container: '${this.#ctx.container}', pid: ${this.pid}, ${how} }`;
   }
 
   #settle(m: Extract<Reply, { id: number }>): void {

@@ -1,0 +1,29 @@
+// Tab completion of container names, on top of Node's own completer (globals, properties, methods).
+
+/** A completer's answer: the candidates and the text they replace. */
+export type Completion = [string[], string];
+
+// `new lxc.Container('we` (or `new Container("we`): the open quote, then what was typed of the name.
+const CONSTRUCTOR = /new\s+(?:[A-Za-z_$][\w$]*\.)?Container\(\s*(['"`])([^'"`]*)$/;
+// `.attach we`, `.info we`
+const COMMAND = /^\s*\.(?:attach|info)\s+(\S*)$/;
+
+/**
+ * Container names completing `line`, or null when the cursor is not where a name goes. A single
+ * match inside `new lxc.Container('` also closes the call, passing `lxcpath` when it is not the
+ * default one (so the object found is the one listed).
+ *
+ * @example
+ * completeName("new lxc.Container('we", ['web', 'db'], '/var/lib/lxc', '/var/lib/lxc') // [["web')"], 'we']
+ */
+export function completeName(line: string, names: string[], lxcpath: string, defaultLxcpath: string): Completion | null {
+  const command = COMMAND.exec(line);
+  if (command) return [names.filter((n) => n.startsWith(command[1])), command[1]];
+  const ctor = CONSTRUCTOR.exec(line);
+  if (!ctor) return null;
+  const [, quote, typed] = ctor;
+  const hits = names.filter((n) => n.startsWith(typed));
+  if (hits.length !== 1) return [hits, typed];
+  const tail = lxcpath === defaultLxcpath ? ')' : `, ${quote}${lxcpath}${quote})`;
+  return [[`${hits[0]}${quote}${tail}`], typed];
+}
