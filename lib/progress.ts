@@ -55,7 +55,7 @@ export function progressRenderer(out: ProgressStream = process.stderr): Progress
   const draw = () => {
     const text = [phase ? `${phase}${counts(bytes, total)}` : '', last].filter(Boolean).join(' · ');
     // One column short: writing the last one makes some terminals wrap.
-    const width = Math.max(10, (out.columns ?? 80) - 1);
+    const width = Math.max(10, (out.columns || 80) - 1);
     out.write(`\r${text.length > width ? `${text.slice(0, width - 1)}…` : text}${CLEAR_TO_END}`);
     shown = true;
   };
