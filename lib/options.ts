@@ -147,7 +147,7 @@ export type OutputStream = 'stdout' | 'stderr';
 /**
  * A step of the download template, from the line it prints: 'index' (the image index), 'download'
  * (the rootfs), 'metadata', 'cache' (a cached image is used), 'unpack' (the rootfs is extracted),
- * 'configure' (config and file templates are written, once tar has ended).
+ * 'configure' (config and file templates are written: once tar is seen ended, at the latest when the template ends).
  */
 export type CreatePhase = 'index' | 'download' | 'metadata' | 'cache' | 'unpack' | 'configure';
 

@@ -119,11 +119,26 @@ export class DownloadPhases {
     }
     const hit = PHASE_LINES.find(([re]) => re.test(text));
     if (hit) this.#enter(hit[1]);
+    // The template prints nothing more until configuration is done (then its create-message).
+    else if (this.#phase === 'unpack') this.#configure();
   }
 
-  stop(): void {
+  /** The template is over; `completed`: it succeeded, so an unpack seen running was followed by configuration. */
+  stop(completed = false): void {
+    if (completed && this.#phase === 'unpack') this.#configure();
+    this.#halt();
+  }
+
+  #halt(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+  }
+
+  /** Unpacking is over: its last count (the whole archive), then the configure phase. */
+  #configure(): void {
+    const total = sizeOf(this.rootfs);
+    if (total !== null && this.#bytes !== total) this.#count('unpack', total, total);
+    this.#enter('configure');
   }
 
   #enter(phase: CreatePhase): void {
@@ -132,7 +147,7 @@ export class DownloadPhases {
     this.#target = null;
     this.#bytes = -1;
     this.push({ type: 'phase', phase });
-    this.stop();
+    this.#halt();
     if (phase === 'download' || phase === 'metadata' || phase === 'unpack') {
       this.#timer = setInterval(() => this.#poll(), POLL_MS);
       this.#timer.unref();
@@ -175,9 +190,7 @@ export class DownloadPhases {
       if (tar.length) this.#sawTar = true;
       // tar has ended (or the template is past it): the rest is sed on config and file templates.
       if ((this.#sawTar && !tar.length) || procs.some((p) => p.comm === 'sed')) {
-        const total = sizeOf(this.rootfs);
-        if (total !== null && this.#bytes !== total) this.#count('unpack', total, total);
-        this.#enter('configure');
+        this.#configure();
         return;
       }
       if (!tar.length) return;

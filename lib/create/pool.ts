@@ -333,6 +333,7 @@ export async function runCreate(opts: RunOptions): Promise<CreateOutcome> {
     try {
       if (opts.signal?.aborted) return { ok: false, aborted: true, log: [], output };
       const { ok, aborted, log } = await worker.run(request, emit, opts.signal);
+      phases?.stop(ok);
       return { ok, aborted, log, output };
     } finally {
       phases?.stop();
