@@ -17,7 +17,12 @@ export interface ProgressRenderer {
 
 const CLEAR_TO_END = '\x1b[K';
 
-/** 1536 → '1.5 KiB'. */
+/**
+ * A byte count for people, in binary units.
+ *
+ * @example
+ * formatBytes(1536) // '1.5 KiB'
+ */
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
