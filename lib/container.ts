@@ -18,7 +18,8 @@ import type { AttachedProcess, ExitStatus } from './attach/process.js';
 import type { Session } from './attach/session.js';
 import type { AttachOptions, ExecOptions } from './options.js';
 import type { ContainerOptions, ContainerState, StartOptions, ExecuteOptions, DestroyOptions, WaitOptions, AbortOptions } from './options.js';
-import type { CreateOptions, DownloadOptions, LocalOptions, TemplateOptions } from './options.js';
+import type { CreateOptions, CreateTask, DownloadOptions, LocalOptions, TemplateOptions } from './options.js';
+import { EventFeed } from './create/feed.js';
 import type { CloneOptions } from './options.js';
 import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 import type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
@@ -125,20 +126,24 @@ export class Container {
 
   /**
    * Creates the container's root filesystem and config from a template; `'none'` makes an empty one.
-   * On failure nothing stays defined.
+   * On failure nothing stays defined. The template's lines go to stdout and stderr as it prints
+   * them, unless `quiet`, `onOutput`, or iterating the returned task: it is a promise that is also
+   * an async iterable of {@link CreateEvent}s (lines, and the download template's phases and byte
+   * counts), which ends with the create and throws its error.
    *
    * @example
-   * await c.create('download', { dist: 'debian', release: 'bookworm', arch: 'amd64' }, { quiet: true });
-   * await c.create('busybox');
+   * for await (const ev of c.create('download', { dist: 'debian', release: 'bookworm', arch: 'amd64' })) if (ev.type === 'phase') console.log(ev.phase);
+   * await c.create('busybox', {}, { quiet: true });
    */
-  async create(template: 'download', templateOptions: DownloadOptions, createOptions?: CreateOptions): Promise<void>;
-  async create(template: 'local', templateOptions: LocalOptions, createOptions?: CreateOptions): Promise<void>;
+  create(template: 'download', templateOptions: DownloadOptions, createOptions?: CreateOptions): CreateTask;
+  create(template: 'local', templateOptions: LocalOptions, createOptions?: CreateOptions): CreateTask;
   // Any other template; 'download' and 'local' are kept out so their required options are never skipped.
-  async create<T extends string>(template: T & (T extends 'download' | 'local' ? never : unknown), templateOptions?: TemplateOptions, createOptions?: CreateOptions): Promise<void>;
-  async create(template: string, templateOptions: object = {}, createOptions: CreateOptions = {}): Promise<void> {
+  create<T extends string>(template: T & (T extends 'download' | 'local' ? never : unknown), templateOptions?: TemplateOptions, createOptions?: CreateOptions): CreateTask;
+  create(template: string, templateOptions: object = {}, createOptions: CreateOptions = {}): CreateTask {
     // The template runs with the environment as it is at the call, whatever changes while it waits.
     const env = lifecycle.environment();
-    return this.#h.later('create', withSchemas(lifecycleNow, template === 'download' || template === 'local' || parses(templateOptions, createOptions)), (f) => f.create(this.#h, template, templateOptions, createOptions, env));
+    const feed = new EventFeed();
+    return feed.task(this.#h.later('create', withSchemas(lifecycleNow, template === 'download' || template === 'local' || parses(templateOptions, createOptions)), (f) => f.create(this.#h, template, templateOptions, createOptions, env, feed)));
   }
 
   /**

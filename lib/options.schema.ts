@@ -9,7 +9,7 @@
 import type * as Z from 'zod/mini';
 import { LxcError } from './errors.js';
 import { stringRules, absolutePath, noNul, configValue, templateValue, ifaceName, timeoutSeconds, int as intCheck, type Checker } from './validate.js';
-import type { AbortOptions, AttachOptions, BdevSpecs, BdevType, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, ContainerState, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, ListOptions, LocalOptions, MigrateOptions, MountOptions, Namespace, RestoreOptions, StartOptions, Stdio, TemplateOptions, UmountOptions, WaitOptions } from './options.js';
+import type { AbortOptions, AttachOptions, BdevSpecs, BdevType, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, ContainerState, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, ListOptions, LocalOptions, MigrateOptions, MountOptions, Namespace, OutputStream, RestoreOptions, StartOptions, Stdio, TemplateOptions, UmountOptions, WaitOptions } from './options.js';
 import { bdevTypes, namespaceFlags, personalities } from './options.js';
 
 export type { Z };
@@ -204,7 +204,7 @@ export const createOptionsSchema = schema((z) => z.strictObject({
   bdevSpecs: z.optional(bdevSpecsSchema()),
   flags: z.optional(int(0)),
   templateArgs: z.optional(z.array(value())),
-  onOutput: z.optional(fn<(line: string) => void>()),
+  onOutput: z.optional(fn<(line: string, stream: OutputStream) => void>()),
   signal: z.optional(abortSignal()),
 }));
 

@@ -141,13 +141,47 @@ export interface CreateOptions {
    * Default: none.
    */
   templateArgs?: string[];
-  /** Receives each line the template prints (stdout and stderr); when set, nothing is written to stdout. */
-  onOutput?: (line: string) => void;
+  /**
+   * Receives each line the template prints, as it prints it, with the stream it came on: lines end
+   * at `\n` or `\r` (a progress line the template rewrites arrives each time). When set, nothing is
+   * written to stdout or stderr.
+   */
+  onOutput?: (line: string, stream: OutputStream) => void;
   /** Aborts the create: the template is killed, nothing stays defined, the call rejects with EABORT. */
   signal?: AbortSignal;
 }
 
 export const createDefaults = { quiet: false, bdevtype: null, bdevSpecs: null, flags: 0 } as const;
+
+/** The template's stream a line came on. */
+export type OutputStream = 'stdout' | 'stderr';
+
+/**
+ * A step of the download template, from the line it prints: 'index' (the image index), 'download'
+ * (the rootfs), 'metadata', 'cache' (a cached image is used), 'unpack' (the rootfs is extracted),
+ * 'configure' (config and file templates are written: once tar is seen ended, at the latest when the template ends).
+ */
+export type CreatePhase = 'index' | 'download' | 'metadata' | 'cache' | 'unpack' | 'configure';
+
+/** What iterating a create gives: the template's lines, and for the download template its phases and byte counts. */
+export type CreateEvent =
+  /** A line of output; `end` is what ended it ('' for a last line with no end). */
+  | { type: 'output'; stream: OutputStream; line: string; end: '\n' | '\r' | '' }
+  /** The download template entered `phase`. */
+  | { type: 'phase'; phase: CreatePhase }
+  /**
+   * Bytes done in `phase`: 'download' and 'metadata' count the file wget is writing (no total: wget
+   * runs with -q and the server's length is not seen), 'unpack' how far tar has read the archive, of `total`.
+   */
+  | { type: 'bytes'; phase: CreatePhase; bytes: number; total?: number };
+
+/**
+ * What `create()` returns: a promise of the create's end that is also an async iterable of its
+ * {@link CreateEvent}s. Iterating ends when the create does and throws its LxcError when it fails;
+ * an iterator takes the output over (it is no longer written to stdout/stderr). Events are kept from
+ * the call on (the last 1000), so an iterator made after the call still sees the first ones.
+ */
+export type CreateTask = Promise<void> & AsyncIterable<CreateEvent>;
 
 /** The typed options of the `download` template (LXC 5.0: no GPG options). */
 export interface DownloadOptions {

@@ -8,7 +8,8 @@ import { options } from '../options.schema.js';
 import { abortOptionsSchema, destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options.schema.js';
 import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema } from '../options.schema.js';
 import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type ExecuteOptions, type AbortOptions, type DestroyOptions, type WaitOptions } from '../options.js';
-import { createDefaults, type CreateOptions } from '../options.js';
+import { createDefaults, type CreateOptions, type DownloadOptions } from '../options.js';
+import type { EventFeed } from '../create/feed.js';
 import { sleep, deadline } from '../poll.js';
 import { setCgroupItem } from './config.js';
 import { sibling, exists, type Handle } from './handle.js';
@@ -20,8 +21,8 @@ import type { ContainerExit } from '../watch.js';
 let watchModule: Promise<typeof import('../watch.js')> | undefined;
 // snapshots.ts loads with the first call that needs it (destroy({ withSnapshots }) here).
 let snapshotsModule: Promise<typeof import('./snapshots.js')> | undefined;
-let createModules: Promise<[typeof import('../create/pool.js'), typeof import('../create/templates.js')]> | undefined;
-const createLib = () => (createModules ??= Promise.all([import('../create/pool.js'), import('../create/templates.js')]));
+let createModules: Promise<[typeof import('../create/pool.js'), typeof import('../create/templates.js'), typeof import('../create/phases.js')]> | undefined;
+const createLib = () => (createModules ??= Promise.all([import('../create/pool.js'), import('../create/templates.js'), import('../create/phases.js')]));
 
 // shutdown(): how often the halt signal is sent again while init runs, once it handles the signal
 // and while it does not (yet).
@@ -72,7 +73,7 @@ export function environment(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-export async function create(h: Handle, template: unknown, templateOptions: unknown = {}, createOptions: unknown = {}, env = environment()): Promise<void> {
+export async function create(h: Handle, template: unknown, templateOptions: unknown = {}, createOptions: unknown = {}, env = environment(), feed?: EventFeed): Promise<void> {
   const op = 'create';
   h.ref(op);
   if (typeof template !== 'string' || !(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(template) || accepts(absolutePath, template))) {
@@ -82,6 +83,7 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
   const opts: CreateOptions = options(op, 'createOptions', createOptionsSchema, createOptions);
   let argv: string[] = [];
   let path: string | null = null;
+  let cachedRootfs: string | null = null;
   if (template === 'none') {
     if (Object.keys(templateOptions).length) throw invalid(op, 'templateOptions', 'must be empty for template "none"');
     if (opts.templateArgs?.length) throw invalid(op, 'createOptions.templateArgs', 'must be empty for template "none"');
@@ -89,8 +91,9 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     const schema = template === 'download' ? downloadOptionsSchema : template === 'local' ? localOptionsSchema : genericTemplateOptionsSchema;
     // Every template's options are checked (the download and local ones' required keys even when empty).
     const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions, schema === genericTemplateOptionsSchema);
-    const [, { findTemplate, templateArgv, extraArgs }] = await createLib();
+    const [, { findTemplate, templateArgv, extraArgs }, { cachedRootfs: cacheOf }] = await createLib();
     const info = findTemplate(template);
+    if (template === 'download') cachedRootfs = cacheOf(env, parsed as unknown as DownloadOptions);
     argv = [...templateArgv(info, template, parsed), ...extraArgs(opts.templateArgs ?? [])];
     path = info.path;
   }
@@ -104,7 +107,7 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
       bdevtype: opts.bdevtype ?? createDefaults.bdevtype, specs: opts.bdevSpecs ?? createDefaults.bdevSpecs, flags: opts.flags ?? createDefaults.flags,
       // Config set on this object before create() must reach the worker: save it for it to load.
       saveConfig: h.hasConfig ? (file: string) => h.member(op, 'save_config', ptr)(ptr, file) : null,
-      quiet: opts.quiet ?? createDefaults.quiet, onOutput: opts.onOutput, signal: opts.signal, env,
+      quiet: opts.quiet ?? createDefaults.quiet, onOutput: opts.onOutput, signal: opts.signal, env, feed, cachedRootfs,
     });
     h.reopen();
     if (!outcome.ok) {

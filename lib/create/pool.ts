@@ -10,6 +10,9 @@ import { fs, scratchFile, builtins, spawnTurn } from '../runtime.js';
 import type { CreateRequest, CreateReply } from './protocol.js';
 import { endMarker } from './protocol.js';
 import { sessionLog, logGeneration, logEnv, linesOf } from '../logging.js';
+import type { OutputStream } from '../options.js';
+import type { EventFeed } from './feed.js';
+import { DownloadPhases } from './phases.js';
 
 const { openSync, readSync, closeSync, fstatSync, statSync, rmSync } = fs;
 
@@ -24,9 +27,16 @@ export interface CreateOutcome {
 interface RunOptions extends Omit<CreateRequest, 'configFile' | 'id'> {
   saveConfig: ((file: string) => boolean) | null;
   quiet: boolean;
-  onOutput?: ((line: string) => void) | undefined;
+  onOutput?: ((line: string, stream: OutputStream) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Where the events go, for a create that is iterated. */
+  feed?: EventFeed | undefined;
+  /** For the download template: where it caches the rootfs (phases.ts follows its phases then). */
+  cachedRootfs?: string | null | undefined;
 }
+
+/** What ended a line: '\n', '\r', or '' for the last one when nothing did. */
+type LineEnd = '\n' | '\r' | '';
 
 const here = fileURLToPath(import.meta.url);
 const workerScript = here.replace(/pool\.(ts|js)$/, 'worker.$1');
@@ -52,7 +62,7 @@ let nextId = 1;
 
 interface Job {
   request: CreateRequest;
-  emit: (line: string) => void;
+  emit: (line: string, stream: OutputStream, end: LineEnd) => void;
   markersSeen: number;
   reply: CreateReply | null;
   logFrom: number;
@@ -84,7 +94,8 @@ class Worker {
     if (this.child.pid !== undefined) {
       try { setPriority(this.child.pid, WORKER_NICE); } catch { /* gone already: its exit settles it */ }
     }
-    for (const stream of [this.child.stdout!, this.child.stderr!]) this.#lines(stream);
+    this.#lines(this.child.stdout!, 'stdout');
+    this.#lines(this.child.stderr!, 'stderr');
     this.ready = new Promise((resolve, reject) => {
       this.child.once('message', () => resolve());
       this.child.once('error', reject);
@@ -113,25 +124,38 @@ class Worker {
     this.child.on('error', () => { if (this.child.pid === undefined) gone(); });
   }
 
-  #lines(stream: NodeJS.ReadableStream): void {
+  /** Lines as they come, ended by '\n' or '\r' (a progress line a template rewrites), '\r\n' as one end. */
+  #lines(stream: NodeJS.ReadableStream, name: OutputStream): void {
     let rest = '';
+    // A chunk ended with '\r': a '\n' opening the next one ends nothing more.
+    let afterCr = false;
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) {
-        const job = this.#job;
-        const marker = job ? endMarker(job.request.id) : null;
-        if (job && marker && line.endsWith(marker)) {
-          const before = line.slice(0, -marker.length);
-          if (before) job.emit(before);
-          job.markersSeen++;
-          this.#settle();
-        } else if (job) {
-          job.emit(line);
-        }
+      if (afterCr && chunk.startsWith('\n')) chunk = chunk.slice(1);
+      const text = rest + chunk;
+      let from = 0;
+      for (const m of text.matchAll(/\r\n|\r|\n/g)) {
+        const end: LineEnd = m[0] === '\r' ? '\r' : '\n';
+        this.#line(text.slice(from, m.index), name, end);
+        from = m.index + m[0].length;
       }
+      afterCr = text.endsWith('\r');
+      rest = text.slice(from);
     });
+  }
+
+  #line(line: string, stream: OutputStream, end: LineEnd): void {
+    const job = this.#job;
+    if (!job) return;
+    const marker = endMarker(job.request.id);
+    if (line.endsWith(marker)) {
+      const before = line.slice(0, -marker.length);
+      if (before) job.emit(before, stream, '');
+      job.markersSeen++;
+      this.#settle();
+    } else {
+      job.emit(line, stream, end);
+    }
   }
 
   /** A job is over once the reply and both end markers have arrived: all its output is in. */
@@ -143,7 +167,7 @@ class Worker {
     }
   }
 
-  run(request: CreateRequest, emit: (line: string) => void, signal: AbortSignal | undefined): Promise<{ ok: boolean; aborted: boolean; log: string[] }> {
+  run(request: CreateRequest, emit: Job['emit'], signal: AbortSignal | undefined): Promise<{ ok: boolean; aborted: boolean; log: string[] }> {
     this.#setRef(true);
     return new Promise((resolve) => {
       const logFrom = sizeOf(this.logFile);
@@ -291,20 +315,28 @@ export async function runCreate(opts: RunOptions): Promise<CreateOutcome> {
     bdevtype: opts.bdevtype, specs: opts.specs, flags: opts.flags, configFile, env: opts.env,
   };
   const output: string[] = [];
-  const emit = (line: string) => {
+  const { feed } = opts;
+  let worker: Worker | null = null;
+  const phases = opts.cachedRootfs && feed ? new DownloadPhases((ev) => feed.push(ev), () => (feed.taken ? worker?.child.pid : undefined), opts.cachedRootfs) : null;
+  const emit = (line: string, stream: OutputStream, end: LineEnd) => {
     output.push(line);
     if (output.length > 200) output.shift();
-    if (opts.onOutput) opts.onOutput(line);
-    else if (!opts.quiet) process.stdout.write(`${line}\n`);
+    if (opts.onOutput) opts.onOutput(line, stream);
+    // Iterated, the output is the caller's; else the template's streams are this process's.
+    else if (!opts.quiet && !feed?.taken) process[stream].write(`${line}${end || '\n'}`);
+    feed?.push({ type: 'output', stream, line, end });
+    if (stream === 'stdout') phases?.line(line);
   };
   try {
-    const worker = await acquire(opts.signal);
+    worker = await acquire(opts.signal);
     if (!worker) return { ok: false, aborted: true, log: [], output };
     try {
       if (opts.signal?.aborted) return { ok: false, aborted: true, log: [], output };
       const { ok, aborted, log } = await worker.run(request, emit, opts.signal);
+      phases?.stop(ok);
       return { ok, aborted, log, output };
     } finally {
+      phases?.stop();
       giveBack(worker);
     }
   } finally {

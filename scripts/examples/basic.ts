@@ -4,6 +4,7 @@
 //
 //   tsx scripts/examples/basic.ts                                   # download template, ubuntu/trusty/i386 as in the seed
 //   tsx scripts/examples/basic.ts --template busybox --network none # what the demo runs: no network needed
+//   tsx scripts/examples/basic.ts --template busybox --quiet         # no template output at all
 //   tsx scripts/examples/basic.ts --dist busybox --release 1.36 --arch amd64 --server 127.0.0.1:8443 --bridge br0
 import { parseArgs } from 'node:util';
 import * as lxc from '../../lib/index.js';
@@ -20,6 +21,7 @@ const { values: args } = parseArgs({
     // Where the container's veth goes; 'none' gives it no network at all.
     bridge: { type: 'string' },
     network: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
   },
 });
 
@@ -29,12 +31,12 @@ if (c.defined) {
   process.exit(1);
 }
 
-// Create the container rootfs.
-if (args.template === 'download') {
-  await c.create('download', { dist: args.dist!, release: args.release!, arch: args.arch!, ...(args.server ? { server: args.server } : {}) }, { quiet: true });
-} else {
-  await c.create(args.template!, {}, { quiet: true });
-}
+// Create the container rootfs, showing the template's progress on stderr: one live line on a
+// terminal, plain lines otherwise; --quiet shows nothing.
+const created = args.template === 'download'
+  ? c.create('download', { dist: args.dist!, release: args.release!, arch: args.arch!, ...(args.server ? { server: args.server } : {}) }, { quiet: args.quiet })
+  : c.create(args.template!, {}, { quiet: args.quiet });
+await (args.quiet ? created : lxc.renderProgress(created));
 if (args.network === 'none') {
   c.clearConfigItem('lxc.net');
   c.setConfigItem('lxc.net.0.type', 'empty');
