@@ -29,19 +29,27 @@ export type LxcErrorCode =
 
 /** What an LxcError carries besides its message. */
 export interface LxcErrorDetails {
+  /** The operation that failed, such as 'start'. */
   op: string;
+  /** The container's name. */
   container?: string;
+  /** The container's lxcpath. */
   lxcpath?: string;
+  /** The errno liblxc left, when it says something. */
   errno?: number;
   /** liblxc's log lines written during the failed call (ERROR level), oldest first. */
   log?: string[];
   /** The last lines a template printed, for a failed create. */
   output?: string[];
-  /** exec(): how the command ended and what it wrote (EEXIT, EMAXBUFFER, EABORT). */
+  /** exec(): how the command ended (EEXIT, EMAXBUFFER, EABORT). */
   exitCode?: number | null;
+  /** exec(): the signal that killed the command. */
   signal?: string;
+  /** exec(): what the command wrote to stdout. */
   stdout?: string | Buffer;
+  /** exec(): what the command wrote to stderr. */
   stderr?: string | Buffer;
+  /** The underlying error. */
   cause?: unknown;
 }
 
@@ -53,12 +61,19 @@ export interface LxcErrorDetails {
  * try { await c.start(); } catch (e) { if (e instanceof LxcError && e.code === 'ESTART') console.error(e.log); }
  */
 export class LxcError extends Error {
+  /** The stable error code. */
   readonly code: LxcErrorCode;
+  /** The operation that failed, such as 'start'. */
   readonly op: string;
+  /** The container's name, when a container was involved. */
   declare readonly container?: string;
+  /** The container's lxcpath, when a container was involved. */
   declare readonly lxcpath?: string;
+  /** The errno liblxc left, when it says something. */
   declare readonly errno?: number;
+  /** liblxc's log lines written during the failed call (ERROR level), oldest first. */
   declare readonly log?: string[];
+  /** The last lines a template printed, for a failed create. */
   declare readonly output?: string[];
   declare readonly exitCode?: number | null;
   declare readonly signal?: string;

@@ -7,11 +7,11 @@ import { personalities } from './options.js';
 import { listDefaults, type ListOptions } from './options.js';
 
 export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats } from './container.js';
-export { NetworkList, NetworkInterface, type NetworkKey } from './network.js';
+export { NetworkList, NetworkInterface, type NetworkKey, type NetworkSubkey, type NetworkItems } from './network.js';
 // Types only: the classes load with the first attach call (lib/container/attach.ts).
 export type { Session } from './attach/session.js';
 export type { AttachedProcess, ExitStatus } from './attach/process.js';
-export { LxcError, type LxcErrorCode } from './errors.js';
+export { LxcError, type LxcErrorCode, type LxcErrorDetails } from './errors.js';
 export { logInit } from './logging.js';
 export { renderProgress, progressRenderer, formatBytes, type ProgressRenderer, type ProgressStream } from './progress.js';
 export { watch, Watcher, type StateChange, type ContainerExit, type WatchOptions } from './watch.js';

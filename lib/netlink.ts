@@ -129,14 +129,23 @@ export function ipv6Text(b: Uint8Array): string {
 
 /** The counters of one interface (struct rtnl_link_stats64), as the namespace it is in sees them. */
 export interface InterfaceStats {
+  /** The interface's name inside the container. */
   name: string;
+  /** Bytes received. */
   rxBytes: number;
+  /** Bytes sent. */
   txBytes: number;
+  /** Packets received. */
   rxPackets: number;
+  /** Packets sent. */
   txPackets: number;
+  /** Receive errors. */
   rxErrors: number;
+  /** Send errors. */
   txErrors: number;
+  /** Packets dropped on receipt. */
   rxDropped: number;
+  /** Packets dropped on sending. */
   txDropped: number;
 }
 

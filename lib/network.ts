@@ -16,13 +16,51 @@ export interface ConfigAccess {
 const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 type Inspect = (value: unknown, options: object) => string;
 
+/** The items of a nic that NetworkInterface has as properties (lxc.net.N.<item>; '' when unset). */
+export interface NetworkItems {
+  /** lxc.net.N.type: 'veth', 'macvlan', 'vlan', 'phys', 'empty', 'none', ... */
+  type: string;
+  /** lxc.net.N.link: the host bridge or device. */
+  link: string;
+  /** lxc.net.N.flags: 'up' to bring the nic up. */
+  flags: string;
+  /** lxc.net.N.hwaddr: the MAC address (x's are filled in randomly). */
+  hwaddr: string;
+  /** lxc.net.N.name: the nic's name inside the container. */
+  name: string;
+  /** lxc.net.N.mtu. */
+  mtu: string;
+  /** lxc.net.N.ipv4.address: addresses with prefix, '\n'-joined. */
+  ipv4Address: string;
+  /** lxc.net.N.ipv4.gateway. */
+  ipv4Gateway: string;
+  /** lxc.net.N.ipv6.address: addresses with prefix, '\n'-joined. */
+  ipv6Address: string;
+  /** lxc.net.N.ipv6.gateway. */
+  ipv6Gateway: string;
+  /** lxc.net.N.veth.pair: the host side's name. */
+  vethPair: string;
+  /** lxc.net.N.veth.mode: 'bridge' or 'router'. */
+  vethMode: string;
+  /** lxc.net.N.vlan.id. */
+  vlanId: string;
+  /** lxc.net.N.macvlan.mode: 'private', 'vepa', 'bridge' or 'passthru'. */
+  macvlanMode: string;
+  /** lxc.net.N.script.up: a script run when the nic is set up. */
+  scriptUp: string;
+  /** lxc.net.N.script.down: a script run when the nic is torn down. */
+  scriptDown: string;
+}
+
+/** A property name of NetworkInterface that stands for a nic item. */
+export type NetworkKey = keyof NetworkItems;
+
 // camelCase property → lxc.net.N.<key>.
-const KEYS = {
+const KEYS: { readonly [K in NetworkKey]: string } = {
   type: 'type', link: 'link', flags: 'flags', hwaddr: 'hwaddr', name: 'name', mtu: 'mtu',
   ipv4Address: 'ipv4.address', ipv4Gateway: 'ipv4.gateway', ipv6Address: 'ipv6.address', ipv6Gateway: 'ipv6.gateway',
   vethPair: 'veth.pair', vethMode: 'veth.mode', vlanId: 'vlan.id', macvlanMode: 'macvlan.mode', scriptUp: 'script.up', scriptDown: 'script.down',
-} as const;
-export type NetworkKey = keyof typeof KEYS;
+};
 /** Any other item of a nic, by its name after lxc.net.N. ('ipvlan.mode', 'l2proxy', 'veth.ipv4.route'). */
 export type NetworkSubkey = string & {};
 const SUBKEY = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
@@ -36,7 +74,16 @@ const SUBKEY = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
  * console.log(c.network[0].type, c.network[0].hwaddr);
  */
 export class NetworkInterface {
-  constructor(private readonly config: ConfigAccess, readonly index: number) {}
+  /** The nic's N in lxc.net.N. */
+  readonly index: number;
+
+  /**
+   * Made by the container's `network` list.
+   * @internal
+   */
+  constructor(private readonly config: ConfigAccess, index: number) {
+    this.index = index;
+  }
 
   /**
    * The config key of `name` for this nic: a property name ('link' → 'lxc.net.0.link') or any item
@@ -98,7 +145,7 @@ export class NetworkInterface {
     return `NetworkInterface ${inspect(items, options)}`;
   }
 }
-export interface NetworkInterface extends Record<NetworkKey, string> {}
+export interface NetworkInterface extends NetworkItems {}
 for (const name of Object.keys(KEYS) as NetworkKey[]) {
   Object.defineProperty(NetworkInterface.prototype, name, {
     get(this: NetworkInterface) { return this.get(name); },
@@ -117,6 +164,10 @@ for (const name of Object.keys(KEYS) as NetworkKey[]) {
 export class NetworkList {
   [index: number]: NetworkInterface;
 
+  /**
+   * Made by the container (`c.network`).
+   * @internal
+   */
   constructor(private readonly config: ConfigAccess) {
     return new Proxy(this, {
       get(target, prop, receiver) {
@@ -161,6 +212,12 @@ export class NetworkList {
     this.config.clearConfigItem(`lxc.net.${index}`);
   }
 
+  /**
+   * The nics in list order.
+   *
+   * @example
+   * for (const nic of c.network) console.log(nic.index, nic.type);
+   */
   *[Symbol.iterator](): IterableIterator<NetworkInterface> {
     for (const i of this.indices()) yield new NetworkInterface(this.config, i);
   }

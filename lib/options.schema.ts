@@ -21,6 +21,12 @@ export function loadSchemas(): Promise<typeof Z> {
   return (loading ??= import('zod/mini').then((m) => (loaded = m)));
 }
 
+/** Takes zod/mini from a module that imported it statically (lxc-ffi/schemas), so that module needs no top-level await. */
+export function provideZod(m: typeof Z): void {
+  loaded ??= m;
+  loading ??= Promise.resolve(loaded);
+}
+
 /** Whether zod is loaded: a parse can run now. */
 export function schemasLoaded(): boolean {
   return loaded !== undefined;

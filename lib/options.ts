@@ -8,6 +8,7 @@ import * as C from './constants.js';
 /** Container states liblxc reports. */
 export const states = ['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED'] as const;
 
+/** A state liblxc reports for a container. */
 export type ContainerState = (typeof states)[number];
 
 /** Options of `start()`. */
@@ -28,7 +29,17 @@ export interface StartOptions {
   signal?: AbortSignal;
 }
 
-export const startDefaults = { useinit: false, argv: undefined, daemonize: true, closeAllFds: false } as const;
+/** The defaults of `start()`. */
+export const startDefaults = {
+  /** no lxc-init in front. */
+  useinit: false,
+  /** lxc.init.cmd. */
+  argv: undefined,
+  /** resolve once the container runs. */
+  daemonize: true,
+  /** keep the fds (a daemonized start closes them anyway). */
+  closeAllFds: false,
+} as const;
 
 /** Options of `execute()`. */
 export interface ExecuteOptions {
@@ -38,7 +49,11 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-export const executeDefaults = { closeAllFds: false } as const;
+/** The defaults of `execute()`. */
+export const executeDefaults = {
+  /** keep the fds. */
+  closeAllFds: false,
+} as const;
 
 /** Options of `destroy()`. */
 export interface DestroyOptions {
@@ -54,7 +69,11 @@ export interface AbortOptions {
   signal?: AbortSignal;
 }
 
-export const destroyDefaults = { withSnapshots: false } as const;
+/** The defaults of `destroy()`. */
+export const destroyDefaults = {
+  /** refuse when snapshots exist. */
+  withSnapshots: false,
+} as const;
 
 /** Options of the calls that wait (shutdown, reboot, wait). */
 export interface WaitOptions {
@@ -72,10 +91,17 @@ export interface ListOptions {
   defined?: boolean;
 }
 
-export const listDefaults = { active: true, defined: true } as const;
+/** The defaults of `listContainers()`. */
+export const listDefaults = {
+  /** list running containers. */
+  active: true,
+  /** list defined containers. */
+  defined: true,
+} as const;
 
 /** liblxc's log levels, most verbose first. */
 export const logLevels = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR', 'CRIT', 'ALERT', 'FATAL'] as const;
+/** A liblxc log level. */
 export type LogLevel = (typeof logLevels)[number];
 
 /** Options of `logInit()`: liblxc's process-wide log (struct lxc_log). */
@@ -93,7 +119,15 @@ export interface LogOptions {
   quiet?: boolean;
 }
 
-export const logDefaults = { level: 'ERROR', prefix: 'lxc', quiet: true } as const;
+/** The defaults of `logInit()`. */
+export const logDefaults = {
+  /** errors and worse. */
+  level: 'ERROR',
+  /** the word each line starts with. */
+  prefix: 'lxc',
+  /** liblxc's quiet. */
+  quiet: true,
+} as const;
 
 /** Options of the Container constructor. */
 export interface ContainerOptions {
@@ -106,6 +140,7 @@ export interface ContainerOptions {
 /** Backing stores liblxc knows by name. */
 export const bdevTypes = ['dir', 'btrfs', 'zfs', 'lvm', 'loop', 'overlay', 'overlayfs', 'rbd', 'best'] as const;
 
+/** A backing store's name. */
 export type BdevType = (typeof bdevTypes)[number];
 
 /** struct bdev_specs, in camelCase: where and how a backing store is made. */
@@ -115,13 +150,28 @@ export interface BdevSpecs {
   /** Size in bytes for block backing stores. Default: liblxc's (1 GiB). */
   fssize?: number;
   /** ZFS: the dataset under which the container's goes. */
-  zfs?: { zfsroot?: string };
+  zfs?: {
+    /** The parent dataset. Default: the global lxc.bdev.zfs.root ('lxc'). */
+    zfsroot?: string;
+  };
   /** LVM: volume group, logical volume name, thin pool. */
-  lvm?: { vg?: string; lv?: string; thinpool?: string };
+  lvm?: {
+    /** Volume group. Default: the global lxc.bdev.lvm.vg ('lxc'). */
+    vg?: string;
+    /** Logical volume name. Default: liblxc's. */
+    lv?: string;
+    /** Thin pool. Default: the global lxc.bdev.lvm.thin_pool ('lxc'). */
+    thinpool?: string;
+  };
   /** Where a `dir` rootfs goes. Default: LXCPATH/NAME/rootfs. */
   dir?: string;
   /** Ceph RBD: image name and pool. */
-  rbd?: { rbdname?: string; rbdpool?: string };
+  rbd?: {
+    /** Image name. Default: liblxc's. */
+    rbdname?: string;
+    /** Pool. Default: liblxc's. */
+    rbdpool?: string;
+  };
 }
 
 /** Options of `create()` that are not the template's. */
@@ -151,7 +201,17 @@ export interface CreateOptions {
   signal?: AbortSignal;
 }
 
-export const createDefaults = { quiet: false, bdevtype: null, bdevSpecs: null, flags: 0 } as const;
+/** The defaults of `create()`. */
+export const createDefaults = {
+  /** the template's output is shown. */
+  quiet: false,
+  /** liblxc's ('dir'). */
+  bdevtype: null,
+  /** liblxc's. */
+  bdevSpecs: null,
+  /** no raw flags. */
+  flags: 0,
+} as const;
 
 /** The template's stream a line came on. */
 export type OutputStream = 'stdout' | 'stderr';
@@ -222,10 +282,25 @@ export type TemplateOptions = Record<string, string | number | boolean>;
 // Options of every attach call (attach, attachWait, exec, evaluate, openSession, attachShell).
 /** Namespaces by name, as the CLONE_NEW* flags liblxc takes. */
 export const namespaceFlags = {
-  mount: C.CLONE_NEWNS, uts: C.CLONE_NEWUTS, ipc: C.CLONE_NEWIPC, user: C.CLONE_NEWUSER,
-  pid: C.CLONE_NEWPID, net: C.CLONE_NEWNET, cgroup: C.CLONE_NEWCGROUP, time: C.CLONE_NEWTIME,
+  /** The mount namespace. */
+  mount: C.CLONE_NEWNS,
+  /** Hostname and domain name. */
+  uts: C.CLONE_NEWUTS,
+  /** System V IPC and POSIX message queues. */
+  ipc: C.CLONE_NEWIPC,
+  /** User and group ids. */
+  user: C.CLONE_NEWUSER,
+  /** Process ids. */
+  pid: C.CLONE_NEWPID,
+  /** Network devices, addresses, routes. */
+  net: C.CLONE_NEWNET,
+  /** The cgroup root. */
+  cgroup: C.CLONE_NEWCGROUP,
+  /** The boot and monotonic clocks. */
+  time: C.CLONE_NEWTIME,
 } as const;
 
+/** A namespace by name: a key of namespaceFlags. */
 export type Namespace = keyof typeof namespaceFlags;
 
 /** Personalities by architecture name (sys/personality.h): 64-bit names are PER_LINUX, 32-bit PER_LINUX32. */
@@ -286,11 +361,17 @@ export interface AttachOptions {
 
 /** Defaults: those of LXC_ATTACH_OPTIONS_DEFAULT; stdio defaults depend on the call. */
 export const attachDefaults = {
+  /** -1: every namespace of the container. */
   namespaces: -1,
+  /** Keep the caller's environment. */
   env: 'keep',
+  /** LXC_ATTACH_DEFAULT. */
   flags: C.LXC_ATTACH_DEFAULT,
+  /** -1: the container's personality. */
   personality: -1,
+  /** -1: the container's root. */
   uid: -1,
+  /** -1: the container's root. */
   gid: -1,
 } as const;
 
@@ -340,7 +421,21 @@ export interface CloneOptions {
   signal?: AbortSignal;
 }
 
-export const cloneDefaults = { lxcpath: null, bdevtype: null, bdevdata: null, newSize: 0, hookArgs: null, flags: 0 } as const;
+/** The defaults of `clone()`. */
+export const cloneDefaults = {
+  /** the source's lxcpath. */
+  lxcpath: null,
+  /** the source's backing store. */
+  bdevtype: null,
+  /** none. */
+  bdevdata: null,
+  /** the source's size. */
+  newSize: 0,
+  /** none. */
+  hookArgs: null,
+  /** no raw flags. */
+  flags: 0,
+} as const;
 
 // ---- console -----------------------------------------------------------------------------------
 // Options of `console()` and `consoleLog()`.
@@ -348,15 +443,29 @@ export const cloneDefaults = { lxcpath: null, bdevtype: null, bdevdata: null, ne
 export interface ConsoleOptions {
   /** The tty to connect. Default -1: the first free one. */
   tty?: number;
-  /** fds to use instead of the caller's terminal. Default 0, 1, 2. */
+  /** fd to read input from instead of the caller's terminal. Default 0. */
   stdinFd?: number;
+  /** fd to write output to. Default 1. */
   stdoutFd?: number;
+  /** fd to write errors to. Default 2. */
   stderrFd?: number;
   /** The escape letter: Ctrl-<escape> q ends the session. Default 'a'. */
   escape?: string;
 }
 
-export const consoleDefaults = { tty: -1, stdinFd: 0, stdoutFd: 1, stderrFd: 2, escape: 'a' } as const;
+/** The defaults of `console()`. */
+export const consoleDefaults = {
+  /** the first free tty. */
+  tty: -1,
+  /** the caller's stdin. */
+  stdinFd: 0,
+  /** the caller's stdout. */
+  stdoutFd: 1,
+  /** the caller's stderr. */
+  stderrFd: 2,
+  /** Ctrl-a q ends the session. */
+  escape: 'a',
+} as const;
 
 /** Options of `consoleLog()`. */
 export interface ConsoleLogOptions {
@@ -370,7 +479,17 @@ export interface ConsoleLogOptions {
   encoding?: 'utf8' | 'buffer';
 }
 
-export const consoleLogDefaults = { read: true, clear: false, readMax: 1024 * 1024, encoding: 'utf8' } as const;
+/** The defaults of `consoleLog()`. */
+export const consoleLogDefaults = {
+  /** return the contents. */
+  read: true,
+  /** keep the ring buffer. */
+  clear: false,
+  /** 1 MiB. */
+  readMax: 1024 * 1024,
+  /** a string. */
+  encoding: 'utf8',
+} as const;
 
 // ---- checkpoint --------------------------------------------------------------------------------
 // Options of `checkpoint()`, `restore()` and `migrate()` (CRIU).
@@ -382,7 +501,13 @@ export interface CheckpointOptions {
   verbose?: boolean;
 }
 
-export const checkpointDefaults = { stop: false, verbose: false } as const;
+/** The defaults of `checkpoint()`. */
+export const checkpointDefaults = {
+  /** the container keeps running. */
+  stop: false,
+  /** CRIU's quiet output. */
+  verbose: false,
+} as const;
 
 /** Options of `restore()`. */
 export interface RestoreOptions {
@@ -392,7 +517,11 @@ export interface RestoreOptions {
   signal?: AbortSignal;
 }
 
-export const restoreDefaults = { verbose: false } as const;
+/** The defaults of `restore()`. */
+export const restoreDefaults = {
+  /** CRIU's quiet output. */
+  verbose: false,
+} as const;
 
 /** struct migrate_opts, in camelCase: what `migrate()` hands to CRIU. */
 export interface MigrateOptions {
@@ -406,6 +535,7 @@ export interface MigrateOptions {
   predumpDir?: string;
   /** A CRIU page server to send the pages to. Default: none. */
   pageserverAddress?: string;
+  /** The page server's port. Default: none. */
   pageserverPort?: string;
   /** The file system keeps inode numbers (no CRIU remap). Default false. */
   preservesInodes?: boolean;
@@ -417,9 +547,26 @@ export interface MigrateOptions {
   featuresToCheck?: number;
 }
 
+/** The defaults of `migrate()`. */
 export const migrateDefaults = {
-  verbose: false, stop: false, predumpDir: null, pageserverAddress: null, pageserverPort: null,
-  preservesInodes: false, actionScript: null, ghostLimit: 0, featuresToCheck: 0,
+  /** CRIU's quiet output. */
+  verbose: false,
+  /** The container keeps running. */
+  stop: false,
+  /** No pre-dump. */
+  predumpDir: null,
+  /** No page server. */
+  pageserverAddress: null,
+  /** No page server. */
+  pageserverPort: null,
+  /** CRIU remaps inodes. */
+  preservesInodes: false,
+  /** No action script. */
+  actionScript: null,
+  /** CRIU's ghost limit. */
+  ghostLimit: 0,
+  /** No features to check. */
+  featuresToCheck: 0,
 } as const;
 
 // ---- devices -----------------------------------------------------------------------------------
@@ -434,7 +581,15 @@ export interface MountOptions {
   data?: string;
 }
 
-export const mountDefaults = { fstype: null, flags: 0, data: null } as const;
+/** The defaults of `mount()`. */
+export const mountDefaults = {
+  /** none: a bind mount. */
+  fstype: null,
+  /** no MS_* flags. */
+  flags: 0,
+  /** none. */
+  data: null,
+} as const;
 
 /** Options of `umount()`. */
 export interface UmountOptions {
@@ -442,7 +597,11 @@ export interface UmountOptions {
   flags?: number;
 }
 
-export const umountDefaults = { flags: 0 } as const;
+/** The defaults of `umount()`. */
+export const umountDefaults = {
+  /** no umount2() flags. */
+  flags: 0,
+} as const;
 
 // ---- network -----------------------------------------------------------------------------------
 // Options of `getIps()`.
@@ -460,4 +619,14 @@ export interface GetIpsOptions {
   signal?: AbortSignal;
 }
 
-export const getIpsDefaults = { interface: null, family: null, scope: 0, timeout: 0 } as const;
+/** The defaults of `getIps()`. */
+export const getIpsDefaults = {
+  /** every interface but lo. */
+  interface: null,
+  /** IPv4 and IPv6. */
+  family: null,
+  /** global. */
+  scope: 0,
+  /** ask once. */
+  timeout: 0,
+} as const;

@@ -1,40 +1,70 @@
 // lxc-ffi/schemas: the zod schema of every option object, with the option types and the defaults
 // the calls use, for programs that validate container specs (a file of them, a request body)
-// before calling anything. Importing this module requires zod; `import 'lxc-ffi'` does not.
+// before calling anything. Importing this module loads zod; `import 'lxc-ffi'` does not. zod is
+// imported statically (no top-level await), so CommonJS can require('lxc-ffi/schemas') too.
 //
 // @example
 // import { createOptionsSchema, parse } from 'lxc-ffi/schemas';
 // const r = createOptionsSchema.safeParse(spec.createOptions); // zod's own result
 // const o = parse('create', 'createOptions', createOptionsSchema, spec.createOptions); // or LxcError EINVAL
+import * as zodMini from 'zod/mini';
 import * as S from './options.schema.js';
 
-await S.loadSchemas();
+S.provideZod(zodMini);
+
+import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, ListOptions, LocalOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions } from './options.js';
 
 export { parse, type Z } from './options.schema.js';
 export * from './options.js';
 
+/** A zod/mini schema whose parse yields T: `safeParse`, `parse`, `check` as zod has them. */
+export type Schema<T> = S.Z.ZodMiniType<T>;
+
 /** zod/mini, as the schemas are built with it. */
 export const z = S.zod();
-export const startOptionsSchema = S.startOptionsSchema();
-export const executeOptionsSchema = S.executeOptionsSchema();
-export const abortOptionsSchema = S.abortOptionsSchema();
-export const destroyOptionsSchema = S.destroyOptionsSchema();
-export const waitOptionsSchema = S.waitOptionsSchema();
-export const listOptionsSchema = S.listOptionsSchema();
-export const containerOptionsSchema = S.containerOptionsSchema();
-export const bdevSpecsSchema = S.bdevSpecsSchema();
-export const createOptionsSchema = S.createOptionsSchema();
-export const downloadOptionsSchema = S.downloadOptionsSchema();
-export const localOptionsSchema = S.localOptionsSchema();
-export const genericTemplateOptionsSchema = S.genericTemplateOptionsSchema();
-export const attachOptionsSchema = S.attachOptionsSchema();
-export const execOptionsSchema = S.execOptionsSchema();
-export const cloneOptionsSchema = S.cloneOptionsSchema();
-export const consoleOptionsSchema = S.consoleOptionsSchema();
-export const consoleLogOptionsSchema = S.consoleLogOptionsSchema();
-export const checkpointOptionsSchema = S.checkpointOptionsSchema();
-export const restoreOptionsSchema = S.restoreOptionsSchema();
-export const migrateOptionsSchema = S.migrateOptionsSchema();
-export const mountOptionsSchema = S.mountOptionsSchema();
-export const umountOptionsSchema = S.umountOptionsSchema();
-export const getIpsOptionsSchema = S.getIpsOptionsSchema();
+/** The StartOptions of Container.start. */
+export const startOptionsSchema: Schema<StartOptions> = S.startOptionsSchema();
+/** The ExecuteOptions of Container.execute. */
+export const executeOptionsSchema: Schema<ExecuteOptions> = S.executeOptionsSchema();
+/** The AbortOptions of Container.stop, snapshot and snapshotRestore. */
+export const abortOptionsSchema: Schema<AbortOptions> = S.abortOptionsSchema();
+/** The DestroyOptions of Container.destroy. */
+export const destroyOptionsSchema: Schema<DestroyOptions> = S.destroyOptionsSchema();
+/** The WaitOptions of Container.wait. */
+export const waitOptionsSchema: Schema<WaitOptions> = S.waitOptionsSchema();
+/** The ListOptions of listContainers. */
+export const listOptionsSchema: Schema<ListOptions> = S.listOptionsSchema();
+/** The ContainerOptions of new Container. */
+export const containerOptionsSchema: Schema<ContainerOptions> = S.containerOptionsSchema();
+/** The BdevSpecs of CreateOptions.bdevSpecs. */
+export const bdevSpecsSchema: Schema<BdevSpecs> = S.bdevSpecsSchema();
+/** The CreateOptions of Container.create. */
+export const createOptionsSchema: Schema<CreateOptions> = S.createOptionsSchema();
+/** The DownloadOptions of the download template. */
+export const downloadOptionsSchema: Schema<DownloadOptions> = S.downloadOptionsSchema();
+/** The LocalOptions of the local template. */
+export const localOptionsSchema: Schema<LocalOptions> = S.localOptionsSchema();
+/** The TemplateOptions of any other template. */
+export const genericTemplateOptionsSchema: Schema<TemplateOptions> = S.genericTemplateOptionsSchema();
+/** The AttachOptions of Container.attach. */
+export const attachOptionsSchema: Schema<AttachOptions> = S.attachOptionsSchema();
+/** The ExecOptions of Container.exec. */
+export const execOptionsSchema: Schema<ExecOptions> = S.execOptionsSchema();
+/** The CloneOptions of Container.clone. */
+export const cloneOptionsSchema: Schema<CloneOptions> = S.cloneOptionsSchema();
+/** The ConsoleOptions of Container.console. */
+export const consoleOptionsSchema: Schema<ConsoleOptions> = S.consoleOptionsSchema();
+/** The ConsoleLogOptions of Container.consoleLog. */
+export const consoleLogOptionsSchema: Schema<ConsoleLogOptions> = S.consoleLogOptionsSchema();
+/** The CheckpointOptions of Container.checkpoint. */
+export const checkpointOptionsSchema: Schema<CheckpointOptions> = S.checkpointOptionsSchema();
+/** The RestoreOptions of Container.restore. */
+export const restoreOptionsSchema: Schema<RestoreOptions> = S.restoreOptionsSchema();
+/** The MigrateOptions of Container.migrate. */
+export const migrateOptionsSchema: Schema<MigrateOptions> = S.migrateOptionsSchema();
+/** The MountOptions of Container.mount. */
+export const mountOptionsSchema: Schema<MountOptions> = S.mountOptionsSchema();
+/** The UmountOptions of Container.umount. */
+export const umountOptionsSchema: Schema<UmountOptions> = S.umountOptionsSchema();
+/** The GetIpsOptions of Container.getIps. */
+export const getIpsOptionsSchema: Schema<GetIpsOptions> = S.getIpsOptionsSchema();

@@ -16,12 +16,15 @@ import type { ExitStatus } from './attach/process.js';
 
 /** One state change of one container. */
 export interface StateChange {
+  /** The container's name. */
   name: string;
+  /** The state it entered. */
   state: ContainerState;
 }
 
 /** How one container's init ended, as its monitor reported it (sent just before STOPPED). */
 export interface ContainerExit extends ExitStatus {
+  /** The container's name. */
   name: string;
 }
 
@@ -127,8 +130,12 @@ export class Watcher extends EventEmitter implements AsyncIterableIterator<State
   /** Resolves once the watcher listens (state changes from then on are reported). */
   readonly ready: Promise<void>;
 
-  constructor(readonly lxcpath: string, names: string[] | undefined, private readonly signal?: AbortSignal) {
+  /** The lxcpath whose containers are watched. */
+  readonly lxcpath: string;
+
+  constructor(lxcpath: string, names: string[] | undefined, private readonly signal?: AbortSignal) {
     super();
+    this.lxcpath = lxcpath;
     this.#names = names ? new Set(names) : null;
     signal?.addEventListener('abort', this.#abort, { once: true });
     this.ready = this.#open();
@@ -203,6 +210,12 @@ export class Watcher extends EventEmitter implements AsyncIterableIterator<State
     this.emit('end');
   }
 
+  /**
+   * The next state change (async iterator protocol); done once the watch has ended.
+   *
+   * @example
+   * const { value } = await w.next(); // { name: 'web', state: 'RUNNING' }
+   */
   next(): Promise<IteratorResult<StateChange>> {
     this.#iterating = true;
     const change = this.#queue.shift();
@@ -217,11 +230,23 @@ export class Watcher extends EventEmitter implements AsyncIterableIterator<State
     return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
+  /**
+   * Ends the watch, as `close()` does (async iterator protocol: a `break` out of `for await`).
+   *
+   * @example
+   * for await (const ch of w) if (ch.state === 'STOPPED') break; // calls return()
+   */
   return(): Promise<IteratorResult<StateChange>> {
     this.close();
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  /**
+   * The watcher itself, as an async iterator of StateChange.
+   *
+   * @example
+   * for await (const { name, state } of lxc.watch()) console.log(name, state);
+   */
   [Symbol.asyncIterator](): this {
     // Changes from here on are kept until read.
     this.#iterating = true;

@@ -153,7 +153,9 @@ export class AttachedProcess extends EventEmitter {
   readonly pid: number;
   /** Streams for the stdio that was 'pipe'. */
   readonly stdin: Writable | null;
+  /** The process's stdout, when it was 'pipe'. */
   readonly stdout: Readable | null;
+  /** The process's stderr, when it was 'pipe'. */
   readonly stderr: Readable | null;
   #exit: Promise<ExitStatus>;
   #wait: PidWait;
