@@ -75,9 +75,13 @@ export class LxcError extends Error {
   declare readonly log?: string[];
   /** The last lines a template printed, for a failed create. */
   declare readonly output?: string[];
+  /** exec(): the command's exit code (null when a signal killed it). */
   declare readonly exitCode?: number | null;
+  /** exec(): the signal that killed the command. */
   declare readonly signal?: string;
+  /** exec(): what the command wrote to stdout. */
   declare readonly stdout?: string | Buffer;
+  /** exec(): what the command wrote to stderr. */
   declare readonly stderr?: string | Buffer;
 
   constructor(code: LxcErrorCode, message: string, details: LxcErrorDetails) {

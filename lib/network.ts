@@ -14,7 +14,8 @@ export interface ConfigAccess {
 
 // util.inspect's hook, by its registered name: node:util need not load with this module.
 const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
-type Inspect = (value: unknown, options: object) => string;
+/** util.inspect's signature, as its custom hook is handed it. */
+export type Inspect = (value: unknown, options: object) => string;
 
 /** The items of a nic that NetworkInterface has as properties (lxc.net.N.<item>; '' when unset). */
 export interface NetworkItems {

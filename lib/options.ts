@@ -226,14 +226,37 @@ export type CreatePhase = 'index' | 'download' | 'metadata' | 'cache' | 'unpack'
 /** What iterating a create gives: the template's lines, and for the download template its phases and byte counts. */
 export type CreateEvent =
   /** A line of output; `end` is what ended it ('' for a last line with no end). */
-  | { type: 'output'; stream: OutputStream; line: string; end: '\n' | '\r' | '' }
+  | {
+    /** An output line. */
+    type: 'output';
+    /** Which of the template's streams it came from. */
+    stream: OutputStream;
+    /** The line, without its end. */
+    line: string;
+    /** What ended it: '\r' for a progress line that the next one overwrites. */
+    end: '\n' | '\r' | '';
+  }
   /** The download template entered `phase`. */
-  | { type: 'phase'; phase: CreatePhase }
+  | {
+    /** A phase began. */
+    type: 'phase';
+    /** Which. */
+    phase: CreatePhase;
+  }
   /**
    * Bytes done in `phase`: 'download' and 'metadata' count the file wget is writing (no total: wget
    * runs with -q and the server's length is not seen), 'unpack' how far tar has read the archive, of `total`.
    */
-  | { type: 'bytes'; phase: CreatePhase; bytes: number; total?: number };
+  | {
+    /** A byte count. */
+    type: 'bytes';
+    /** The phase it counts. */
+    phase: CreatePhase;
+    /** Bytes done so far. */
+    bytes: number;
+    /** Bytes in all, where known ('unpack'). */
+    total?: number;
+  };
 
 /**
  * What `create()` returns: a promise of the create's end that is also an async iterable of its
@@ -389,7 +412,17 @@ export interface ExecOptions extends Omit<AttachOptions, 'stdout' | 'stderr'> {
   reject?: boolean;
 }
 
-export const execDefaults = { timeout: undefined, maxBuffer: 100 * 1024 * 1024, encoding: 'utf8', reject: false } as const;
+/** The defaults of ExecOptions' own fields. */
+export const execDefaults = {
+  /** No timeout. */
+  timeout: undefined,
+  /** 100 MiB of stdout and of stderr each. */
+  maxBuffer: 100 * 1024 * 1024,
+  /** Strings. */
+  encoding: 'utf8',
+  /** Resolve however the command exits. */
+  reject: false,
+} as const;
 
 // ---- clone -------------------------------------------------------------------------------------
 // Options of `clone()`.

@@ -4,14 +4,19 @@ import type { CreateEvent, CreatePhase } from './options.js';
 
 /** Where progress is shown: a writable stream, a TTY one (isTTY, columns) for the live line. */
 export interface ProgressStream {
+  /** Writes text (a stream's write). */
   write(text: string): unknown;
+  /** A terminal: one live line is rewritten in place. */
   isTTY?: boolean;
+  /** The terminal's width, to cut the live line to. */
   columns?: number;
 }
 
 /** Renders events one at a time; end() closes the live line. */
 export interface ProgressRenderer {
+  /** Shows one event. */
   write(ev: CreateEvent): void;
+  /** Ends the live line. */
   end(): void;
 }
 
