@@ -88,7 +88,7 @@ export async function startRepl(options: ReplOptions = {}): Promise<REPLServer> 
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const r = repl.start({ prompt: 'lxc> ', input, output, useGlobal: false });
-  Object.defineProperty(r.context, 'lxc', { value: lxc, enumerable: true, configurable: true, writable: true });
+  Object.defineProperty(r.context, 'lxc', { value: withProgress(output), enumerable: true, configurable: true, writable: true });
   // The lxcpath the dot commands use, for `new lxc.Container(name, lxcpath)`.
   r.context.lxcpath = lxcpath;
   const colours = r.useColors;
@@ -153,6 +153,27 @@ export async function startRepl(options: ReplOptions = {}): Promise<REPLServer> 
     }));
   }
   return r;
+}
+
+/**
+ * The namespace the REPL shows as `lxc`: a create() given neither `quiet` nor `onOutput` draws its
+ * progress on the REPL's terminal (one live line; plain lines when not a terminal).
+ */
+function withProgress(output: NodeJS.WritableStream): typeof lxc {
+  class Container extends lxc.Container {
+    // Containers made elsewhere (lxc.containers(), clone()) are instances too.
+    static override [Symbol.hasInstance](v: unknown): boolean {
+      return v instanceof lxc.Container;
+    }
+
+    override create(template: string, templateOptions?: object, createOptions?: lxc.CreateOptions): lxc.CreateTask {
+      const task = (lxc.Container.prototype.create as (t: string, o?: object, c?: lxc.CreateOptions) => lxc.CreateTask).call(this, template, templateOptions, createOptions);
+      // The create's own rejection reaches whoever awaits it; the drawing only stops.
+      if (!createOptions?.quiet && !createOptions?.onOutput) void lxc.renderProgress(task, output as lxc.ProgressStream).catch(() => undefined);
+      return task;
+    }
+  }
+  return { ...lxc, Container } as typeof lxc;
 }
 
 /** The `lxc-ffi` command: parses argv, starts the REPL, exits with it. */

@@ -3,7 +3,7 @@
 // util.inspect forms of the objects it prints that need a real container.
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { readFileSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, existsSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect, promisify } from 'node:util';
 import { tempLxcpath, busybox, within } from '../helpers.js';
@@ -141,6 +141,19 @@ t.test('the REPL on a terminal: .ls, lxc.version, completion, printing, .attach,
   // The REPL reads its terminal again.
   await term.send('6 * 7', 'Enter');
   await term.waitFor((s) => /\n42\n/.test(after(s, '6 * 7')), 'the REPL answers after the shell');
+
+  // A create draws its progress: one live line, rewritten in place (the template's \r lines).
+  const template = join(lxcpath, 'progress-template');
+  writeFileSync(template, '#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in --rootfs=*) r=${1#--rootfs=};; --rootfs) r=$2; shift;; esac; shift; done\nmkdir -p "$r"\nfor i in 1 2 3 4 5; do printf "fetching part $i of 5\\r"; sleep 0.3; done\necho done-fetching\n');
+  chmodSync(template, 0o755);
+  await term.send(`await new lxc.Container('made', lxcpath).create('${template}')`, 'Enter');
+  const drawn = await term.waitFor((s) => /fetching part [2-5] of 5/.test(after(s, 'create(')), 'a progress line while the template runs');
+  t.equal((after(drawn, 'create(').match(/fetching part/g) ?? []).length, 1, 'one live line, not one line per step');
+  await term.waitFor((s) => /done-fetching[\s\S]*\nlxc>/.test(after(s, 'create(')), 'the create ended and the prompt came back');
+  await term.send("new lxc.Container('made', lxcpath).defined", 'Enter');
+  await term.waitFor((s) => /\ntrue\n/.test(after(s, ".defined")), 'the container was made');
+  await term.send('lxc.containers({ lxcpath })[0] instanceof lxc.Container', 'Enter');
+  await term.waitFor((s) => /\ntrue\n/.test(after(s, 'instanceof lxc.Container')), 'containers from lxc.containers() are lxc.Container instances');
 
   await term.send('.exit', 'Enter');
   await within(10_000, 'the REPL to end', (async () => { while (await term.alive()) await new Promise((r) => setTimeout(r, 100)); })());
