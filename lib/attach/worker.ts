@@ -2,7 +2,9 @@
 // net and cgroup namespaces. It roots itself in the container's filesystem, drops to the ids asked
 // for, then runs the functions the caller sends. Everything it imports is loaded before chroot().
 import { createRequire } from 'node:module';
-import { openSync } from 'node:fs';
+import { openSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Socket } from 'node:net';
 import * as libc from '../../ffi/libc.js';
 import { frame, Unframer, type Call, type Reply } from './wire.js';
@@ -65,6 +67,22 @@ async function run(call: Call): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Run from the TypeScript sources (the tests), tsx starts loading its lexer in the background and
+ * never awaits it; under Node ≥ 22 that load can still be under way at chroot(), which takes the
+ * file away (ENOENT, an unhandled rejection). Importing the same module here waits for it.
+ */
+async function settleLoader(): Promise<void> {
+  try {
+    const dir = dirname(createRequire(import.meta.url).resolve('tsx'));
+    for (const f of readdirSync(dir)) if (/^lexer-.*\.mjs$/.test(f)) await import(pathToFileURL(join(dir, f)).href);
+  } catch {
+    // Not tsx, or laid out otherwise: nothing to wait for.
+  }
+}
+
+if (import.meta.url.endsWith('.ts')) await settleLoader();
 
 let ready = true;
 try {
