@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareVersions, functionIn, functionName, functions, layoutOf, newest, oldest, structs, tags, typedefs, type LxcVersion } from '../../ffi/layouts.js';
 import { vendoredReleases, readSurface, headersDir } from '../fixtures/headers.js';
-import { probeHeaders, type ProbeTarget } from '../fixtures/layout-probe.js';
+import { memberName, probeHeaders, type ProbeTarget } from '../fixtures/layout-probe.js';
 import { declareReleases, inLanes, transpiledFfi, type DeclaredRelease } from '../fixtures/declare-release.js';
 
 const releases = vendoredReleases();
@@ -50,11 +50,11 @@ t.test('gcc on each release\'s headers agrees with declare() for that release', 
   const ffi = await transpiledFfi();
   t.teardown(ffi.remove);
   const probeOne = (r: (typeof releases)[number]) => {
-    const targets: ProbeTarget[] = present(r.version).map((s) => ({ cName: cName(s), members: layoutOf(s, r.version).map((m) => memberOf(m.decl)) }));
+    const targets: ProbeTarget[] = present(r.version).map((s) => ({ cName: cName(s), members: layoutOf(s, r.version).map((m) => memberName(m.decl)) }));
     // Members of the nested anonymous structs, by designator from their parent ('zfs.zfsroot').
     for (const key of Object.keys(structs).filter((s) => s.includes('.'))) {
       const [parent, member] = key.split('.');
-      targets.find((x) => x.cName === cName(parent))!.members.push(...layoutOf(key, r.version).map((m) => `${member}.${memberOf(m.decl)}`));
+      targets.find((x) => x.cName === cName(parent))!.members.push(...layoutOf(key, r.version).map((m) => `${member}.${memberName(m.decl)}`));
     }
     for (const name of Object.keys(typedefs)) targets.push({ cName: name, members: [] });
     return probeHeaders(targets, { includeDirs: [r.includeDir], macros: ['LXC_VERSION'] });
@@ -113,8 +113,3 @@ t.test('declare() leaves out the structs a release does not have yet', async (t)
   t.ok('lxc_groups_t' in v407.layouts, 'lxc_groups_t in 4.0.7');
   t.equal(v407.layouts.lxc_attach_options_t.offsets.groups, 80, 'groups after lsm_label (LP64)');
 });
-
-/** The member name of one table declaration ('bool (*is_defined)(…)' → 'is_defined'). */
-function memberOf(decl: string): string {
-  return /\(\s*\*\s*(\w+)\s*\)/.exec(decl)?.[1] ?? /(\w+)\s*(?:\[\w*\])?$/.exec(decl)![1];
-}
