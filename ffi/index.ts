@@ -1,10 +1,10 @@
 // The C surface of liblxc, declared for the exact runtime version. No policy lives here.
 import { koffi, liblxc, free, LibraryNotFoundError, type CFunction } from './library.js';
 import { declare, type Declarations } from './types.js';
-import { compareVersions, layoutOf, structs, tags, type LxcVersion } from './layouts.js';
+import { compareVersions, functionIn, functionName, functionSince, layoutOf, newest, structs, tags, type LxcVersion } from './layouts.js';
 
 export * from './libc.js';
-export { LibraryNotFoundError, compareVersions, layoutOf, structs, tags, type LxcVersion };
+export { LibraryNotFoundError, compareVersions, functionSince, layoutOf, newest, structs, tags, type LxcVersion };
 export { parseMember, type ParsedMember, type Declarations } from './types.js';
 export type { LxcContainerMembers, MemberName, Member, ContainerPtr } from './members.js';
 import type { MemberName, Member } from './members.js';
@@ -23,37 +23,80 @@ export function parseVersion(text: string): LxcVersion {
 export const versionString: string = lxc_get_version();
 /** The runtime liblxc version, parsed. */
 export const version: LxcVersion = parseVersion(versionString);
+/**
+ * The release whose structs and functions are used: the runtime's, or for a liblxc newer than
+ * every tabled release the newest tabled one (its members are a prefix of the newer struct's as
+ * long as liblxc keeps appending; members added since are not available).
+ */
+export const layoutVersion: LxcVersion = compareVersions(version, newest) > 0 ? newest : version;
+/** Set in the environment of lxc-ffi's own child processes once the process that spawns them has warned. */
+export const NEWER_WARNED_ENV = 'LXC_FFI_NEWER_LIBLXC_WARNED';
+/** The environment entries lxc-ffi's child processes get, so that a warning is printed once per process tree. */
+export const childEnv: Readonly<Record<string, string>> = layoutVersion === version ? {} : { [NEWER_WARNED_ENV]: versionString };
+if (layoutVersion !== version && process.env[NEWER_WARNED_ENV] !== versionString) {
+  process.emitWarning(
+    `liblxc ${versionString} is newer than the newest release lxc-ffi knows (${newest.join('.')}): ` +
+      `using ${newest.join('.')}'s struct layouts; members and functions added since are not available`,
+    { code: 'LXCFFI_NEWER_LIBLXC' },
+  );
+}
 /** koffi types for the runtime version. */
-export const types: Declarations = declare(version);
+export const types: Declarations = declare(layoutVersion);
+
+type KoffiFunction = ReturnType<typeof liblxc.func>;
+
+/** Thrown by a liblxc function that the runtime release does not export (code ENOTSUP). */
+export class MissingFunctionError extends Error {
+  override readonly name = 'MissingFunctionError';
+  readonly code = 'ENOTSUP';
+  constructor(readonly fn: string, readonly since: LxcVersion | undefined) {
+    super(`${fn}() is not in liblxc ${versionString} (${since ? `added in liblxc ${since.join('.')}` : 'in no tabled liblxc release'})`);
+  }
+}
+
+/**
+ * Binds the liblxc function `prototype` declares if the runtime release exports it (by the table of
+ * ffi/layouts.ts); otherwise a stand-in, synchronous and `.async`, that throws MissingFunctionError.
+ */
+function optional(prototype: string): KoffiFunction {
+  const name = functionName(prototype);
+  if (functionIn(name, layoutVersion)) return liblxc.func(prototype);
+  const missing = (): never => { throw new MissingFunctionError(name, functionSince(name)); };
+  return Object.assign(missing, { async: missing, info: undefined as unknown as KoffiFunction['info'] });
+}
+/** Whether the runtime release exports the liblxc function `name` (calling one it lacks throws MissingFunctionError). */
+export function hasFunction(name: string): boolean {
+  return functionIn(name, layoutVersion) !== undefined;
+}
 
 /** struct lxc_container *lxc_container_new(const char *name, const char *configpath) */
-export const lxc_container_new = liblxc.func('lxc_container *lxc_container_new(const char *name, const char *configpath)');
+export const lxc_container_new = optional('lxc_container *lxc_container_new(const char *name, const char *configpath)');
 /** int lxc_container_get(struct lxc_container *c) */
-export const lxc_container_get = liblxc.func('int lxc_container_get(lxc_container *c)');
+export const lxc_container_get = optional('int lxc_container_get(lxc_container *c)');
 /** int lxc_container_put(struct lxc_container *c) */
-export const lxc_container_put = liblxc.func('int lxc_container_put(lxc_container *c)');
+export const lxc_container_put = optional('int lxc_container_put(lxc_container *c)');
 /** int lxc_get_wait_states(const char **states) */
-export const lxc_get_wait_states = liblxc.func('int lxc_get_wait_states(const char **states)');
+export const lxc_get_wait_states = optional('int lxc_get_wait_states(const char **states)');
 /** const char *lxc_get_global_config_item(const char *key) */
-export const lxc_get_global_config_item = liblxc.func('const char *lxc_get_global_config_item(const char *key)');
+export const lxc_get_global_config_item = optional('const char *lxc_get_global_config_item(const char *key)');
 /** int list_defined_containers(const char *lxcpath, char ***names, struct lxc_container ***cret) */
-export const list_defined_containers = liblxc.func('int list_defined_containers(const char *lxcpath, _Out_ void **names, void *cret)');
+export const list_defined_containers = optional('int list_defined_containers(const char *lxcpath, _Out_ void **names, void *cret)');
 /** int list_active_containers(const char *lxcpath, char ***names, struct lxc_container ***cret) */
-export const list_active_containers = liblxc.func('int list_active_containers(const char *lxcpath, _Out_ void **names, void *cret)');
+export const list_active_containers = optional('int list_active_containers(const char *lxcpath, _Out_ void **names, void *cret)');
 /** int list_all_containers(const char *lxcpath, char ***names, struct lxc_container ***cret) */
-export const list_all_containers = liblxc.func('int list_all_containers(const char *lxcpath, _Out_ void **names, void *cret)');
+export const list_all_containers = optional('int list_all_containers(const char *lxcpath, _Out_ void **names, void *cret)');
 /** int lxc_attach_run_command(void *payload): its address, to pass as an lxc_attach_exec_t. */
 export const lxc_attach_run_command: bigint = liblxc.symbol('lxc_attach_run_command');
 /** int lxc_attach_run_shell(void *payload): its address, to pass as an lxc_attach_exec_t. */
 export const lxc_attach_run_shell: bigint = liblxc.symbol('lxc_attach_run_shell');
 /** int lxc_log_init(struct lxc_log *log) */
-export const lxc_log_init = liblxc.func('int lxc_log_init(lxc_log *log)');
+export const lxc_log_init = optional('int lxc_log_init(lxc_log *log)');
 /** void lxc_log_close(void) */
-export const lxc_log_close = liblxc.func('void lxc_log_close(void)');
+export const lxc_log_close = optional('void lxc_log_close(void)');
 /** bool lxc_config_item_is_supported(const char *key) */
-export const lxc_config_item_is_supported = liblxc.func('bool lxc_config_item_is_supported(const char *key)');
-/** bool lxc_has_api_extension(const char *extension) */
-export const lxc_has_api_extension = liblxc.func('bool lxc_has_api_extension(const char *extension)');
+export const lxc_config_item_is_supported = optional('bool lxc_config_item_is_supported(const char *key)');
+/** bool lxc_has_api_extension(const char *extension): from liblxc 3.1.0; before, it throws MissingFunctionError. */
+export const lxc_has_api_extension = optional('bool lxc_has_api_extension(const char *extension)');
 
 /** Thrown when the runtime's struct lxc_container has no such member. */
 export class MissingMemberError extends Error {

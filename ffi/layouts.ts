@@ -20,6 +20,9 @@
  * - A change in the declaration text (type or parameter name) ends the old
  *   entry and starts a new one, so one member name can have several entries
  *   with disjoint ranges (see lxc_container.console_getfd).
+ * - `functions` lists the headers' exported functions the same way.
+ * - test/unit/headers.test.ts checks every entry against the vendored headers of
+ *   each release (test/fixtures/headers/<tag>), text and gcc's offsetof/sizeof.
  * - Tags read (every one checked against this table): lxc-3.0.0…lxc-3.0.4,
  *   lxc-3.1.0, lxc-3.2.0, lxc-3.2.1, lxc-4.0.0…lxc-4.0.12,
  *   lxc-5.0.0…lxc-5.0.3, v6.0.0…v6.0.6, v7.0.0.
@@ -257,6 +260,51 @@ export const structs: Readonly<Record<string, readonly MemberDecl[]>> = {
   ],
 };
 
+/**
+ * Every function the public headers declare (lxccontainer.h, then attach_options.h), in header
+ * order, with the releases that declare it. The same conventions as `structs`: `decl` is the
+ * normalised prototype without `extern` and `;`; ranges are [since, until). A function a release
+ * lacks is not exported by its liblxc.so.1 either.
+ */
+export const functions: readonly MemberDecl[] = [
+  { decl: 'struct lxc_container *lxc_container_new(const char *name, const char *configpath)', since: [3, 0, 0] },
+  { decl: 'int lxc_container_get(struct lxc_container *c)', since: [3, 0, 0] },
+  { decl: 'int lxc_container_put(struct lxc_container *c)', since: [3, 0, 0] },
+  { decl: 'int lxc_get_wait_states(const char **states)', since: [3, 0, 0] },
+  { decl: 'const char *lxc_get_global_config_item(const char *key)', since: [3, 0, 0] },
+  { decl: 'const char *lxc_get_version(void)', since: [3, 0, 0] },
+  { decl: 'int list_defined_containers(const char *lxcpath, char ***names, struct lxc_container ***cret)', since: [3, 0, 0] },
+  { decl: 'int list_active_containers(const char *lxcpath, char ***names, struct lxc_container ***cret)', since: [3, 0, 0] },
+  { decl: 'int list_all_containers(const char *lxcpath, char ***names, struct lxc_container ***cret)', since: [3, 0, 0] },
+  { decl: 'int lxc_log_init(struct lxc_log *log)', since: [3, 0, 0] },
+  { decl: 'void lxc_log_close(void)', since: [3, 0, 0] },
+  { decl: 'bool lxc_config_item_is_supported(const char *key)', since: [3, 0, 0] },
+  // lxc-3.1.0 added it (with the api_extensions list it reads)
+  { decl: 'bool lxc_has_api_extension(const char *extension)', since: [3, 1, 0] },
+  // attach_options.h
+  { decl: 'int lxc_attach_run_command(void *payload)', since: [3, 0, 0] },
+  { decl: 'int lxc_attach_run_shell(void *payload)', since: [3, 0, 0] },
+];
+
+/** The C name a function declaration of `functions` declares: 'bool lxc_has_api_extension(…)' → 'lxc_has_api_extension'. */
+export function functionName(decl: string): string {
+  return /(\w+)\s*\(/.exec(decl)![1];
+}
+
+/** The entry of `functions` named `name` that `version` declares, if that release has it. */
+export function functionIn(name: string, version: LxcVersion): MemberDecl | undefined {
+  return functions.find((f) => functionName(f.decl) === name && inRange(f, version));
+}
+
+/** The first release that declares the function `name`, if any tabled release does. */
+export function functionSince(name: string): LxcVersion | undefined {
+  return functions.find((f) => functionName(f.decl) === name)?.since;
+}
+
+function inRange(m: MemberDecl, version: LxcVersion): boolean {
+  return compareVersions(m.since, version) <= 0 && (!m.until || compareVersions(version, m.until) < 0);
+}
+
 export function compareVersions(a: LxcVersion, b: LxcVersion): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
@@ -282,7 +330,5 @@ export function layoutOf(structName: string, version: LxcVersion): MemberDecl[] 
     ? structs[structName]
     : undefined;
   if (!members) throw new RangeError(`no layout for struct '${structName}'`);
-  return members.filter(
-    (m) => compareVersions(m.since, version) <= 0 && (!m.until || compareVersions(version, m.until) < 0),
-  );
+  return members.filter((m) => inRange(m, version));
 }

@@ -1,5 +1,7 @@
 // Turns the header declarations of ffi/layouts.ts into koffi types for one liblxc version.
-import { koffi, type CType } from './library.js';
+// koffi alone, not library.js: declaring types needs no liblxc (test/unit/headers.test.ts declares every release).
+import type { CType } from './libc.js';
+import { koffi } from './koffi.js';
 import { layoutOf, structs, typedefs, type LxcVersion, type MemberDecl } from './layouts.js';
 
 /** A parsed struct member: a plain field or a function pointer. */
@@ -34,9 +36,9 @@ const SCALARS: Record<string, string> = {
 /** The koffi types of every struct and function pointer of one liblxc version. */
 export interface Declarations {
   readonly version: LxcVersion;
-  /** koffi struct type by C name ('lxc_container', 'lxc_attach_options_t', ...). */
+  /** koffi struct type by C name ('lxc_container', 'lxc_attach_options_t', ...): only the structs this version has. */
   readonly structs: Readonly<Record<string, CType>>;
-  /** Members of each struct for this version, parsed, in header order. */
+  /** Members of each struct for this version, parsed, in header order; [] for a struct the version does not have yet. */
   readonly members: Readonly<Record<string, readonly ParsedMember[]>>;
   /**
    * Function-pointer prototype of an lxc_container method, by member name (undefined: no such
@@ -83,14 +85,17 @@ export function declare(version: LxcVersion): Declarations {
     try { koffi.alias(name, ctype); } catch { /* koffi already knows it */ }
     known.add(name);
   }
-  // Forward-declare every struct: members point at their own struct (lxc_snapshot.free) or at others.
+  const members: Record<string, ParsedMember[]> = {};
+  for (const name of Object.keys(structs)) members[name] = layoutOf(name, version).map((m: MemberDecl) => parseMember(m.decl));
+  // Only the structs this version has (koffi refuses an empty struct: lxc_groups_t before 4.0.7,
+  // lxc_mount before 3.1.0). Forward-declared first: members point at their own struct
+  // (lxc_snapshot.free) or at others.
+  const present = Object.keys(structs).filter((name) => members[name].length > 0);
   const forward: Record<string, CType> = {};
-  for (const name of Object.keys(structs)) {
+  for (const name of present) {
     forward[name] = koffi.opaque(cName(name));
     known.add(cName(name));
   }
-  const members: Record<string, ParsedMember[]> = {};
-  for (const name of Object.keys(structs)) members[name] = layoutOf(name, version).map((m: MemberDecl) => parseMember(m.decl));
   // Typedefs first: function-pointer typedefs become prototypes, others aliases.
   for (const [name, target] of Object.entries(typedefs)) {
     if (known.has(name) || structs[name]) continue;
@@ -103,7 +108,7 @@ export function declare(version: LxcVersion): Declarations {
   const out: Record<string, CType> = {};
   const methodProtos = new Map<string, CType>();
   // Nested structs ('bdev_specs.zfs') before their parents; lxc_container last since it refers to the rest.
-  const order = Object.keys(structs).sort((a, b) => rank(a) - rank(b));
+  const order = present.sort((a, b) => rank(a) - rank(b));
   for (const sname of order) {
     const def: Record<string, string | CType> = {};
     for (const m of members[sname]) {

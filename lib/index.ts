@@ -1,6 +1,7 @@
 // lxc-ffi: the public surface.
 import * as ffi from '../ffi/index.js';
 import { Container, globalLxcpath, isKnownKey } from './container.js';
+import { apiExtension } from './container/handle.js';
 import { check, configKey, absolutePath } from './validate.js';
 import { invalid } from './errors.js';
 import { personalities } from './options.js';
@@ -61,14 +62,16 @@ export function getGlobalConfigItem(key: string): string | undefined {
 }
 
 /**
- * Whether the runtime liblxc has an API extension.
+ * Whether the runtime liblxc has an API extension. liblxc 3.0 has no lxc_has_api_extension()
+ * (3.1.0 added it): there the answer is true for the four extensions 3.0 already provides
+ * (lxc_log, lxc_config_item_is_supported, console_log, reboot2) and false for any other.
  *
  * @example
  * lxc.hasApiExtension('mount_injection_file') // true on 5.0
  */
 export function hasApiExtension(name: string): boolean {
   if (typeof name !== 'string' || !/^[a-z0-9_]+$/.test(name)) throw invalid('hasApiExtension', 'name', 'must be an extension name (a-z, 0-9, "_")');
-  return ffi.lxc_has_api_extension(name) as boolean;
+  return apiExtension(name);
 }
 
 /**

@@ -41,6 +41,22 @@ export function requireMember(member: string, version: ffi.LxcVersion, op: strin
   throw new LxcError('ENOTSUP', `${op}: liblxc ${version.join('.')} has no ${member}() (${added})`, { op });
 }
 
+/**
+ * The API extensions of liblxc 3.1.0's list (the first release with lxc_has_api_extension()) whose
+ * function or member liblxc 3.0's headers already have: lxc_log_init(),
+ * lxc_config_item_is_supported(), lxc_container.console_log and .reboot2.
+ */
+const EXTENSIONS_IN_3_0: ReadonlySet<string> = new Set(['lxc_log', 'lxc_config_item_is_supported', 'console_log', 'reboot2']);
+
+/**
+ * Whether the runtime liblxc has the API extension `name`: lxc_has_api_extension(), or on liblxc
+ * 3.0, which lacks that function, whether 3.0 has what the extension names (every later one: no).
+ */
+export function apiExtension(name: string): boolean {
+  if (!ffi.hasFunction('lxc_has_api_extension')) return EXTENSIONS_IN_3_0.has(name);
+  return ffi.lxc_has_api_extension(name) as boolean;
+}
+
 /** The state a call needs: checked before it is queued, in this order (defined first). */
 export type Need = 'defined' | 'running' | 'stopped';
 
@@ -300,7 +316,7 @@ export class Handle {
   member<K extends ffi.MemberName>(op: string, name: K, ptr: bigint = this.ref(op)): ffi.Member<K> {
     let fn = this.#fns[name];
     if (!fn) {
-      requireMember(name, ffi.version, op);
+      requireMember(name, ffi.layoutVersion, op);
       fn = ffi.method(ptr, name as string);
       this.#fns[name] = fn;
     }
@@ -320,7 +336,7 @@ export class Handle {
   #admit<K extends ffi.MemberName>(op: string, name: K, spec: CallSpec<never>): [bigint, ffi.Member<K>] {
     const ptr = this.ref(op);
     const fn = this.member(op, name, ptr);
-    if (spec.extension && !ffi.lxc_has_api_extension(spec.extension)) {
+    if (spec.extension && !apiExtension(spec.extension)) {
       throw this.error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the ${spec.extension} API extension`);
     }
     if (spec.needs) this.need(op, spec.needs);

@@ -7,6 +7,7 @@ import { availableParallelism, freemem, setPriority } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fs, scratchFile, builtins, spawnTurn } from '../runtime.js';
+import { childEnv } from '../../ffi/index.js';
 import type { CreateRequest, CreateReply } from './protocol.js';
 import { endMarker } from './protocol.js';
 import { sessionLog, logGeneration, logEnv, linesOf } from '../logging.js';
@@ -88,7 +89,7 @@ class Worker {
       // Its own process group, so an abort also kills the template it runs.
       detached: true,
       serialization: 'json',
-      env: { ...process.env, ...logEnv() },
+      env: { ...process.env, ...logEnv(), ...childEnv },
     });
     // Lowered before it is ready: the template it forks inherits the priority.
     if (this.child.pid !== undefined) {

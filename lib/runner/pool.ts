@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { isMainThread } from 'node:worker_threads';
 import * as libc from '../../ffi/libc.js';
+import { childEnv } from '../../ffi/index.js';
 import { builtins, fs, scratchFile, scratchDir, spawnTurn, SCRATCH_ENV } from '../runtime.js';
 import { logEnv, logGeneration } from '../logging.js';
 import { FrameReader, frame, receive, sendBytes } from './wire.js';
@@ -126,7 +127,7 @@ class Runner {
         // Its own session: terminal signals (Ctrl-C, SIGWINCH) never reach it or what it attaches.
         detached: true,
         stdio: ['ignore', 'ignore', 'inherit', peer],
-        env: { ...process.env, [SCRATCH_ENV]: scratchDir(), ...logEnv() },
+        env: { ...process.env, [SCRATCH_ENV]: scratchDir(), ...logEnv(), ...childEnv },
       });
     } catch (e) {
       this.#gone(`could not be started: ${(e as Error).message}`);

@@ -1,7 +1,7 @@
 // Compile-time checks of the public types (tsc runs over test/ in CI), and the error classes' names.
 import t from 'tap';
 import * as lxc from '../../lib/index.js';
-import { LibraryNotFoundError, MissingMemberError } from '../../ffi/index.js';
+import { LibraryNotFoundError, MissingFunctionError, MissingMemberError } from '../../ffi/index.js';
 import { NetlinkUnavailable } from '../../lib/netlink.js';
 import { TerminalError } from '../../lib/attach/process.js';
 
@@ -25,6 +25,8 @@ t.test('every error class says its name', async (t) => {
   t.equal(new lxc.LxcError('EINVAL', 'x', { op: 'x' }).name, 'LxcError');
   t.equal(new LibraryNotFoundError('x').name, 'LibraryNotFoundError');
   t.equal(new MissingMemberError('m', undefined).name, 'MissingMemberError');
+  t.equal(new MissingFunctionError('f', [3, 1, 0]).name, 'MissingFunctionError');
+  t.equal(new MissingFunctionError('f', [3, 1, 0]).code, 'ENOTSUP');
   t.equal(new NetlinkUnavailable('x').name, 'NetlinkUnavailable');
   t.equal(new TerminalError('x').name, 'TerminalError');
   t.match(String(new LibraryNotFoundError('cannot load')), /^LibraryNotFoundError: cannot load/);
