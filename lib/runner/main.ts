@@ -26,6 +26,13 @@ ffi.fcntl(SOCKET, F_SETFD, FD_CLOEXEC);
 // with MSG_NOSIGNAL, so it needs neither.
 const SIGACTION_SIZE = 256;
 for (const sig of [13 /* SIGPIPE */, 25 /* SIGXFSZ */]) ffi.sigaction(sig, Buffer.alloc(SIGACTION_SIZE), null);
+// A SIGCHLD handler of libuv's (installed once anything in this process spawned a child: a module
+// loader or test hook, say) would also run in the monitor liblxc forks from here, after liblxc
+// closed the fds that monitor inherited; it then blocks for ever reading its lock pipe's fd number,
+// by then another file (seen: a hung "[lxc monitor]" reading the console pty after a failed start).
+// Nothing here waits for children through libuv: SIGCHLD stays at its default before every call.
+const defaultAction = Buffer.alloc(SIGACTION_SIZE);
+const SIGCHLD = 17;
 // lxc_attach() sets SIGINT and SIGQUIT to SIG_IGN in its caller when stdin_fd is 0; they are put
 // back after each call so that no later command inherits them.
 const savedInt = Buffer.alloc(SIGACTION_SIZE);
@@ -138,6 +145,7 @@ function call(req: CallRequest, fds: number[]): void {
   }
   const { ptr } = held;
   let result: unknown;
+  ffi.sigaction(SIGCHLD, defaultAction, null);
   try {
     for (const c of req.calls) result = ffi.method(ptr, c.member)(ptr, ...c.args.map((a) => decode(a, fds, outs)));
   } finally {
