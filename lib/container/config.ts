@@ -6,14 +6,15 @@ import { NetworkList } from '../network.js';
 import type { Handle } from './handle.js';
 
 // Key families liblxc matches by prefix (lxc.net.0.link, lxc.cgroup2.memory.max, ...).
-const PREFIX_FAMILIES = new Set(['lxc.net', 'lxc.cgroup', 'lxc.cgroup2', 'lxc.limit', 'lxc.prlimit', 'lxc.sysctl', 'lxc.proc']);
+// lxc.namespace.share.<ns>: liblxc ≥ 5.0 lists the family as "lxc.namespace.share." (with the dot), 4.0 without.
+const PREFIX_FAMILIES = new Set(['lxc.net', 'lxc.cgroup', 'lxc.cgroup2', 'lxc.limit', 'lxc.prlimit', 'lxc.sysctl', 'lxc.proc', 'lxc.namespace.share']);
 
 /** Whether liblxc knows `key`: exactly, or as a member of a prefix family. */
 export function isKnownKey(key: string): boolean {
   if (ffi.lxc_config_item_is_supported(key)) return true;
   for (let p = key.lastIndexOf('.'); p > 0; p = key.lastIndexOf('.', p - 1)) {
     const prefix = key.slice(0, p);
-    if (PREFIX_FAMILIES.has(prefix)) return ffi.lxc_config_item_is_supported(prefix) as boolean;
+    if (PREFIX_FAMILIES.has(prefix)) return (ffi.lxc_config_item_is_supported(prefix) || ffi.lxc_config_item_is_supported(`${prefix}.`)) as boolean;
   }
   return false;
 }
@@ -70,7 +71,7 @@ export function keyHint(k: string, known: () => readonly string[]): string {
   if (REMOVED.has(k)) return ': it was removed in LXC 2.1';
   const nic = /^(lxc\.net\.\d+)\.(.+)$/.exec(k);
   const guess = nic ? ((g) => g && `${nic[1]}.${g}`)(nearest(nic[2], NIC_ITEMS)) : nearest(k, known());
-  return guess ? `; did you mean "${guess}"?` : '';
+  return guess && guess !== k ? `; did you mean "${guess}"?` : '';
 }
 
 /** The keys liblxc knows, for suggestions (get_keys with no prefix lists them all); none without a container. */
@@ -100,6 +101,8 @@ export function getConfigItem(h: Handle, k: unknown): string {
   if (v === undefined) {
     // No config at all (clearConfig(), or not created yet): a known key is simply unset.
     if (!h.hasConfig) return '';
+    // A key liblxc lists but has no reader for (lxc.include, the lxc.hook family) is not a typo.
+    if (allKeys(h).includes(name)) throw h.error('EINVAL', op, `liblxc cannot read "${name}" (it has no getter for it)`);
     throw h.error('EINVAL', op, `liblxc does not know "${name}" for this container${keyHint(name, () => allKeys(h))}`);
   }
   return v.charCodeAt(v.length - 1) === 10 ? v.slice(0, -1) : v;
@@ -111,7 +114,10 @@ export function setConfigItem(h: Handle, k: unknown, value: unknown): void {
   h.gen++;
   const values = Array.isArray(value) ? value.map((v, i) => check(op, `value[${i}]`, configValue, v)) : [check(op, 'value', configValue, value)];
   const before = h.item(name);
-  if (Array.isArray(value) || (before !== undefined && before.includes('\n'))) h.call(op, 'clear_config_item', {}, name);
+  // liblxc's setters add to an item that already holds something, on several lines (lxc.cap.drop)
+  // or on one (lxc.idmap, lxc.init.groups, lxc.mount.auto, lxc.proc.*: "allow" then "deny" read
+  // "allowdeny"), so an item that holds something is cleared first.
+  if (Array.isArray(value) || (before !== undefined && before !== '')) h.call(op, 'clear_config_item', {}, name);
   for (const v of values) {
     if (!h.call(op, 'set_config_item', {}, name, v)) {
       // Put back what was there so a failed set loses nothing.

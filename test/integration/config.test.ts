@@ -50,6 +50,32 @@ t.test('get, set, append, clear, list and keys', async (t) => {
   t.equal(c.getConfigItem('lxc.net.0.type'), 'empty');
 });
 
+t.test('setConfigItem replaces items that liblxc adds to on one line', async (t) => {
+  // Found porting liblxc's get_item.c: these were appended to, and lxc.proc.* read "allowdeny".
+  const c = new lxc.Container('replace', tempLxcpath(t));
+  t.teardown(() => c.release());
+  const cases: Array<[string, string, string]> = [
+    ['lxc.init.groups', '10,20', '30'],
+    ['lxc.idmap', 'u 0 100000 10', 'u 0 200000 10'],
+    ['lxc.mount.auto', 'proc:rw', 'sys:ro'],
+    ['lxc.proc.setgroups', 'allow', 'deny'],
+    ['lxc.sysctl.net.core.somaxconn', '128', '256'],
+    ['lxc.cap.drop', 'mknod', 'setuid'],
+  ];
+  for (const [k, first, second] of cases) {
+    c.setConfigItem(k, first);
+    c.setConfigItem(k, second);
+    t.equal(c.getConfigItem(k), second, `${k}: the second set replaced the first`);
+  }
+  // lxc.namespace.share.<ns> is a family (liblxc 5.0 lists it as "lxc.namespace.share."): found
+  // porting share_ns.c, where lxc-ffi refused the key.
+  t.equal(lxc.isConfigItemSupported('lxc.namespace.share.ipc'), true);
+  c.setConfigItem('lxc.namespace.share.net', 'other');
+  t.equal(c.getConfigItem('lxc.namespace.share.net'), 'other');
+  c.appendConfigItem('lxc.init.groups', '40');
+  t.equal(c.getConfigItem('lxc.init.groups'), '30,40', 'appendConfigItem still adds');
+});
+
 t.test('save, load, clearConfig, setConfigPath', async (t) => {
   const lxcpath = tempLxcpath(t);
   const c = await busybox(lxcpath, 'save');
