@@ -4,7 +4,7 @@
 // the one path into C (lib/container/handle.ts).
 import * as ffi from '../ffi/index.js';
 import { invalid } from './errors.js';
-import { check, containerName, absolutePath } from './validate.js';
+import { check, containerName, absolutePath, optionEntries } from './validate.js';
 import { Handle, setSiblingFactory } from './container/handle.js';
 import { lazy, loadedFamily, withSchemas } from './container/handle.js';
 import { empty } from './options.schema.js';
@@ -66,8 +66,12 @@ export function globalLxcpath(): string {
 function lxcpathOf(arg: string | ContainerOptions | undefined): string | undefined {
   if (arg === undefined || typeof arg === 'string') return arg === undefined ? undefined : check('Container', 'lxcpath', absolutePath, arg);
   if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('Container', 'lxcpath', 'must be a string or { lxcpath }');
-  for (const k of Object.keys(arg)) if (k !== 'lxcpath') throw invalid('Container', `options.${k}`, 'is not a known option');
-  return arg.lxcpath === undefined ? undefined : check('Container', 'options.lxcpath', absolutePath, arg.lxcpath);
+  let lxcpath: unknown;
+  for (const [k, v] of optionEntries('Container', 'options', arg)) {
+    if (k !== 'lxcpath') throw invalid('Container', `options.${k}`, 'is not a known option');
+    lxcpath = v;
+  }
+  return lxcpath === undefined ? undefined : check('Container', 'options.lxcpath', absolutePath, lxcpath);
 }
 
 /**

@@ -2,7 +2,7 @@
 import * as ffi from '../ffi/index.js';
 import { Container, globalLxcpath, isKnownKey } from './container.js';
 import { apiExtension } from './container/handle.js';
-import { check, configKey, absolutePath } from './validate.js';
+import { check, configKey, absolutePath, optionEntries } from './validate.js';
 import { invalid } from './errors.js';
 import { personalities } from './options.js';
 import { listDefaults, type ListOptions } from './options.js';
@@ -88,9 +88,8 @@ export function isConfigItemSupported(key: string): boolean {
 /** ListOptions checked by hand: listContainers() is synchronous, and zod loads asynchronously. */
 function listOptions(o: unknown): ListOptions {
   const op = 'listContainers';
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw invalid(op, 'options', 'must be object');
   const out: ListOptions = {};
-  for (const [k, v] of Object.entries(o)) {
+  for (const [k, v] of optionEntries(op, 'options', o)) {
     if (k === 'lxcpath') out.lxcpath = check(op, 'options.lxcpath', absolutePath, v);
     else if (k === 'active' || k === 'defined') {
       if (typeof v !== 'boolean' && v !== undefined) throw invalid(op, `options.${k}`, 'must be boolean');
@@ -124,8 +123,10 @@ export function listContainers(options: ListOptions = {}): string[] {
  * for (const c of lxc.containers()) console.log(c.name, c.state);
  */
 export function containers(options: ListOptions = {}): Container[] {
-  const lxcpath = options.lxcpath;
-  return listContainers(options).map((n) => new Container(n, lxcpath === undefined ? undefined : lxcpath));
+  // Checked once, then read from the checked copy (the caller's object may be a Proxy or have getters).
+  const checked = listOptions(options);
+  const lxcpath = checked.lxcpath;
+  return listContainers(checked).map((n) => new Container(n, lxcpath === undefined ? undefined : lxcpath));
 }
 
 /**
@@ -135,6 +136,6 @@ export function containers(options: ListOptions = {}): Container[] {
  * lxc.archToPersonality('i686') // 8 (PER_LINUX32)
  */
 export function archToPersonality(arch: string): number {
-  if (typeof arch !== 'string' || !(arch in personalities)) throw invalid('archToPersonality', 'arch', `must be one of ${Object.keys(personalities).join(', ')}`);
+  if (typeof arch !== 'string' || !Object.hasOwn(personalities, arch)) throw invalid('archToPersonality', 'arch', `must be one of ${Object.keys(personalities).join(', ')}`);
   return personalities[arch];
 }

@@ -5,7 +5,7 @@
 // from there, picked by container name.
 import * as ffi from '../ffi/index.js';
 import { LxcError, invalid } from './errors.js';
-import { check, absolutePath, noNul } from './validate.js';
+import { check, absolutePath, noNul, optionEntries } from './validate.js';
 import { logDefaults, logLevels, type LogLevel, type LogOptions } from './options.js';
 
 /** How the processes lxc-ffi starts learn of the session log (read and removed at their start). */
@@ -59,9 +59,8 @@ export function adoptSessionLog(): SessionLog | null {
 
 function logOptions(o: unknown): SessionLog {
   const op = 'logInit';
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw invalid(op, 'options', 'must be object');
   const out: SessionLog = { file: '', ...logDefaults };
-  for (const [k, v] of Object.entries(o)) {
+  for (const [k, v] of optionEntries(op, 'options', o)) {
     if (k === 'file') out.file = check(op, 'options.file', absolutePath, v);
     else if (k === 'level') {
       if (!logLevels.includes(v as LogLevel)) throw invalid(op, 'options.level', `must be one of ${logLevels.join(', ')}`);

@@ -91,9 +91,10 @@ export class NetworkInterface {
    * liblxc has under lxc.net.N ('ipvlan.mode' → 'lxc.net.0.ipvlan.mode').
    */
   key(name: NetworkKey | NetworkSubkey): string {
-    const sub = Object.hasOwn(KEYS, name) ? KEYS[name as NetworkKey] : name;
+    // typeof first: Object.hasOwn would convert an object (a Proxy, a getter's owner) to a key, running its code.
+    const sub = typeof name !== 'string' ? undefined : Object.hasOwn(KEYS, name) ? KEYS[name as NetworkKey] : name;
     if (typeof sub !== 'string' || !SUBKEY.test(sub)) {
-      throw new LxcError('EINVAL', `network[${this.index}]: "${String(name)}" is not a nic item (a property such as 'link', or an item such as 'ipvlan.mode')`, { op: 'network' });
+      throw new LxcError('EINVAL', `network[${this.index}]: ${typeof name === 'string' ? JSON.stringify(name) : `a ${typeof name}`} is not a nic item (a property such as 'link', or an item such as 'ipvlan.mode')`, { op: 'network' });
     }
     return `lxc.net.${this.index}.${sub}`;
   }
@@ -208,6 +209,10 @@ export class NetworkList {
 
   /** Removes the nic at list position `position`. */
   remove(position: number): void {
+    // An integer, not any key of the array ('length', '0'): indices()[position] would take those too.
+    if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) {
+      throw new LxcError('EINVAL', 'network.remove: position must be an integer ≥ 0', { op: 'network.remove' });
+    }
     const index = this.indices()[position];
     if (index === undefined) throw new LxcError('EINVAL', `network.remove: position ${position} is past the last nic (${this.length})`, { op: 'network.remove' });
     this.config.clearConfigItem(`lxc.net.${index}`);

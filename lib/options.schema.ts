@@ -8,7 +8,7 @@
 // path, a name or a value is refused for the same reason alone or inside an option object.
 import type * as Z from 'zod/mini';
 import { LxcError } from './errors.js';
-import { stringRules, absolutePath, noNul, configValue, templateValue, ifaceName, timeoutSeconds, int as intCheck, type Checker } from './validate.js';
+import { unreadable, isPlainObject, stringRules, absolutePath, noNul, configValue, templateValue, ifaceName, timeoutSeconds, int as intCheck, type Checker } from './validate.js';
 import type { AbortOptions, AttachOptions, BdevSpecs, BdevType, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, ContainerState, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, ListOptions, LocalOptions, MigrateOptions, MountOptions, Namespace, OutputStream, RestoreOptions, StartOptions, Stdio, TemplateOptions, UmountOptions, WaitOptions } from './options.js';
 import { bdevTypes, namespaceFlags, personalities } from './options.js';
 
@@ -127,9 +127,21 @@ function describe(issue: Issue, input: unknown): Array<[PropertyKey[], string]> 
  * const o = parse('start', 'options', startOptionsSchema, { useinit: true });
  */
 export function parse<T>(op: string, arg: string, schema: Z.ZodMiniType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const problems = r.error.issues.flatMap((i) => describe(i, value)).map(([p, why]) => `${[arg, ...p.map(String)].join('.')} ${why}`);
+  let problems: string[];
+  try {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // zod takes a String, a Date or a class instance with no own keys for `{}`: options are plain objects.
+      if (!isPlainObject(value)) return failWith(op, [`${arg} must be a plain object`]);
+      // zod drops an own "__proto__" key (JSON.parse makes them) without a word: refused as unknown instead.
+      if (Object.hasOwn(value, '__proto__')) return failWith(op, [`${arg}.__proto__ is not a known option`]);
+    }
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    problems = r.error.issues.flatMap((i) => describe(i, value)).map(([p, why]) => `${[arg, ...p.map(String)].join('.')} ${why}`);
+  } catch (e) {
+    // A getter or Proxy trap of the caller's threw while zod (or the message) read the object.
+    throw unreadable(op, arg, e);
+  }
   return failWith(op, problems);
 }
 
@@ -141,8 +153,13 @@ function failWith(op: string, problems: string[]): never {
 export function empty(value: unknown): boolean {
   if (value === undefined) return true;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  for (const _ in value) return false;
-  return Object.getPrototypeOf(value) === Object.prototype;
+  try {
+    for (const _ in value) return false;
+    return Object.getPrototypeOf(value) === Object.prototype;
+  } catch {
+    // A Proxy whose traps throw: not empty; the parse that follows reports it as EINVAL.
+    return false;
+  }
 }
 
 /**
@@ -160,7 +177,8 @@ export function options<T>(op: string, arg: string, schema: () => Z.ZodMiniType<
 // ---- lifecycle ---------------------------------------------------------------------------------
 export const startOptionsSchema = schema((z) => z.strictObject({
   useinit: z.optional(boolean()),
-  argv: z.optional(z.array(text()).check(z.minLength(1, { message: 'must name a command (an empty argv makes init exec nothing)' }))),
+  // As exec's argv: an empty word (argv[0] above all) is a mistake that would reach C as a failed exec.
+  argv: z.optional(z.array(checked(stringRules([(s) => s.length > 0, 'must not be empty'], [(s) => !s.includes('\u0000'), 'must not contain NUL']))).check(z.minLength(1, { message: 'must name a command (an empty argv makes init exec nothing)' }))),
   daemonize: z.optional(boolean()),
   closeAllFds: z.optional(boolean()),
   signal: z.optional(abortSignal()),

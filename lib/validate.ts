@@ -1,7 +1,7 @@
 // The small hand-written checks on names, paths, config keys and values: they run on the hot paths
 // (every getConfigItem, every new Container) where loading zod or building a parser costs more
 // than the C call they guard. Option objects are zod's (lib/options/); its schemas reuse these.
-import { invalid } from './errors.js';
+import { invalid, LxcError } from './errors.js';
 
 /** A check of one value: the value it accepts, or why it refuses it (a message such as 'must be string'). */
 export interface Checker<T> {
@@ -25,10 +25,15 @@ function checker<T>(why: (v: unknown) => string | null): Checker<T> {
   }, { why });
 }
 
-/** A string passing every rule, in order. */
+// A lone surrogate has no UTF-8 form: the C string would carry U+FFFD instead, another name or path.
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATE_WHY = 'must not contain a lone UTF-16 surrogate (it has no UTF-8 form)';
+
+/** A string passing every rule, in order (and well-formed UTF-16: it reaches C as UTF-8). */
 export function stringRules(...rules: Rule[]): Checker<string> {
   return checker((v) => {
     if (typeof v !== 'string') return 'must be string';
+    if (LONE_SURROGATE.test(v)) return LONE_SURROGATE_WHY;
     for (const [ok, why] of rules) if (!ok(v)) return why;
     return null;
   });
@@ -50,10 +55,43 @@ export function check<T>(op: string, arg: string, c: Checker<T>, value: unknown)
   try {
     return c(value);
   } catch (e) {
-    if (!(e instanceof Refusal)) throw e;
+    // A getter or a Proxy trap of the caller's that throws: the value cannot be read, so it is bad input.
+    if (!(e instanceof Refusal)) throw unreadable(op, arg, e);
     // A why that starts with a path ('.1 must not …') names a part of the argument.
     const part = /^(\.\S+) (.*)$/.exec(e.why);
     throw part ? invalid(op, arg + part[1], part[2]) : invalid(op, arg, e.why);
+  }
+}
+
+/** EINVAL for an argument whose reading threw (a getter, a Proxy trap), the thrown error as its cause. */
+export function unreadable(op: string, arg: string, e: unknown): LxcError {
+  if (e instanceof LxcError) return e;
+  let why: string;
+  try {
+    why = e instanceof Error ? e.message : String(e);
+  } catch {
+    why = 'a value that cannot be shown';
+  }
+  return new LxcError('EINVAL', `${op}: ${arg} cannot be read (reading it threw: ${why})`, { op, cause: e });
+}
+
+/** Whether `o` is a plain object (`{...}`, `Object.create(null)`), of this realm or another: its prototype's prototype is null. */
+export function isPlainObject(o: object): boolean {
+  const proto: object | null = Object.getPrototypeOf(o);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * The own entries of an options object checked by hand, or EINVAL: it must be a plain object (a
+ * Date, a RegExp or a Map has no options, and would pass for `{}`), and reading it must not throw.
+ */
+export function optionEntries(op: string, arg: string, o: unknown): Array<[string, unknown]> {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw invalid(op, arg, 'must be object');
+  try {
+    if (!isPlainObject(o)) throw invalid(op, arg, 'must be a plain object');
+    return Object.entries(o);
+  } catch (e) {
+    throw unreadable(op, arg, e);
   }
 }
 
@@ -86,14 +124,21 @@ export const absolutePath = stringRules(
 
 const CONFIG_KEY = /^lxc(\.[A-Za-z0-9_\-]+)+$/;
 /** A config key such as lxc.net.0.link. */
-export const configKey = stringRules([(s) => CONFIG_KEY.test(s), 'must look like lxc.section.key (letters, digits, "_", "-", ".")']);
+export const configKey = stringRules(
+  // liblxc's keys are tens of bytes (a sysctl's a hundred or so): a longer one is no key, and would reach C.
+  [(s) => s.length <= 1024, 'is too long for a config key (1024 characters at most)'],
+  [(s) => CONFIG_KEY.test(s), 'must look like lxc.section.key (letters, digits, "_", "-", ".")'],
+);
 
 /** A config value: one line, as liblxc writes it back into the config file. */
 export const configValue = stringRules([(s) => !NUL_OR_NEWLINE.test(s), 'must not contain NUL, CR or LF']);
 
 const CGROUP_KEY = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_\-]+)+$/;
 /** A cgroup controller file name such as memory.max. */
-export const cgroupKey = stringRules([(s) => CGROUP_KEY.test(s), 'must look like controller.file']);
+export const cgroupKey = stringRules(
+  [(s) => s.length <= 255, 'is too long for a file name (255 bytes at most)'],
+  [(s) => CGROUP_KEY.test(s), 'must look like controller.file'],
+);
 
 /** A value handed to a template as an option argument. */
 export const templateValue = stringRules(
@@ -113,10 +158,13 @@ export const ifaceName = stringRules([(s) => /^[A-Za-z0-9_.:@-]{1,15}$/.test(s),
 export const argv = checker<string[]>((v) => {
   if (!Array.isArray(v)) return 'must be array';
   if (v.length < 1) return 'must name a command';
-  for (const [i, s] of v.entries()) {
+  // Indexed, not entries(): a hole is an element too (undefined), never skipped.
+  for (let i = 0; i < v.length; i++) {
+    const s: unknown = v[i];
     if (typeof s !== 'string') return `.${i} must be string`;
     if (s.length === 0) return `.${i} must not be empty`;
     if (s.includes('\u0000')) return `.${i} must not contain NUL`;
+    if (LONE_SURROGATE.test(s)) return `.${i} ${LONE_SURROGATE_WHY}`;
   }
   return null;
 });

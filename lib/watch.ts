@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import * as ffi from '../ffi/index.js';
 import { builtins, fs, liblxcString } from './runtime.js';
 import { invalid, LxcError } from './errors.js';
-import { check, absolutePath, containerName } from './validate.js';
+import { check, absolutePath, containerName, unreadable, optionEntries } from './validate.js';
 import { states, type ContainerState } from './options.js';
 import { signalName } from './attach/options.js';
 import type { ExitStatus } from './attach/process.js';
@@ -263,11 +263,22 @@ export class Watcher extends EventEmitter implements AsyncIterableIterator<State
  */
 export function watch(options: WatchOptions = {}): Watcher {
   const op = 'watch';
-  if (typeof options !== 'object' || options === null) throw invalid(op, 'options', 'must be an object');
-  for (const k of Object.keys(options)) if (!['lxcpath', 'names', 'signal'].includes(k)) throw invalid(op, `options.${k}`, 'is not a known option');
-  const lxcpath = options.lxcpath === undefined ? (ffi.lxc_get_global_config_item('lxc.lxcpath') ?? '/var/lib/lxc') : check(op, 'options.lxcpath', absolutePath, options.lxcpath);
-  if (options.names !== undefined && !Array.isArray(options.names)) throw invalid(op, 'options.names', 'must be an array of container names');
-  const names = options.names?.map((n, i) => check(op, `options.names.${i}`, containerName, n));
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalid(op, 'options.signal', 'must be an AbortSignal');
-  return new Watcher(lxcpath, names, options.signal);
+  const o: Record<string, unknown> = {};
+  // Read once (a getter answers one value, checked and used); a plain object only.
+  for (const [k, v] of optionEntries(op, 'options', options)) {
+    if (!['lxcpath', 'names', 'signal'].includes(k)) throw invalid(op, `options.${k}`, 'is not a known option');
+    o[k] = v;
+  }
+  if (o.names !== undefined && !Array.isArray(o.names)) throw invalid(op, 'options.names', 'must be an array of container names');
+  let given: unknown[] | undefined;
+  try {
+    // Array.from, not map: a hole is checked (as undefined) instead of skipped.
+    given = o.names === undefined ? undefined : Array.from(o.names as unknown[]);
+  } catch (e) {
+    throw unreadable(op, 'options.names', e);
+  }
+  const lxcpath = o.lxcpath === undefined ? (ffi.lxc_get_global_config_item('lxc.lxcpath') ?? '/var/lib/lxc') : check(op, 'options.lxcpath', absolutePath, o.lxcpath);
+  const names = given?.map((n, i) => check(op, `options.names.${i}`, containerName, n));
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalid(op, 'options.signal', 'must be an AbortSignal');
+  return new Watcher(lxcpath, names, o.signal);
 }

@@ -1,6 +1,7 @@
 // A process liblxc attached into a container: its stdio plumbing and a wait that never blocks the
 // event loop (a pidfd polled by libuv, then waitid() to reap it).
 import { EventEmitter } from 'node:events';
+import { constants } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
@@ -242,6 +243,9 @@ export class AttachedProcess extends EventEmitter {
    * p.kill('SIGKILL');
    */
   kill(signal: NodeJS.Signals | number = 'SIGTERM'): void {
+    // Checked first: the kill below swallows process.kill's errors (a process that just exited), bad signals included.
+    const known = typeof signal === 'string' ? Object.hasOwn(constants.signals, signal) : Number.isInteger(signal) && signal >= 0 && signal <= 64;
+    if (!known) throw new LxcError('EINVAL', `kill: signal must be a signal name such as 'SIGTERM' or a number 0-64`, { op: 'kill' });
     if (this.#done) return;
     try {
       process.kill(this.pid, signal);

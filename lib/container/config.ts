@@ -1,7 +1,7 @@
 // The configuration family: config items (in memory, saved, loaded, the running ones) and cgroup items.
 import * as ffi from '../../ffi/index.js';
 import { invalid } from '../errors.js';
-import { check, absolutePath, configKey, configValue, cgroupKey, timeoutSeconds } from '../validate.js';
+import { check, unreadable, absolutePath, configKey, configValue, cgroupKey, timeoutSeconds } from '../validate.js';
 import { NetworkList } from '../network.js';
 import type { Handle } from './handle.js';
 
@@ -112,7 +112,8 @@ export function setConfigItem(h: Handle, k: unknown, value: unknown): void {
   const op = 'setConfigItem';
   const name = key(op, k, h);
   h.gen++;
-  const values = Array.isArray(value) ? value.map((v, i) => check(op, `value[${i}]`, configValue, v)) : [check(op, 'value', configValue, value)];
+  // Array.from, not map: a hole is checked (as undefined) instead of skipped and later sent to C.
+  const values = Array.isArray(value) ? listValues(op, value) : [check(op, 'value', configValue, value)];
   const before = h.item(name);
   // liblxc's setters add to an item that already holds something, on several lines (lxc.cap.drop)
   // or on one (lxc.idmap, lxc.init.groups, lxc.mount.auto, lxc.proc.*: "allow" then "deny" read
@@ -126,6 +127,17 @@ export function setConfigItem(h: Handle, k: unknown, value: unknown): void {
       throw rejected(h, op, name, v);
     }
   }
+}
+
+/** Each element of a list value checked, holes included; a Proxy's throwing traps are EINVAL. */
+function listValues(op: string, value: unknown[]): string[] {
+  let items: unknown[];
+  try {
+    items = Array.from(value);
+  } catch (e) {
+    throw unreadable(op, 'value', e);
+  }
+  return items.map((v, i) => check(op, `value[${i}]`, configValue, v));
 }
 
 export function appendConfigItem(h: Handle, k: unknown, value: unknown): void {

@@ -20,7 +20,8 @@ export interface ConsoleTty {
 
 export function consoleGetFd(h: Handle, tty: unknown): ConsoleTty {
   const op = 'consoleGetFd';
-  const n = check(op, 'tty', int(-1), tty);
+  // ttynum is a C int: a larger number would wrap to another tty.
+  const n = check(op, 'tty', int(-1, 2 ** 31 - 1), tty);
   const ttynum = new Int32Array([n]);
   const ptx = new Int32Array([-1]);
   const socketFd = h.call(op, 'console_getfd', { needs: 'running' }, ttynum, ptx);

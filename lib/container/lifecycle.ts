@@ -111,8 +111,18 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     });
     h.reopen();
     if (!outcome.ok) {
-      if (h.query(op, 'is_defined')) await h.runForking(op, [{ member: 'destroy', args: [] }]).catch(() => undefined);
+      // Half-made: destroyed. A second try for a destroy that raced the last writes of a killed template.
+      for (let i = 0; i < 2 && h.query(op, 'is_defined'); i++) {
+        if (i) await new Promise((r) => setTimeout(r, 200));
+        await h.runForking(op, [{ member: 'destroy', args: [] }]).catch(() => undefined);
+      }
+      // The struct read the half-made config (its rootfs path): a fresh one, so a next create starts clean.
+      h.reopen();
       if (outcome.aborted) throw h.aborted(op, opts.signal, outcome.log, { output: outcome.output });
+      if (outcome.died) {
+        const left = h.query(op, 'is_defined') ? `the half-made container is still in ${h.lxcpath} (destroy() it)` : 'nothing was kept';
+        throw h.error('ECREATE', op, `the create worker died mid-create (${outcome.died}); ${left}`, outcome.log, { output: outcome.output });
+      }
       const reasons = outcome.log.filter((l) => / ERROR /.test(l)).map(logReason);
       const tail = outcome.output.filter((l) => l.trim()).slice(-3).join(' | ');
       const why = tail || reasons[0] || `template "${template}" failed`;

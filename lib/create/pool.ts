@@ -23,6 +23,8 @@ export interface CreateOutcome {
   aborted: boolean;
   log: string[];
   output: string[];
+  /** The worker died under the create (killed, out of memory): how it ended, e.g. 'SIGKILL'. */
+  died?: string;
 }
 
 interface RunOptions extends Omit<CreateRequest, 'configFile' | 'id'> {
@@ -80,6 +82,8 @@ class Worker {
   readonly ready: Promise<void>;
   dead = false;
   aborted = false;
+  /** How the worker ended when it died under a job (not by an abort). */
+  died: string | undefined;
   #job: Job | null = null;
   #idle: NodeJS.Timeout | null = null;
 
@@ -109,10 +113,16 @@ class Worker {
         this.#settle();
       }
     });
-    const gone = () => {
+    const gone = (code?: number | null, signal?: NodeJS.Signals | null) => {
       if (this.dead) return;
       this.dead = true;
       if (this.#idle) clearTimeout(this.#idle);
+      if (this.#job && !this.aborted) {
+        // Died under a create: its template (same process group) would go on writing the rootfs
+        // while the caller cleans up; it goes with it.
+        this.died = signal ?? `exit code ${code}`;
+        try { process.kill(-this.child.pid!, 'SIGKILL'); } catch { /* the group is gone */ }
+      }
       this.#job?.finish(false);
       this.#job = null;
       if (!this.session) rmSync(this.logFile, { force: true });
@@ -168,7 +178,7 @@ class Worker {
     }
   }
 
-  run(request: CreateRequest, emit: Job['emit'], signal: AbortSignal | undefined): Promise<{ ok: boolean; aborted: boolean; log: string[] }> {
+  run(request: CreateRequest, emit: Job['emit'], signal: AbortSignal | undefined): Promise<{ ok: boolean; aborted: boolean; log: string[]; died?: string }> {
     this.#setRef(true);
     return new Promise((resolve) => {
       const logFrom = sizeOf(this.logFile);
@@ -181,7 +191,7 @@ class Worker {
         finish: (ok) => {
           signal?.removeEventListener('abort', onAbort);
           const lines = readLinesFrom(this.logFile, logFrom);
-          resolve({ ok: ok && !this.aborted, aborted: this.aborted, log: this.session ? linesOf(lines, request.name, this.session) : lines });
+          resolve({ ok: ok && !this.aborted, aborted: this.aborted, log: this.session ? linesOf(lines, request.name, this.session) : lines, ...(this.died ? { died: this.died } : {}) });
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -333,9 +343,9 @@ export async function runCreate(opts: RunOptions): Promise<CreateOutcome> {
     if (!worker) return { ok: false, aborted: true, log: [], output };
     try {
       if (opts.signal?.aborted) return { ok: false, aborted: true, log: [], output };
-      const { ok, aborted, log } = await worker.run(request, emit, opts.signal);
+      const { ok, aborted, log, died } = await worker.run(request, emit, opts.signal);
       phases?.stop(ok);
-      return { ok, aborted, log, output };
+      return { ok, aborted, log, output, ...(died ? { died } : {}) };
     } finally {
       phases?.stop();
       giveBack(worker);
