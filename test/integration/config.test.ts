@@ -113,10 +113,17 @@ t.test('running config and cgroup items', async (t) => {
   t.throws(() => c.getCgroupItem('pids.current'), { code: 'ENOTRUNNING' });
   await c.start();
   t.equal(c.getRunningConfigItem('lxc.uts.name'), 'cg');
-  const current = Number(c.getCgroupItem('pids.current'));
-  t.ok(current >= 1, `pids.current = ${current}: init and its children are counted`);
-  c.setCgroupItem('pids.max', '123');
-  t.equal(c.getCgroupItem('pids.max'), '123');
+  // liblxc 7.0 has cgroup2 only: on a hybrid host (run by scripts/matrix.sh in a cgroup2-only
+  // mount namespace) pids stays bound to v1, so the container's cgroup has no pids.* files.
+  const noPids = lxc.versionAtLeast(7) && !readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8').split(/\s+/).includes('pids');
+  if (noPids) {
+    t.pass('pids.current, pids.max', { skip: `liblxc ${lxc.version} uses cgroup2 only and this host's cgroup2 hierarchy has no pids controller` });
+  } else {
+    const current = Number(c.getCgroupItem('pids.current'));
+    t.ok(current >= 1, `pids.current = ${current}: init and its children are counted`);
+    c.setCgroupItem('pids.max', '123');
+    t.equal(c.getCgroupItem('pids.max'), '123');
+  }
   t.throws(() => c.getCgroupItem('no.such_file'), { code: 'ECGROUP' });
   t.throws(() => c.setCgroupItem('pids.max', '1\n2'), { code: 'EINVAL' });
   t.throws(() => c.getCgroupItem('../../etc/passwd'), { code: 'EINVAL' });
@@ -156,8 +163,10 @@ t.test('unknown keys: legacy names get their new one, typos a "did you mean", se
   const cases: Array<[() => unknown, RegExp]> = [
     [() => c.getConfigItem('lxc.utsname'), /legacy key \(LXC < 2\.1\), now "lxc\.uts\.name"/],
     [() => c.setConfigItem('lxc.aa_profile', 'unconfined'), /now "lxc\.apparmor\.profile"/],
-    [() => c.setConfigItem('lxc.network.0.link', 'br0'), /legacy key.*"lxc\.net\.0\.link"/],
-    [() => c.setConfigItem('lxc.network.type', 'veth'), /legacy key.*lxc\.net\.N/],
+    // liblxc 3.0 answers lxc.network.* through lxc.net's prefix match (getConfigItem gives
+    // lxc.net's value), so a set it refuses reads as a refused value, not as an unknown key.
+    [() => c.setConfigItem('lxc.network.0.link', 'br0'), lxc.versionAtLeast(4) ? /legacy key.*"lxc\.net\.0\.link"/ : /liblxc rejected lxc\.network\.0\.link/],
+    [() => c.setConfigItem('lxc.network.type', 'veth'), lxc.versionAtLeast(4) ? /legacy key.*lxc\.net\.N/ : /liblxc rejected lxc\.network\.type/],
     [() => c.getConfigItem('lxc.pivotdir'), /removed in LXC 2\.1/],
     [() => c.setConfigItem('lxc.rootfs.pth', '/x'), /did you mean "lxc\.rootfs\.path"\?/],
     [() => c.clearConfigItem('lxc.cap.dorp'), /did you mean "lxc\.cap\.drop"\?/],

@@ -3,6 +3,10 @@ import t from 'tap';
 import * as ffi from '../../ffi/index.js';
 import { probeLayout } from '../fixtures/layout-probe.js';
 
+// The headers of the runtime liblxc: lxc-dev's, or a prefix build's (scripts/matrix.sh sets
+// LXCFFI_HEADERS=<prefix>/include, the runtime coming from LD_LIBRARY_PATH).
+const probe = { includeDirs: process.env.LXCFFI_HEADERS ? [process.env.LXCFFI_HEADERS] : [] };
+
 t.test('every declared struct matches the C headers of the installed liblxc', async (t) => {
   t.equal(ffi.versionString, ffi.lxc_get_version(), 'version comes from lxc_get_version()');
   const structNames = Object.keys(ffi.types.structs).filter((s) => !s.includes('.') && ffi.types.members[s].length > 0);
@@ -10,7 +14,7 @@ t.test('every declared struct matches the C headers of the installed liblxc', as
     cName: s.endsWith('_t') ? s : `struct ${s}`,
     members: ffi.types.members[s].map((m) => m.name),
   }));
-  const probed = await probeLayout(targets);
+  const probed = await probeLayout(targets, probe);
   let checked = 0;
   for (const s of structNames) {
     const cName = s.endsWith('_t') ? s : `struct ${s}`;
@@ -26,7 +30,7 @@ t.test('every declared struct matches the C headers of the installed liblxc', as
 });
 
 t.test('nested bdev_specs members', async (t) => {
-  const probed = await probeLayout([{ cName: 'struct bdev_specs', members: ['zfs.zfsroot', 'lvm.vg', 'lvm.thinpool', 'rbd.rbdpool', 'dir'] }]);
+  const probed = await probeLayout([{ cName: 'struct bdev_specs', members: ['zfs.zfsroot', 'lvm.vg', 'lvm.thinpool', 'rbd.rbdpool', 'dir'] }], probe);
   const specs = ffi.types.structs.bdev_specs;
   t.equal(ffi.koffi.offsetof(specs, 'zfs'), probed['struct bdev_specs'].offsets['zfs.zfsroot']);
   t.equal(ffi.koffi.offsetof(specs, 'dir'), probed['struct bdev_specs'].offsets.dir);

@@ -112,7 +112,13 @@ t.test('a start that fails says why (missing bridge)', async (t) => {
   t.equal(e.op, 'start');
   t.equal(e.container, 'nobridge');
   t.equal(e.lxcpath, lxcpath);
-  t.match(e.message, /bridge interface doesn't exist/, e.message);
+  if (lxc.versionAtLeast(4, 0, 3)) {
+    t.match(e.message, /bridge interface doesn't exist/, e.message);
+  } else {
+    // Before 4.0.3 liblxc takes a link that is no bridge for an Open vSwitch one: it runs
+    // ovs-vsctl ("Failed to exec command" without it), then fails to attach the veth.
+    t.ok(e.log?.some((l) => /to bridge "lxcffi-nosuch"/.test(l)), `liblxc ${lxc.version}: ${e.message}`);
+  }
   t.ok(e.log && e.log.some((l) => /lxcffi-nosuch/.test(l)), 'liblxc log lines of the call');
   t.equal(c.state, 'STOPPED');
   t.notOk(c.getConfigItem('lxc.log.file'), 'the capture left no lxc.log.file behind');

@@ -35,14 +35,17 @@ t.test('the seed overlay chain base → web → mysite (scripts/examples/clone-o
   const base = new lxc.Container('base', lxcpath);
   t.teardown(() => { mysite.release(); web.release(); base.release(); });
   t.equal(mysite.state, 'RUNNING');
-  t.match(web.getConfigItem('lxc.rootfs.path'), /^(overlay(fs)?:)?\/.*\/base\/rootfs:.*\/web\/overlay\/delta$/, 'web is an overlay on base');
-  t.match(mysite.getConfigItem('lxc.rootfs.path'), /^(overlay(fs)?:)?\/.*\/base\/rootfs:.*\/mysite\/overlay\/delta$/, 'mysite too');
+  // An overlay's upper dir: <name>/overlay/delta from 4.0; <name>/delta0 in 3.x.
+  const delta = (name: string) => (lxc.versionAtLeast(4) ? `${name}/overlay/delta` : `${name}/delta0`);
+  const overlayOnBase = (name: string) => new RegExp(`^(overlay(fs)?:)?/.*/base/rootfs:.*/${delta(name)}$`);
+  t.match(web.getConfigItem('lxc.rootfs.path'), overlayOnBase('web'), 'web is an overlay on base');
+  t.match(mysite.getConfigItem('lxc.rootfs.path'), overlayOnBase('mysite'), 'mysite too');
   // mysite sees base's files and web's layer; base never saw web's.
   t.equal((await mysite.exec(['sh', '-c', 'test -d /www && test -x /bin/busybox && cat /www/index.html'])).stdout, '<h1>mysite</h1>\n');
   t.notOk(existsSync(`${lxcpath}/base/rootfs/www/index.html`), "base's rootfs never got web's page");
-  t.ok(existsSync(`${lxcpath}/web/overlay/delta/www/index.html`), "the page lives in web's delta");
+  t.ok(existsSync(`${lxcpath}/${delta('web')}/www/index.html`), "the page lives in web's delta");
   await mysite.exec(['sh', '-c', 'echo mine > /www/only-mysite']);
-  t.notOk(existsSync(`${lxcpath}/web/overlay/delta/www/only-mysite`), "web does not see mysite's writes");
+  t.notOk(existsSync(`${lxcpath}/${delta('web')}/www/only-mysite`), "web does not see mysite's writes");
   t.same((await mysite.getInterfaces()).sort(), ['eth0', 'lo']);
   t.ok((await mysite.getIps({ family: 'inet6', timeout: 0 })).every((ip) => ip.includes(':')), 'family inet6 gives IPv6 addresses only');
   t.same(await mysite.getIps({ interface: 'lo', family: 'inet' }), ['127.0.0.1'], 'lo only when asked for by name');
