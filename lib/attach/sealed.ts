@@ -1,7 +1,7 @@
 // The node binary the attach worker runs from: a sealed in-memory copy, so a process inside a
 // privileged container cannot rewrite the host's binary through /proc/<worker>/exe
 // (the CVE-2019-5736 class; runc and liblxc answer it the same way).
-import { fs } from '../runtime.js';
+import { fs, nodeBinary } from '../runtime.js';
 import * as libc from '../../ffi/libc.js';
 import { F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, MFD_ALLOW_SEALING, MFD_CLOEXEC } from '../../ffi/libc.js';
 
@@ -21,7 +21,7 @@ export function sealedNodePath(): Promise<string> {
 async function makeSealedCopy(): Promise<string> {
   const memfd = libc.memfd_create('node', MFD_CLOEXEC | MFD_ALLOW_SEALING) as number;
   if (memfd < 0) throw new Error('memfd_create() failed');
-  const source = openSync(process.execPath, 'r');
+  const source = openSync(nodeBinary(), 'r');
   try {
     let left = fstatSync(source).size;
     while (left > 0) {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism, freemem, setPriority } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { fs, scratchFile, builtins, spawnTurn } from '../runtime.js';
+import { fs, scratchFile, builtins, spawnTurn, nodeBinary } from '../runtime.js';
 import { childEnv } from '../../ffi/index.js';
 import type { CreateRequest, CreateReply } from './protocol.js';
 import { endMarker } from './protocol.js';
@@ -88,7 +88,7 @@ class Worker {
   #idle: NodeJS.Timeout | null = null;
 
   constructor(onExit: (w: Worker) => void) {
-    this.child = builtins.childProcess.spawn(process.execPath, [...nodeArgs, this.logFile], {
+    this.child = builtins.childProcess.spawn(nodeBinary(), [...nodeArgs, this.logFile], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Its own process group, so an abort also kills the template it runs.
       detached: true,

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { isMainThread } from 'node:worker_threads';
 import * as libc from '../../ffi/libc.js';
 import { childEnv } from '../../ffi/index.js';
-import { builtins, fs, scratchFile, scratchDir, spawnTurn, SCRATCH_ENV } from '../runtime.js';
+import { builtins, fs, scratchFile, scratchDir, spawnTurn, nodeBinary, SCRATCH_ENV } from '../runtime.js';
 import { logEnv, logGeneration } from '../logging.js';
 import { FrameReader, frame, receive, sendBytes } from './wire.js';
 import type { CallReply, ExitEvent, MemberCall, Reply, Request } from './protocol.js';
@@ -123,11 +123,12 @@ class Runner {
       return;
     }
     try {
-      this.child = builtins.childProcess.spawn(process.execPath, nodeArgs, {
+      this.child = builtins.childProcess.spawn(nodeBinary(), nodeArgs, {
         // Its own session: terminal signals (Ctrl-C, SIGWINCH) never reach it or what it attaches.
         detached: true,
         stdio: ['ignore', 'ignore', 'inherit', peer],
-        env: { ...process.env, [SCRATCH_ENV]: scratchDir(), ...logEnv(), ...childEnv },
+        // fd 3, its channel, survives liblxc's re-exec of it from a memfd (LXC_MEMFD_REXEC; ffi/library.ts).
+        env: { ...process.env, [SCRATCH_ENV]: scratchDir(), ...logEnv(), ...childEnv, LXC_FFI_KEEP_FDS: '3' },
       });
     } catch (e) {
       this.#gone(`could not be started: ${(e as Error).message}`);
