@@ -4,6 +4,7 @@ import { check, absolutePath, int } from '../validate.js';
 import { options } from '../options.schema.js';
 import { checkpointOptionsSchema, migrateOptionsSchema, restoreOptionsSchema } from '../options.schema.js';
 import { checkpointDefaults, restoreDefaults, migrateDefaults, type CheckpointOptions, type RestoreOptions, type MigrateOptions } from '../options.js';
+import { undoStart } from './lifecycle.js';
 import type { Handle } from './handle.js';
 
 export async function checkpoint(h: Handle, directory: unknown, options_: unknown): Promise<void> {
@@ -19,7 +20,7 @@ export async function restore(h: Handle, directory: unknown, options_: unknown):
   const o: RestoreOptions = { ...restoreDefaults, ...options(op, 'options', restoreOptionsSchema, options_) };
   const { log } = await h.async(op, 'restore', { needs: 'defined', fails: { code: 'ECHECKPOINT', why: 'CRIU could not restore it' }, signal: o.signal }, dir, o.verbose!);
   if (o.signal?.aborted) {
-    await h.runForking(op, [{ member: 'stop', args: [] }]).catch(() => undefined);
+    await undoStart(h, op);
     throw h.aborted(op, o.signal, log, {}, 'aborted: it was restored, and is stopped again');
   }
 }

@@ -155,7 +155,7 @@ async function begin(h: Handle, op: string, o: StartOptions): Promise<ExitStatus
 }
 
 /** Stops what an aborted call started (the stop's own failure is not the caller's news). */
-async function undoStart(h: Handle, op: string): Promise<void> {
+export async function undoStart(h: Handle, op: string): Promise<void> {
   await h.runForking(op, [{ member: 'stop', args: [] }]).catch(() => undefined);
 }
 

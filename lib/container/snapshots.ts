@@ -43,11 +43,16 @@ export async function clone(h: Handle, newName: unknown, options_: unknown): Pro
   if (!result) throw h.failed('ECLONE', op, log, `liblxc could not clone it to "${name}"`);
   const made = sibling(name, lxcpath);
   if (o.signal?.aborted) {
-    await made.destroy().catch(() => undefined);
-    made.release();
+    await discard(made);
     throw h.aborted(op, o.signal, log, {}, `aborted: the clone "${name}" was made, and is destroyed again`);
   }
   return made;
+}
+
+/** Destroys and releases a container an aborted call made (its failure is not the caller's news). */
+async function discard(made: Container): Promise<void> {
+  await made.destroy().catch(() => undefined);
+  made.release();
 }
 
 export async function snapshot(h: Handle, commentFile: unknown, options_: unknown): Promise<string> {
@@ -87,8 +92,7 @@ export async function snapshotRestore(h: Handle, self: Container, name: unknown,
   }
   const made = sibling(target, h.lxcpath);
   if (signal?.aborted) {
-    await made.destroy().catch(() => undefined);
-    made.release();
+    await discard(made);
     throw h.aborted(op, signal, log, {}, `aborted: "${target}" was restored, and is destroyed again`);
   }
   return made;
