@@ -1,5 +1,5 @@
-// The few libc functions lxc-ffi needs, as C declares them. Loaded apart from liblxc so the attach
-// worker (which never calls liblxc) can use them alone.
+// The few libc functions lxc-ffi needs, as C declares them. Loaded apart from liblxc so the
+// processes that never call liblxc (create workers) can use them alone.
 import type { TypeObject } from 'koffi';
 import { koffi } from './koffi.js';
 
@@ -16,10 +16,6 @@ export const sigaction = libc.func('int sigaction(int signum, const void *act, v
 export const pthread_sigmask = libc.func('int pthread_sigmask(int how, const void *set, void *oldset)');
 /** int pipe2(int pipefd[2], int flags) */
 export const pipe2 = libc.func('int pipe2(_Out_ int *pipefd, int flags)');
-/** int dup(int oldfd) */
-export const dup = libc.func('int dup(int oldfd)');
-/** int dup2(int oldfd, int newfd) */
-export const dup2 = libc.func('int dup2(int oldfd, int newfd)');
 /** int open(const char *pathname, int flags) (no O_CREAT: no mode argument) */
 export const open = libc.func('int open(const char *pathname, int flags)');
 /** int close(int fd) */
@@ -30,16 +26,10 @@ export const pidfd_open = libc.func('int pidfd_open(int pid, unsigned int flags)
 export const waitid = libc.func('int waitid(int idtype, int id, void *infop, int options)');
 /** int memfd_create(const char *name, unsigned int flags) */
 export const memfd_create = libc.func('int memfd_create(const char *name, unsigned int flags)');
+/** int fchmod(int fd, mode_t mode) */
+export const fchmod = libc.func('int fchmod(int fd, uint32_t mode)');
 /** ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count) */
 export const sendfile = libc.func('int64_t sendfile(int out_fd, int in_fd, void *offset, size_t count)');
-/** int chroot(const char *path) */
-export const chroot = libc.func('int chroot(const char *path)');
-/** int setgroups(size_t size, const gid_t *list) */
-export const setgroups = libc.func('int setgroups(size_t size, const uint32_t *list)');
-/** int setresgid(gid_t rgid, gid_t egid, gid_t sgid) */
-export const setresgid = libc.func('int setresgid(uint32_t rgid, uint32_t egid, uint32_t sgid)');
-/** int setresuid(uid_t ruid, uid_t euid, uid_t suid) */
-export const setresuid = libc.func('int setresuid(uint32_t ruid, uint32_t euid, uint32_t suid)');
 /** int setns(int fd, int nstype) */
 export const setns = libc.func('int setns(int fd, int nstype)');
 /** int socket(int domain, int type, int protocol) */
@@ -188,6 +178,7 @@ export const F_SEAL_GROW = 4;
 export const F_SEAL_WRITE = 8;
 export const MFD_CLOEXEC = 1;
 export const MFD_ALLOW_SEALING = 2;
+export const MFD_EXEC = 0x10;
 
 // errno.h
 export const EINTR = 4;

@@ -1,4 +1,6 @@
 // The caller's side of an attach worker: sends functions, resolves their results.
+import type { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
 import { LxcError } from '../errors.js';
 import { frame, Unframer, type Reply } from './wire.js';
 import { describeExit, type AttachedProcess, type ExitStatus } from './process.js';
@@ -6,6 +8,12 @@ import { describeExit, type AttachedProcess, type ExitStatus } from './process.j
 interface Pending {
   resolve: (v: any) => void;
   reject: (e: unknown) => void;
+}
+
+/** The two pipes to and from the worker. */
+export interface Channel {
+  input: Writable;
+  output: Readable;
 }
 
 /** Where errors from the worker are attributed. */
@@ -24,6 +32,7 @@ export interface SessionContext {
  */
 export class Session {
   readonly #proc: AttachedProcess;
+  readonly #channel: Channel;
   readonly #ctx: SessionContext;
   readonly #pending = new Map<number, Pending>();
   readonly #ready: Promise<void>;
@@ -32,8 +41,9 @@ export class Session {
   #exit: Promise<ExitStatus>;
   #status: ExitStatus | undefined;
 
-  constructor(proc: AttachedProcess, ctx: SessionContext, signal?: AbortSignal) {
+  constructor(proc: AttachedProcess, channel: Channel, ctx: SessionContext, signal?: AbortSignal) {
     this.#proc = proc;
+    this.#channel = channel;
     this.#ctx = ctx;
     this.#exit = proc.wait();
     const unframer = new Unframer();
@@ -41,7 +51,7 @@ export class Session {
     let onFatal!: (e: LxcError) => void;
     this.#ready = new Promise<void>((resolve, reject) => { onReady = resolve; onFatal = reject; });
     this.#ready.catch(() => undefined);
-    proc.stdout!.on('data', (chunk: Buffer) => {
+    channel.output.on('data', (chunk: Buffer) => {
       for (const m of unframer.push(chunk) as Reply[]) {
         if ('ready' in m) onReady();
         else if ('fatal' in m) onFatal(this.#error('EATTACH', `the attach worker could not start: ${m.fatal}`));
@@ -49,10 +59,12 @@ export class Session {
       }
     });
     // Pipe errors surface as the worker's exit below.
-    proc.stdout!.on('error', () => undefined);
-    proc.stdin!.on('error', () => undefined);
+    channel.output.on('error', () => undefined);
+    channel.input.on('error', () => undefined);
     void this.#exit.then((st) => {
       this.#status = st;
+      // Nobody reads what would still be written; the replies end with the pipe's own EOF.
+      channel.input.destroy();
       const how = st.signal ? `was killed by ${st.signal}` : `exited with code ${st.exitCode}`;
       this.#ended ??= this.#error('EATTACH', `the attach worker ${how}`);
       this.#end(this.#ended);
@@ -82,11 +94,13 @@ export class Session {
   /** Lets Node exit while this (idle) worker runs; ref() undoes it. */
   unref(): void {
     this.#proc.unref();
+    for (const s of [this.#channel.input, this.#channel.output]) (s as Partial<Socket>).unref?.();
   }
 
   /** Keeps Node running while the worker runs (the default). */
   ref(): void {
     this.#proc.ref();
+    for (const s of [this.#channel.input, this.#channel.output]) (s as Partial<Socket>).ref?.();
   }
 
   /** Pid of the worker on the host. */
@@ -114,7 +128,7 @@ export class Session {
     }
     return new Promise<Awaited<T>>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#proc.stdin!.write(message);
+      this.#channel.input.write(message);
     });
   }
 
@@ -125,7 +139,7 @@ export class Session {
    * await s.close();
    */
   async close(): Promise<ExitStatus> {
-    this.#proc.stdin!.end();
+    this.#channel.input.end();
     return this.#exit;
   }
 

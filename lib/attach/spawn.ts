@@ -1,27 +1,28 @@
 // Starting attached processes: a command through liblxc's attach (in a runner, lib/runner/), or a
 // Node worker rooted in the container for functions, and the spare worker evaluate() keeps ready.
 // Loaded with the first attach call, with the rest of lib/attach/.
-import { fileURLToPath } from 'node:url';
 import * as ffi from '../../ffi/index.js';
+import * as libc from '../../ffi/libc.js';
+import { O_CLOEXEC } from '../../ffi/libc.js';
 import * as C from '../constants.js';
-import { planStdio, releaseStdio, AttachedProcess, TerminalError, type StdioSpec } from './process.js';
+import { planStdio, releaseStdio, pipeStream, AttachedProcess, TerminalError, type StdioSpec } from './process.js';
 import { Session } from './session.js';
-import { sealedNodePath } from './sealed.js';
+import { nodeImage } from './image.js';
+import { workerSource, type WorkerConfig } from './worker.js';
+import { MAX_FRAME } from './wire.js';
 import { attachFlags, namespaceMask, personality, type ParsedAttachOptions } from './options.js';
-import { namespaceFlags } from '../options.js';
-import { asArg, symbolArg, outArg, fdArg, u32Arg, type Arg } from '../runner/protocol.js';
+import { asArg, symbolArg, outArg, fdArg, fdNumberArg, fdPathArg, u32Arg, type Arg } from '../runner/protocol.js';
 import { toArg, type Handle } from '../container/handle.js';
-import { getConfigItem } from '../container/config.js';
 import { fd as containerFd } from '../container/devices.js';
 
-// The worker enters these namespaces; the mount and user ones it replaces by chroot() and setresuid().
-const WORKER_NAMESPACES = ['uts', 'ipc', 'pid', 'net', 'cgroup'] as const;
 // How long a worker started ahead for evaluate() waits for its call.
 const SPARE_IDLE_MS = 30_000;
-const here = fileURLToPath(import.meta.url);
-const workerScript = here.replace(/spawn\.(ts|js)$/, 'worker.$1');
-// Under tsx the worker is TypeScript too: hand it the same loader flags.
-const workerNodeArgs = here.endsWith('.ts') ? [...process.execArgv, workerScript] : [workerScript];
+
+/** extra_env_vars: the options', and for a worker none of the caller's NODE_ settings that name host files. */
+function extraEnv(o: ParsedAttachOptions, worker: boolean): (string | null)[] | null {
+  const vars = Object.entries({ ...(worker ? { NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '' } : {}), ...o.extraEnv }).map(([k, v]) => `${k}=${v}`);
+  return vars.length ? [...vars, null] : null;
+}
 
 /** The lxc_attach_options_t for one call, with only the members the runtime's struct has. */
 function cAttachOptions(h: Handle, op: string, o: ParsedAttachOptions, fds: [Arg, Arg, Arg], worker: boolean, namespaces: number): Record<string, unknown> {
@@ -30,17 +31,17 @@ function cAttachOptions(h: Handle, op: string, o: ParsedAttachOptions, fds: [Arg
     attach_flags: attachFlags(o),
     namespaces,
     personality: personality(o.personality),
-    // The worker changes directory and ids itself, after chroot().
-    initial_cwd: worker ? null : (o.cwd ?? null),
-    uid: worker || o.uid === undefined ? unset : o.uid,
-    gid: worker || o.gid === undefined ? unset : o.gid,
+    // A function starts in the container's root unless told otherwise, not in the caller's cwd.
+    initial_cwd: o.cwd ?? (worker ? '/' : null),
+    uid: o.uid === undefined ? unset : o.uid,
+    gid: o.gid === undefined ? unset : o.gid,
     env_policy: o.env === 'clear' ? 1 : 0,
-    extra_env_vars: o.extraEnv ? [...Object.entries(o.extraEnv).map(([k, v]) => `${k}=${v}`), null] : null,
+    extra_env_vars: extraEnv(o, worker),
     extra_keep_env: o.keepEnv ? [...o.keepEnv, null] : null,
     stdin_fd: fds[0], stdout_fd: fds[1], stderr_fd: fds[2],
     log_fd: -9,
   };
-  for (const [member, value, since] of [['lsm_label', o.lsmLabel, 'lsmLabel'], ['groups', worker ? undefined : o.groups, 'groups']] as const) {
+  for (const [member, value, since] of [['lsm_label', o.lsmLabel, 'lsmLabel'], ['groups', o.groups, 'groups']] as const) {
     if (ffi.structHas(ffi.types, 'lxc_attach_options_t', member)) {
       if (member === 'lsm_label') c.lsm_label = value ?? null;
       else c.groups = value ? { size: (value as number[]).length, list: u32Arg(value as number[]) } : { size: 0, list: null };
@@ -55,7 +56,7 @@ function cAttachOptions(h: Handle, op: string, o: ParsedAttachOptions, fds: [Arg
  * Attaches a process running liblxc's `execFn(payload)` (lxc_attach_run_command or _shell);
  * resolves once liblxc has forked it. The runner that made it reaps it and reports its exit.
  */
-export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_command' | 'lxc_attach_run_shell', payload: Arg, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec], worker = false, namespaces = namespaceMask(o.namespaces)): Promise<AttachedProcess> {
+export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_command' | 'lxc_attach_run_shell', payload: Arg, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec], worker = false, namespaces = namespaceMask(o.namespaces), extraFds: number[] = []): Promise<AttachedProcess> {
   // Whether it runs is asked only when liblxc fails: the question costs a round trip to the
   // container's command socket (≈ 0.1 ms), and attach asks it again anyway.
   h.ref(op);
@@ -70,7 +71,7 @@ export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_comma
   try {
     const copts = cAttachOptions(h, op, o, [fdArg(0), fdArg(1), fdArg(2)], worker, namespaces);
     const args = [symbolArg(execFn), payload, toArg(copts), outArg(1)];
-    const { result, log, outs, watch } = await h.forking(op, [{ member: 'attach', args }], { track: true, fds: plan.fds });
+    const { result, log, outs, watch } = await h.forking(op, [{ member: 'attach', args }], { track: true, fds: [...plan.fds, ...extraFds] });
     const pid = outs[0]?.[0] ?? -1;
     if (result !== 0 || pid <= 0 || !watch) {
       h.need(op, 'running');
@@ -97,40 +98,53 @@ export function spawnCommand(h: Handle, op: string, argv: string[], o: ParsedAtt
   return spawn(h, op, 'lxc_attach_run_command', payload, o, stdio);
 }
 
-/** Host ids for container ids, through the container's lxc.idmap (identity when it has none). */
-function hostIds(h: Handle, op: string, o: ParsedAttachOptions): { uid?: number; gid?: number; groups?: number[] } {
-  const idmap = getConfigItem(h, 'lxc.idmap');
-  const maps = (idmap === '' ? [] : idmap.split('\n')).map((l) => l.trim().split(/\s+/));
-  const map = (kind: 'u' | 'g', id: number) => {
-    const m = maps.find(([k, inside, , range]) => k === kind && id >= Number(inside) && id < Number(inside) + Number(range));
-    if (!maps.length) return id;
-    if (!m) throw h.error('EINVAL', op, `${kind === 'u' ? 'uid' : 'gid'} ${id} is not mapped by lxc.idmap`);
-    return Number(m[2]) + id - Number(m[1]);
-  };
-  if (!maps.length && o.uid === undefined && o.gid === undefined && o.groups === undefined) return {};
-  const uid = o.uid ?? 0;
-  const gid = o.gid ?? 0;
-  return { uid: map('u', uid), gid: map('g', gid), groups: (o.groups ?? []).map((g) => map('g', g)) };
+/** A pipe for the worker's channel: [read end, write end], close-on-exec in this process. */
+function channelPipe(): [number, number] {
+  const ends = [0, 0];
+  if (libc.pipe2(ends, O_CLOEXEC) !== 0) throw new Error(`pipe2() failed (errno ${libc.koffi.errno()})`);
+  // The worker reopens its end through /proc/self/fd as the container's root, which owns nothing
+  // of the host; only a holder of the fd can name this pipe, so its mode need not keep anyone out.
+  libc.fchmod(ends[0], 0o666);
+  return ends as [number, number];
 }
 
-/** Starts an attach worker (a Node process rooted in the container) and waits until it is ready. */
+/**
+ * Starts a function worker (workerMain in worker.ts): liblxc attaches it to the container's
+ * namespaces and executes the sealed Node image from inherited fds; resolves once it is ready.
+ */
 export async function worker(h: Handle, op: string, o: ParsedAttachOptions, once: boolean): Promise<{ session: Session; proc: AttachedProcess }> {
-  let namespaces = WORKER_NAMESPACES.reduce((m, n) => m | namespaceFlags[n], 0);
-  if (o.namespaces !== undefined) {
-    namespaces = namespaceMask(o.namespaces);
-    if (namespaces & (C.CLONE_NEWNS | C.CLONE_NEWUSER)) {
-      throw h.error('ENOTSUP', op, 'functions cannot enter the mount or user namespace (a Node process cannot setns() into them); the worker roots itself in the container with chroot() and runs as its mapped ids instead');
-    }
+  const ns = namespaceMask(o.namespaces);
+  // It executes through the container's /proc/self, which exists only for a process of its pid
+  // namespace; without its mount namespace it would stand in the host's filesystem.
+  for (const [flag, name] of [[C.CLONE_NEWNS, 'mount'], [C.CLONE_NEWPID, 'pid']] as const) {
+    if (o.namespaces !== undefined && ns !== -1 && !(ns & flag)) throw h.error('ENOTSUP', op, `functions always enter the container's ${name} namespace: add '${name}' to options.namespaces`);
   }
   h.need(op, 'running');
-  const initPid = h.query(op, 'init_pid');
-  const ids = hostIds(h, op, o);
-  const node = await sealedNodePath();
-  const config = { root: `/proc/${initPid}/root`, cwd: o.cwd ?? '/', once, ...ids };
-  const argv = [node, ...workerNodeArgs, JSON.stringify(config)];
-  const payload = asArg('lxc_attach_command_t *', { program: node, argv: [...argv, null] });
-  const proc = await spawn(h, op, 'lxc_attach_run_command', payload, o, ['pipe', 'pipe', o.stdout === undefined || o.stdout === 'inherit' ? 1 : o.stdout], true, namespaces);
-  const session = new Session(proc, { container: h.name, lxcpath: h.lxcpath }, o.signal);
+  const image = await nodeImage();
+  const toWorker = channelPipe();
+  let fromWorker: [number, number] | undefined;
+  let proc: AttachedProcess | undefined;
+  try {
+    fromWorker = channelPipe();
+    // fds sent after the three of stdio, by index: the image, then the worker's channel ends.
+    const sent = [image.exec, ...image.preload, ...(image.node === null ? [] : [image.node]), toWorker[0], fromWorker[1]];
+    const at = (fd: number) => 3 + sent.indexOf(fd);
+    const config: WorkerConfig = { once, maxFrame: MAX_FRAME };
+    const script = ['-e', workerSource, JSON.stringify(config), fdNumberArg([at(toWorker[0]), at(fromWorker[1])])];
+    const loaded = [...image.preload, ...(image.node === null ? [] : [image.node])].map(at);
+    const argv: Arg[] = image.node === null
+      ? ['node', ...script, '']
+      : ['node', '--preload', fdPathArg(image.preload.map(at), true), fdPathArg([at(image.node)], true), ...script, fdNumberArg(loaded)];
+    const payload = asArg('lxc_attach_command_t *', { program: fdPathArg([at(image.exec)], false), argv: [...argv, null] });
+    proc = await spawn(h, op, 'lxc_attach_run_command', payload, o, [o.stdin ?? 'ignore', o.stdout ?? 'inherit', o.stderr ?? 'inherit'], true, ns, sent);
+  } catch (e) {
+    for (const fd of [...toWorker, ...(fromWorker ?? [])]) libc.close(fd);
+    throw e;
+  } finally {
+    if (proc) for (const fd of [toWorker[0], fromWorker![1]]) libc.close(fd);
+  }
+  const channel = { input: pipeStream(toWorker[1], true), output: pipeStream(fromWorker![0], false) };
+  const session = new Session(proc, channel, { container: h.name, lxcpath: h.lxcpath }, o.signal);
   await session.ready();
   return { session, proc };
 }

@@ -2,6 +2,9 @@
 // (the structured-clone format: Date, Map, Set, typed arrays, Buffer, errors as plain objects).
 import { builtins } from '../runtime.js';
 
+/** The largest message either side sends. */
+export const MAX_FRAME = 256 * 1024 * 1024;
+
 /** Caller → worker: run `src` (a function's source) on `arg`. */
 export interface Call { id: number; src: string; arg: unknown }
 /** Worker → caller. */

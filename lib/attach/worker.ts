@@ -1,106 +1,128 @@
-// The attach worker: a fresh Node process that liblxc attached to the container's uts, ipc, pid,
-// net and cgroup namespaces. It roots itself in the container's filesystem, drops to the ids asked
-// for, then runs the functions the caller sends. Everything it imports is loaded before chroot().
-import { createRequire } from 'node:module';
-import { openSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Socket } from 'node:net';
-import * as libc from '../../ffi/libc.js';
-import { frame, Unframer, type Call, type Reply } from './wire.js';
+// The function worker: a Node process that liblxc attached to every namespace of the container,
+// the mount and user ones included, executed from the sealed copies of image.ts. Its program is
+// workerMain below, passed with `node -e`: nothing of the host's filesystem is reachable from
+// inside, so it imports no file, only Node's built-ins.
 
-/** What the caller tells the worker on its command line. */
+/** What the caller tells the worker on its command line (JSON). */
 export interface WorkerConfig {
-  /** The container's root as seen from the host: /proc/<initPid>/root. */
-  root: string;
-  cwd: string;
-  /** Host ids to run as (the container's ids mapped through lxc.idmap), if not root. */
-  uid?: number;
-  gid?: number;
-  groups?: number[];
   /** Exit after one call: 0 if it returned, 1 if it threw (attachWait(fn) and attach(fn)). */
   once: boolean;
+  /** The largest frame either side sends (wire.ts). */
+  maxFrame: number;
 }
 
-const config = JSON.parse(process.argv[process.argv.length - 1]) as WorkerConfig;
+/**
+ * The worker's whole program. Self-contained: it runs as the source text of this function.
+ * `args`: the config, the channel's two fds ("in,out") and the inherited fds to close.
+ */
+function workerMain(args: string[]): void {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const net = require('node:net') as typeof import('node:net');
+  const v8 = require('node:v8') as typeof import('node:v8');
+  const { createRequire } = require('node:module') as typeof import('node:module');
+  const config = JSON.parse(args[0]) as WorkerConfig;
+  const [inFd, outFd] = args[1].split(',').map(Number);
+  const inherited = args[2] ? args[2].split(',').map(Number) : [];
 
-// fd 0 and 1 are the channel to the caller; fd 2 is where the function's output goes.
-const input = libc.dup(0) as number;
-const output = libc.dup(1) as number;
-libc.dup2(2, 1);
-libc.dup2(openSync('/dev/null', 'r'), 0);
+  const frame = (message: unknown): Buffer => {
+    const body = v8.serialize(message);
+    if (body.length > config.maxFrame) throw new RangeError(`${body.length} bytes, more than the ${config.maxFrame} a message may hold`);
+    const head = Buffer.allocUnsafe(4);
+    head.writeUInt32BE(body.length, 0);
+    return Buffer.concat([head, body]);
+  };
 
-const channel = new Socket({ fd: output, readable: false, writable: true });
-const send = (r: Reply) => channel.write(frame(r));
-
-function setup(): void {
-  if (libc.chroot(config.root) !== 0) throw new Error(`chroot(${config.root}) failed: is CAP_SYS_CHROOT dropped in the container?`);
-  process.chdir('/');
-  if (config.gid !== undefined) {
-    const groups = config.groups ?? [];
-    if (libc.setgroups(groups.length, groups.length ? new Uint32Array(groups) : null) !== 0) throw new Error('setgroups() failed');
-    if (libc.setresgid(config.gid, config.gid, config.gid) !== 0) throw new Error(`setresgid(${config.gid}) failed`);
+  // A change of credentials makes the kernel mark a process non-dumpable (no ptrace, no
+  // /proc/<pid>/fd for its peers); a root worker changes its egid and back for that alone.
+  if (process.geteuid!() === 0) {
+    const gid = process.getegid!();
+    for (const other of [gid === 0 ? 1 : 0, 65534]) {
+      try {
+        process.setegid!(other);
+        process.setegid!(gid);
+        break;
+      } catch {
+        // Not mapped in this container: try the next.
+      }
+    }
   }
-  if (config.uid !== undefined && libc.setresuid(config.uid, config.uid, config.uid) !== 0) throw new Error(`setresuid(${config.uid}) failed`);
-  process.chdir(config.cwd);
+
+  // The channel came inherited, as would be any program a function runs; reopened, it is
+  // close-on-exec (Node opens every file so), and the inherited fds are closed.
+  let input: number;
+  let output: number;
+  try {
+    input = fs.openSync(`/proc/self/fd/${inFd}`, 'r');
+    output = fs.openSync(`/proc/self/fd/${outFd}`, 'w');
+  } catch (e) {
+    fs.writeSync(outFd, frame({ fatal: `cannot reopen its channel through /proc/self/fd (is /proc mounted in the container?): ${(e as Error).message}` }));
+    process.exit(2);
+  }
+  for (const fd of [inFd, outFd, ...inherited]) fs.closeSync(fd);
+
+  const channel = new net.Socket({ fd: output, readable: false, writable: true });
+  const send = (r: unknown) => channel.write(frame(r));
   // esbuild (tsx) wraps named inner functions in __name(); give sources compiled that way the helper.
   (globalThis as { __name?: unknown }).__name ??= (fn: unknown) => fn;
   // Functions reach modules the container has; Node's built-ins always resolve.
   (globalThis as { require?: NodeJS.Require }).require = createRequire('/');
-}
 
-async function run(call: Call): Promise<boolean> {
-  try {
-    const fn = (0, eval)(`(${call.src})`) as (arg: unknown) => unknown;
-    const value = await fn(call.arg);
+  const run = async (call: { id: number; src: string; arg: unknown }): Promise<boolean> => {
     try {
-      send({ id: call.id, ok: true, value });
+      const fn = (0, eval)(`(${call.src})`) as (arg: unknown) => unknown;
+      const value = await fn(call.arg);
+      try {
+        send({ id: call.id, ok: true, value });
+      } catch (e) {
+        send({ id: call.id, ok: false, error: { name: 'TypeError', message: `the function's return value cannot be sent back: ${(e as Error).message}` } });
+        return false;
+      }
+      return true;
     } catch (e) {
-      send({ id: call.id, ok: false, error: { name: 'TypeError', message: `the function's return value cannot be sent back: ${(e as Error).message}` } });
+      const err = e instanceof Error ? e : new Error(String(e));
+      send({ id: call.id, ok: false, error: { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) } });
+      if (config.once) process.stderr.write(`${err.stack ?? err.message}\n`);
       return false;
     }
-    return true;
-  } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    send({ id: call.id, ok: false, error: { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) } });
-    if (config.once) process.stderr.write(`${err.stack ?? err.message}\n`);
-    return false;
-  }
-}
+  };
 
-/**
- * Run from the TypeScript sources (the tests), tsx starts loading its lexer in the background and
- * never awaits it; under Node ≥ 22 that load can still be under way at chroot(), which takes the
- * file away (ENOENT, an unhandled rejection). Importing the same module here waits for it.
- */
-async function settleLoader(): Promise<void> {
-  try {
-    const dir = dirname(createRequire(import.meta.url).resolve('tsx'));
-    for (const f of readdirSync(dir)) if (/^lexer-.*\.mjs$/.test(f)) await import(pathToFileURL(join(dir, f)).href);
-  } catch {
-    // Not tsx, or laid out otherwise: nothing to wait for.
-  }
-}
+  // Frames from the caller: chunks kept until a whole one is there, then joined once.
+  let chunks: Buffer[] = [];
+  let have = 0;
+  const take = (): Buffer[] => {
+    const out: Buffer[] = [];
+    for (;;) {
+      if (have < 4) return out;
+      let buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, have);
+      chunks = [buf];
+      const len = buf.readUInt32BE(0);
+      if (len > config.maxFrame) throw new RangeError(`a frame of ${len} bytes`);
+      if (have < 4 + len) return out;
+      out.push(buf.subarray(4, 4 + len));
+      buf = buf.subarray(4 + len);
+      chunks = buf.length ? [buf] : [];
+      have = buf.length;
+    }
+  };
 
-if (import.meta.url.endsWith('.ts')) await settleLoader();
-
-let ready = true;
-try {
-  setup();
-} catch (e) {
-  ready = false;
-  send({ fatal: (e as Error).message });
-  channel.end(() => process.exit(2));
-}
-
-if (ready) {
-  const unframer = new Unframer();
-  const inbound = new Socket({ fd: input, readable: true, writable: false });
+  const inbound = new net.Socket({ fd: input, readable: true, writable: false });
   // Calls run concurrently, like async functions in one process: one that never settles blocks no other.
   const running = new Set<Promise<void>>();
+  let waiting = 0;
   inbound.on('data', (chunk: Buffer) => {
-    for (const m of unframer.push(chunk)) {
-      const p = run(m as Call).then((ok) => {
+    chunks.push(chunk);
+    have += chunk.length;
+    // Joining is deferred until the frame announced is complete: no quadratic re-copying.
+    if (have < waiting) return;
+    let bodies: Buffer[];
+    try {
+      bodies = take();
+    } catch {
+      process.exit(3);
+    }
+    waiting = have >= 4 ? 4 + chunks[0].readUInt32BE(0) : 4;
+    for (const body of bodies) {
+      const p = run(v8.deserialize(body) as { id: number; src: string; arg: unknown }).then((ok) => {
         running.delete(p);
         if (config.once) channel.end(() => process.exit(ok ? 0 : 1));
       });
@@ -111,3 +133,6 @@ if (ready) {
   inbound.on('end', () => { void Promise.all(running).then(() => channel.end(() => process.exit(0))); });
   send({ ready: true, pid: process.pid });
 }
+
+/** The `node -e` program of a worker; its arguments follow it (see workerMain). */
+export const workerSource = `"use strict";var __name=(f)=>f;(${workerMain.toString()})(process.argv.slice(1));`;

@@ -76,6 +76,13 @@ function decode(arg: Arg, fds: number[], outs: Int32Array[]): unknown {
   if (arg === null || typeof arg !== 'object') return arg;
   if (Array.isArray(arg)) return arg.map((a) => decode(a, fds, outs));
   if ('$fd' in arg) return fds[arg.$fd as number];
+  if ('$fdpath' in arg || '$fdnum' in arg) {
+    const a = arg as { $fdpath?: number[]; $fdnum?: number[]; inherit?: boolean };
+    const mine = (a.$fdpath ?? a.$fdnum!).map((i) => fds[i]);
+    // Received close-on-exec; the program liblxc executes opens or uses these.
+    if (a.$fdnum || a.inherit) for (const fd of mine) ffi.fcntl(fd, F_SETFD, 0);
+    return a.$fdnum ? mine.join(',') : mine.map((fd) => `/proc/self/fd/${fd}`).join(' ');
+  }
   if ('$u64' in arg) return BigInt(arg.$u64 as string);
   if ('$symbol' in arg) return symbols[arg.$symbol as string];
   if ('$as' in arg) return koffi.as(decode(arg.value as Arg, fds, outs), arg.$as as string);

@@ -73,11 +73,18 @@ export type Reply = CallReply | CallFailure | ExitEvent;
 /** An argument: JSON, or a tagged value. */
 export type Arg =
   | null | boolean | number | string | Arg[]
-  | { $fd: number } | { $u64: string } | { $symbol: string } | { $as: string; value: Arg }
+  | { $fd: number } | { $fdpath: number[]; inherit: boolean } | { $fdnum: number[] } | { $u64: string } | { $symbol: string } | { $as: string; value: Arg }
   | { $out: number } | { $u32: number[] } | { [key: string]: Arg };
 
 /** The `index`-th fd sent with the frame. */
 export const fdArg = (index: number): Arg => ({ $fd: index });
+/**
+ * The paths of fds sent with the frame as the runner's children see them (`/proc/self/fd/N`,
+ * space-separated); with `inherit`, kept open across exec for a program that opens them there.
+ */
+export const fdPathArg = (indexes: number[], inherit: boolean): Arg => ({ $fdpath: indexes, inherit });
+/** The numbers of fds sent with the frame, comma-separated, kept open across exec. */
+export const fdNumberArg = (indexes: number[]): Arg => ({ $fdnum: indexes });
 /** A 64-bit integer (uint64_t, size_t, unsigned long). */
 export const u64Arg = (n: number | bigint): Arg => ({ $u64: String(n) });
 /** The address of a liblxc symbol in the runner's own mapping. */

@@ -6,8 +6,11 @@ import { EAGAIN, EINTR, MSG_CMSG_CLOEXEC, MSG_DONTWAIT, MSG_NOSIGNAL, SCM_RIGHTS
 
 const { koffi } = libc;
 
-/** Most fds one frame carries (stdin, stdout, stderr). */
-const MAX_FDS = 3;
+/**
+ * Most fds one frame carries: stdio, and for a function worker the Node image (linker, libraries:
+ * a distribution's Node links twenty or so) and its channel. The kernel's own limit is 253.
+ */
+const MAX_FDS = 64;
 const CMSG_HDR = 16;
 const CONTROL_SIZE = CMSG_HDR + 8 * Math.ceil((4 * MAX_FDS) / 8);
 const BUFFER_SIZE = 256 * 1024;
