@@ -20,6 +20,9 @@ adoptSessionLog();
 // The channel to the caller, inherited as fd 3; nothing liblxc forks may inherit it.
 const SOCKET = 3;
 ffi.fcntl(SOCKET, F_SETFD, FD_CLOEXEC);
+// Whatever else this process inherited (its caller's parent's IPC channel, say) is no container's:
+// close-on-exec, so that no process liblxc starts from here carries it inside.
+for (const name of fs.readdirSync('/proc/self/fd')) if (Number(name) > SOCKET) ffi.fcntl(Number(name), F_SETFD, FD_CLOEXEC);
 
 // Node ignores SIGPIPE and SIGXFSZ; an ignored signal stays ignored across exec, so the commands
 // liblxc starts from here would too (busybox `yes | head` spun forever). This process writes only

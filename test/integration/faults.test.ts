@@ -4,7 +4,7 @@
 // A runner process killed mid-call (ERUNNER/EATTACH, the next call works) is children.test.ts's.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import * as lxc from '../../lib/index.js';
 import { tempLxcpath, busybox, within, listTree, children } from '../helpers.js';
 
@@ -127,12 +127,13 @@ t.test('an attach worker killed mid-call: EATTACH, and the next call works', asy
   await t.rejects(within(30_000, 'session call under a killed worker', pending), { name: 'LxcError', code: 'EATTACH' }, 'the pending call rejects EATTACH');
   await t.rejects(within(30_000, 'session call after', s.evaluate(() => 1)), { code: 'EATTACH' }, 'the dead session says so');
 
-  // A one-shot evaluate's worker (found by the container it is rooted in).
-  const root = `"root":"/proc/${c.initPid}/root"`;
+  // A one-shot evaluate's worker (found by the container's mount namespace it is in).
+  const mnt = readlinkSync(`/proc/${c.initPid}/ns/mnt`);
+  const workers = () => pidsWith('--preload').filter((p) => { try { return readlinkSync(`/proc/${p}/ns/mnt`) === mnt; } catch { return false; } });
   const forever = c.evaluate(() => new Promise(() => undefined));
-  const pids = await until(30_000, 'attach worker', () => pidsWith('attach/worker', root));
+  const pids = await until(30_000, 'attach worker', workers);
   await new Promise((r) => setTimeout(r, 200));
-  for (const pid of pidsWith('attach/worker', root)) process.kill(pid, 'SIGKILL');
+  for (const pid of workers()) process.kill(pid, 'SIGKILL');
   await t.rejects(within(30_000, 'evaluate under a killed worker', forever), { name: 'LxcError', code: 'EATTACH' }, `evaluate rejects EATTACH (${pids.length} worker(s) killed)`);
   t.equal(await within(60_000, 'evaluate after', c.evaluate((n: number) => n + 1, 41)), 42, 'the next evaluate works');
   const again = await within(30_000, 'openSession after', c.openSession());
