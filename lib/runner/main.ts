@@ -156,6 +156,9 @@ function call(req: CallRequest, fds: number[]): void {
   const { ptr } = held;
   let result: unknown;
   ffi.sigaction(SIGCHLD, defaultAction, null);
+  // What liblxc forks here holds this process's fds until it executes (inside the container for
+  // attach): the pidfds of the processes already attached are not among them.
+  for (const fd of tracked.values()) ffi.close(fd);
   try {
     for (const c of req.calls) result = ffi.method(ptr, c.member)(ptr, ...c.args.map((a) => decode(a, fds, outs)));
   } finally {
@@ -163,6 +166,15 @@ function call(req: CallRequest, fds: number[]): void {
     ffi.sigaction(SIGQUIT, savedQuit, null);
     if (req.calls.some((c) => MOVES_CGROUP.has(c.member))) restoreCgroups(homeCgroups);
     for (const fd of fds) ffi.close(fd);
+    // Children of this process, reaped only here: alive or zombies, their pids are still theirs.
+    for (const pid of tracked.keys()) {
+      const pidfd = ffi.pidfd_open(pid, 0) as number;
+      if (pidfd >= 0) tracked.set(pid, pidfd);
+      else {
+        tracked.delete(pid);
+        send({ t: 'exit', pid, code: null, signal: null });
+      }
+    }
   }
   // Read even when not wanted, so that these lines are not taken for the next call's.
   const read = held.log?.read() ?? [];
@@ -233,7 +245,13 @@ while (open) {
     for (const [pid, fd] of tracked) if (fd === entries[i]) reap(pid, fd);
   }
   if (pollfds.readInt16LE(6) === 0) continue;
-  const got = receive(SOCKET, true);
+  let got;
+  try {
+    got = receive(SOCKET, true);
+  } catch {
+    // The caller went away without closing its end (it exited, or was killed): so does this one.
+    got = { closed: true } as const;
+  }
   if (!got) continue;
   if (got.closed) {
     open = false;

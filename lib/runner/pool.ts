@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { isMainThread } from 'node:worker_threads';
 import * as libc from '../../ffi/libc.js';
 import { childEnv } from '../../ffi/index.js';
+import { nodeImage, type NodeImage } from '../attach/image.js';
 import { builtins, fs, scratchFile, scratchDir, spawnTurn, nodeBinary, SCRATCH_ENV } from '../runtime.js';
 import { logEnv, logGeneration } from '../logging.js';
 import { FrameReader, frame, receive, sendBytes } from './wire.js';
@@ -19,6 +20,18 @@ const script = here.replace(/pool\.(ts|js)$/, 'main.$1');
 // Under tsx the runner is TypeScript too: hand it the same loader flags. --single-threaded: V8 runs
 // no background task that could hold a glibc lock while liblxc clones (main.ts).
 const nodeArgs = ['--single-threaded', ...(here.endsWith('.ts') ? process.execArgv : []), script];
+
+// A runner's poll handle still open when Node tears down would call into JavaScript from its
+// cleanup (a runner reporting the exit of a worker killed just before), which aborts the process.
+const openPolls = new Set<{ close(): void }>();
+process.once('exit', () => { for (const p of openPolls) p.close(); openPolls.clear(); });
+
+/** The executable and arguments that start a runner from the sealed image, by this process's fds. */
+function fromImage(image: NodeImage): [string, string[]] {
+  const path = (fd: number) => `/proc/${process.pid}/fd/${fd}`;
+  if (image.node === null) return [path(image.exec), nodeArgs];
+  return [path(image.exec), ['--preload', image.preload.map(path).join(' '), path(image.node), ...nodeArgs]];
+}
 
 /** Runners at most; more calls at once wait for one to be free. */
 export const MAX_RUNNERS = Math.max(8, 4 * availableParallelism());
@@ -112,18 +125,24 @@ class Runner {
     this.fd = sv[0];
     this.#poll = libc.koffi.node.poll(this.fd, { readable: true }, () => this.#read());
     this.#poll.unref();
+    openPolls.add(this.#poll);
     // Requests can be written before the process exists: it reads them once it runs. Started in a
     // turn of its own, so that many runners started at once do not stall the event loop together.
-    void spawnTurn().then(() => this.#start(sv[1]));
+    void spawnTurn().then(() => nodeImage()).then((image) => this.#start(sv[1], image), () => this.#start(sv[1], null));
   }
 
-  #start(peer: number): void {
+  #start(peer: number, image: NodeImage | null): void {
     if (this.dead) {
       libc.close(peer);
       return;
     }
     try {
-      this.child = builtins.childProcess.spawn(nodeBinary(), nodeArgs, {
+      // From the sealed copy of Node (image.ts), through this process's fds: the processes liblxc
+      // forks from a runner (attach's child, until it executes) do not map the host's node binary,
+      // which a privileged container's root could otherwise rewrite through /proc/<pid>/exe.
+      const [file, args] = image ? fromImage(image) : [nodeBinary(), nodeArgs];
+      this.child = builtins.childProcess.spawn(file, args, {
+        argv0: 'node',
         // Its own session: terminal signals (Ctrl-C, SIGWINCH) never reach it or what it attaches.
         detached: true,
         stdio: ['ignore', 'ignore', 'inherit', peer],
@@ -278,6 +297,7 @@ class Runner {
     this.dead = true;
     this.wake();
     this.#poll.close();
+    openPolls.delete(this.#poll);
     try { libc.close(this.fd); } catch { /* closed */ }
     const error = new Error(`lxc-ffi runner (pid ${this.pid}) ${why}`);
     this.#pending?.reject(new Error(`${error.message} during ${this.#pending.member}`));
