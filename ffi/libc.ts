@@ -34,6 +34,12 @@ export const sendfile = libc.func('int64_t sendfile(int out_fd, int in_fd, void 
 export const setns = libc.func('int setns(int fd, int nstype)');
 /** int socket(int domain, int type, int protocol) */
 export const socket = libc.func('int socket(int domain, int type, int protocol)');
+/** int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen), the address as raw bytes */
+export const bind = libc.func('int bind(int sockfd, const void *addr, uint32_t addrlen)');
+/** int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen), the address as raw bytes */
+export const getsockname = libc.func('int getsockname(int sockfd, _Out_ void *addr, _Inout_ uint32_t *addrlen)');
+/** ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags, struct sockaddr *src_addr, socklen_t *addrlen), the address as raw bytes */
+export const recvfrom = libc.func('int64_t recvfrom(int sockfd, _Out_ void *buf, size_t len, int flags, _Out_ void *src_addr, _Inout_ uint32_t *addrlen)');
 
 export { koffi };
 /** A koffi type object. */
@@ -183,6 +189,7 @@ export const MFD_EXEC = 0x10;
 // errno.h
 export const EINTR = 4;
 export const EAGAIN = 11;
+export const ENOBUFS = 105;
 
 // sys/wait.h
 export const P_PIDFD = 3;
@@ -226,6 +233,8 @@ export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
 export const NLM_F_REQUEST = 0x1;
 export const NLM_F_DUMP = 0x300;
+/** sizeof(struct sockaddr_nl): nl_family (u16), nl_pad (u16), nl_pid (u32), nl_groups (u32). */
+export const SOCKADDR_NL_SIZE = 12;
 export const RTM_NEWLINK = 16;
 export const RTM_GETLINK = 18;
 export const RTM_NEWADDR = 20;

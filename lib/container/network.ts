@@ -46,7 +46,8 @@ export async function interfaceStats(h: Handle): Promise<InterfaceStats[]> {
   try {
     return netlink.namespaceLinkStats(pid).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (e) {
-    if (e instanceof netlink.NetlinkUnavailable) throw h.error('ENOTSUP', op, `the container's network namespace cannot be read here (${e.message}): it needs root`);
+    // Not root: setns() failed. As root: the namespace's answer was refused (see NETLINK_LIMITS).
+    if (e instanceof netlink.NetlinkUnavailable) throw h.error('ENOTSUP', op, `the container's network namespace cannot be read here (${e.message})${process.getuid?.() === 0 ? '' : ': it needs root'}`);
     throw e;
   }
 }
