@@ -5,6 +5,8 @@
 import t from 'tap';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { tempLxcpath, busybox, within } from '../helpers.js';
 import type { Container } from '../../lib/index.js';
@@ -194,4 +196,31 @@ t.test('output that never ends: the relay still yields to the event loop', async
   const exit = await f.record('exit', 'yes to be reaped', 20_000);
   t.same(exit.exit, { exitCode: null, signal: 'SIGKILL' });
   await f.record('done', 'the fixture to end');
+});
+
+t.test('a command run from a terminal leaves exactly its output there: no NUL, no ^@', async (t) => {
+  // tmux (a private server) as the terminal: its stdin is a terminal, so nothing types an end of
+  // file into it (util-linux script with a stdin that is not a terminal types one when that stdin
+  // ends, a NUL in raw mode, which the relay rightly passes on and the container's pty echoes as ^@).
+  const run = promisify(execFile);
+  const socket = `lxcffi-relay-${process.pid}`;
+  const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args]);
+  const raw = join(lxcpath, 'echo-x.raw');
+  const state = join(lxcpath, 'echo-x.state');
+  t.teardown(() => tmux('kill-server').catch(() => undefined));
+  await tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 'x', '-c', process.cwd(), 'bash --norc --noprofile');
+  await tmux('pipe-pane', '-t', 'x', '-o', `cat > ${quote(raw)}`);
+  const argv = [process.execPath, '--import', 'tsx', 'test/fixtures/tty-relay.ts', lxcpath, 'relay1', state, 'echo-x'];
+  await tmux('send-keys', '-t', 'x', `${argv.map(quote).join(' ')}; echo END-$((1 + 1))`, 'Enter');
+  const end = Date.now() + 60_000;
+  const bytes = () => (existsSync(raw) ? readFileSync(raw, 'latin1') : '');
+  while (!/END-2/.test(bytes())) {
+    if (Date.now() > end) throw new Error(`the fixture did not end in tmux; raw:\n${JSON.stringify(bytes())}`);
+    await sleep(50);
+  }
+  const out = bytes();
+  const between = /MARK-A\r\n([^]*?)MARK-B\r\n([^]*?)END-2/.exec(out);
+  t.ok(between, 'both marks and the end on the terminal', { raw: out });
+  t.equal(JSON.stringify(between?.[1]), JSON.stringify('X\r\n'), "the command's output, byte for byte");
+  t.notMatch(between?.[2] ?? '', /\0|\^@/, 'nothing after it');
 });
