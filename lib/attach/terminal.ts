@@ -1,10 +1,11 @@
 // A command attached from a terminal gets a pseudo-terminal of its own, relayed to the caller's, as
 // lxc-attach does whenever any of fds 0-2 is a terminal: the caller's terminal itself never enters
 // the container, where a process could keep it open after the command ended, read what the
-// operator types later or (TIOCSTI) type into the operator's shell. liblxc makes a tty stdin (fd > 0) the attached process's controlling terminal;
-// the caller's own terminal cannot be (it belongs to the caller's session: "Failed to attach to
-// container", exit 1, no output). A fresh pty can: the command gets job control, and with the
-// caller's terminal in raw mode Ctrl-C reaches the command as a byte, never the caller as SIGINT.
+// operator types later or (TIOCSTI) type into the operator's shell. liblxc makes a tty stdin
+// (fd > 0) the attached process's controlling terminal; the caller's own terminal cannot be (it
+// belongs to the caller's session: "Failed to attach to container", exit 1, no output). A fresh
+// pty can: the command gets job control, and with the caller's terminal in raw mode Ctrl-C reaches
+// the command as a byte, never the caller as SIGINT.
 import * as libc from '../../ffi/libc.js';
 import { fs } from '../runtime.js';
 import { EAGAIN, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, TCSADRAIN, TIOCGPTPEER, TIOCGWINSZ, TIOCSWINSZ } from '../../ffi/libc.js';
@@ -16,7 +17,7 @@ const F_DUPFD_CLOEXEC = 1030;
 const TCSANOW = 0;
 /** termios c_oflag (offset 4): output processing such as \n to \r\n. */
 const OPOST = 1;
-/** Bytes moved per event-loop turn and direction: the relay never runs the loop dry. */
+/** Bytes moved per event-loop turn and direction: the relay never holds the event loop longer. */
 const CHUNK = 16 * 1024;
 /** At close: how long the pty may stay silent before what the command left in it counts as relayed. */
 const QUIET_MS = 50;
