@@ -29,23 +29,27 @@ export interface StdioPlan {
   fds: [number, number, number];
   closeAfterAttach: number[];
   parentEnds: [number | null, number | null, number | null];
-  /** When stdin is a terminal: the pty standing in for it (terminal.ts). */
+  /** When any of fds 0-2 is a terminal: the pty standing in for it (terminal.ts). */
   relay: TerminalRelay | null;
 }
 
 /**
- * Turns three stdio specs into the fds sent to the runner. A terminal stdin is replaced by a pty
- * relayed to it (and so is any terminal stdout/stderr): liblxc would try to make the caller's own
- * terminal the command's controlling terminal and fail.
+ * Turns three stdio specs into the fds sent to the runner. Whenever one of them is a terminal, a
+ * pty relayed to it stands in for it, as lxc-attach allocates one when any of fds 0-2 is a
+ * terminal: the caller's terminal never enters the container (a process there could keep it
+ * after the command ended, read the operator's keystrokes, type into the operator's shell with
+ * TIOCSTI), and liblxc would try to make it the command's controlling terminal and fail. The
+ * caller's terminal is read (and made raw) only when stdin is that terminal.
  */
 export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec], devpts?: () => number | undefined, logFd?: number): StdioPlan {
   const plan: StdioPlan = { fds: [-1, -1, -1], closeAfterAttach: [], parentEnds: [null, null, null], relay: null };
   const given = specs.map((spec, k) => (spec === 'inherit' ? k : spec));
+  const terminal = given.map((f) => typeof f === 'number' && isTerminal(f));
   try {
-    if (typeof given[0] === 'number' && isTerminal(given[0])) {
-      const input = given[0];
-      if (!inForeground(input)) throw new TerminalError('stdin is a terminal this process does not control (it runs in the background): pass stdin \'ignore\', \'pipe\' or another fd');
-      const out = [given[1], given[2]].find((f): f is number => typeof f === 'number' && isTerminal(f)) ?? input;
+    if (terminal.some(Boolean)) {
+      const input = terminal[0] ? given[0] as number : null;
+      if (input !== null && !inForeground(input)) throw new TerminalError('stdin is a terminal this process does not control (it runs in the background): pass stdin \'ignore\', \'pipe\' or another fd');
+      const out = (terminal[1] ? given[1] : terminal[2] ? given[2] : input) as number;
       const fd = devpts?.();
       try {
         plan.relay = new TerminalRelay(input, out, fd, logFd);
@@ -67,8 +71,8 @@ export function planStdio(specs: [StdioSpec, StdioSpec, StdioSpec], devpts?: () 
         // open warns in a worker thread.
         fd = libc.open('/dev/null', (k === 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC) as number;
         if (fd < 0) throw new Error(`open(/dev/null) failed (errno ${libc.koffi.errno()})`);
-      } else if (plan.relay && isTerminal(spec as number)) {
-        plan.fds[k] = plan.relay.subsidiary;
+      } else if (terminal[k]) {
+        plan.fds[k] = plan.relay!.subsidiary;
         return;
       } else {
         // The caller's own fd: the runner gets a copy of it with the frame.
@@ -91,7 +95,7 @@ export function releaseStdio(plan: StdioPlan, all = false): void {
   plan.closeAfterAttach = [];
   if (all) {
     for (const fd of plan.parentEnds) if (fd !== null) libc.close(fd);
-    plan.relay?.close();
+    void plan.relay?.close();
   }
 }
 
@@ -180,8 +184,8 @@ export class AttachedProcess extends EventEmitter {
     } : waitForPid(pid);
     // With a terminal relay, what the process wrote is on the caller's terminal before wait() resolves.
     relay?.start();
-    this.#exit = this.#wait.exit.then((st) => (this.#status = st)).finally(() => {
-      relay?.close();
+    this.#exit = this.#wait.exit.then((st) => (this.#status = st)).finally(async () => {
+      await relay?.close();
       this.#done = true;
     });
     this.#exit.then((st) => this.emit('exit', st.exitCode, st.signal ?? null), () => undefined);
