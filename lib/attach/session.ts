@@ -81,7 +81,7 @@ export class Session {
     }
   }
 
-  /** Resolves once the worker is rooted in the container and ready for calls. */
+  /** Resolves once the worker is inside the container and ready for calls. */
   ready(): Promise<void> {
     return this.#ready;
   }

@@ -1,5 +1,5 @@
 // Starting attached processes: a command through liblxc's attach (in a runner, lib/runner/), or a
-// Node worker rooted in the container for functions, and the spare worker evaluate() keeps ready.
+// Node worker inside the container for functions, and the spare worker evaluate() keeps ready.
 // Loaded with the first attach call, with the rest of lib/attach/.
 import * as ffi from '../../ffi/index.js';
 import * as libc from '../../ffi/libc.js';
