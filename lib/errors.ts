@@ -14,7 +14,8 @@ const OWN_FRAMES = [fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(
  * - `ENOTSUP`: the runtime liblxc (or installed template) lacks what was asked.
  * - `ENOLIB`: liblxc.so.1 could not be loaded.
  * - `EABORT`: an AbortSignal fired.
- * - `EATTACH`: liblxc could not attach, or the attach worker died.
+ * - `EATTACH`: liblxc could not attach, or the attach worker died or broke the channel protocol
+ *   (a frame over 64 MiB, bytes that do not decode, a value that is not a reply; it is killed).
  * - `EEVAL`: a function run inside the container threw; the message and stack are the inner ones.
  * - `ERUNNER`: the runner process making a forking call died or its channel broke (killed, out of
  *   memory); the call's outcome is unknown. Later calls get a new runner.

@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { LxcError } from '../errors.js';
-import { frame, Unframer, type Reply } from './wire.js';
+import { frame, toReply, FrameError, Unframer, type Reply } from './wire.js';
 import { describeExit, type AttachedProcess, type ExitStatus } from './process.js';
 
 interface Pending {
@@ -51,13 +51,33 @@ export class Session {
     let onFatal!: (e: LxcError) => void;
     this.#ready = new Promise<void>((resolve, reject) => { onReady = resolve; onFatal = reject; });
     this.#ready.catch(() => undefined);
-    channel.output.on('data', (chunk: Buffer) => {
-      for (const m of unframer.push(chunk) as Reply[]) {
-        if ('ready' in m) onReady();
-        else if ('fatal' in m) onFatal(this.#error('EATTACH', `the attach worker could not start: ${m.fatal}`));
-        else this.#settle(m);
+    // The worker runs inside the container: its bytes are untrusted. Anything that is not a valid
+    // reply to a pending call ends the session (every pending call rejects) and kills the worker;
+    // nothing it sends can throw out of this handler.
+    let started = false;
+    const onData = (chunk: Buffer) => {
+      if (this.#ended) return;
+      try {
+        for (const raw of unframer.messages(chunk)) {
+          const m = toReply(raw);
+          if ('ready' in m) {
+            if (started) throw new FrameError('a second ready message');
+            started = true;
+            onReady();
+          } else if ('fatal' in m) {
+            if (!started) return onFatal(this.#error('EATTACH', `the attach worker could not start: ${m.fatal}`));
+            this.#fail(this.#error('EATTACH', `the attach worker failed: ${m.fatal}`), onFatal);
+          } else {
+            this.#settle(m);
+          }
+          if (this.#ended) return;
+        }
+      } catch (e) {
+        const why = e instanceof FrameError ? e.message : `its reply could not be handled: ${String(e)}`;
+        this.#fail(this.#error('EATTACH', `the attach worker broke the channel protocol (${why}); it was killed`, e), onFatal);
       }
-    });
+    };
+    channel.output.on('data', onData);
     // Pipe errors surface as the worker's exit below.
     channel.output.on('error', () => undefined);
     channel.input.on('error', () => undefined);
@@ -161,12 +181,22 @@ export class Session {
 
   #settle(m: Extract<Reply, { id: number }>): void {
     const p = this.#pending.get(m.id);
-    if (!p) return;
+    if (!p) throw new FrameError(`a reply to call ${m.id}, which is not pending`);
     this.#pending.delete(m.id);
     if (m.ok) return p.resolve(m.value);
     const e = new LxcError('EEVAL', `${m.error.name}: ${m.error.message}`, { op: 'evaluate', ...this.#ctx });
     if (m.error.stack) e.stack = `${m.error.stack}\n    at <attach worker in container "${this.#ctx.container}">`;
     p.reject(e);
+  }
+
+  /** Ends the session on `error`: pending calls reject, the worker is killed, its channel dropped. */
+  #fail(error: LxcError, onFatal: (e: LxcError) => void): void {
+    this.#ended ??= error;
+    this.#end(this.#ended);
+    onFatal(this.#ended);
+    this.#proc.kill('SIGKILL');
+    // A process of the container may still hold the pipe's other end: stop reading it.
+    this.#channel.output.destroy();
   }
 
   #end(error: LxcError): void {

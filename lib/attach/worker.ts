@@ -26,7 +26,7 @@ function workerMain(args: string[]): void {
 
   const frame = (message: unknown): Buffer => {
     const body = v8.serialize(message);
-    if (body.length > config.maxFrame) throw new RangeError(`${body.length} bytes, more than the ${config.maxFrame} a message may hold`);
+    if (body.length > config.maxFrame) throw new RangeError(`the message is ${body.length} bytes encoded, more than the ${config.maxFrame / 1048576} MiB (${config.maxFrame} bytes) a frame of the attach channel may carry`);
     const head = Buffer.allocUnsafe(4);
     head.writeUInt32BE(body.length, 0);
     return Buffer.concat([head, body]);
