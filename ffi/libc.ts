@@ -18,6 +18,16 @@ export const pthread_sigmask = libc.func('int pthread_sigmask(int how, const voi
 export const pipe2 = libc.func('int pipe2(_Out_ int *pipefd, int flags)');
 /** int open(const char *pathname, int flags) (no O_CREAT: no mode argument) */
 export const open = libc.func('int open(const char *pathname, int flags)');
+/** int openat(int dirfd, const char *pathname, int flags) (no O_CREAT: no mode argument) */
+export const openat = libc.func('int openat(int dirfd, const char *pathname, int flags)');
+/** int unlinkat(int dirfd, const char *pathname, int flags) */
+export const unlinkat = libc.func('int unlinkat(int dirfd, const char *pathname, int flags)');
+/** DIR *fdopendir(int fd); the DIR owns fd from then on (closedir closes it) */
+export const fdopendir = libc.func('void *fdopendir(int fd)');
+/** struct dirent *readdir(DIR *dirp); NULL at the end or on error (errno tells) */
+export const readdir = libc.func('void *readdir(void *dirp)');
+/** int closedir(DIR *dirp) */
+export const closedir = libc.func('int closedir(void *dirp)');
 /** int close(int fd) */
 export const close = libc.func('int close(int fd)');
 /** int pidfd_open(pid_t pid, unsigned int flags) */
@@ -174,6 +184,12 @@ export const O_RDWR = 2;
 export const O_NOCTTY = 0o400;
 export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
+// aarch64's asm/fcntl.h gives these two values of their own.
+export const O_DIRECTORY = process.arch === 'arm64' ? 0o40000 : 0o200000;
+export const O_NOFOLLOW = process.arch === 'arm64' ? 0o100000 : 0o400000;
+export const AT_FDCWD = -100;
+export const AT_REMOVEDIR = 0x200;
+export const F_DUPFD_CLOEXEC = 1030;
 export const F_GETFD = 1;
 export const F_SETFD = 2;
 export const FD_CLOEXEC = 1;
@@ -186,9 +202,15 @@ export const MFD_CLOEXEC = 1;
 export const MFD_ALLOW_SEALING = 2;
 export const MFD_EXEC = 0x10;
 
+// dirent.h: struct dirent (glibc, 64-bit): d_ino, d_off (8 bytes each), d_reclen (2), d_type (1), d_name
+export const DIRENT_RECLEN_OFFSET = 16;
+export const DIRENT_NAME_OFFSET = 19;
+
 // errno.h
+export const ENOENT = 2;
 export const EINTR = 4;
 export const EAGAIN = 11;
+export const EISDIR = 21;
 export const ENOBUFS = 105;
 
 // sys/wait.h

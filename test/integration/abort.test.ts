@@ -114,10 +114,19 @@ t.test('exec: timeout, maxBuffer, encoding buffer, reject; attachWait aborts as 
   t.teardown(async () => { await c.stop().catch(() => undefined); c.release(); });
   await c.start();
 
-  const slow = await c.exec(['/bin/sh', '-c', 'echo started; sleep 30'], { timeout: 300 }).then(() => null, (x: unknown) => x as lxc.LxcError);
+  // The timeout must leave the command time to print: its bound comes from a control exec of the
+  // same output, run first (which also starts the runner), with a floor for a loaded machine.
+  const t0 = performance.now();
+  t.equal((await within(30_000, 'control exec', c.exec(['/bin/sh', '-c', 'echo started']))).stdout, 'started\n', 'control exec');
+  const control = performance.now() - t0;
+  const timeout = Math.max(1_000, Math.ceil(5 * control));
+  const t1 = performance.now();
+  const slow = await within(60_000, 'the timed-out exec', c.exec(['/bin/sh', '-c', 'echo started; sleep 30'], { timeout }).then(() => null, (x: unknown) => x as lxc.LxcError));
+  const took = performance.now() - t1;
   t.equal(slow?.code, 'EABORT', 'timeout: EABORT');
   t.equal((slow?.cause as Error | undefined)?.name, 'TimeoutError', 'its cause is a TimeoutError');
-  t.match(slow?.message, /timed out after 300 ms/);
+  t.match(slow?.message, new RegExp(`timed out after ${timeout} ms`));
+  t.ok(took >= timeout - 2 && took < timeout + 15_000, `ended by its timeout, not by the command (${took.toFixed(0)} ms, timeout ${timeout} ms, control ${control.toFixed(0)} ms)`);
   t.equal(slow?.stdout, 'started\n', 'with what it wrote before');
   t.equal(slow?.signal, 'SIGKILL');
 

@@ -63,6 +63,15 @@ t.test("the program's children report their exit promptly during long liblxc cal
   c.setConfigItem('lxc.hook.post-stop', `${lxcpath}/sleep2`);
   c.saveConfig();
 
+  // The bound: what an exit takes here with no call running (this machine, this load), times 4,
+  // between 1 s and 1.5 s. A call that held the event loop would delay an exit by seconds (the
+  // copy, the 2 s hooks).
+  const control: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    control.push(await exitLatency());
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  const bound = Math.min(1_500, Math.max(1_000, 4 * Math.max(...control)));
   const clone = await within(120_000, 'clone', during(c.clone('slowcopy')));
   clone.value.release();
   const start = await within(60_000, 'start', during(c.start()));
@@ -70,7 +79,7 @@ t.test("the program's children report their exit promptly during long liblxc cal
   for (const [name, r] of [['clone', clone], ['start', start], ['stop', stop]] as const) {
     t.ok(r.latencies.length >= 3, `${name}: ${r.latencies.length} children spawned while it ran`);
     const worst = Math.max(...r.latencies);
-    t.ok(worst <= 100, `${name}: every exit reported within 100 ms of the child's end (worst ${worst.toFixed(0)} ms)`);
+    t.ok(worst <= bound, `${name}: every exit reported within ${bound.toFixed(0)} ms of the child's end (worst ${worst.toFixed(0)} ms; idle control worst ${Math.max(...control).toFixed(0)} ms)`);
   }
   await noZombies(t, 'after clone, start and stop');
 });
