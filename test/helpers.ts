@@ -1,5 +1,6 @@
 // Shared pieces of the integration tests: temporary lxcpaths that clean up after themselves.
-import { mkdtempSync, readdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
@@ -66,6 +67,20 @@ export async function busybox(lxcpath: string, name: string, bridge?: string): P
   // A create that never settles fails naming the container instead of emptying the event loop.
   await within(120_000, `create busybox container ${name}`, c.create('busybox', {}, { quiet: true }));
   netConfig(c, bridge);
+  c.saveConfig();
+  return c;
+}
+
+/**
+ * A busybox container run by root in a user namespace of its own (ids 0-65535 as 100000-165535),
+ * its files owned by the mapped root as a template run in that namespace would leave them.
+ */
+export async function idmappedBusybox(lxcpath: string, name: string): Promise<Container> {
+  // The mapped root must be able to traverse the lxcpath (mkdtemp makes it 0700).
+  chmodSync(lxcpath, 0o711);
+  const c = await busybox(lxcpath, name);
+  execFileSync('chown', ['-R', '100000:100000', join(lxcpath, name, 'rootfs')]);
+  c.setConfigItem('lxc.idmap', ['u 0 100000 65536', 'g 0 100000 65536']);
   c.saveConfig();
   return c;
 }

@@ -2,12 +2,11 @@
 // attached Node worker, sessions, and the host's node binary out of reach.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync, openSync, closeSync, writeSync, ftruncateSync, chmodSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync, openSync, closeSync, writeSync, ftruncateSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as lxc from '../../lib/index.js';
 import * as libc from '../../ffi/libc.js';
-import { tempLxcpath, busybox } from '../helpers.js';
+import { tempLxcpath, busybox, idmappedBusybox } from '../helpers.js';
 
 let c: lxc.Container;
 
@@ -320,14 +319,8 @@ t.test('attach needs a running container; bad options', async (t) => {
 
 t.test('a root-run idmapped container: the function runs as its mapped root', async (t) => {
   const lxcpath = tempLxcpath(t);
-  // The mapped root must be able to traverse the lxcpath (mkdtemp makes it 0700).
-  chmodSync(lxcpath, 0o711);
-  const m = await busybox(lxcpath, 'mapped');
+  const m = await idmappedBusybox(lxcpath, 'mapped');
   t.teardown(() => m.release());
-  // Its files belong to the mapped root, as a template run in a user namespace would leave them.
-  execFileSync('chown', ['-R', '100000:100000', `${lxcpath}/mapped/rootfs`]);
-  m.setConfigItem('lxc.idmap', ['u 0 100000 65536', 'g 0 100000 65536']);
-  m.saveConfig();
   await m.start();
   t.not(readlinkSync(`/proc/${m.initPid}/ns/user`), readlinkSync('/proc/self/ns/user'), 'it runs in a user namespace of its own');
   const ids = await m.evaluate(() => {

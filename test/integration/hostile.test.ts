@@ -4,10 +4,9 @@
 // A privileged busybox container with its default capabilities, and a root-run idmapped one.
 import t, { type Test } from 'tap';
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type * as lxc from '../../lib/index.js';
-import { tempLxcpath, busybox } from '../helpers.js';
+import { tempLxcpath, busybox, idmappedBusybox } from '../helpers.js';
 
 const secret = `lxcffi-hostile-${randomBytes(8).toString('hex')}`;
 const secretPath = `/root/${secret}`;
@@ -99,12 +98,8 @@ t.test('a privileged busybox container with its default capabilities', async (t)
 
 t.test('a root-run idmapped container', async (t) => {
   const lxcpath = tempLxcpath(t);
-  chmodSync(lxcpath, 0o711);
-  const c = await busybox(lxcpath, 'hostilemap');
+  const c = await idmappedBusybox(lxcpath, 'hostilemap');
   t.teardown(() => c.release());
-  execFileSync('chown', ['-R', '100000:100000', `${lxcpath}/hostilemap/rootfs`]);
-  c.setConfigItem('lxc.idmap', ['u 0 100000 65536', 'g 0 100000 65536']);
-  c.saveConfig();
   await c.start();
   await attackAndEvaluate(t, c, `${lxcpath}/hostilemap/rootfs`);
   // Its workers are not even readable by the container's root: exec-only image, non-dumpable.
