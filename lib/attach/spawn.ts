@@ -25,11 +25,11 @@ function extraEnv(o: ParsedAttachOptions, worker: boolean): (string | null)[] | 
 }
 
 /** The lxc_attach_options_t for one call, with only the members the runtime's struct has. */
-function cAttachOptions(h: Handle, op: string, o: ParsedAttachOptions, fds: [Arg, Arg, Arg], worker: boolean, namespaces: number): Record<string, unknown> {
+function cAttachOptions(h: Handle, op: string, o: ParsedAttachOptions, fds: [Arg, Arg, Arg], worker: boolean): Record<string, unknown> {
   const unset = 0xffffffff;
   const c: Record<string, unknown> = {
     attach_flags: attachFlags(o),
-    namespaces,
+    namespaces: namespaceMask(o.namespaces),
     personality: personality(o.personality),
     // A function starts in the container's root unless told otherwise, not in the caller's cwd.
     initial_cwd: o.cwd ?? (worker ? '/' : null),
@@ -56,7 +56,7 @@ function cAttachOptions(h: Handle, op: string, o: ParsedAttachOptions, fds: [Arg
  * Attaches a process running liblxc's `execFn(payload)` (lxc_attach_run_command or _shell);
  * resolves once liblxc has forked it. The runner that made it reaps it and reports its exit.
  */
-export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_command' | 'lxc_attach_run_shell', payload: Arg, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec], worker = false, namespaces = namespaceMask(o.namespaces), extraFds: number[] = []): Promise<AttachedProcess> {
+export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_command' | 'lxc_attach_run_shell', payload: Arg, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec], forWorker?: { fds: number[] }): Promise<AttachedProcess> {
   // Whether it runs is asked only when liblxc fails: the question costs a round trip to the
   // container's command socket (≈ 0.1 ms), and attach asks it again anyway.
   h.ref(op);
@@ -69,9 +69,9 @@ export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_comma
     throw e;
   }
   try {
-    const copts = cAttachOptions(h, op, o, [fdArg(0), fdArg(1), fdArg(2)], worker, namespaces);
+    const copts = cAttachOptions(h, op, o, [fdArg(0), fdArg(1), fdArg(2)], forWorker !== undefined);
     const args = [symbolArg(execFn), payload, toArg(copts), outArg(1)];
-    const { result, log, outs, watch } = await h.forking(op, [{ member: 'attach', args }], { track: true, fds: [...plan.fds, ...extraFds] });
+    const { result, log, outs, watch } = await h.forking(op, [{ member: 'attach', args }], { track: true, fds: [...plan.fds, ...(forWorker?.fds ?? [])] });
     const pid = outs[0]?.[0] ?? -1;
     if (result !== 0 || pid <= 0 || !watch) {
       h.need(op, 'running');
@@ -126,17 +126,16 @@ export async function worker(h: Handle, op: string, o: ParsedAttachOptions, once
   let proc: AttachedProcess | undefined;
   try {
     fromWorker = channelPipe();
+    // What the dynamic linker opens after exec: the libraries, then Node (none for a static Node).
+    const loaded = image.node === null ? [] : [...image.preload, image.node];
     // fds sent after the three of stdio, by index: the image, then the worker's channel ends.
-    const sent = [image.exec, ...image.preload, ...(image.node === null ? [] : [image.node]), toWorker[0], fromWorker[1]];
+    const sent = [image.exec, ...loaded, toWorker[0], fromWorker[1]];
     const at = (fd: number) => 3 + sent.indexOf(fd);
     const config: WorkerConfig = { once, maxFrame: MAX_FRAME };
-    const script = ['-e', workerSource, JSON.stringify(config), fdNumberArg([at(toWorker[0]), at(fromWorker[1])])];
-    const loaded = [...image.preload, ...(image.node === null ? [] : [image.node])].map(at);
-    const argv: Arg[] = image.node === null
-      ? ['node', ...script, '']
-      : ['node', '--preload', fdPathArg(image.preload.map(at), true), fdPathArg([at(image.node)], true), ...script, fdNumberArg(loaded)];
+    const script = ['-e', workerSource, JSON.stringify(config), fdNumberArg([at(toWorker[0]), at(fromWorker[1])]), image.node === null ? '' : fdNumberArg(loaded.map(at))];
+    const argv: Arg[] = image.node === null ? ['node', ...script] : ['node', '--preload', fdPathArg(image.preload.map(at), true), fdPathArg([at(image.node)], true), ...script];
     const payload = asArg('lxc_attach_command_t *', { program: fdPathArg([at(image.exec)], false), argv: [...argv, null] });
-    proc = await spawn(h, op, 'lxc_attach_run_command', payload, o, [o.stdin ?? 'ignore', o.stdout ?? 'inherit', o.stderr ?? 'inherit'], true, ns, sent);
+    proc = await spawn(h, op, 'lxc_attach_run_command', payload, o, [o.stdin ?? 'ignore', o.stdout ?? 'inherit', o.stderr ?? 'inherit'], { fds: sent });
   } catch (e) {
     for (const fd of [...toWorker, ...(fromWorker ?? [])]) libc.close(fd);
     throw e;
