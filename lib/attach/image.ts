@@ -14,6 +14,8 @@ const { openSync, closeSync, fstatSync, readFileSync } = fs;
 // user namespace, any other uid) gets it non-dumpable from its first instruction, so not ptrace-able.
 const EXEC_ONLY = 0o111;
 const READ_ONLY = 0o444;
+// A runner must stay dumpable: liblxc opens /proc/<pid>/ns/* of what it forks as the caller.
+const READ_EXEC = 0o555;
 
 /** Sealed copies, as fds of this process (close-on-exec; kept for its life). */
 export interface NodeImage {
@@ -23,6 +25,8 @@ export interface NodeImage {
   preload: number[];
   /** For the dynamic linker: Node. */
   node: number | null;
+  /** A readable copy of the dynamic linker, for the runners (null for a static Node). */
+  launcher: number | null;
 }
 
 let image: Promise<NodeImage> | undefined;
@@ -78,11 +82,12 @@ async function makeImage(): Promise<NodeImage> {
       made.push(fd);
       return fd;
     };
-    if (!interp) return { exec: await copy(node, EXEC_ONLY), preload: [], node: null };
+    if (!interp) return { exec: await copy(node, EXEC_ONLY), preload: [], node: null, launcher: null };
     const exec = await copy(interp, EXEC_ONLY);
+    const launcher = await copy(interp, READ_EXEC);
     const preload: number[] = [];
     for (const lib of libraries) preload.push(await copy(lib, READ_ONLY));
-    return { exec, preload, node: await copy(node, READ_ONLY) };
+    return { exec, preload, node: await copy(node, READ_ONLY), launcher };
   } catch (e) {
     for (const fd of made) libc.close(fd);
     throw e;

@@ -29,8 +29,9 @@ process.once('exit', () => { for (const p of openPolls) p.close(); openPolls.cle
 /** The executable and arguments that start a runner from the sealed image, by this process's fds. */
 function fromImage(image: NodeImage): [string, string[]] {
   const path = (fd: number) => `/proc/${process.pid}/fd/${fd}`;
-  if (image.node === null) return [path(image.exec), nodeArgs];
-  return [path(image.exec), ['--preload', image.preload.map(path).join(' '), path(image.node), ...nodeArgs]];
+  // A static Node has no readable copy to spare (100 MB): it starts from its own file.
+  if (image.launcher === null || image.node === null) return [nodeBinary(), nodeArgs];
+  return [path(image.launcher), ['--preload', image.preload.map(path).join(' '), path(image.node), ...nodeArgs]];
 }
 
 /** Runners at most; more calls at once wait for one to be free. */
