@@ -243,6 +243,15 @@ t.test("the host's node binary cannot be rewritten from inside", async (t) => {
   t.ok(memfd, 'this process holds the sealed copy');
   const F_GET_SEALS = 1034;
   t.equal(libc.fcntl(Number(memfd!.split('/').pop()), F_GET_SEALS, 0), 1 | 2 | 4 | 8, 'sealed: seal, shrink, grow, write');
+  t.equal(statSync(memfd!).mode & 0o777, 0o111, "the worker's copy is execute-only (unreadable to a container's root in its own user namespace: non-dumpable from exec)");
+  // Runners run from the sealed copies too, but readable: liblxc run by a normal user opens
+  // /proc/<pid>/ns/* of what it forks from a runner, which a non-dumpable runner would refuse.
+  const runners = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('runner/main') && readFileSync(`/proc/${p}/status`, 'utf8').includes(`PPid:\t${process.pid}\n`); } catch { return false; } });
+  t.ok(runners.length > 0, `this process has runners (${runners.join(' ')})`);
+  for (const p of runners) {
+    t.match(readlinkSync(`/proc/${p}/exe`), /^\/memfd:lxc-ffi:ld-linux/, `runner ${p} runs from the sealed copy of the dynamic linker`);
+    t.equal(statSync(`/proc/${p}/exe`).mode & 0o777, 0o555, `runner ${p}'s copy is readable and executable`);
+  }
   await s.close();
   // While a worker (a spare one included) executes it, a write open fails with ETXTBSY; once
   // nothing does, the open succeeds but every write fails: that is the seal.
