@@ -122,7 +122,7 @@ export async function evaluate<A, T>(h: Handle, fn: unknown, arg: A, options_: u
   const o = attachOptions(op, options_);
   const lib = await attachLib();
   // Each call gets a worker of its own; the next one is started meanwhile, so a second call does
-  // not wait for Node to start inside the container (a one-shot worker costs ~170 ms).
+  // not wait for Node to start inside the container (a one-shot worker costs ≈ 45 ms).
   const session = o.signal ? (await lib.worker(h, op, o, false)).session : await lib.takeSpare(h, op, o);
   try {
     return await session.evaluate(fn as (arg: A) => T | Promise<T>, arg);
