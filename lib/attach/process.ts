@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import * as libc from '../../ffi/libc.js';
 import { signalName } from './options.js';
 import { LxcError } from '../errors.js';
-import { builtins } from '../runtime.js';
+import { builtins, fs } from '../runtime.js';
 import type { ExitWatch } from '../runner/pool.js';
 import { TerminalRelay, isTerminal, inForeground } from './terminal.js';
 import { CLD_EXITED, O_CLOEXEC, O_RDONLY, O_WRONLY, P_PIDFD, WEXITED } from '../../ffi/libc.js';
@@ -140,6 +140,16 @@ export function waitForPid(pid: number): PidWait {
     ref: () => { if (!closed) handle?.ref(); },
     unref: () => { if (!closed) handle?.unref(); },
   };
+}
+
+/** Whether `pid` is a live process (not gone, not a zombie waiting to be reaped). */
+export function running(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
 }
 
 /** 'running', 'exitCode: 0', 'exitCode: null, signal: 'SIGKILL'', or 'exited' when the wait failed. */

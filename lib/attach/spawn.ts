@@ -5,7 +5,7 @@ import * as ffi from '../../ffi/index.js';
 import * as libc from '../../ffi/libc.js';
 import { O_CLOEXEC } from '../../ffi/libc.js';
 import * as C from '../constants.js';
-import { planStdio, releaseStdio, pipeStream, AttachedProcess, TerminalError, type StdioSpec } from './process.js';
+import { planStdio, releaseStdio, pipeStream, running, AttachedProcess, TerminalError, type StdioSpec } from './process.js';
 import { Session } from './session.js';
 import { nodeImage } from './image.js';
 import { workerSource, type WorkerConfig } from './worker.js';
@@ -168,7 +168,8 @@ export async function takeSpare(h: Handle, op: string, o: ParsedAttachOptions): 
   if (spare) {
     clearTimeout(spare.timer);
     const ready = spare.key === key && spare.initPid === initPid ? await spare.ready.catch(() => null) : null;
-    if (ready?.alive) {
+    // Its death (the container restarted, someone killed it) may not have been reported yet.
+    if (ready?.alive && running(ready.pid)) {
       ready.ref();
       session = ready;
     } else {
