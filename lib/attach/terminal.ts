@@ -261,7 +261,11 @@ export class TerminalRelay {
       // Else it went away: what the command writes is dropped.
       if (!isAgain(e)) this.#toCaller = null;
     }
-    if (this.#toCaller === null && this.#hungUp) this.#done();
+    // Closing: all read so far is out; the quiet period starts again (a read clears it).
+    if (this.#toCaller === null) {
+      if (this.#hungUp) this.#done();
+      else this.#idle();
+    }
     this.#update();
   }
 
