@@ -337,7 +337,7 @@ export type Stdio = number | 'inherit' | 'ignore' | 'pipe';
 
 /** Options of every attach call. */
 export interface AttachOptions {
-  /** Namespaces to enter: a CLONE_NEW* mask or names. Default: all of the container's (functions: uts, ipc, pid, net, cgroup). */
+  /** Namespaces to enter: a CLONE_NEW* mask or names. Default: all of the container's (functions always enter its mount and pid ones). */
   namespaces?: number | Namespace[];
   /** Keep the caller's environment ('keep') or start from an empty one ('clear'). Default 'keep'. */
   env?: 'keep' | 'clear';
@@ -353,7 +353,7 @@ export interface AttachOptions {
   gid?: number;
   /** Supplementary groups (liblxc ≥ 4.0.7). Default: none. */
   groups?: number[];
-  /** fd, 'inherit' (the caller's), 'ignore' (/dev/null) or 'pipe' (a stream on the result). Default 'inherit' (exec: 'ignore'). */
+  /** fd, 'inherit' (the caller's), 'ignore' (/dev/null) or 'pipe' (a stream on the result). Default 'inherit' (exec and functions: 'ignore'). A terminal is relayed through a pty of its own. */
   stdin?: Stdio;
   /** As stdin. Default 'inherit' (exec: captured). */
   stdout?: Stdio;
