@@ -120,7 +120,12 @@ export async function worker(h: Handle, op: string, o: ParsedAttachOptions, once
     if (o.namespaces !== undefined && ns !== -1 && !(ns & flag)) throw h.error('ENOTSUP', op, `functions always enter the container's ${name} namespace: add '${name}' to options.namespaces`);
   }
   h.need(op, 'running');
-  const image = await nodeImage();
+  let image;
+  try {
+    image = await nodeImage();
+  } catch (e) {
+    throw h.error('EATTACH', op, `cannot make the sealed copies of Node that functions run from: ${(e as Error).message}`, undefined, { cause: e });
+  }
   const toWorker = channelPipe();
   let fromWorker: [number, number] | undefined;
   let proc: AttachedProcess | undefined;
