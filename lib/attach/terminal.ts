@@ -132,6 +132,20 @@ class Watch {
 }
 
 /** A pty whose subsidiary side stands in for the caller's terminal. */
+/**
+ * Writes what a non-blocking `fd` takes of `bytes`: the rest, or null once all went. EAGAIN (the
+ * reader is full, stopped, or ^S'd) keeps the rest for when `fd` polls writable; any other error
+ * means the reader went away, and the rest is dropped.
+ */
+function writeSome(fd: number, bytes: Buffer): Buffer | null {
+  try {
+    const n = writeSync(fd, bytes);
+    return n < bytes.length ? bytes.subarray(n) : null;
+  } catch (e) {
+    return isAgain(e) ? bytes : null;
+  }
+}
+
 export class TerminalRelay {
   /** The pty's subsidiary side: the attached process's stdio where the caller's was the terminal. */
   readonly subsidiary: number;
@@ -251,16 +265,8 @@ export class TerminalRelay {
   }
 
   #writeCaller(): void {
-    const bytes = this.#toCaller;
-    if (bytes === null) return;
-    try {
-      const n = writeSync(this.#out, bytes);
-      this.#toCaller = n < bytes.length ? bytes.subarray(n) : null;
-    } catch (e) {
-      // EAGAIN: the caller's terminal is full (or stopped with ^S): wait for it to take more.
-      // Else it went away: what the command writes is dropped.
-      if (!isAgain(e)) this.#toCaller = null;
-    }
+    if (this.#toCaller === null) return;
+    this.#toCaller = writeSome(this.#out, this.#toCaller);
     // Closing: all read so far is out; the quiet period starts again (a read clears it).
     if (this.#toCaller === null) {
       if (this.#hungUp) this.#done();
@@ -288,15 +294,7 @@ export class TerminalRelay {
   }
 
   #writePty(): void {
-    const bytes = this.#toPty;
-    if (bytes === null) return;
-    try {
-      const n = writeSync(this.#controller, bytes);
-      this.#toPty = n < bytes.length ? bytes.subarray(n) : null;
-    } catch (e) {
-      // EAGAIN: the command is not reading (stopped, busy): the pty polls writable for the rest.
-      if (!isAgain(e)) this.#toPty = null;
-    }
+    if (this.#toPty !== null) this.#toPty = writeSome(this.#controller, this.#toPty);
   }
 
   #copySize(): void {
