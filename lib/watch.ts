@@ -7,7 +7,8 @@
 import { EventEmitter, once } from 'node:events';
 import type { Socket } from 'node:net';
 import * as ffi from '../ffi/index.js';
-import { builtins, fs, liblxcString } from './runtime.js';
+import { builtins, fs } from './builtins.js';
+import { liblxcString } from './liblxc-strings.js';
 import { invalid, LxcError } from './errors.js';
 import { check, absolutePath, containerName, unreadable, optionEntries } from './validate.js';
 import { states, type ContainerState } from './options.js';

@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import * as libc from '../../ffi/libc.js';
 import { signalName } from './options.js';
 import { LxcError } from '../errors.js';
-import { builtins, fs } from '../runtime.js';
+import { builtins, fs } from '../builtins.js';
 import type { ExitWatch } from '../runner/pool.js';
 import { TerminalRelay, isTerminal, inForeground } from './terminal.js';
 import { CLD_EXITED, O_CLOEXEC, O_RDONLY, O_WRONLY, P_PIDFD, WEXITED } from '../../ffi/libc.js';

@@ -7,7 +7,7 @@
 // pty can: the command gets job control, and with the caller's terminal in raw mode Ctrl-C reaches
 // the command as a byte, never the caller as SIGINT.
 import * as libc from '../../ffi/libc.js';
-import { fs } from '../runtime.js';
+import { fs } from '../builtins.js';
 import { EAGAIN, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, TCSADRAIN, TIOCGPTPEER, TIOCGWINSZ, TIOCSWINSZ } from '../../ffi/libc.js';
 
 const { readSync, writeSync, readlinkSync, fstatSync } = fs;

@@ -3,7 +3,7 @@
 // The worker runs inside the container, so the caller treats what it reads as hostile: a frame
 // may announce at most MAX_FRAME bytes, bytes are buffered once (no re-concatenation), and a body
 // that does not decode, or a value that is not a Reply, is a FrameError for the caller to act on.
-import { builtins } from '../runtime.js';
+import { builtins } from '../builtins.js';
 
 /** Caller → worker: run `src` (a function's source) on `arg`. */
 export interface Call { id: number; src: string; arg: unknown }

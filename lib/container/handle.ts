@@ -9,7 +9,7 @@ import type { LogTarget } from '../calllog.js';
 import { u64Arg, u32Arg, type Arg, type MemberCall } from '../runner/protocol.js';
 import type { RunSpec, RunResult } from '../runner/pool.js';
 import { loadSchemas, schemasLoaded } from '../options.schema.js';
-import { fs } from '../runtime.js';
+import { fs } from '../builtins.js';
 
 // The log capture of calls made in this process, loaded with the first such call.
 let callLogModule: Promise<typeof import('../calllog.js')> | undefined;

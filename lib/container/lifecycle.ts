@@ -1,7 +1,7 @@
 // The lifecycle family: create, start, stop, shutdown, reboot, freeze, unfreeze, wait, destroy, rename.
 import { constants as osConstants } from 'node:os';
 import * as ffi from '../../ffi/index.js';
-import { fs } from '../runtime.js';
+import { fs } from '../builtins.js';
 import { logReason, invalid, type LxcErrorCode } from '../errors.js';
 import { check, accepts, containerName, absolutePath, timeoutSeconds, argv as argvRule } from '../validate.js';
 import { options } from '../options.schema.js';

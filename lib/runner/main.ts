@@ -6,7 +6,7 @@
 // makes no async calls, so every other thread sleeps on a condition variable and holds no lock.
 // The caller's own threads, forks and signal dispositions are never touched (docs/design.md).
 import * as ffi from '../../ffi/index.js';
-import { fs } from '../runtime.js';
+import { fs } from '../builtins.js';
 import { FrameReader, frame, receive, sendBytes } from './wire.js';
 import type { Arg, CallRequest, Reply, Request } from './protocol.js';
 import { cgroupPaths, restoreCgroups } from './cgroups.js';
