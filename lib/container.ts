@@ -13,7 +13,7 @@ import * as config from './container/config.js';
 import * as devices from './container/devices.js';
 import * as consoles from './container/console.js';
 import * as resources from './container/resources.js';
-import type { NetworkList } from './network.js';
+import type { NetworkList } from './net/list.js';
 import type { AttachedProcess, ExitStatus } from './attach/process.js';
 import type { Session } from './attach/session.js';
 import type { AttachOptions, ExecOptions } from './options.js';
@@ -29,13 +29,13 @@ import type { ExecResult } from './container/attach.js';
 import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
 import type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
-import type { InterfaceStats } from './netlink.js';
+import type { InterfaceStats } from './net/netlink.js';
 
 export type { ExecResult } from './container/attach.js';
 export type { Snapshot } from './container/snapshots.js';
 export type { ConsoleTty } from './container/console.js';
 export type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
-export type { InterfaceStats } from './netlink.js';
+export type { InterfaceStats } from './net/netlink.js';
 export { isKnownKey } from './container/config.js';
 
 /** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */

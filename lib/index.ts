@@ -8,7 +8,7 @@ import { personalities } from './options.js';
 import { listDefaults, type ListOptions } from './options.js';
 
 export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats } from './container.js';
-export { NetworkList, NetworkInterface, type NetworkKey, type NetworkSubkey, type NetworkItems, type Inspect } from './network.js';
+export { NetworkList, NetworkInterface, type NetworkKey, type NetworkSubkey, type NetworkItems, type Inspect } from './net/list.js';
 // Types only: the classes load with the first attach call (lib/container/attach.ts).
 export type { Session } from './attach/session.js';
 export type { AttachedProcess, ExitStatus } from './attach/process.js';

@@ -2,7 +2,7 @@
 import * as ffi from '../../ffi/index.js';
 import { invalid } from '../errors.js';
 import { check, unreadable, absolutePath, configKey, configValue, cgroupKey, timeoutSeconds } from '../validate.js';
-import { NetworkList } from '../network.js';
+import { NetworkList } from '../net/list.js';
 import type { Handle } from './handle.js';
 
 // Key families liblxc matches by prefix (lxc.net.0.link, lxc.cgroup2.memory.max, ...).

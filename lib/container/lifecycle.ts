@@ -10,7 +10,7 @@ import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, generic
 import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type ExecuteOptions, type AbortOptions, type DestroyOptions, type WaitOptions } from '../options.js';
 import { createDefaults, type CreateOptions, type DownloadOptions } from '../options.js';
 import type { EventFeed } from '../create/feed.js';
-import { sleep, deadline } from '../poll.js';
+import { sleep, deadline } from './waits.js';
 import { setCgroupItem } from './config.js';
 import { sibling, exists, type Handle } from './handle.js';
 import type { Container } from '../container.js';

@@ -1,14 +1,14 @@
 // The network state family: the running container's interfaces and addresses (the nic list over
 // lxc.net.N.* is config: config.ts).
-import type { InterfaceAddress, InterfaceStats } from '../netlink.js';
+import type { InterfaceAddress, InterfaceStats } from '../net/netlink.js';
 import { options } from '../options.schema.js';
 import { getIpsOptionsSchema } from '../options.schema.js';
 import { getIpsDefaults, type GetIpsOptions } from '../options.js';
-import { sleep, deadline } from '../poll.js';
+import { sleep, deadline } from './waits.js';
 import type { Handle } from './handle.js';
 
 // The netlink reader, loaded with the first getIps().
-let netlinkModule: Promise<typeof import('../netlink.js')> | undefined;
+let netlinkModule: Promise<typeof import('../net/netlink.js')> | undefined;
 
 export async function getInterfaces(h: Handle): Promise<string[]> {
   const op = 'getInterfaces';
@@ -24,7 +24,7 @@ export async function getIps(h: Handle, options_: unknown): Promise<string[]> {
   // initPid answers "running?" too: one round trip to the monitor instead of two.
   let pid = h.query(op, 'init_pid');
   if (pid <= 0) throw h.error('ENOTRUNNING', op, 'the container is not running');
-  const netlink = await (netlinkModule ??= import('../netlink.js'));
+  const netlink = await (netlinkModule ??= import('../net/netlink.js'));
   const end = deadline(o.timeout ?? getIpsDefaults.timeout);
   for (let delay = 50; ; delay = Math.min(delay * 2, 500), pid = h.query(op, 'init_pid')) {
     const args = [o.interface ?? getIpsDefaults.interface, o.family ?? getIpsDefaults.family, o.scope ?? getIpsDefaults.scope];
@@ -42,7 +42,7 @@ export async function interfaceStats(h: Handle): Promise<InterfaceStats[]> {
   h.need(op, 'defined');
   const pid = h.query(op, 'init_pid');
   if (pid <= 0) throw h.error('ENOTRUNNING', op, 'the container is not running');
-  const netlink = await (netlinkModule ??= import('../netlink.js'));
+  const netlink = await (netlinkModule ??= import('../net/netlink.js'));
   try {
     return netlink.namespaceLinkStats(pid).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (e) {
@@ -57,7 +57,7 @@ export async function interfaceStats(h: Handle): Promise<InterfaceStats[]> {
  * netlink in the container's network namespace. null when that cannot be done here (not root, or
  * init just exited); liblxc then answers.
  */
-function readIps(netlink: typeof import('../netlink.js'), pid: number, o: GetIpsOptions): string[] | null {
+function readIps(netlink: typeof import('../net/netlink.js'), pid: number, o: GetIpsOptions): string[] | null {
   if (pid <= 0) return null;
   let all: InterfaceAddress[];
   try {
