@@ -21,7 +21,7 @@ export interface ConsoleTty {
 export function consoleGetFd(h: Handle, tty: unknown): ConsoleTty {
   const op = 'consoleGetFd';
   // ttynum is a C int: a larger number would wrap to another tty.
-  const n = check(op, 'tty', int(-1, 2 ** 31 - 1), tty);
+  const n = check(op, 'tty', int(-1, ffi.INT_MAX), tty);
   const ttynum = new Int32Array([n]);
   const ptx = new Int32Array([-1]);
   const socketFd = h.call(op, 'console_getfd', { needs: 'running' }, ttynum, ptx);
@@ -55,9 +55,9 @@ export async function consoleLog(h: Handle, options_: unknown): Promise<string |
   try {
     // -ENODATA: the ring buffer is there but empty (or was just cleared).
     const { result } = await h.async(op, 'console_log', {
-      needs: 'running', fails: { code: 'ECONSOLE', why: 'no console ring buffer (set lxc.console.buffer.size)', when: (r) => r < 0 && r !== -61 },
+      needs: 'running', fails: { code: 'ECONSOLE', why: 'no console ring buffer (set lxc.console.buffer.size)', when: (r) => r < 0 && r !== -ffi.ENODATA },
     }, request.ptr);
-    const bytes = result === -61 ? null : request.takeData();
+    const bytes = result === -ffi.ENODATA ? null : request.takeData();
     if (o.encoding === 'buffer') return bytes ?? Buffer.alloc(0);
     return bytes?.toString('utf8') ?? '';
   } finally {

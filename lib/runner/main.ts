@@ -12,7 +12,7 @@ import type { Arg, CallRequest, Reply, Request } from './protocol.js';
 import { cgroupPaths, restoreCgroups } from './cgroups.js';
 import { StructLog } from './log.js';
 import { adoptSessionLog } from '../logging.js';
-import { CLD_EXITED, FD_CLOEXEC, F_SETFD, POLLIN, P_PIDFD, SIGINT, SIGQUIT, WEXITED } from '../../ffi/libc.js';
+import { CLD_EXITED, FD_CLOEXEC, F_SETFD, POLLFD_EVENTS_OFFSET, POLLFD_REVENTS_OFFSET, POLLFD_SIZE, POLLIN, P_PIDFD, SIGACTION_SIZE, SIGCHLD, SIGINFO_CODE_OFFSET, SIGINFO_SIZE, SIGINFO_STATUS_OFFSET, SIGINT, SIGPIPE, SIGQUIT, SIGXFSZ, WEXITED } from '../../ffi/libc.js';
 
 const { koffi } = ffi;
 // The caller's session log (logInit), if it set one: liblxc's lines of this process go there too.
@@ -27,15 +27,13 @@ for (const name of fs.readdirSync('/proc/self/fd')) if (Number(name) > SOCKET) f
 // Node ignores SIGPIPE and SIGXFSZ; an ignored signal stays ignored across exec, so the commands
 // liblxc starts from here would too (busybox `yes | head` spun forever). This process writes only
 // with MSG_NOSIGNAL, so it needs neither.
-const SIGACTION_SIZE = 256;
-for (const sig of [13 /* SIGPIPE */, 25 /* SIGXFSZ */]) ffi.sigaction(sig, Buffer.alloc(SIGACTION_SIZE), null);
+for (const sig of [SIGPIPE, SIGXFSZ]) ffi.sigaction(sig, Buffer.alloc(SIGACTION_SIZE), null);
 // A SIGCHLD handler of libuv's (installed once anything in this process spawned a child: a module
 // loader or test hook, say) would also run in the monitor liblxc forks from here, after liblxc
 // closed the fds that monitor inherited; it then blocks for ever reading its lock pipe's fd number,
 // by then another file (seen: a hung "[lxc monitor]" reading the console pty after a failed start).
 // Nothing here waits for children through libuv: SIGCHLD stays at its default before every call.
 const defaultAction = Buffer.alloc(SIGACTION_SIZE);
-const SIGCHLD = 17;
 // lxc_attach() sets SIGINT and SIGQUIT to SIG_IGN in its caller when stdin_fd is 0; they are put
 // back after each call so that no later command inherits them.
 const savedInt = Buffer.alloc(SIGACTION_SIZE);
@@ -200,7 +198,7 @@ function readItem(ptr: bigint, key: string): string {
 }
 
 function reap(pid: number, pidfd: number): void {
-  const info = Buffer.alloc(128);
+  const info = Buffer.alloc(SIGINFO_SIZE);
   const ret = ffi.waitid(P_PIDFD, pidfd, info, WEXITED) as number;
   ffi.close(pidfd);
   tracked.delete(pid);
@@ -208,8 +206,8 @@ function reap(pid: number, pidfd: number): void {
     send({ t: 'exit', pid, code: null, signal: null });
     return;
   }
-  const how = info.readInt32LE(8);
-  const status = info.readInt32LE(24);
+  const how = info.readInt32LE(SIGINFO_CODE_OFFSET);
+  const status = info.readInt32LE(SIGINFO_STATUS_OFFSET);
   send(how === CLD_EXITED ? { t: 'exit', pid, code: status, signal: null } : { t: 'exit', pid, code: null, signal: status });
 }
 
@@ -234,17 +232,17 @@ let open = true;
 // The caller closes its end to retire this runner; its attached processes are then its own.
 while (open) {
   const entries = [SOCKET, ...tracked.values()];
-  const pollfds = Buffer.alloc(8 * entries.length);
+  const pollfds = Buffer.alloc(POLLFD_SIZE * entries.length);
   entries.forEach((fd, i) => {
-    pollfds.writeInt32LE(fd, 8 * i);
-    pollfds.writeInt16LE(POLLIN, 8 * i + 4);
+    pollfds.writeInt32LE(fd, POLLFD_SIZE * i);
+    pollfds.writeInt16LE(POLLIN, POLLFD_SIZE * i + POLLFD_EVENTS_OFFSET);
   });
   if ((ffi.poll(pollfds, entries.length, -1) as number) < 0) continue;
   for (let i = 1; i < entries.length; i++) {
-    if (pollfds.readInt16LE(8 * i + 6) === 0) continue;
+    if (pollfds.readInt16LE(POLLFD_SIZE * i + POLLFD_REVENTS_OFFSET) === 0) continue;
     for (const [pid, fd] of tracked) if (fd === entries[i]) reap(pid, fd);
   }
-  if (pollfds.readInt16LE(6) === 0) continue;
+  if (pollfds.readInt16LE(POLLFD_REVENTS_OFFSET) === 0) continue; // entry 0: the socket
   let got;
   try {
     got = receive(SOCKET, true);
