@@ -9,7 +9,7 @@ import { check, absolutePath, noNul, optionEntries } from './validate.js';
 import { logDefaults, logLevels, type LogLevel, type LogOptions } from './options.js';
 
 /** How the processes lxc-ffi starts learn of the session log (read and removed at their start). */
-export const LOG_ENV = 'LXCFFI_LOG';
+export const LOG_ENV = 'LXC_FFI_LOG';
 
 export type SessionLog = Required<LogOptions>;
 

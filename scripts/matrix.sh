@@ -135,7 +135,7 @@ in_cgroup2_namespace() {
 run_tests() {
   local tag=$1 dir=$root/$1 p=$root/$1/prefix lib; lib=$(libdir_of "$tag")
   [ -e "$lib/liblxc.so.1" ] || { result[$tag]="not built"; return; }
-  local env=(env LD_LIBRARY_PATH="$lib" PATH="$p/bin:$p/sbin:$PATH" LXCFFI_HEADERS="$p/include")
+  local env=(env LD_LIBRARY_PATH="$lib" PATH="$p/bin:$p/sbin:$PATH" LXC_FFI_HEADERS="$p/include")
   # 3.0 enables every controller of the cgroup2 hierarchy in the subtree of its monitor cgroup.
   # On a hybrid host that hierarchy holds only what v1 left over (hugetlb here) and the root's
   # subtree_control does not enable it: "Could not enable "+hugetlb" controllers in the unified

@@ -186,7 +186,7 @@ class Runner {
   }
 
   #dispatch(m: Reply): void {
-    if (process.env.LXCFFI_DEBUG_RUNNER) console.error('recv', this.pid, JSON.stringify(m).slice(0, 200));
+    if (process.env.LXC_FFI_DEBUG_RUNNER) console.error('recv', this.pid, JSON.stringify(m).slice(0, 200));
     if (m.t === 'exit') {
       this.#exited(m);
       return;
@@ -219,7 +219,7 @@ class Runner {
       this.#pending = { id: request.id, member, resolve, reject };
       try {
         const bytes = frame(request);
-        if (process.env.LXCFFI_DEBUG_RUNNER) console.error('send', this.pid, JSON.stringify(request).slice(0, 200));
+        if (process.env.LXC_FFI_DEBUG_RUNNER) console.error('send', this.pid, JSON.stringify(request).slice(0, 200));
         // The socket is blocking and holds a frame whole: this is the only frame in flight to it.
         if (sendBytes(this.fd, bytes, fds) !== bytes.length) throw new Error('short write to the runner');
       } catch (e) {
