@@ -89,8 +89,8 @@ export const TIOCGWINSZ = 0x5413;
 export const TIOCSWINSZ = 0x5414;
 export const TIOCGPTPEER = 0x5441;
 
-// sched.h
-/** Namespace flag: network. lib/constants.ts exports it to users with the other namespace flags. */
+// sched.h (lib/constants.ts exports CLONE_NEWNET to users with the other namespace flags)
+/** Namespace flag: network. */
 export const CLONE_NEWNET = 0x40000000;
 
 // sys/socket.h
