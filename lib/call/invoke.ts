@@ -126,7 +126,7 @@ function syncCall(h: Handle, op: string, member: ffi.MemberName, r: Route, spec:
 
 function lane(h: Handle, op: string, member: ffi.MemberName, r: Route, ptr: bigint, spec: CallSpec, args: unknown[]): Promise<Outcome<unknown>> {
   if (r.lane === 'thread') return onThread(h, op, ptr, h.members[member], args);
-  if (r.lane === 'worker') return inWorker(h, op, ptr, spec, args[0] as CreateCall);
+  if (r.lane === 'worker') return inWorker(h, op, spec, args[0] as CreateCall);
   return inRunner(h, op, ptr, r, spec, [...(spec.before ?? []), { member, args: args.map(toArg) }]);
 }
 
@@ -169,19 +169,26 @@ async function inRunner(h: Handle, op: string, ptr: bigint, r: Route, spec: Call
 const RUNNERS = 'call:runners';
 
 /** create in a create worker: config set on this object before create() reaches it through a saved file. */
-async function inWorker(h: Handle, op: string, ptr: bigint, spec: CallSpec, request: CreateCall): Promise<Outcome<CreateOutcome>> {
+async function inWorker(h: Handle, op: string, spec: CallSpec, request: CreateCall): Promise<Outcome<CreateOutcome>> {
   const { runCreate } = await (createModule ??= import('../create/pool.js'));
   const outcome = await runCreate({
     ...request, name: h.name, lxcpath: h.lxcpath, signal: spec.signal,
-    saveConfig: h.hasConfig ? (file: string) => decode(h, op, 'save_config', ptr)(ptr, file) : null,
+    saveConfig: (file: string) => saveConfig(h, op, file),
   });
   return { result: outcome, log: outcome.log };
 }
 
-/** The in-memory config saved to `file` for a runner; false when the struct has none (the runner reads the disk). */
+/** The in-memory config saved to `file` for a runner or worker; false when the struct has none (they read the disk). */
 function saveConfig(h: Handle, op: string, file: string): boolean {
-  if (h.released || !h.hasConfig) return false;
-  const ptr = h.ref(op);
+  // Admitted work holds the struct even once release() is pending: its config is still the one to use.
+  let ptr: bigint;
+  try {
+    ptr = h.held(op);
+  } catch {
+    return false;
+  }
+  const conf = ffi.field(ptr, 'lxc_conf');
+  if (conf === null || conf === 0n) return false;
   return decode(h, op, 'save_config', ptr)(ptr, file);
 }
 

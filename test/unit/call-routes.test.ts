@@ -20,7 +20,7 @@ t.test('every member of ffi/members.ts has a route, and no route names another',
 t.test('every function-pointer member of every tabled struct lxc_container has a route', async (t) => {
   const names = new Set<string>();
   for (const tag of Object.keys(ffi.tags)) {
-    for (const m of ffi.layoutOf('lxc_container', tag.split('.').map(Number) as ffi.LxcVersion)) {
+    for (const m of ffi.layoutOf('lxc_container', tag.split('.').map(Number) as unknown as ffi.LxcVersion)) {
       const parsed = ffi.parseMember(m.decl);
       // The variadic ones (startl, createl, attach_run_waitl) take C varargs, which no member call passes.
       if (parsed.params !== undefined && !parsed.params.includes('...')) names.add(parsed.name);
