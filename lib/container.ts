@@ -6,7 +6,7 @@ import * as ffi from '../ffi/index.js';
 import { invalid } from './errors.js';
 import { check, containerName, absolutePath, optionEntries } from './validate.js';
 import { Handle, setSiblingFactory } from './container/handle.js';
-import { lazy, loadedFamily, withSchemas } from './container/handle.js';
+import { lazy, loadedFamily, withSchemas } from './container/lazy.js';
 import { empty } from './options.schema.js';
 import * as lifecycle from './container/lifecycle.js';
 import * as config from './container/config.js';

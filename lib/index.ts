@@ -1,7 +1,7 @@
 // lxc-ffi: the public surface.
 import * as ffi from '../ffi/index.js';
 import { Container, globalLxcpath, isKnownKey } from './container.js';
-import { apiExtension } from './container/handle.js';
+import { apiExtension } from './call/admit.js';
 import { check, configKey, absolutePath, optionEntries } from './validate.js';
 import { invalid } from './errors.js';
 import { personalities } from './options.js';

@@ -12,7 +12,8 @@ import { workerSource, type WorkerConfig } from './worker.js';
 import { MAX_FRAME } from './wire.js';
 import { attachFlags, namespaceMask, personality, type ParsedAttachOptions } from './options.js';
 import { asArg, symbolArg, outArg, fdArg, fdNumberArg, fdPathArg, u32Arg, type Arg } from '../runner/protocol.js';
-import { toArg, type Handle } from '../container/handle.js';
+import type { Handle } from '../container/handle.js';
+import { invoke, toArg } from '../call/invoke.js';
 import { fd as containerFd } from '../container/devices.js';
 
 // How long a worker started ahead for evaluate() waits for its call.
@@ -71,8 +72,8 @@ export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_comma
   try {
     const copts = cAttachOptions(h, op, o, [fdArg(0), fdArg(1), fdArg(2)], forWorker !== undefined);
     const args = [symbolArg(execFn), payload, toArg(copts), outArg(1)];
-    const { result, log, outs, watch } = await h.forking(op, [{ member: 'attach', args }], { track: true, fds: [...plan.fds, ...(forWorker?.fds ?? [])] });
-    const pid = outs[0]?.[0] ?? -1;
+    const { result, log, outs, watch } = await invoke(h, op, 'attach', { track: true, fds: [...plan.fds, ...(forWorker?.fds ?? [])] }, ...args);
+    const pid = outs?.[0]?.[0] ?? -1;
     if (result !== 0 || pid <= 0 || !watch) {
       h.need(op, 'running');
       throw h.failed('EATTACH', op, log, 'liblxc could not attach to the container');

@@ -6,19 +6,20 @@ import { checkpointOptionsSchema, migrateOptionsSchema, restoreOptionsSchema } f
 import { checkpointDefaults, restoreDefaults, migrateDefaults, type CheckpointOptions, type RestoreOptions, type MigrateOptions } from '../options.js';
 import { undoStart } from './lifecycle.js';
 import type { Handle } from './handle.js';
+import { invoke } from '../call/invoke.js';
 
 export async function checkpoint(h: Handle, directory: unknown, options_: unknown): Promise<void> {
   const op = 'checkpoint';
   const dir = check(op, 'directory', absolutePath, directory);
   const o: CheckpointOptions = { ...checkpointDefaults, ...options(op, 'options', checkpointOptionsSchema, options_) };
-  await h.async(op, 'checkpoint', { needs: 'running', fails: { code: 'ECHECKPOINT', why: 'CRIU could not checkpoint it' } }, dir, o.stop!, o.verbose!);
+  await invoke(h, op, 'checkpoint', { fails: { code: 'ECHECKPOINT', why: 'CRIU could not checkpoint it' } }, dir, o.stop!, o.verbose!);
 }
 
 export async function restore(h: Handle, directory: unknown, options_: unknown): Promise<void> {
   const op = 'restore';
   const dir = check(op, 'directory', absolutePath, directory);
   const o: RestoreOptions = { ...restoreDefaults, ...options(op, 'options', restoreOptionsSchema, options_) };
-  const { log } = await h.async(op, 'restore', { needs: 'defined', fails: { code: 'ECHECKPOINT', why: 'CRIU could not restore it' }, signal: o.signal }, dir, o.verbose!);
+  const { log } = await invoke(h, op, 'restore', { fails: { code: 'ECHECKPOINT', why: 'CRIU could not restore it' }, signal: o.signal }, dir, o.verbose!);
   if (o.signal?.aborted) {
     await undoStart(h, op);
     throw h.aborted(op, o.signal, log, {}, 'aborted: it was restored, and is stopped again');
@@ -36,6 +37,6 @@ export async function migrate(h: Handle, cmd: unknown, options_: unknown): Promi
     preserves_inodes: o.preservesInodes, action_script: o.actionScript, disable_skip_in_flight: false,
     ghost_limit: BigInt(o.ghostLimit), features_to_check: BigInt(o.featuresToCheck),
   });
-  const { result, log } = await h.async(op, 'migrate', { needs: 'defined' }, command, value, size);
+  const { result, log } = await invoke(h, op, 'migrate', {}, command, value, size);
   if (result !== 0) throw h.failed('ECHECKPOINT', op, log, `migrate command ${command} failed (${result})`);
 }

@@ -5,6 +5,7 @@ import { options } from '../options.schema.js';
 import { consoleLogOptionsSchema, consoleOptionsSchema } from '../options.schema.js';
 import { consoleDefaults, consoleLogDefaults, type ConsoleOptions, type ConsoleLogOptions } from '../options.js';
 import type { Handle } from './handle.js';
+import { invoke } from '../call/invoke.js';
 
 /** A container tty from consoleGetFd(). */
 export interface ConsoleTty {
@@ -24,7 +25,7 @@ export function consoleGetFd(h: Handle, tty: unknown): ConsoleTty {
   const n = check(op, 'tty', int(-1, ffi.INT_MAX), tty);
   const ttynum = new Int32Array([n]);
   const ptx = new Int32Array([-1]);
-  const socketFd = h.call(op, 'console_getfd', { needs: 'running' }, ttynum, ptx);
+  const socketFd = invoke(h, op, 'console_getfd', {}, ttynum, ptx);
   if (socketFd < 0) throw h.error('ECONSOLE', op, `no free tty${n >= 0 ? ` ${n}` : ''} (lxc.tty.max may be 0)`);
   const fd = ptx[0];
   let open = true;
@@ -43,7 +44,7 @@ export async function console(h: Handle, options_: unknown): Promise<void> {
   const op = 'console';
   const o: ConsoleOptions = { ...consoleDefaults, ...options(op, 'options', consoleOptionsSchema, options_) };
   const escape = o.escape!.charCodeAt(0) - 'a'.charCodeAt(0) + 1;
-  await h.async(op, 'console', { needs: 'running', fails: { code: 'ECONSOLE', why: 'liblxc could not attach the console', when: (r) => r !== 0 } },
+  await invoke(h, op, 'console', { fails: { code: 'ECONSOLE', why: 'liblxc could not attach the console', when: (r) => r !== 0 } },
     o.tty!, o.stdinFd!, o.stdoutFd!, o.stderrFd!, escape);
 }
 
@@ -54,8 +55,8 @@ export async function consoleLog(h: Handle, options_: unknown): Promise<string |
   const request = new ffi.ConsoleLogRequest(ffi.types, { clear: o.clear!, read: o.read!, readMax: o.readMax! });
   try {
     // -ENODATA: the ring buffer is there but empty (or was just cleared).
-    const { result } = await h.async(op, 'console_log', {
-      needs: 'running', fails: { code: 'ECONSOLE', why: 'no console ring buffer (set lxc.console.buffer.size)', when: (r) => r < 0 && r !== -ffi.ENODATA },
+    const { result } = await invoke(h, op, 'console_log', {
+      fails: { code: 'ECONSOLE', why: 'no console ring buffer (set lxc.console.buffer.size)', when: (r) => r < 0 && r !== -ffi.ENODATA },
     }, request.ptr);
     const bytes = result === -ffi.ENODATA ? null : request.takeData();
     if (o.encoding === 'buffer') return bytes ?? Buffer.alloc(0);

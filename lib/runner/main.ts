@@ -6,6 +6,7 @@
 // makes no async calls, so every other thread sleeps on a condition variable and holds no lock.
 // The caller's own threads, forks and signal dispositions are never touched (docs/design.md).
 import * as ffi from '../../ffi/index.js';
+import { ROUTES, type Route } from '../call/routes.js';
 import { fs } from '../builtins.js';
 import { FrameReader, frame, receive, sendBytes } from './wire.js';
 import type { Arg, CallRequest, Reply, Request } from './protocol.js';
@@ -52,7 +53,8 @@ ffi.on_exit(ffi.dlsym(null, '_exit'), null);
 // leaves it there; this process goes back after those calls so the monitor cgroup can be removed
 // later. Only after those: reading /proc/self/cgroup costs ≈ 0.13 ms here, half an attach's overhead.
 const homeCgroups = cgroupPaths();
-const MOVES_CGROUP = new Set(['start', 'restore']);
+// Which members move this process into the container's cgroups and keep their log: lib/call/routes.ts.
+const routeOf = (member: string): Partial<Route> => (ROUTES as Record<string, Route>)[member] ?? {};
 
 // The liblxc functions a caller may name as an argument (lxc_attach_exec_t).
 const symbols: Record<string, bigint> = { lxc_attach_run_command: ffi.lxc_attach_run_command, lxc_attach_run_shell: ffi.lxc_attach_run_shell };
@@ -62,8 +64,6 @@ interface Held {
   /** Its log capture, made at its first call that wants one. */
   log: StructLog | null;
 }
-// Calls after which a process forked from this one keeps the struct's log fd (start's monitor).
-const KEEPS_LOG = new Set(['start']);
 /** The struct lxc_container mirroring each caller Container, by the caller's id. */
 const containers = new Map<number, Held>();
 /** pidfds of the attached processes this runner waits for, by pid. */
@@ -162,7 +162,7 @@ function call(req: CallRequest, fds: number[]): void {
   } finally {
     ffi.sigaction(SIGINT, savedInt, null);
     ffi.sigaction(SIGQUIT, savedQuit, null);
-    if (req.calls.some((c) => MOVES_CGROUP.has(c.member))) restoreCgroups(homeCgroups);
+    if (req.calls.some((c) => routeOf(c.member).movesCgroup)) restoreCgroups(homeCgroups);
     for (const fd of fds) ffi.close(fd);
     // Children of this process, reaped only here: alive or zombies, their pids are still theirs.
     for (const pid of tracked.keys()) {
@@ -177,7 +177,7 @@ function call(req: CallRequest, fds: number[]): void {
   // Read even when not wanted, so that these lines are not taken for the next call's.
   const read = held.log?.read() ?? [];
   const lines = req.log ? read : [];
-  if (held.log && req.calls.some((c) => KEEPS_LOG.has(c.member))) held.log.open();
+  if (held.log && req.calls.some((c) => routeOf(c.member).keepsLog)) held.log.open();
   if (req.result === 'strings') result = ffi.takeStringArray(result as bigint | null);
   else if (req.result === 'put') {
     if (result) ffi.lxc_container_put(result as bigint);
