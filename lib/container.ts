@@ -25,13 +25,13 @@ import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 import type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 import type { MountOptions, UmountOptions } from './options.js';
 import type { GetIpsOptions } from './options.js';
-import type { ExecResult } from './container/attach.js';
+import type { ExecResult } from './container/attach/index.js';
 import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
 import type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
 import type { InterfaceStats } from './netlink.js';
 
-export type { ExecResult } from './container/attach.js';
+export type { ExecResult } from './container/attach/index.js';
 export type { Snapshot } from './container/snapshots.js';
 export type { ConsoleTty } from './container/console.js';
 export type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
@@ -52,7 +52,7 @@ const consolesNow = loadedFamily(consoles);
 /** Whether any of the values is an options object with something to parse (zod is needed). */
 const parses = (...values: unknown[]) => values.some((v) => !empty(v));
 
-const attachFamily = lazy(() => import('./container/attach.js'));
+const attachFamily = lazy(() => import('./container/attach/index.js'));
 const netState = lazy(() => import('./container/network.js'));
 const snapshots = lazy(() => import('./container/snapshots.js'));
 const checkpoints = lazy(() => import('./container/checkpoint.js'));
@@ -275,7 +275,7 @@ export class Container {
    * await c.attachWait(() => console.log(require('node:os').hostname()));
    */
   attachWait(command: string[] | typeof attachRunCommand | (() => unknown), argvOrOptions?: string[] | AttachOptions, options?: AttachOptions): Promise<number> {
-    return this.#h.later('attachWait', withSchemas(attachFamily, parses(command === attachRunCommand ? options : argvOrOptions)), (f) => f.attachWait(this.#h, command, argvOrOptions, options));
+    return this.#h.later('attachWait', withSchemas(attachFamily, parses(command === attachRunCommand ? options : argvOrOptions)), (f) => (command === attachRunCommand ? f.attachWait(this.#h, argvOrOptions, options) : f.attachWait(this.#h, command, argvOrOptions)));
   }
 
   /**
