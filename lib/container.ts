@@ -260,7 +260,7 @@ export class Container {
    * const renamed = await c.rename('web2');
    */
   rename(newName: string): Promise<Container> {
-    return lifecycle.rename(this.#h, newName);
+    return lifecycle.rename(this.#h, newName) as Promise<Container>;
   }
 
   /**
@@ -379,7 +379,7 @@ export class Container {
    * const web = await base.clone('web', { bdevtype: 'overlayfs', snapshot: true });
    */
   clone(newName: string, options: CloneOptions = {}): Promise<Container> {
-    return this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options));
+    return this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options) as Promise<Container>);
   }
 
   /**
@@ -413,7 +413,7 @@ export class Container {
    * await c.snapshotRestore('snap0');
    */
   snapshotRestore(name: string, newName?: string, options: AbortOptions = {}): Promise<Container> {
-    return this.#h.later('snapshotRestore', withSchemas(snapshots, parses(options)), (f) => f.snapshotRestore(this.#h, this, name, newName, options));
+    return this.#h.later('snapshotRestore', withSchemas(snapshots, parses(options)), (f) => f.snapshotRestore(this.#h, this, name, newName, options) as Promise<Container>);
   }
 
   /** Destroys one snapshot. @example await c.snapshotDestroy('snap0') */
@@ -782,4 +782,5 @@ export class Container {
   }
 }
 
+// The families' Siblings are these Containers (hence their casts above).
 setSiblingFactory((name, lxcpath) => new Container(name, lxcpath));
