@@ -25,13 +25,13 @@ import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 import type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 import type { MountOptions, UmountOptions } from './options.js';
 import type { GetIpsOptions } from './options.js';
-import type { ExecResult } from './container/attach.js';
+import type { ExecResult } from './container/attach/index.js';
 import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
 import type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
 import type { InterfaceStats } from './net/netlink.js';
 
-export type { ExecResult } from './container/attach.js';
+export type { ExecResult } from './container/attach/index.js';
 export type { Snapshot } from './container/snapshots.js';
 export type { ConsoleTty } from './container/console.js';
 export type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
@@ -52,7 +52,7 @@ const consolesNow = loadedFamily(consoles);
 /** Whether any of the values is an options object with something to parse (zod is needed). */
 const parses = (...values: unknown[]) => values.some((v) => !empty(v));
 
-const attachFamily = lazy(() => import('./container/attach.js'));
+const attachFamily = lazy(() => import('./container/attach/index.js'));
 const netState = lazy(() => import('./container/network.js'));
 const snapshots = lazy(() => import('./container/snapshots.js'));
 const checkpoints = lazy(() => import('./container/checkpoint.js'));
@@ -260,7 +260,7 @@ export class Container {
    * const renamed = await c.rename('web2');
    */
   rename(newName: string): Promise<Container> {
-    return lifecycle.rename(this.#h, newName);
+    return lifecycle.rename(this.#h, newName) as Promise<Container>;
   }
 
   /**
@@ -275,7 +275,7 @@ export class Container {
    * await c.attachWait(() => console.log(require('node:os').hostname()));
    */
   attachWait(command: string[] | typeof attachRunCommand | (() => unknown), argvOrOptions?: string[] | AttachOptions, options?: AttachOptions): Promise<number> {
-    return this.#h.later('attachWait', withSchemas(attachFamily, parses(command === attachRunCommand ? options : argvOrOptions)), (f) => f.attachWait(this.#h, command, argvOrOptions, options));
+    return this.#h.later('attachWait', withSchemas(attachFamily, parses(command === attachRunCommand ? options : argvOrOptions)), (f) => (command === attachRunCommand ? f.attachWait(this.#h, argvOrOptions, options) : f.attachWait(this.#h, command, argvOrOptions)));
   }
 
   /**
@@ -379,7 +379,7 @@ export class Container {
    * const web = await base.clone('web', { bdevtype: 'overlayfs', snapshot: true });
    */
   clone(newName: string, options: CloneOptions = {}): Promise<Container> {
-    return this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options));
+    return this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options) as Promise<Container>);
   }
 
   /**
@@ -413,7 +413,7 @@ export class Container {
    * await c.snapshotRestore('snap0');
    */
   snapshotRestore(name: string, newName?: string, options: AbortOptions = {}): Promise<Container> {
-    return this.#h.later('snapshotRestore', withSchemas(snapshots, parses(options)), (f) => f.snapshotRestore(this.#h, this, name, newName, options));
+    return this.#h.later('snapshotRestore', withSchemas(snapshots, parses(options)), (f) => f.snapshotRestore(this.#h, this, name, newName, options) as Promise<Container>);
   }
 
   /** Destroys one snapshot. @example await c.snapshotDestroy('snap0') */
@@ -782,4 +782,5 @@ export class Container {
   }
 }
 
+// The families' Siblings are these Containers (hence their casts above).
 setSiblingFactory((name, lxcpath) => new Container(name, lxcpath));

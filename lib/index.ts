@@ -9,7 +9,7 @@ import { listDefaults, type ListOptions } from './options.js';
 
 export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats } from './container.js';
 export { NetworkList, NetworkInterface, type NetworkKey, type NetworkSubkey, type NetworkItems, type Inspect } from './net/list.js';
-// Types only: the classes load with the first attach call (lib/container/attach.ts).
+// Types only: the classes load with the first attach call (lib/container/attach/).
 export type { Session } from './attach/session.js';
 export type { AttachedProcess, ExitStatus } from './attach/process.js';
 export { LxcError, type LxcErrorCode, type LxcErrorDetails } from './errors.js';

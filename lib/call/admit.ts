@@ -3,7 +3,6 @@
 // that needs a finer check before its own (need()).
 import * as ffi from '../../ffi/index.js';
 import { LxcError } from '../errors.js';
-import type { Handle } from '../container/handle.js';
 
 /**
  * Throws LxcError ENOTSUP, naming the release that added it, when `version`'s struct
@@ -35,13 +34,13 @@ export function apiExtension(name: string): boolean {
   return ffi.lxc_has_api_extension(name) as boolean;
 }
 
-/** The decoded member, cached on the handle; ENOTSUP naming the release that added it when this runtime lacks it. */
-export function decode<K extends ffi.MemberName>(h: Handle, op: string, name: K, ptr: bigint): ffi.Member<K> {
-  let fn = h.members[name];
+/** The decoded member, cached in `cache` (a Handle's members); ENOTSUP naming the release that added it when this runtime lacks it. */
+export function decode<K extends ffi.MemberName>(cache: Record<string, ffi.CFunction>, op: string, name: K, ptr: bigint): ffi.Member<K> {
+  let fn = cache[name];
   if (!fn) {
     requireMember(name, ffi.layoutVersion, op);
     fn = ffi.method(ptr, name as string);
-    h.members[name] = fn;
+    cache[name] = fn;
   }
   return fn as unknown as ffi.Member<K>;
 }

@@ -102,7 +102,7 @@ export function invoke<K extends ffi.MemberName>(h: Handle, op: string, member: 
 /** The checks before any call, in their fixed order; returns the struct. */
 function admit(h: Handle, op: string, member: ffi.MemberName, r: Route): bigint {
   const ptr = h.ref(op);
-  decode(h, op, member, ptr);
+  decode(h.members, op, member, ptr);
   if (r.extension && !apiExtension(r.extension)) throw h.error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the ${r.extension} API extension`);
   if (r.needs) h.need(op, r.needs);
   return ptr;
@@ -111,7 +111,7 @@ function admit(h: Handle, op: string, member: ffi.MemberName, r: Route): bigint 
 /** An undo's struct and member: no extension or state check (the call it undoes passed them). */
 function undoable(h: Handle, op: string, member: ffi.MemberName): bigint {
   const ptr = h.held(op);
-  decode(h, op, member, ptr);
+  decode(h.members, op, member, ptr);
   return ptr;
 }
 
@@ -189,15 +189,15 @@ function saveConfig(h: Handle, op: string, file: string): boolean {
   }
   const conf = ffi.field(ptr, 'lxc_conf');
   if (conf === null || conf === 0n) return false;
-  return decode(h, op, 'save_config', ptr)(ptr, file);
+  return decode(h.members, op, 'save_config', ptr)(ptr, file);
 }
 
 function logTarget(h: Handle, op: string, ptr: bigint): LogTarget {
   return {
     name: h.name,
-    getItem: (key) => sized(decode(h, op, 'get_config_item', ptr) as never, ptr, 'get_config_item', key) ?? '',
-    setItem: (key, value) => decode(h, op, 'set_config_item', ptr)(ptr, key, value),
-    clearItem: (key) => decode(h, op, 'clear_config_item', ptr)(ptr, key),
+    getItem: (key) => sized(decode(h.members, op, 'get_config_item', ptr) as never, ptr, 'get_config_item', key) ?? '',
+    setItem: (key, value) => decode(h.members, op, 'set_config_item', ptr)(ptr, key, value),
+    clearItem: (key) => decode(h.members, op, 'clear_config_item', ptr)(ptr, key),
   };
 }
 

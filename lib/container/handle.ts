@@ -4,7 +4,6 @@
 import * as ffi from '../../ffi/index.js';
 import { LxcError, logReason, type LxcErrorCode, type LxcErrorDetails } from '../errors.js';
 import { decode } from '../call/admit.js';
-import type { Container } from '../container.js';
 import { fs } from '../builtins.js';
 import type { Lazy } from './lazy.js';
 import type { Need } from '../call/routes.js';
@@ -18,15 +17,24 @@ let flushQueued = false;
 
 let nextCid = 1;
 
-let makeContainer: ((name: string, lxcpath: string) => Container) | undefined;
+/**
+ * The Container a family's call resolves with (clone, rename, snapshotRestore), as the family sees
+ * it: the facade's object (container.ts gives it its type), which the family may destroy and release.
+ */
+export interface Sibling {
+  destroy(): Promise<void>;
+  release(): void;
+}
 
-/** Called once by container.ts: how the families make the Container a call resolves (clone, rename). */
-export function setSiblingFactory(f: (name: string, lxcpath: string) => Container): void {
+let makeContainer: ((name: string, lxcpath: string) => Sibling) | undefined;
+
+/** Called once by container.ts: how the families make the Container a call resolves. */
+export function setSiblingFactory(f: (name: string, lxcpath: string) => Sibling): void {
   makeContainer = f;
 }
 
 /** A new Container object for `name` in `lxcpath`, without the families importing the class. */
-export function sibling(name: string, lxcpath: string): Container {
+export function sibling(name: string, lxcpath: string): Sibling {
   return makeContainer!(name, lxcpath);
 }
 
@@ -204,7 +212,7 @@ export class Handle {
    */
   query<K extends 'is_defined' | 'is_running' | 'state' | 'init_pid' | 'may_control' | 'config_file_name'>(op: string, name: K): ReturnType<ffi.LxcContainerMembers[K]> {
     const ptr = this.ref(op);
-    return ((this.members[name] ?? decode(this, op, name, ptr)) as unknown as (c: bigint) => ReturnType<ffi.LxcContainerMembers[K]>)(ptr);
+    return ((this.members[name] ?? decode(this.members, op, name, ptr)) as unknown as (c: bigint) => ReturnType<ffi.LxcContainerMembers[K]>)(ptr);
   }
 
   /** Throws ENOTDEFINED / ENOTRUNNING / ERUNNING unless the container is in state `need`. */

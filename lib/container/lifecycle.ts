@@ -12,10 +12,9 @@ import { createDefaults, type CreateOptions, type DownloadOptions } from '../opt
 import type { EventFeed } from '../create/feed.js';
 import { sleep, deadline } from './waits.js';
 import { setCgroupItem } from './config.js';
-import { sibling, type Handle } from './handle.js';
+import { sibling, type Handle, type Sibling } from './handle.js';
 import { exists } from '../call/admit.js';
 import { invoke } from '../call/invoke.js';
-import type { Container } from '../container.js';
 import type { ExitStatus } from '../attach/process.js';
 import type { ContainerExit } from '../watch.js';
 
@@ -386,7 +385,7 @@ export async function destroy(h: Handle, options_: unknown): Promise<void> {
   await invoke(h, op, withSnapshots ? 'destroy_with_snapshots' : 'destroy', { fails: { code: 'EDESTROY', why: 'liblxc could not destroy it' }, signal: o.signal });
 }
 
-export async function rename(h: Handle, newName: unknown): Promise<Container> {
+export async function rename(h: Handle, newName: unknown): Promise<Sibling> {
   const op = 'rename';
   const name = check(op, 'newName', containerName, newName);
   h.need(op, 'stopped');

@@ -5,10 +5,9 @@ import { check, containerName, absolutePath } from '../validate.js';
 import { options } from '../options.schema.js';
 import { abortOptionsSchema, cloneOptionsSchema } from '../options.schema.js';
 import { cloneDefaults, type AbortOptions, type CloneOptions } from '../options.js';
-import { sibling, type Handle } from './handle.js';
+import { sibling, type Handle, type Sibling } from './handle.js';
 import { exists } from '../call/admit.js';
 import { invoke } from '../call/invoke.js';
-import type { Container } from '../container.js';
 
 /** One snapshot of a container, as snapshotList() gives it. */
 export interface Snapshot {
@@ -22,7 +21,7 @@ export interface Snapshot {
   lxcpath: string;
 }
 
-export async function clone(h: Handle, newName: unknown, options_: unknown): Promise<Container> {
+export async function clone(h: Handle, newName: unknown, options_: unknown): Promise<Sibling> {
   const op = 'clone';
   const name = check(op, 'newName', containerName, newName);
   const o: CloneOptions = options(op, 'options', cloneOptionsSchema, options_);
@@ -48,7 +47,7 @@ export async function clone(h: Handle, newName: unknown, options_: unknown): Pro
 }
 
 /** Destroys and releases a container an aborted call made (its failure is not the caller's news). */
-async function discard(made: Container): Promise<void> {
+async function discard(made: Sibling): Promise<void> {
   await made.destroy().catch(() => undefined);
   made.release();
 }
@@ -77,7 +76,7 @@ export async function snapshotList(h: Handle): Promise<Snapshot[]> {
   return list.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
 }
 
-export async function snapshotRestore(h: Handle, self: Container, name: unknown, newName: unknown, options_: unknown): Promise<Container> {
+export async function snapshotRestore(h: Handle, self: Sibling, name: unknown, newName: unknown, options_: unknown): Promise<Sibling> {
   const op = 'snapshotRestore';
   const snap = check(op, 'name', containerName, name);
   const target = newName === undefined ? h.name : check(op, 'newName', containerName, newName);
