@@ -21,7 +21,7 @@
 //       --with-types, `~>`: a type-only import);
 //   (b) no file under lib/attach/ imports lib/container.ts, lib/container/*, nor lib/index.ts,
 //       type-only imports included: the attach machinery receives plain data from the attach
-//       family (lib/container/attach.ts) and knows nothing of a container;
+//       family (lib/container/attach/) and knows nothing of a container;
 //   (c) no file under ffi/ imports lib/, type-only imports included.
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';

@@ -1,5 +1,5 @@
 // Starting attached processes: a command, or a Node worker inside the container for functions.
-// A leaf: it knows nothing of a container. The attach family (lib/container/attach.ts) hands it an
+// A leaf: it knows nothing of a container. The attach family (lib/container/attach/) hands it an
 // AttachPlan (the options, the container's devpts, the function that makes liblxc's attach call,
 // the errors' names); it hands back what to run and the fds to send. Loaded with the first attach
 // call, with the rest of lib/attach/.
