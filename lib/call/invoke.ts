@@ -77,33 +77,36 @@ export interface CallSpec<R = unknown> {
  */
 export function invoke<K extends ffi.MemberName>(h: Handle, op: string, member: K, spec: CallSpec<CallResult<K>>, ...args: CallArgs<K>): Invoked<K> {
   const r: Route = ROUTES[member];
-  if (r.lane === 'sync') return syncCall(h, op, member, r, spec as CallSpec, args as unknown[]) as Invoked<K>;
+  // Two functions, not one: the async path's closures would cost every sync call a context allocation.
+  return (r.lane === 'sync' ? syncCall(h, op, member, r, spec as CallSpec, args) : asyncCall(h, op, member, r, spec as CallSpec, args)) as Invoked<K>;
+}
+
+function asyncCall(h: Handle, op: string, member: ffi.MemberName, r: Route, spec: CallSpec, args: unknown[]): Promise<Outcome<unknown>> {
   let ptr: bigint;
   try {
     ptr = spec.undo ? undoable(h, op, member) : admit(h, op, member, r);
   } catch (e) {
-    return Promise.reject(e) as Invoked<K>;
+    return Promise.reject(e);
   }
-  type R = CallResult<K>;
-  const run = async (): Promise<Outcome<R>> => {
-    const outcome = await lane(h, op, member, r, ptr, spec as CallSpec, args as unknown[]) as Outcome<R>;
+  const run = async (): Promise<Outcome<unknown>> => {
+    const outcome = await lane(h, op, member, r, ptr, spec, args);
     if (spec.settle) await spec.settle(outcome);
     return outcome;
   };
   const done = spec.undo ? run() : h.abortable(op, spec.signal, run);
   const { fails } = spec;
-  if (!fails) return done as Invoked<K>;
+  if (!fails) return done;
   return done.then((outcome) => {
     if (fails.when ? fails.when(outcome.result) : !outcome.result) throw h.failed(fails.code, op, outcome.log, fails.why);
     return outcome;
-  }) as Invoked<K>;
+  });
 }
 
 /** The checks before any call, in their fixed order; returns the struct. */
 function admit(h: Handle, op: string, member: ffi.MemberName, r: Route): bigint {
   const ptr = h.ref(op);
   decode(h.members, op, member, ptr);
-  if (r.extension && !apiExtension(r.extension)) throw h.error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the ${r.extension} API extension`);
+  if (r.extension !== undefined && !apiExtension(r.extension)) throw h.error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the ${r.extension} API extension`);
   if (r.needs) h.need(op, r.needs);
   return ptr;
 }
@@ -116,11 +119,14 @@ function undoable(h: Handle, op: string, member: ffi.MemberName): bigint {
 }
 
 function syncCall(h: Handle, op: string, member: ffi.MemberName, r: Route, spec: CallSpec, args: unknown[]): unknown {
-  const ptr = admit(h, op, member, r);
-  const fn = h.members[member] as unknown as (...a: unknown[]) => unknown;
-  const result = r.sized ? sized(fn as never, ptr, member, args[0] as string | null) : fn(ptr, ...args);
+  // admit(), inlined: this is getConfigItem's and setConfigItem's whole path.
+  const ptr = h.ref(op);
+  const fn = (h.members[member] ?? decode(h.members, op, member, ptr)) as unknown as (...a: unknown[]) => unknown;
+  if (r.extension !== undefined && !apiExtension(r.extension)) throw h.error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the ${r.extension} API extension`);
+  if (r.needs !== null) h.need(op, r.needs);
+  const result = r.sized === undefined ? fn(ptr, ...args) : sized(fn as never, ptr, member, args[0] as string | null);
   const { fails } = spec;
-  if (fails && (fails.when ? fails.when(result) : !result)) throw h.error(fails.code, op, fails.why);
+  if (fails !== undefined && (fails.when ? fails.when(result) : !result)) throw h.error(fails.code, op, fails.why);
   return result;
 }
 
