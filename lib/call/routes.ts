@@ -19,30 +19,37 @@ export type Need = 'defined' | 'running' | 'stopped';
 /** How a runner answers: the value, a NULL-terminated char ** read and freed, a container put (answered as a boolean). */
 export type RunnerResult = 'value' | 'strings' | 'put';
 
-/** One member's row. */
+/** One member's row. Every row has every field (one object shape: invoke()'s reads of it stay monomorphic). */
 export interface Route {
   lane: Lane;
   /** Queued behind the container's earlier async work (every async lane; sync calls never are). */
   queued: boolean;
   /** The state checked before the call (null: none, or the family checks a finer one itself). */
   needs: Need | null;
-  /** An API extension liblxc must report (lxc_has_api_extension). */
-  extension?: string;
+  /** An API extension liblxc must report (lxc_has_api_extension), or undefined. */
+  extension: string | undefined;
   /** `get_*(c, key, retv, inlen)`: read into a buffer sized by a first call; answered as a string (undefined: < 0). */
-  sized?: true;
+  sized: boolean;
   /** runner: how the answer is carried back. */
-  result?: RunnerResult;
+  result: RunnerResult;
   /** runner: it moves the calling process into the container's cgroups (put back after). */
-  movesCgroup?: true;
+  movesCgroup: boolean;
   /** runner: its log stays open after the call (the monitor it leaves behind writes to it). */
-  keepsLog?: true;
+  keepsLog: boolean;
 }
 
+type Extra = Partial<Pick<Route, 'extension' | 'sized' | 'result' | 'movesCgroup' | 'keepsLog'>>;
+
 // Rows keep their lane as a literal type: invoke() answers a sync lane's call with its value, any other with a Promise.
-type Extra = Omit<Partial<Route>, 'lane' | 'queued' | 'needs'>;
-const sync = <E extends Extra = {}>(needs: Need | null = null, extra?: E) => ({ lane: 'sync' as const, queued: false, needs, ...extra });
-const thread = (needs: Need | null) => ({ lane: 'thread' as const, queued: true, needs });
-const runner = <E extends Extra = {}>(needs: Need | null, extra?: E) => ({ lane: 'runner' as const, queued: true, needs, ...extra });
+function row<L extends Lane>(lane: L, needs: Need | null, extra: Extra = {}): Route & { lane: L } {
+  return {
+    lane, queued: lane !== 'sync', needs, extension: extra.extension, sized: extra.sized ?? false,
+    result: extra.result ?? 'value', movesCgroup: extra.movesCgroup ?? false, keepsLog: extra.keepsLog ?? false,
+  };
+}
+const sync = (needs: Need | null = null, extra?: Extra) => row('sync', needs, extra);
+const thread = (needs: Need | null) => row('thread', needs);
+const runner = (needs: Need | null, extra?: Extra) => row('runner', needs, extra);
 
 /** Every member of struct lxc_container, and its route. */
 export const ROUTES = {
@@ -62,7 +69,7 @@ export const ROUTES = {
   set_config_item: sync(),
   destroy: runner('stopped'),
   save_config: sync(),
-  create: { lane: 'worker' as const, queued: true, needs: null },
+  create: row('worker', null),
   rename: runner('stopped'),
   reboot: sync(),
   shutdown: sync(),

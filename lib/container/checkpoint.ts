@@ -6,7 +6,7 @@ import { checkpointOptionsSchema, migrateOptionsSchema, restoreOptionsSchema } f
 import { checkpointDefaults, restoreDefaults, migrateDefaults, type CheckpointOptions, type RestoreOptions, type MigrateOptions } from '../options.js';
 import { undoStart } from './lifecycle.js';
 import type { Handle } from './handle.js';
-import { invoke } from '../call/invoke.js';
+import { invoke, plain } from '../call/invoke.js';
 
 export async function checkpoint(h: Handle, directory: unknown, options_: unknown): Promise<void> {
   const op = 'checkpoint';
@@ -37,6 +37,6 @@ export async function migrate(h: Handle, cmd: unknown, options_: unknown): Promi
     preserves_inodes: o.preservesInodes, action_script: o.actionScript, disable_skip_in_flight: false,
     ghost_limit: BigInt(o.ghostLimit), features_to_check: BigInt(o.featuresToCheck),
   });
-  const { result, log } = await invoke(h, op, 'migrate', {}, command, value, size);
+  const { result, log } = await invoke(h, op, 'migrate', plain, command, value, size);
   if (result !== 0) throw h.failed('ECHECKPOINT', op, log, `migrate command ${command} failed (${result})`);
 }

@@ -4,7 +4,7 @@ import { invalid } from '../errors.js';
 import { check, unreadable, absolutePath, configKey, configValue, cgroupKey, timeoutSeconds } from '../validate.js';
 import { NetworkList } from '../net/list.js';
 import type { Handle } from './handle.js';
-import { invoke } from '../call/invoke.js';
+import { invoke, plain } from '../call/invoke.js';
 
 // Key families liblxc matches by prefix (lxc.net.0.link, lxc.cgroup2.memory.max, ...).
 // lxc.namespace.share.<ns>: liblxc ≥ 5.0 lists the family as "lxc.namespace.share." (with the dot), 4.0 without.
@@ -97,7 +97,7 @@ export function key(op: string, k: unknown, h?: Handle): string {
 export function getConfigItem(h: Handle, k: unknown): string {
   const op = 'getConfigItem';
   const name = key(op, k, h);
-  const v = invoke(h, op, 'get_config_item', {}, name);
+  const v = invoke(h, op, 'get_config_item', plain, name);
   // -1 from liblxc: a key of a known family that this config cannot have (e.g. lxc.net.7.* without nic 7).
   if (v === undefined) {
     // No config at all (clearConfig(), or not created yet): a known key is simply unset.
@@ -115,16 +115,16 @@ export function setConfigItem(h: Handle, k: unknown, value: unknown): void {
   h.gen++;
   // Array.from, not map: a hole is checked (as undefined) instead of skipped and later sent to C.
   const values = Array.isArray(value) ? listValues(op, value) : [check(op, 'value', configValue, value)];
-  const before = invoke(h, op, 'get_config_item', {}, name);
+  const before = invoke(h, op, 'get_config_item', plain, name);
   // liblxc's setters add to an item that already holds something, on several lines (lxc.cap.drop)
   // or on one (lxc.idmap, lxc.init.groups, lxc.mount.auto, lxc.proc.*: "allow" then "deny" read
   // "allowdeny"), so an item that holds something is cleared first.
-  if (Array.isArray(value) || (before !== undefined && before !== '')) invoke(h, op, 'clear_config_item', {}, name);
+  if (Array.isArray(value) || (before !== undefined && before !== '')) invoke(h, op, 'clear_config_item', plain, name);
   for (const v of values) {
-    if (!invoke(h, op, 'set_config_item', {}, name, v)) {
+    if (!invoke(h, op, 'set_config_item', plain, name, v)) {
       // Put back what was there so a failed set loses nothing.
-      invoke(h, op, 'clear_config_item', {}, name);
-      for (const old of (before ?? '').split('\n').filter(Boolean)) invoke(h, op, 'set_config_item', {}, name, old);
+      invoke(h, op, 'clear_config_item', plain, name);
+      for (const old of (before ?? '').split('\n').filter(Boolean)) invoke(h, op, 'set_config_item', plain, name, old);
       throw rejected(h, op, name, v);
     }
   }
@@ -146,12 +146,12 @@ export function appendConfigItem(h: Handle, k: unknown, value: unknown): void {
   const name = key(op, k, h);
   const v = check(op, 'value', configValue, value);
   h.gen++;
-  if (!invoke(h, op, 'set_config_item', {}, name, v)) throw rejected(h, op, name, v);
+  if (!invoke(h, op, 'set_config_item', plain, name, v)) throw rejected(h, op, name, v);
 }
 
 /** A failed set, told apart as getConfigItem tells it: a key this config cannot have, or a value liblxc refused. */
 function rejected(h: Handle, op: string, name: string, v: string) {
-  if (h.hasConfig && invoke(h, op, 'get_config_item', {}, name) === undefined) return h.error('EINVAL', op, `liblxc does not know "${name}" for this container${keyHint(name, () => allKeys(h))}`);
+  if (h.hasConfig && invoke(h, op, 'get_config_item', plain, name) === undefined) return h.error('EINVAL', op, `liblxc does not know "${name}" for this container${keyHint(name, () => allKeys(h))}`);
   return h.error('EINVAL', op, `liblxc rejected ${name} = ${JSON.stringify(v)}`);
 }
 
@@ -164,7 +164,7 @@ export function clearConfigItem(h: Handle, k: unknown): void {
 
 export function clearConfig(h: Handle): void {
   h.gen++;
-  invoke(h, 'clearConfig', 'clear_config', {});
+  invoke(h, 'clearConfig', 'clear_config', plain);
 }
 
 export function getKeys(h: Handle, prefix: unknown): string[] {
@@ -176,13 +176,13 @@ export function getKeys(h: Handle, prefix: unknown): string[] {
 
 export function getRunningConfigItem(h: Handle, k: unknown): string | undefined {
   const op = 'getRunningConfigItem';
-  const v = invoke(h, op, 'get_running_config_item', {}, key(op, k, h));
+  const v = invoke(h, op, 'get_running_config_item', plain, key(op, k, h));
   return v === null ? undefined : v.replace(/\n$/, '');
 }
 
 /** A cgroup file of the container as liblxc reads it, or null when it cannot (no such file, not running). */
 export function readCgroupItem(h: Handle, op: string, key: string): string | null {
-  return invoke(h, op, 'get_cgroup_item', {}, key) ?? null;
+  return invoke(h, op, 'get_cgroup_item', plain, key) ?? null;
 }
 
 export function getCgroupItem(h: Handle, k: unknown): string {
@@ -204,7 +204,7 @@ export function setCgroupItem(h: Handle, k: unknown, value: unknown): void {
 export function saveConfig(h: Handle, path: unknown): void {
   const op = 'saveConfig';
   const p = path === undefined ? null : check(op, 'path', absolutePath, path);
-  if (!invoke(h, op, 'save_config', {}, p)) throw h.error('ESAVE', op, `cannot write ${p ?? h.query(op, 'config_file_name')}`);
+  if (!invoke(h, op, 'save_config', plain, p)) throw h.error('ESAVE', op, `cannot write ${p ?? h.query(op, 'config_file_name')}`);
   if (p === null) h.diskGen = h.gen;
 }
 
@@ -212,7 +212,7 @@ export function loadConfig(h: Handle, path: unknown): void {
   const op = 'loadConfig';
   const p = path === undefined ? null : check(op, 'path', absolutePath, path);
   h.gen++;
-  if (!invoke(h, op, 'load_config', {}, p)) throw h.error('ELOAD', op, `cannot load ${p ?? h.query(op, 'config_file_name')}`);
+  if (!invoke(h, op, 'load_config', plain, p)) throw h.error('ELOAD', op, `cannot load ${p ?? h.query(op, 'config_file_name')}`);
 }
 
 export function setCommandTimeout(h: Handle, seconds: unknown): void {
@@ -236,7 +236,7 @@ export function network(h: Handle): NetworkList {
   h.ref('network');
   return new NetworkList({
     getConfigItem: (k) => getConfigItem(h, k),
-    tryConfigItem: (k) => invoke(h, 'network', 'get_config_item', {}, k),
+    tryConfigItem: (k) => invoke(h, 'network', 'get_config_item', plain, k),
     setConfigItem: (k, v) => setConfigItem(h, k, v),
     clearConfigItem: (k) => clearConfigItem(h, k),
     getKeys: (prefix) => getKeys(h, prefix),

@@ -5,7 +5,7 @@ import { options } from '../options.schema.js';
 import { consoleLogOptionsSchema, consoleOptionsSchema } from '../options.schema.js';
 import { consoleDefaults, consoleLogDefaults, type ConsoleOptions, type ConsoleLogOptions } from '../options.js';
 import type { Handle } from './handle.js';
-import { invoke } from '../call/invoke.js';
+import { invoke, plain } from '../call/invoke.js';
 
 /** A container tty from consoleGetFd(). */
 export interface ConsoleTty {
@@ -25,7 +25,7 @@ export function consoleGetFd(h: Handle, tty: unknown): ConsoleTty {
   const n = check(op, 'tty', int(-1, ffi.INT_MAX), tty);
   const ttynum = new Int32Array([n]);
   const ptx = new Int32Array([-1]);
-  const socketFd = invoke(h, op, 'console_getfd', {}, ttynum, ptx);
+  const socketFd = invoke(h, op, 'console_getfd', plain, ttynum, ptx);
   if (socketFd < 0) throw h.error('ECONSOLE', op, `no free tty${n >= 0 ? ` ${n}` : ''} (lxc.tty.max may be 0)`);
   const fd = ptx[0];
   let open = true;

@@ -14,7 +14,7 @@ import { sleep, deadline } from './waits.js';
 import { setCgroupItem } from './config.js';
 import { sibling, type Handle, type Sibling } from './handle.js';
 import { exists } from '../call/admit.js';
-import { invoke } from '../call/invoke.js';
+import { invoke, plain } from '../call/invoke.js';
 import type { ExitStatus } from '../attach/process.js';
 import type { ContainerExit } from '../watch.js';
 
@@ -66,7 +66,7 @@ function initHandles(pid: number, signals: number[]): boolean {
 }
 
 function item(h: Handle, key: string): string {
-  return (invoke(h, 'config', 'get_config_item', {}, key) ?? '').replace(/\n$/, '');
+  return (invoke(h, 'config', 'get_config_item', plain, key) ?? '').replace(/\n$/, '');
 }
 
 /** The environment now: what a template runs with, taken when create() is called. */
@@ -272,7 +272,7 @@ function signalInit(h: Handle, op: string, member: 'shutdown' | 'reboot', signal
     const handled = initHandles(pid, signals);
     const interval = handled ? SHUTDOWN_RESEND_MS : SHUTDOWN_UNHANDLED_RESEND_MS;
     if ((handled && pid !== sentTo) || Date.now() - sentAt >= interval) {
-      const ok = member === 'shutdown' ? invoke(h, op, 'shutdown', {}, 0) : invoke(h, op, 'reboot', {});
+      const ok = member === 'shutdown' ? invoke(h, op, 'shutdown', plain, 0) : invoke(h, op, 'reboot', plain);
       if (!ok) {
         if (!h.query(op, 'is_running')) return member === 'shutdown';
         if (sentAt === 0) throw h.error(code, op, 'could not signal init');

@@ -6,7 +6,7 @@ import { getIpsOptionsSchema } from '../options.schema.js';
 import { getIpsDefaults, type GetIpsOptions } from '../options.js';
 import { sleep, deadline } from './waits.js';
 import type { Handle } from './handle.js';
-import { invoke } from '../call/invoke.js';
+import { invoke, plain } from '../call/invoke.js';
 
 // The netlink reader, loaded with the first getIps().
 let netlinkModule: Promise<typeof import('../net/netlink.js')> | undefined;
@@ -14,7 +14,7 @@ let netlinkModule: Promise<typeof import('../net/netlink.js')> | undefined;
 export async function getInterfaces(h: Handle): Promise<string[]> {
   const op = 'getInterfaces';
   h.need(op, 'running');
-  const { result } = await invoke(h, op, 'get_interfaces', {});
+  const { result } = await invoke(h, op, 'get_interfaces', plain);
   return result as string[];
 }
 
@@ -28,7 +28,7 @@ export async function getIps(h: Handle, options_: unknown): Promise<string[]> {
   const netlink = await (netlinkModule ??= import('../net/netlink.js'));
   const end = deadline(o.timeout ?? getIpsDefaults.timeout);
   for (let delay = 50; ; delay = Math.min(delay * 2, 500), pid = h.query(op, 'init_pid')) {
-    const ips = readIps(netlink, pid, o) ?? (await invoke(h, op, 'get_ips', {}, o.interface ?? getIpsDefaults.interface, o.family ?? getIpsDefaults.family, o.scope ?? getIpsDefaults.scope)).result;
+    const ips = readIps(netlink, pid, o) ?? (await invoke(h, op, 'get_ips', plain, o.interface ?? getIpsDefaults.interface, o.family ?? getIpsDefaults.family, o.scope ?? getIpsDefaults.scope)).result;
     if (ips.length || Date.now() >= end) return ips;
     if (o.signal?.aborted) throw h.aborted(op, o.signal);
     await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {

@@ -33,7 +33,7 @@ t.test('every function-pointer member of every tabled struct lxc_container has a
 t.test('the rows say what the lanes mean', async (t) => {
   for (const [member, r] of Object.entries(ROUTES as Record<string, Route>)) {
     t.equal(r.queued, r.lane !== 'sync', `${member}: queued exactly when its lane is async`);
-    if (r.movesCgroup || r.keepsLog || r.result) t.equal(r.lane, 'runner', `${member}: runner-only fields on a runner row`);
+    if (r.movesCgroup || r.keepsLog || r.result !== 'value') t.equal(r.lane, 'runner', `${member}: runner-only fields on a runner row`);
     if (r.sized) t.equal(r.lane, 'sync', `${member}: sized reads are synchronous`);
   }
   // The calls that create processes in their caller (design.md, "Which entry points create processes").
