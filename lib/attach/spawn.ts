@@ -10,7 +10,8 @@ import { Session } from './session.js';
 import { nodeImage } from './image.js';
 import { workerSource, type WorkerConfig } from './worker.js';
 import { MAX_FRAME } from './wire.js';
-import { attachFlags, namespaceMask, personality, type ParsedAttachOptions } from './options.js';
+import { attachFlags, namespaceMask, personality } from './options.js';
+import type { AttachSettings } from '../options.js';
 import { asArg, symbolArg, outArg, fdArg, fdNumberArg, fdPathArg, u32Arg, type Arg } from '../runner/protocol.js';
 import { toArg, type Handle } from '../container/handle.js';
 import { fd as containerFd } from '../container/devices.js';
@@ -19,22 +20,20 @@ import { fd as containerFd } from '../container/devices.js';
 const SPARE_IDLE_MS = 30_000;
 
 /** extra_env_vars: the options', and for a worker none of the caller's NODE_ settings that name host files. */
-function extraEnv(o: ParsedAttachOptions, worker: boolean): (string | null)[] | null {
+function extraEnv(o: AttachSettings, worker: boolean): (string | null)[] | null {
   const vars = Object.entries({ ...(worker ? { NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '' } : {}), ...o.extraEnv }).map(([k, v]) => `${k}=${v}`);
   return vars.length ? [...vars, null] : null;
 }
 
 /** The lxc_attach_options_t for one call, with only the members the runtime's struct has. */
-function cAttachOptions(h: Handle, op: string, o: ParsedAttachOptions, fds: [Arg, Arg, Arg], worker: boolean): Record<string, unknown> {
-  const unset = 0xffffffff;
+function cAttachOptions(h: Handle, op: string, o: AttachSettings, fds: [Arg, Arg, Arg], worker: boolean): Record<string, unknown> {
   const c: Record<string, unknown> = {
     attach_flags: attachFlags(o),
     namespaces: namespaceMask(o.namespaces),
     personality: personality(o.personality),
-    // A function starts in the container's root unless told otherwise, not in the caller's cwd.
-    initial_cwd: o.cwd ?? (worker ? '/' : null),
-    uid: o.uid === undefined ? unset : o.uid,
-    gid: o.gid === undefined ? unset : o.gid,
+    initial_cwd: o.cwd,
+    uid: o.uid,
+    gid: o.gid,
     env_policy: o.env === 'clear' ? 1 : 0,
     extra_env_vars: extraEnv(o, worker),
     extra_keep_env: o.keepEnv ? [...o.keepEnv, null] : null,
@@ -56,7 +55,7 @@ function cAttachOptions(h: Handle, op: string, o: ParsedAttachOptions, fds: [Arg
  * Attaches a process running liblxc's `execFn(payload)` (lxc_attach_run_command or _shell);
  * resolves once liblxc has forked it. The runner that made it reaps it and reports its exit.
  */
-export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_command' | 'lxc_attach_run_shell', payload: Arg, o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec], forWorker?: { fds: number[] }): Promise<AttachedProcess> {
+export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_command' | 'lxc_attach_run_shell', payload: Arg, o: AttachSettings, stdio: [StdioSpec, StdioSpec, StdioSpec], forWorker?: { fds: number[] }): Promise<AttachedProcess> {
   // Whether it runs is asked only when liblxc fails: the question costs a round trip to the
   // container's command socket (≈ 0.1 ms), and attach asks it again anyway.
   h.ref(op);
@@ -93,7 +92,7 @@ export async function spawn(h: Handle, op: string, execFn: 'lxc_attach_run_comma
 }
 
 /** A command: liblxc's lxc_attach_run_command with `argv`. */
-export function spawnCommand(h: Handle, op: string, argv: string[], o: ParsedAttachOptions, stdio: [StdioSpec, StdioSpec, StdioSpec]): Promise<AttachedProcess> {
+export function spawnCommand(h: Handle, op: string, argv: string[], o: AttachSettings, stdio: [StdioSpec, StdioSpec, StdioSpec]): Promise<AttachedProcess> {
   const payload = asArg('lxc_attach_command_t *', { program: argv[0], argv: [...argv, null] });
   return spawn(h, op, 'lxc_attach_run_command', payload, o, stdio);
 }
@@ -112,7 +111,7 @@ function channelPipe(): [number, number] {
  * Starts a function worker (workerMain in worker.ts): liblxc attaches it to the container's
  * namespaces and executes the sealed Node image from inherited fds; resolves once it is ready.
  */
-export async function worker(h: Handle, op: string, o: ParsedAttachOptions, once: boolean): Promise<{ session: Session; proc: AttachedProcess }> {
+export async function worker(h: Handle, op: string, o: AttachSettings, once: boolean): Promise<{ session: Session; proc: AttachedProcess }> {
   const ns = namespaceMask(o.namespaces);
   // It executes through the container's /proc/self, which exists only for a process of its pid
   // namespace; without its mount namespace it would stand in the host's filesystem.
@@ -140,7 +139,7 @@ export async function worker(h: Handle, op: string, o: ParsedAttachOptions, once
     const script = ['-e', workerSource, JSON.stringify(config), fdNumberArg([at(toWorker[0]), at(fromWorker[1])]), image.node === null ? '' : fdNumberArg(loaded.map(at))];
     const argv: Arg[] = image.node === null ? ['node', ...script] : ['node', '--preload', fdPathArg(image.preload.map(at), true), fdPathArg([at(image.node)], true), ...script];
     const payload = asArg('lxc_attach_command_t *', { program: fdPathArg([at(image.exec)], false), argv: [...argv, null] });
-    proc = await spawn(h, op, 'lxc_attach_run_command', payload, o, [o.stdin ?? 'ignore', o.stdout ?? 'inherit', o.stderr ?? 'inherit'], { fds: sent });
+    proc = await spawn(h, op, 'lxc_attach_run_command', payload, o, [o.stdin, o.stdout, o.stderr], { fds: sent });
   } catch (e) {
     for (const fd of [...toWorker, ...(fromWorker ?? [])]) libc.close(fd);
     throw e;
@@ -162,7 +161,7 @@ interface Spare {
 const SPARE = 'attach.spare';
 
 /** The spare worker for these options if one is ready and current, else a new one; then prepares the next. */
-export async function takeSpare(h: Handle, op: string, o: ParsedAttachOptions): Promise<Session> {
+export async function takeSpare(h: Handle, op: string, o: AttachSettings): Promise<Session> {
   h.need(op, 'running');
   if (!h.extras.has(SPARE)) h.onRelease.push(() => dropSpare(h));
   const key = JSON.stringify(o);
@@ -186,7 +185,7 @@ export async function takeSpare(h: Handle, op: string, o: ParsedAttachOptions): 
   return session;
 }
 
-function prepareSpare(h: Handle, op: string, o: ParsedAttachOptions, key: string, initPid: number): void {
+function prepareSpare(h: Handle, op: string, o: AttachSettings, key: string, initPid: number): void {
   const ready = worker(h, op, o, false).then(({ session }) => {
     session.unref();
     return session;

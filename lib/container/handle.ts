@@ -8,7 +8,7 @@ import { LxcError, logReason, type LxcErrorCode, type LxcErrorDetails } from '..
 import type { LogTarget } from '../calllog.js';
 import { u64Arg, u32Arg, type Arg, type MemberCall } from '../runner/protocol.js';
 import type { RunSpec, RunResult } from '../runner/pool.js';
-import { loadSchemas, schemasLoaded } from '../options.schema.js';
+import { loadSchemas, schemasLoaded } from '../options/parse.js';
 import { fs } from '../runtime.js';
 
 // The log capture of calls made in this process, loaded with the first such call.

@@ -2,9 +2,9 @@
 import * as ffi from '../../ffi/index.js';
 import * as C from '../constants.js';
 import { check, containerName, absolutePath } from '../validate.js';
-import { options } from '../options.schema.js';
-import { abortOptionsSchema, cloneOptionsSchema } from '../options.schema.js';
-import { cloneDefaults, type AbortOptions, type CloneOptions } from '../options.js';
+import { options } from '../options/parse.js';
+import { abortOptionsSchema, cloneOptionsSchema } from '../options.js';
+import { cloneDefaults, type AbortOptions } from '../options.js';
 import { u64Arg } from '../runner/protocol.js';
 import { sibling, exists, type Handle } from './handle.js';
 import type { Container } from '../container.js';
@@ -24,19 +24,19 @@ export interface Snapshot {
 export async function clone(h: Handle, newName: unknown, options_: unknown): Promise<Container> {
   const op = 'clone';
   const name = check(op, 'newName', containerName, newName);
-  const o: CloneOptions = options(op, 'options', cloneOptionsSchema, options_);
+  const o = options(op, 'options', cloneOptionsSchema, options_, cloneDefaults);
   h.need(op, 'defined');
   const lxcpath = o.lxcpath ?? h.lxcpath;
   if (exists(name, lxcpath)) throw h.error('EEXIST', op, `"${name}" already exists in ${lxcpath}`);
-  let flags = o.flags ?? cloneDefaults.flags;
+  let flags = o.flags;
   if (o.snapshot) flags |= C.LXC_CLONE_SNAPSHOT;
   if (o.keepName) flags |= C.LXC_CLONE_KEEPNAME;
   if (o.keepMacAddr) flags |= C.LXC_CLONE_KEEPMACADDR;
   if (o.keepBdevType) flags |= C.LXC_CLONE_KEEPBDEVTYPE;
   if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
   const args = [
-    name, o.lxcpath ?? cloneDefaults.lxcpath, flags, o.bdevtype ?? cloneDefaults.bdevtype, o.bdevdata ?? cloneDefaults.bdevdata,
-    u64Arg(o.newSize ?? cloneDefaults.newSize), o.hookArgs ? [...o.hookArgs, null] : cloneDefaults.hookArgs,
+    name, o.lxcpath, flags, o.bdevtype, o.bdevdata,
+    u64Arg(o.newSize), o.hookArgs === null ? null : [...o.hookArgs, null],
   ];
   // The runner puts the struct clone() returns and answers whether there was one.
   const { result, log } = await h.forking(op, [{ member: 'clone', args }], { result: 'put' }, { signal: o.signal });
