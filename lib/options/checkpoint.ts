@@ -12,6 +12,7 @@ export interface CheckpointOptions {
   /** CRIU's verbose output. Default false. */
   verbose?: boolean;
 }
+
 /** The defaults of `checkpoint()`. */
 export const checkpointDefaults = {
   /** the container keeps running. */
@@ -32,6 +33,7 @@ export interface RestoreOptions {
   /** Aborts the restore: while queued it never runs; once CRIU restored it, the container is stopped. Rejects with EABORT. */
   signal?: AbortSignal;
 }
+
 /** The defaults of `restore()`. */
 export const restoreDefaults = {
   /** CRIU's quiet output. */
@@ -66,6 +68,7 @@ export interface MigrateOptions {
   /** With MIGRATE_FEATURE_CHECK: the features to check (FEATURE_MEM_TRACK, FEATURE_LAZY_PAGES). Default 0. */
   featuresToCheck?: number;
 }
+
 /** The defaults of `migrate()`. */
 export const migrateDefaults = {
   /** CRIU's quiet output. */

@@ -19,6 +19,7 @@ export interface ConsoleOptions {
   /** The escape letter: Ctrl-<escape> q ends the session. Default 'a'. */
   escape?: string;
 }
+
 /** The defaults of `console()`. */
 export const consoleDefaults = {
   /** the first free tty. */
@@ -55,6 +56,7 @@ export interface ConsoleLogOptions {
   /** 'utf8': the bytes decoded as a string; 'buffer': the raw bytes (a console may print anything). Default 'utf8'. */
   encoding?: 'utf8' | 'buffer';
 }
+
 /** The defaults of `consoleLog()`. */
 export const consoleLogDefaults = {
   /** return the contents. */

@@ -15,6 +15,7 @@ export interface MountOptions {
   /** Filesystem-specific mount data. Default: none. */
   data?: string;
 }
+
 /** The defaults of `mount()`. */
 export const mountDefaults = {
   /** none: a bind mount. */
@@ -39,6 +40,7 @@ export interface UmountOptions {
   /** MNT_* / umount2() flags. Default 0. */
   flags?: number;
 }
+
 /** The defaults of `umount()`. */
 export const umountDefaults = {
   /** no umount2() flags. */

@@ -107,5 +107,6 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-export const waitOptionsSchema = schema((z) => z.strictObject({ signal: z.optional(abortSignal()) }));
+/** The same object as abortOptionsSchema: both take a signal only. */
+export const waitOptionsSchema = abortOptionsSchema;
 type WaitChecked = Assert<Same<Infer<typeof waitOptionsSchema>, WaitOptions>>;

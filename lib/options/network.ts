@@ -19,6 +19,7 @@ export interface GetIpsOptions {
   /** Ends the polling early: the call rejects with EABORT. */
   signal?: AbortSignal;
 }
+
 /** The defaults of `getIps()`. */
 export const getIpsDefaults = {
   /** every interface but lo. */

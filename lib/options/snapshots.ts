@@ -33,6 +33,7 @@ export interface CloneOptions {
   /** Aborts the clone: while queued it never runs; once liblxc cloned, the clone is destroyed. Rejects with EABORT. */
   signal?: AbortSignal;
 }
+
 /** The defaults of `clone()`. */
 export const cloneDefaults = {
   /** the source's lxcpath. */
