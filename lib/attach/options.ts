@@ -2,7 +2,11 @@
 // the personality. The options themselves, their defaults and schema: lib/options/attach.ts.
 import { constants } from 'node:os';
 import * as C from '../constants.js';
-import { namespaceFlags, personalities, type AttachSettings } from '../options.js';
+import { namespaceFlags, personalities, type AttachOptions, type attachDefaults } from '../options.js';
+import type { Defaulted } from '../options/parse.js';
+
+/** AttachOptions with a call's defaults applied (attachDefaults, functionDefaults, execDefaults): what lib/attach/ reads. */
+export type AttachSettings = Defaulted<AttachOptions, typeof attachDefaults>;
 
 /** The namespace mask for `namespaces` (-1: every namespace of the container). */
 export function namespaceMask(ns: AttachSettings['namespaces']): number {

@@ -4,7 +4,7 @@
 // parsed: parse.ts; what they become in lxc_attach_options_t: lib/attach/options.ts.
 import * as C from '../constants.js';
 import { stringRules } from '../validate.js';
-import { schema, zod, checked, boolean, abortSignal, int, text, type Assert, type Same, type Infer, type Defaults, type Defaulted } from './parse.js';
+import { schema, zod, checked, boolean, abortSignal, int, text, type Assert, type Same, type Infer, type Defaults } from './parse.js';
 
 /** Namespaces by name, as the CLONE_NEW* flags liblxc takes. */
 export const namespaceFlags = {
@@ -122,9 +122,6 @@ export const functionDefaults = {
   /** /dev/null. */
   stdin: 'ignore',
 } as const satisfies Defaults<AttachOptions>;
-
-/** AttachOptions with a call's defaults applied: what lib/attach/ reads. */
-export type AttachSettings = Defaulted<AttachOptions, typeof attachDefaults>;
 
 const namespaceNames = Object.keys(namespaceFlags) as [Namespace, ...Namespace[]];
 
