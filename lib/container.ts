@@ -8,7 +8,7 @@ import { check, containerName, absolutePath } from './validate.js';
 import { Handle, setSiblingFactory } from './container/handle.js';
 import { lazy, loadedFamily, withSchemas } from './container/handle.js';
 import { empty, options } from './options/parse.js';
-import { containerOptionsSchema } from './options.js';
+import { containerOptionsSchema } from './options/global.js';
 import * as lifecycle from './container/lifecycle.js';
 import * as config from './container/config.js';
 import * as devices from './container/devices.js';

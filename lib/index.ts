@@ -4,8 +4,8 @@ import { Container, globalLxcpath, isKnownKey } from './container.js';
 import { apiExtension } from './container/handle.js';
 import { check, configKey } from './validate.js';
 import { invalid } from './errors.js';
-import { personalities } from './options.js';
-import { listDefaults, listOptionsSchema, type ListOptions } from './options.js';
+import { personalities } from './options/attach.js';
+import { listDefaults, listOptionsSchema, type ListOptions } from './options/global.js';
 import { options as optionsOf } from './options/parse.js';
 
 export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats } from './container.js';

@@ -5,7 +5,7 @@
 // from there, picked by container name.
 import * as ffi from '../ffi/index.js';
 import { LxcError } from './errors.js';
-import { logDefaults, logOptionsSchema, type LogOptions } from './options.js';
+import { logDefaults, logOptionsSchema, type LogOptions } from './options/global.js';
 import { options as optionsOf } from './options/parse.js';
 
 /** How the processes lxc-ffi starts learn of the session log (read and removed at their start). */

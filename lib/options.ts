@@ -1,9 +1,10 @@
-// Every option object of the public API, by family: lib/options/<family>.ts holds each type as one
+// Every option object of the public API, by family: lib/options/<family>.ts, as lib/container/ has
+// the families' methods (global.ts: the calls outside a container's methods), holds each type as one
 // block (the interface with its TSDoc per field and the default stated, its defaults object, its
 // schema), and lib/options/parse.ts how a call reads them (`options()`: parsed, defaults under).
 //
-//   lifecycle.ts   start, execute, destroy, stop/snapshot (AbortOptions), shutdown/reboot/wait
-//   create.ts      create: CreateOptions, BdevSpecs, the download/local/any template's, its events
+//   lifecycle.ts   start, execute, destroy, stop/snapshot (AbortOptions), shutdown/reboot/wait;
+//                  create: CreateOptions, BdevSpecs, the download/local/any template's, its events
 //   attach.ts      attach, attachWait, exec, evaluate, openSession, attachShell
 //   snapshots.ts   clone
 //   console.ts     console, consoleLog
@@ -14,7 +15,6 @@
 //
 // No zod is loaded by any of them: each schema is built on its first use.
 export * from './options/lifecycle.js';
-export * from './options/create.js';
 export * from './options/attach.js';
 export * from './options/snapshots.js';
 export * from './options/console.js';

@@ -9,7 +9,8 @@ import type { Socket } from 'node:net';
 import * as ffi from '../ffi/index.js';
 import { builtins, fs, liblxcString } from './runtime.js';
 import { LxcError } from './errors.js';
-import { states, watchOptionsSchema, type ContainerState, type WatchOptions } from './options.js';
+import { states, type ContainerState } from './options/lifecycle.js';
+import { watchOptionsSchema, type WatchOptions } from './options/global.js';
 import { options as optionsOf } from './options/parse.js';
 import { signalName } from './attach/options.js';
 import type { ExitStatus } from './attach/process.js';
@@ -28,7 +29,7 @@ export interface ContainerExit extends ExitStatus {
   name: string;
 }
 
-export type { WatchOptions } from './options.js';
+export type { WatchOptions } from './options/global.js';
 
 // struct lxc_msg: lxc_msg_type_t type; char name[NAME_MAX + 1]; int value.
 const MSG_SIZE = 4 + 256 + 4;

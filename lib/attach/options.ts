@@ -2,7 +2,7 @@
 // the personality. The options themselves, their defaults and schema: lib/options/attach.ts.
 import { constants } from 'node:os';
 import * as C from '../constants.js';
-import { namespaceFlags, personalities, type AttachOptions, type attachDefaults } from '../options.js';
+import { namespaceFlags, personalities, type AttachOptions, type attachDefaults } from '../options/attach.js';
 import type { Defaulted } from '../options/parse.js';
 
 /** AttachOptions with a call's defaults applied (attachDefaults, functionDefaults, execDefaults): what lib/attach/ reads. */

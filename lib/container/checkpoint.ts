@@ -2,8 +2,8 @@
 import * as ffi from '../../ffi/index.js';
 import { check, absolutePath, int } from '../validate.js';
 import { options } from '../options/parse.js';
-import { checkpointOptionsSchema, migrateOptionsSchema, restoreOptionsSchema } from '../options.js';
-import { checkpointDefaults, restoreDefaults, migrateDefaults } from '../options.js';
+import { checkpointOptionsSchema, migrateOptionsSchema, restoreOptionsSchema } from '../options/checkpoint.js';
+import { checkpointDefaults, restoreDefaults, migrateDefaults } from '../options/checkpoint.js';
 import { undoStart } from './lifecycle.js';
 import type { Handle } from './handle.js';
 

@@ -2,8 +2,8 @@
 import * as ffi from '../../ffi/index.js';
 import { check, int } from '../validate.js';
 import { options } from '../options/parse.js';
-import { consoleLogOptionsSchema, consoleOptionsSchema } from '../options.js';
-import { consoleDefaults, consoleLogDefaults } from '../options.js';
+import { consoleLogOptionsSchema, consoleOptionsSchema } from '../options/console.js';
+import { consoleDefaults, consoleLogDefaults } from '../options/console.js';
 import type { Handle } from './handle.js';
 
 /** A container tty from consoleGetFd(). */

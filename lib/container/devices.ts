@@ -2,8 +2,8 @@
 // mounts injected into the running container.
 import { check, absolutePath, ifaceName } from '../validate.js';
 import { options } from '../options/parse.js';
-import { mountOptionsSchema, umountOptionsSchema } from '../options.js';
-import { mountDefaults, umountDefaults } from '../options.js';
+import { mountOptionsSchema, umountOptionsSchema } from '../options/devices.js';
+import { mountDefaults, umountDefaults } from '../options/devices.js';
 import type { Handle } from './handle.js';
 
 export async function deviceNode(h: Handle, op: 'addDeviceNode' | 'removeDeviceNode', src: unknown, dst: unknown): Promise<void> {

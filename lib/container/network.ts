@@ -2,8 +2,8 @@
 // lxc.net.N.* is config: config.ts).
 import type { InterfaceAddress, InterfaceStats } from '../netlink.js';
 import { options, type Defaulted } from '../options/parse.js';
-import { getIpsOptionsSchema } from '../options.js';
-import { getIpsDefaults, type GetIpsOptions } from '../options.js';
+import { getIpsOptionsSchema } from '../options/network.js';
+import { getIpsDefaults, type GetIpsOptions } from '../options/network.js';
 import { sleep, deadline } from '../poll.js';
 import type { Handle } from './handle.js';
 

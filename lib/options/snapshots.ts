@@ -1,7 +1,7 @@
 // Options of `clone()` (snapshot() and snapshotRestore() take AbortOptions: lifecycle.ts). Each type is one block: the
 // interface (TSDoc per field, the default stated), its defaults object, its schema (checked
 // against the interface at compile time). How they are parsed: parse.ts.
-import { bdevTypes, type BdevType } from './create.js';
+import { bdevTypes, type BdevType } from './lifecycle.js';
 import { schema, boolean, abortSignal, int, path, value, type Assert, type Same, type Infer, type Defaults } from './parse.js';
 
 // ---- clone --------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ t.test('npm pack, npm install --ignore-scripts, node x.mjs', { timeout: 600_000 
 
   // The option types keep their per-field docs in the published declarations.
   for (const [family, iface, fields] of [
-    ['create', 'CreateOptions', ['quiet', 'bdevtype', 'bdevSpecs', 'flags', 'onOutput', 'signal']],
+    ['lifecycle', 'CreateOptions', ['quiet', 'bdevtype', 'bdevSpecs', 'flags', 'onOutput', 'signal']],
     ['attach', 'AttachOptions', ['namespaces', 'env', 'cwd', 'uid', 'stdin', 'flags', 'signal']],
     ['snapshots', 'CloneOptions', ['lxcpath', 'bdevtype', 'snapshot', 'newSize', 'hookArgs', 'flags']],
     ['global', 'LogOptions', ['level', 'prefix', 'quiet']],
