@@ -4,10 +4,11 @@
 // the one path into C (lib/container/handle.ts).
 import * as ffi from '../ffi/index.js';
 import { invalid } from './errors.js';
-import { check, containerName, absolutePath, optionEntries } from './validate.js';
+import { check, containerName, absolutePath } from './validate.js';
 import { Handle, setSiblingFactory } from './container/handle.js';
 import { lazy, loadedFamily, withSchemas } from './container/lazy.js';
-import { empty } from './options.schema.js';
+import { empty, options } from './options/parse.js';
+import { containerOptionsSchema } from './options/global.js';
 import * as lifecycle from './container/lifecycle.js';
 import * as config from './container/config.js';
 import * as devices from './container/devices.js';
@@ -62,16 +63,11 @@ export function globalLxcpath(): string {
   return ffi.lxc_get_global_config_item('lxc.lxcpath') ?? '/var/lib/lxc';
 }
 
-/** The lxcpath argument of the constructor: a path or { lxcpath }, checked by hand (a hot path). */
+/** The lxcpath argument of the constructor: a path or { lxcpath } (a hot path: checked without zod). */
 function lxcpathOf(arg: string | ContainerOptions | undefined): string | undefined {
   if (arg === undefined || typeof arg === 'string') return arg === undefined ? undefined : check('Container', 'lxcpath', absolutePath, arg);
   if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('Container', 'lxcpath', 'must be a string or { lxcpath }');
-  let lxcpath: unknown;
-  for (const [k, v] of optionEntries('Container', 'options', arg)) {
-    if (k !== 'lxcpath') throw invalid('Container', `options.${k}`, 'is not a known option');
-    lxcpath = v;
-  }
-  return lxcpath === undefined ? undefined : check('Container', 'options.lxcpath', absolutePath, lxcpath);
+  return options('Container', 'options', containerOptionsSchema, arg).lxcpath;
 }
 
 /**

@@ -12,7 +12,7 @@ import { Session } from './session.js';
 import { nodeImage } from './image.js';
 import { workerSource, type WorkerConfig } from './worker.js';
 import { MAX_FRAME } from './wire.js';
-import { namespaceMask, type ParsedAttachOptions } from './options.js';
+import { namespaceMask, type AttachSettings } from './options.js';
 import { asArg, fdNumberArg, fdPathArg, type Arg } from '../runner/protocol.js';
 import type { ExitWatch } from '../runner/pool.js';
 
@@ -34,7 +34,7 @@ export interface AttachRequest {
 /** What the attach family hands the machinery for one call. */
 export interface AttachPlan {
   /** The call's options. */
-  options: ParsedAttachOptions;
+  options: AttachSettings;
   /** The container's devpts (an fd the machinery closes), for a pty named inside it; undefined: none. */
   devpts(): number | undefined;
   /** liblxc's attach: the attached process's pid and the runner's watch of its exit; rejects when it failed. */
@@ -92,7 +92,7 @@ function channelPipe(): [number, number] {
 }
 
 /** Why these options cannot run a function worker, or null. */
-export function workerProblem(o: ParsedAttachOptions): string | null {
+export function workerProblem(o: AttachSettings): string | null {
   const ns = namespaceMask(o.namespaces);
   // It executes through the container's /proc/self, which exists only for a process of its pid
   // namespace; without its mount namespace it would stand in the host's filesystem.
@@ -129,7 +129,7 @@ export async function worker(plan: AttachPlan, once: boolean): Promise<{ session
     const script = ['-e', workerSource, JSON.stringify(config), fdNumberArg([at(toWorker[0]), at(fromWorker[1])]), image.node === null ? '' : fdNumberArg(loaded.map(at))];
     const argv: Arg[] = image.node === null ? ['node', ...script] : ['node', '--preload', fdPathArg(image.preload.map(at), true), fdPathArg([at(image.node)], true), ...script];
     const payload = asArg('lxc_attach_command_t *', { program: fdPathArg([at(image.exec)], false), argv: [...argv, null] });
-    proc = await spawn(plan, 'lxc_attach_run_command', payload, [o.stdin ?? 'ignore', o.stdout ?? 'inherit', o.stderr ?? 'inherit'], { fds: sent });
+    proc = await spawn(plan, 'lxc_attach_run_command', payload, [o.stdin, o.stdout, o.stderr], { fds: sent });
   } catch (e) {
     for (const fd of [...toWorker, ...(fromWorker ?? [])]) libc.close(fd);
     throw e;

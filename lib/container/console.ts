@@ -1,9 +1,9 @@
 // The console family: a tty's fds, the console on the caller's terminal, the console ring buffer.
 import * as ffi from '../../ffi/index.js';
 import { check, int } from '../validate.js';
-import { options } from '../options.schema.js';
-import { consoleLogOptionsSchema, consoleOptionsSchema } from '../options.schema.js';
-import { consoleDefaults, consoleLogDefaults, type ConsoleOptions, type ConsoleLogOptions } from '../options.js';
+import { options } from '../options/parse.js';
+import { consoleLogOptionsSchema, consoleOptionsSchema } from '../options/console.js';
+import { consoleDefaults, consoleLogDefaults } from '../options/console.js';
 import type { Handle } from './handle.js';
 import { invoke, plain } from '../call/invoke.js';
 
@@ -42,7 +42,7 @@ export function consoleGetFd(h: Handle, tty: unknown): ConsoleTty {
 
 export async function console(h: Handle, options_: unknown): Promise<void> {
   const op = 'console';
-  const o: ConsoleOptions = { ...consoleDefaults, ...options(op, 'options', consoleOptionsSchema, options_) };
+  const o = options(op, 'options', consoleOptionsSchema, options_, consoleDefaults);
   const escape = o.escape!.charCodeAt(0) - 'a'.charCodeAt(0) + 1;
   await invoke(h, op, 'console', { fails: { code: 'ECONSOLE', why: 'liblxc could not attach the console', when: (r) => r !== 0 } },
     o.tty!, o.stdinFd!, o.stdoutFd!, o.stderrFd!, escape);
@@ -50,7 +50,7 @@ export async function console(h: Handle, options_: unknown): Promise<void> {
 
 export async function consoleLog(h: Handle, options_: unknown): Promise<string | Buffer> {
   const op = 'consoleLog';
-  const o: ConsoleLogOptions = { ...consoleLogDefaults, ...options(op, 'options', consoleLogOptionsSchema, options_) };
+  const o = options(op, 'options', consoleLogOptionsSchema, options_, consoleLogDefaults);
   // liblxc writes data (a buffer it allocates) and read_max back into the struct: it lives in C memory.
   const request = new ffi.ConsoleLogRequest(ffi.types, { clear: o.clear!, read: o.read!, readMax: o.readMax! });
   try {

@@ -1,9 +1,9 @@
 // The devices family: device nodes, network interfaces moved in and out, the container's fds, and
 // mounts injected into the running container.
 import { check, absolutePath, ifaceName } from '../validate.js';
-import { options } from '../options.schema.js';
-import { mountOptionsSchema, umountOptionsSchema } from '../options.schema.js';
-import { mountDefaults, umountDefaults, type MountOptions, type UmountOptions } from '../options.js';
+import { options } from '../options/parse.js';
+import { mountOptionsSchema, umountOptionsSchema } from '../options/devices.js';
+import { mountDefaults, umountDefaults } from '../options/devices.js';
 import type { Handle } from './handle.js';
 import { invoke } from '../call/invoke.js';
 
@@ -35,16 +35,16 @@ export async function mount(h: Handle, source: unknown, target: unknown, options
   const op = 'mount';
   const src = check(op, 'source', absolutePath, source);
   const dst = check(op, 'target', absolutePath, target);
-  const o: MountOptions = options(op, 'options', mountOptionsSchema, options_);
+  const o = options(op, 'options', mountOptionsSchema, options_, mountDefaults);
   await invoke(h, op, 'mount', { fails: { code: 'EMOUNT', why: `could not mount ${src} at ${dst}`, when: (r) => r !== 0 } },
-    src, dst, o.fstype ?? mountDefaults.fstype, BigInt(o.flags ?? mountDefaults.flags), o.data ?? mountDefaults.data, { version: 1 });
+    src, dst, o.fstype, BigInt(o.flags), o.data, { version: 1 });
 }
 
 export async function umount(h: Handle, target: unknown, options_: unknown): Promise<void> {
   const op = 'umount';
   const dst = check(op, 'target', absolutePath, target);
-  const o: UmountOptions = options(op, 'options', umountOptionsSchema, options_);
+  const o = options(op, 'options', umountOptionsSchema, options_, umountDefaults);
   // liblxc 5.0 returns +1 (not -1) when the unmount inside failed: anything but 0 is failure.
   await invoke(h, op, 'umount', { fails: { code: 'EMOUNT', why: `could not unmount ${dst}`, when: (r) => r !== 0 } },
-    dst, BigInt(o.flags ?? umountDefaults.flags), { version: 1 });
+    dst, BigInt(o.flags), { version: 1 });
 }

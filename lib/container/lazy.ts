@@ -1,7 +1,7 @@
 // Families that load on a Container's first call of them (container.ts): the Lazy record, and
 // zod loaded beside a family whose call parses options, so its first import never runs inside a
 // call's synchronous start.
-import { loadSchemas, schemasLoaded } from '../options.schema.js';
+import { loadSchemas, schemasLoaded } from '../options/parse.js';
 
 /** A family module loaded on its first call: `loaded` once it is. */
 export interface Lazy<M> {

@@ -4,11 +4,12 @@ import * as ffi from '../../ffi/index.js';
 import { fs } from '../builtins.js';
 import { logReason, invalid, type LxcErrorCode } from '../errors.js';
 import { check, accepts, containerName, absolutePath, timeoutSeconds, argv as argvRule } from '../validate.js';
-import { options } from '../options.schema.js';
-import { abortOptionsSchema, destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options.schema.js';
-import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema } from '../options.schema.js';
-import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type ExecuteOptions, type AbortOptions, type DestroyOptions, type WaitOptions } from '../options.js';
-import { createDefaults, type CreateOptions, type DownloadOptions } from '../options.js';
+import { options } from '../options/parse.js';
+import { abortOptionsSchema, destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options/lifecycle.js';
+import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema } from '../options/lifecycle.js';
+import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type AbortOptions, type WaitOptions } from '../options/lifecycle.js';
+import { createDefaults, type DownloadOptions } from '../options/lifecycle.js';
+import type { Defaulted } from '../options/parse.js';
 import type { EventFeed } from '../create/feed.js';
 import { sleep, deadline } from './waits.js';
 import { setCgroupItem } from './config.js';
@@ -81,21 +82,21 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     throw invalid(op, 'template', 'must be a template name (letters, digits, "_", "-", ".") or an absolute path');
   }
   if (typeof templateOptions !== 'object' || templateOptions === null || Array.isArray(templateOptions)) throw invalid(op, 'templateOptions', 'must be an object');
-  const opts: CreateOptions = options(op, 'createOptions', createOptionsSchema, createOptions);
+  const opts = options(op, 'createOptions', createOptionsSchema, createOptions, createDefaults);
   let argv: string[] = [];
   let path: string | null = null;
   let cachedRootfs: string | null = null;
   if (template === 'none') {
     if (Object.keys(templateOptions).length) throw invalid(op, 'templateOptions', 'must be empty for template "none"');
-    if (opts.templateArgs?.length) throw invalid(op, 'createOptions.templateArgs', 'must be empty for template "none"');
+    if (opts.templateArgs.length) throw invalid(op, 'createOptions.templateArgs', 'must be empty for template "none"');
   } else {
     const schema = template === 'download' ? downloadOptionsSchema : template === 'local' ? localOptionsSchema : genericTemplateOptionsSchema;
     // Every template's options are checked (the download and local ones' required keys even when empty).
-    const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions, schema === genericTemplateOptionsSchema);
+    const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions);
     const [, { findTemplate, templateArgv, extraArgs }, { cachedRootfs: cacheOf }] = await createLib();
     const info = findTemplate(template);
     if (template === 'download') cachedRootfs = cacheOf(env, parsed as unknown as DownloadOptions);
-    argv = [...templateArgv(info, template, parsed), ...extraArgs(opts.templateArgs ?? [])];
+    argv = [...templateArgv(info, template, parsed), ...extraArgs(opts.templateArgs)];
     path = info.path;
   }
   if (h.query(op, 'is_defined')) throw h.error('EEXIST', op, `already exists in ${h.lxcpath}`);
@@ -125,26 +126,29 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
       }
     },
   }, {
-    template: path, argv, bdevtype: opts.bdevtype ?? createDefaults.bdevtype, specs: opts.bdevSpecs ?? createDefaults.bdevSpecs, flags: opts.flags ?? createDefaults.flags,
-    quiet: opts.quiet ?? createDefaults.quiet, onOutput: opts.onOutput, env, feed, cachedRootfs,
+    template: path, argv, bdevtype: opts.bdevtype, specs: opts.bdevSpecs, flags: opts.flags,
+    quiet: opts.quiet, onOutput: opts.onOutput, env, feed, cachedRootfs,
   });
 }
 
 export async function start(h: Handle, options_: unknown): Promise<ExitStatus | undefined> {
   const op = 'start';
-  const o: StartOptions = { ...startDefaults, ...options(op, 'options', startOptionsSchema, options_) };
+  const o = options(op, 'options', startOptionsSchema, options_, startDefaults);
   return begin(h, op, o);
 }
 
 export async function execute(h: Handle, argv: unknown, options_: unknown): Promise<ExitStatus> {
   const op = 'execute';
-  const o: ExecuteOptions = { ...executeDefaults, ...options(op, 'options', executeOptionsSchema, options_) };
+  const o = options(op, 'options', executeOptionsSchema, options_, executeDefaults);
   // Left out, lxc.execute.cmd stands in (never empty: an empty argv makes init exec nothing).
   const started = argv === undefined ? {} : { argv: check(op, 'argv', argvRule, argv) };
-  return (await begin(h, op, { ...startDefaults, ...started, ...o, useinit: true, daemonize: false }))!;
+  return (await begin(h, op, { ...started, ...o, useinit: true, daemonize: false }))!;
 }
 
-async function begin(h: Handle, op: string, o: StartOptions): Promise<ExitStatus | undefined> {
+/** StartOptions with the defaults applied. */
+type Start = Defaulted<StartOptions, typeof startDefaults>;
+
+async function begin(h: Handle, op: string, o: Start): Promise<ExitStatus | undefined> {
   h.need(op, 'defined');
   if (h.query(op, 'is_running')) throw h.error('ERUNNING', op, 'the container is already running');
   if (o.signal?.aborted) throw h.aborted(op, o.signal);
@@ -159,7 +163,7 @@ export async function undoStart(h: Handle, op: string): Promise<void> {
 }
 
 /** liblxc's start, daemonized: it returns once init runs (or failed to). */
-async function launch(h: Handle, op: string, o: StartOptions): Promise<void> {
+async function launch(h: Handle, op: string, o: Start): Promise<void> {
   // NULL, not an empty argv: an empty one makes init exec nothing.
   const argv = o.argv ? [...o.argv, null] : null;
   const { log } = await invoke(h, op, 'start', {
@@ -377,7 +381,7 @@ async function poll(h: Handle, op: string, done: () => boolean, timeoutSec: numb
 
 export async function destroy(h: Handle, options_: unknown): Promise<void> {
   const op = 'destroy';
-  const o: DestroyOptions = { ...destroyDefaults, ...options(op, 'options', destroyOptionsSchema, options_) };
+  const o = options(op, 'options', destroyOptionsSchema, options_, destroyDefaults);
   h.need(op, 'stopped');
   // liblxc (3.0 to 7.0) fails destroy_with_snapshots on a container that has never had a
   // snapshot (remove_all_snapshots cannot open the missing snaps directory); nothing to remove then.

@@ -1,9 +1,9 @@
 // The network state family: the running container's interfaces and addresses (the nic list over
 // lxc.net.N.* is config: config.ts).
 import type { InterfaceAddress, InterfaceStats } from '../net/netlink.js';
-import { options } from '../options.schema.js';
-import { getIpsOptionsSchema } from '../options.schema.js';
-import { getIpsDefaults, type GetIpsOptions } from '../options.js';
+import { options, type Defaulted } from '../options/parse.js';
+import { getIpsOptionsSchema } from '../options/network.js';
+import { getIpsDefaults, type GetIpsOptions } from '../options/network.js';
 import { sleep, deadline } from './waits.js';
 import type { Handle } from './handle.js';
 import { invoke, plain } from '../call/invoke.js';
@@ -20,15 +20,15 @@ export async function getInterfaces(h: Handle): Promise<string[]> {
 
 export async function getIps(h: Handle, options_: unknown): Promise<string[]> {
   const op = 'getIps';
-  const o: GetIpsOptions = options(op, 'options', getIpsOptionsSchema, options_);
+  const o = options(op, 'options', getIpsOptionsSchema, options_, getIpsDefaults);
   h.need(op, 'defined');
   // initPid answers "running?" too: one round trip to the monitor instead of two.
   let pid = h.query(op, 'init_pid');
   if (pid <= 0) throw h.error('ENOTRUNNING', op, 'the container is not running');
   const netlink = await (netlinkModule ??= import('../net/netlink.js'));
-  const end = deadline(o.timeout ?? getIpsDefaults.timeout);
+  const end = deadline(o.timeout);
   for (let delay = 50; ; delay = Math.min(delay * 2, 500), pid = h.query(op, 'init_pid')) {
-    const ips = readIps(netlink, pid, o) ?? (await invoke(h, op, 'get_ips', plain, o.interface ?? getIpsDefaults.interface, o.family ?? getIpsDefaults.family, o.scope ?? getIpsDefaults.scope)).result;
+    const ips = readIps(netlink, pid, o) ?? (await invoke(h, op, 'get_ips', plain, o.interface, o.family, o.scope)).result;
     if (ips.length || Date.now() >= end) return ips;
     if (o.signal?.aborted) throw h.aborted(op, o.signal);
     await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {
@@ -57,7 +57,7 @@ export async function interfaceStats(h: Handle): Promise<InterfaceStats[]> {
  * netlink in the container's network namespace. null when that cannot be done here (not root, or
  * init just exited); liblxc then answers.
  */
-function readIps(netlink: typeof import('../net/netlink.js'), pid: number, o: GetIpsOptions): string[] | null {
+function readIps(netlink: typeof import('../net/netlink.js'), pid: number, o: Defaulted<GetIpsOptions, typeof getIpsDefaults>): string[] | null {
   if (pid <= 0) return null;
   let all: InterfaceAddress[];
   try {
@@ -66,12 +66,11 @@ function readIps(netlink: typeof import('../net/netlink.js'), pid: number, o: Ge
     if (e instanceof netlink.NetlinkUnavailable || (e as NodeJS.ErrnoException).syscall === 'open') return null;
     throw e;
   }
-  const scope = o.scope ?? getIpsDefaults.scope;
   const out: string[] = [];
   for (const a of all) {
-    if (o.family !== undefined && a.family !== o.family) continue;
-    if (a.family === 'inet6' && a.scopeId !== scope) continue;
-    if (o.interface !== undefined ? a.name !== o.interface : a.name === 'lo') continue;
+    if (o.family !== null && a.family !== o.family) continue;
+    if (a.family === 'inet6' && a.scopeId !== o.scope) continue;
+    if (o.interface !== null ? a.name !== o.interface : a.name === 'lo') continue;
     out.push(a.address);
   }
   // liblxc sorts them (strcmp; add_to_array in lxccontainer.c): so do we, for the same answer.

@@ -2,9 +2,9 @@
 import * as ffi from '../../ffi/index.js';
 import * as C from '../constants.js';
 import { check, containerName, absolutePath } from '../validate.js';
-import { options } from '../options.schema.js';
-import { abortOptionsSchema, cloneOptionsSchema } from '../options.schema.js';
-import { cloneDefaults, type AbortOptions, type CloneOptions } from '../options.js';
+import { options } from '../options/parse.js';
+import { abortOptionsSchema, type AbortOptions } from '../options/lifecycle.js';
+import { cloneOptionsSchema, cloneDefaults } from '../options/snapshots.js';
 import { sibling, type Handle, type Sibling } from './handle.js';
 import { exists } from '../call/admit.js';
 import { invoke } from '../call/invoke.js';
@@ -24,11 +24,11 @@ export interface Snapshot {
 export async function clone(h: Handle, newName: unknown, options_: unknown): Promise<Sibling> {
   const op = 'clone';
   const name = check(op, 'newName', containerName, newName);
-  const o: CloneOptions = options(op, 'options', cloneOptionsSchema, options_);
+  const o = options(op, 'options', cloneOptionsSchema, options_, cloneDefaults);
   h.need(op, 'defined');
   const lxcpath = o.lxcpath ?? h.lxcpath;
   if (exists(name, lxcpath)) throw h.error('EEXIST', op, `"${name}" already exists in ${lxcpath}`);
-  let flags = o.flags ?? cloneDefaults.flags;
+  let flags = o.flags;
   if (o.snapshot) flags |= C.LXC_CLONE_SNAPSHOT;
   if (o.keepName) flags |= C.LXC_CLONE_KEEPNAME;
   if (o.keepMacAddr) flags |= C.LXC_CLONE_KEEPMACADDR;
@@ -36,8 +36,7 @@ export async function clone(h: Handle, newName: unknown, options_: unknown): Pro
   if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
   // The runner puts the struct clone() returns and answers whether there was one.
   const { log } = await invoke(h, op, 'clone', { fails: { code: 'ECLONE', why: `liblxc could not clone it to "${name}"` }, signal: o.signal },
-    name, o.lxcpath ?? cloneDefaults.lxcpath, flags, o.bdevtype ?? cloneDefaults.bdevtype, o.bdevdata ?? cloneDefaults.bdevdata,
-    BigInt(o.newSize ?? cloneDefaults.newSize), o.hookArgs ? [...o.hookArgs, null] : cloneDefaults.hookArgs);
+    name, o.lxcpath, flags, o.bdevtype, o.bdevdata, BigInt(o.newSize), o.hookArgs === null ? null : [...o.hookArgs, null]);
   const made = sibling(name, lxcpath);
   if (o.signal?.aborted) {
     await discard(made);

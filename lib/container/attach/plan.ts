@@ -3,7 +3,7 @@
 // with the members this runtime's struct has, calls the attach member through the Handle (in a
 // runner, lib/runner/), opens the container's devpts, and names errors after the container.
 import * as ffi from '../../../ffi/index.js';
-import { attachFlags, namespaceMask, personality, type ParsedAttachOptions } from '../../attach/options.js';
+import { attachFlags, namespaceMask, personality, type AttachSettings } from '../../attach/options.js';
 import { symbolArg, outArg, fdArg, u32Arg } from '../../runner/protocol.js';
 import type { Handle } from '../handle.js';
 import { invoke, toArg } from '../../call/invoke.js';
@@ -19,22 +19,20 @@ export const attachLib = () => (spawnModule ??= import('../../attach/spawn.js'))
 export type AttachLib = typeof import('../../attach/spawn.js');
 
 /** extra_env_vars: the options', and for a worker none of the caller's NODE_ settings that name host files. */
-function extraEnv(o: ParsedAttachOptions, worker: boolean): (string | null)[] | null {
+function extraEnv(o: AttachSettings, worker: boolean): (string | null)[] | null {
   const vars = Object.entries({ ...(worker ? { NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '' } : {}), ...o.extraEnv }).map(([k, v]) => `${k}=${v}`);
   return vars.length ? [...vars, null] : null;
 }
 
 /** The lxc_attach_options_t for one call, with only the members the runtime's struct has; stdio is fds 0-2 of the call. */
-function cAttachOptions(h: Handle, op: string, o: ParsedAttachOptions, worker: boolean): Record<string, unknown> {
-  const unset = 0xffffffff;
+function cAttachOptions(h: Handle, op: string, o: AttachSettings, worker: boolean): Record<string, unknown> {
   const c: Record<string, unknown> = {
     attach_flags: attachFlags(o),
     namespaces: namespaceMask(o.namespaces),
     personality: personality(o.personality),
-    // A function starts in the container's root unless told otherwise, not in the caller's cwd.
-    initial_cwd: o.cwd ?? (worker ? '/' : null),
-    uid: o.uid === undefined ? unset : o.uid,
-    gid: o.gid === undefined ? unset : o.gid,
+    initial_cwd: o.cwd,
+    uid: o.uid,
+    gid: o.gid,
     env_policy: o.env === 'clear' ? 1 : 0,
     extra_env_vars: extraEnv(o, worker),
     extra_keep_env: o.keepEnv ? [...o.keepEnv, null] : null,
@@ -53,7 +51,7 @@ function cAttachOptions(h: Handle, op: string, o: ParsedAttachOptions, worker: b
 }
 
 /** The plan of one attach `op` on `h` with options `o`; ERELEASED at once when `h` was released. */
-export function plan(h: Handle, op: string, o: ParsedAttachOptions): AttachPlan {
+export function plan(h: Handle, op: string, o: AttachSettings): AttachPlan {
   h.ref(op);
   return {
     options: o,
@@ -84,7 +82,7 @@ export function plan(h: Handle, op: string, o: ParsedAttachOptions): AttachPlan 
 }
 
 /** A function worker in the running container (lib/attach/spawn.ts, worker()). */
-export async function worker(lib: AttachLib, h: Handle, op: string, o: ParsedAttachOptions, once: boolean): Promise<{ session: Session; proc: AttachedProcess }> {
+export async function worker(lib: AttachLib, h: Handle, op: string, o: AttachSettings, once: boolean): Promise<{ session: Session; proc: AttachedProcess }> {
   const problem = lib.workerProblem(o);
   if (problem) throw h.error('ENOTSUP', op, problem);
   h.need(op, 'running');

@@ -1,7 +1,7 @@
 // The spare function worker evaluate() keeps ready, one per container, in the Handle's extras:
 // each evaluate() takes it and starts the next, so a call does not wait for Node to start inside
 // the container (a one-shot worker costs ≈ 45 ms).
-import type { ParsedAttachOptions } from '../../attach/options.js';
+import type { AttachSettings } from '../../attach/options.js';
 import type { Session } from '../../attach/session.js';
 import type { Handle } from '../handle.js';
 import { worker, type AttachLib } from './plan.js';
@@ -18,7 +18,7 @@ interface Spare {
 const SPARE = 'attach.spare';
 
 /** The spare worker for these options if one is ready and current, else a new one; then prepares the next. */
-export async function takeSpare(lib: AttachLib, h: Handle, op: string, o: ParsedAttachOptions): Promise<Session> {
+export async function takeSpare(lib: AttachLib, h: Handle, op: string, o: AttachSettings): Promise<Session> {
   h.need(op, 'running');
   if (!h.extras.has(SPARE)) h.onRelease.push(() => dropSpare(h));
   const key = JSON.stringify(o);
@@ -42,7 +42,7 @@ export async function takeSpare(lib: AttachLib, h: Handle, op: string, o: Parsed
   return session;
 }
 
-function prepareSpare(lib: AttachLib, h: Handle, op: string, o: ParsedAttachOptions, key: string, initPid: number): void {
+function prepareSpare(lib: AttachLib, h: Handle, op: string, o: AttachSettings, key: string, initPid: number): void {
   const ready = worker(lib, h, op, o, false).then(({ session }) => {
     session.unref();
     return session;
