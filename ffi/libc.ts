@@ -106,6 +106,8 @@ export const dlopen = libc.func('void *dlopen(const char *filename, int flags)')
 export const dlsym = libc.func('void *dlsym(void *handle, const char *symbol)');
 /** int on_exit(void (*function)(int, void *), void *arg), the function as an address */
 export const on_exit = libc.func('int on_exit(void *function, void *arg)');
+/** ssize_t getxattr(const char *path, const char *name, void *value, size_t size); NULL and 0 ask the size */
+export const getxattr = libc.func('int64_t getxattr(const char *path, const char *name, void *value, size_t size)');
 /** int flock(int fd, int operation) */
 export const flock = libc.func('int flock(int fd, int operation)');
 /** int ioctl(int fd, unsigned long request, int arg), for requests whose argument is a value */

@@ -5,7 +5,8 @@ import { apiExtension } from './call/admit.js';
 import { check, configKey } from './validate.js';
 import { invalid } from './errors.js';
 import { personalities } from './options/attach.js';
-import { listDefaults, listOptionsSchema, type ListOptions } from './options/global.js';
+import { listDefaults, listOptionsSchema, hostCheckOptionsSchema, type ListOptions, type HostCheckOptions } from './options/global.js';
+import type { HostReport } from './host/findings.js';
 import { options as optionsOf } from './options/parse.js';
 
 export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats } from './container.js';
@@ -27,6 +28,9 @@ export type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 export type { MountOptions, UmountOptions } from './options.js';
 export type { GetIpsOptions } from './options.js';
+export type { HostCheckOptions } from './options.js';
+// Types only: the check itself loads with the first checkHost() (lib/host/).
+export type { HostReport, HostFinding, HostSeverity } from './host/findings.js';
 export * from './constants.js';
 
 /** The runtime liblxc version, e.g. '5.0.2'. */
@@ -126,4 +130,23 @@ export function containers(options: ListOptions = {}): Container[] {
 export function archToPersonality(arch: string): number {
   if (typeof arch !== 'string' || !Object.hasOwn(personalities, arch)) throw invalid('archToPersonality', 'arch', `must be one of ${Object.keys(personalities).join(', ')}`);
   return personalities[arch];
+}
+
+/**
+ * What the calling user lacks to run containers on this host: one finding per check, each with a
+ * fix line when it fails. For root: liblxc, the default config's bridge, the templates,
+ * lxc-monitord. For any other user also: subordinate uids and gids, newuidmap and newgidmap, the
+ * id map of ~/.config/lxc/default.conf, the lxc-usernet quota for its bridge, lxc-user-nic, search
+ * permission on the lxcpath's directories, writable cgroups, XDG_RUNTIME_DIR. It reads small files
+ * and stats only (no process is started); `report.ok` is false when a finding of severity 'error'
+ * fails. `npx lxc-ffi --check` prints the same report.
+ *
+ * @example
+ * const report = await lxc.checkHost();
+ * for (const f of report.findings) if (!f.ok) console.log(`${f.summary}\n  fix: ${f.fix}`);
+ */
+export async function checkHost(options: HostCheckOptions = {}): Promise<HostReport> {
+  const o = optionsOf('checkHost', 'options', hostCheckOptionsSchema, options);
+  const { checkHost: check } = await import('./host/check.js');
+  return check(ffi.versionString, o.lxcpath ?? globalLxcpath());
 }

@@ -11,7 +11,8 @@
 //   checkpoint.ts  checkpoint, restore, migrate
 //   devices.ts     mount, umount
 //   network.ts     getIps
-//   global.ts      listContainers/containers, new Container, logInit, watch: checked without zod
+//   global.ts      listContainers/containers, new Container, logInit, watch, checkHost: checked
+//                  without zod
 //
 // No zod is loaded by any of them: each schema is built on its first use.
 export * from './options/lifecycle.js';

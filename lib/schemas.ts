@@ -13,7 +13,7 @@ import * as S from './options.js';
 
 P.provideZod(zodMini);
 
-import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions } from './options.js';
+import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, HostCheckOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions } from './options.js';
 
 export { parse, type Z } from './options/parse.js';
 export * from './options.js';
@@ -41,6 +41,8 @@ export const containerOptionsSchema: Schema<ContainerOptions> = S.containerOptio
 export const logOptionsSchema: Schema<LogOptions> = S.logOptionsSchema();
 /** The WatchOptions of watch. */
 export const watchOptionsSchema: Schema<WatchOptions> = S.watchOptionsSchema();
+/** The HostCheckOptions of checkHost. */
+export const hostCheckOptionsSchema: Schema<HostCheckOptions> = S.hostCheckOptionsSchema();
 /** The BdevSpecs of CreateOptions.bdevSpecs. */
 export const bdevSpecsSchema: Schema<BdevSpecs> = S.bdevSpecsSchema();
 /** The CreateOptions of Container.create. */

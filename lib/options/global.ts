@@ -1,5 +1,5 @@
-// Options of the synchronous calls outside a container's methods: listContainers()/containers(),
-// new Container(), logInit(), watch(). They cannot wait for zod to load, so each schema is
+// Options of the calls outside a container's methods: the synchronous listContainers()/containers(),
+// new Container(), logInit(), watch(), and checkHost() (one path: no zod for it). They cannot wait for zod to load, so each schema is
 // `fields()`: a table of validate.ts's checks, run by hand (its fast path, which `options()` takes) and
 // built into the equivalent zod schema for lxc-ffi/schemas. Each type is one block: the interface
 // (TSDoc per field, the default stated), its defaults object, its schema.
@@ -97,3 +97,16 @@ export const watchOptionsSchema = fields<WatchOptions>({
   names: arrayOf(containerName, 'must be an array of container names'),
   signal: abortSignal,
 });
+
+// ---- checkHost ----------------------------------------------------------------------------------
+
+/** Options of `checkHost()`. No defaults object: an absent lxcpath is the global lxc.lxcpath, read at the call. */
+export interface HostCheckOptions {
+  /**
+   * The lxcpath whose directories the user must be able to enter (for a user that is not root).
+   * Default: the global lxc.lxcpath (`~/.local/share/lxc` for a user that is not root).
+   */
+  lxcpath?: string;
+}
+
+export const hostCheckOptionsSchema = fields<HostCheckOptions>({ lxcpath: absolutePath });

@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-// The `lxc-ffi` bin (`npx lxc-ffi`): the REPL of ./main.ts.
-import { main } from './main.js';
-
-await main(process.argv.slice(2));
+// The `lxc-ffi` bin (`npx lxc-ffi`): the REPL of ./main.ts, or the host check of ./check.ts
+// (`--check`), which loads liblxc only once it runs, so that a missing liblxc is one of its findings.
+const argv = process.argv.slice(2);
+if (argv.includes('--check')) {
+  const { checkMain } = await import('./check.js');
+  process.exitCode = await checkMain(argv);
+} else {
+  const { main } = await import('./main.js');
+  await main(argv);
+}
+export {};

@@ -1,4 +1,6 @@
-// What the REPL's dot commands print: the .ls table and the .info lines, coloured only on a TTY.
+// What the REPL's dot commands print: the .ls table, the .info lines and the .check report (also
+// `lxc-ffi --check`), coloured only on a TTY.
+import type { HostReport } from '../host/findings.js';
 
 /** One row of `.ls`. */
 export interface ContainerRow {
@@ -89,4 +91,34 @@ export function infoText(i: ContainerInfo, colours: boolean): string {
   }
   rows.push(['Lxcpath', i.lxcpath], ['Config', i.configFile]);
   return rows.map(([k, v]) => `${bold(`${k}:`, colours)}${' '.repeat(16 - k.length - 1)}${v}`).join('\n');
+}
+
+/**
+ * The `.check` and `lxc-ffi --check` lines: a heading, `✓ summary` or `✗ summary` per finding (a
+ * failed warning or info says so), `  fix: ...` under each failed one, and a closing verdict.
+ *
+ * @example
+ * checkText(await lxc.checkHost(), false)
+ * // 'Host check for root (uid 0)\n✓ liblxc 5.0.2\n✗ lxcbr0, the lxc.net.0.link of ... does not exist ...\n  fix: ip link add ...'
+ */
+export function checkText(report: HostReport, colours: boolean): string {
+  const paint = (code: [number, number], s: string) => (colours ? `\x1b[${code[0]}m${s}\x1b[${code[1]}m` : s);
+  const lines = [bold(`Host check for ${report.user.name} (uid ${report.user.uid})`, colours)];
+  for (const f of report.findings) {
+    if (f.ok) {
+      lines.push(`${paint([32, 39], '✓')} ${f.summary}`);
+      continue;
+    }
+    const mark = paint(f.severity === 'error' ? [31, 39] : [33, 39], '✗');
+    lines.push(`${mark} ${f.summary}${f.severity === 'error' ? '' : ` (${f.severity})`}`);
+    if (f.fix) lines.push(`  fix: ${f.fix}`);
+  }
+  const failed = report.findings.filter((f) => !f.ok);
+  const errors = failed.filter((f) => f.severity === 'error').length;
+  const others = failed.length - errors;
+  const also = others ? `, ${others} note${others === 1 ? '' : 's'}` : '';
+  lines.push(report.ok
+    ? `ok: ${report.user.name} can run containers${also}`
+    : `${errors} problem${errors === 1 ? '' : 's'}${also}: ${report.user.name} cannot run containers until ${errors === 1 ? 'it is' : 'they are'} fixed`);
+  return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, inspect } from 'node:util';
 import * as lxc from '../index.js';
-import { lsTable, infoText, type ContainerRow, type ContainerInfo } from './format.js';
+import { lsTable, infoText, checkText, type ContainerRow, type ContainerInfo } from './format.js';
 import { completeName, type Completion } from './complete.js';
 
 /** What the REPL is started with. */
@@ -19,12 +19,15 @@ export interface ReplOptions {
 }
 
 const USAGE = `Usage: lxc-ffi [--lxcpath PATH]
+       lxc-ffi --check [--lxcpath PATH]
 
 A Node REPL with lxc-ffi loaded as \`lxc\` (top-level await works).
   -P, --lxcpath PATH  containers of .ls, .info, .attach and tab completion (env LXC_FFI_LXCPATH)
+      --check         say what this user lacks to run containers, with a fix for each; exit 0 when
+                      nothing is missing, else 1
   -h, --help          this text
 History: $LXC_FFI_HISTORY, else ~/.lxc_ffi_history ('' keeps none).
-Commands: .ls [lxcpath], .info NAME, .attach NAME, .help, .exit`;
+Commands: .ls [lxcpath], .info NAME, .attach NAME, .check, .help, .exit`;
 
 /** The error's message alone: a dot command's failure is one line, not a stack. */
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -121,6 +124,12 @@ export async function startRepl(options: ReplOptions = {}): Promise<REPLServer> 
       });
     },
   });
+  r.defineCommand('check', {
+    help: 'What this user lacks to run containers in the REPL\'s lxcpath, with a fix for each (lxc.checkHost())',
+    action() {
+      run(async () => { print(checkText(await lxc.checkHost({ lxcpath }), colours)); });
+    },
+  });
   r.defineCommand('attach', {
     help: 'A shell inside a running container on this terminal; exit it to come back',
     action(arg: string) {
@@ -178,15 +187,20 @@ function withProgress(output: NodeJS.WritableStream): typeof lxc {
 
 /** The `lxc-ffi` command: parses argv, starts the REPL, exits with it. */
 export async function main(argv: string[]): Promise<void> {
-  let values: { lxcpath?: string; help?: boolean };
+  let values: { lxcpath?: string; help?: boolean; check?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { lxcpath: { type: 'string', short: 'P' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args: argv, options: { lxcpath: { type: 'string', short: 'P' }, help: { type: 'boolean', short: 'h' }, check: { type: 'boolean' } } }));
   } catch (e) {
     process.stderr.write(`lxc-ffi: ${reason(e)}\n${USAGE}\n`);
     process.exit(2);
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (values.check) {
+    const { checkMain } = await import('./check.js');
+    process.exitCode = await checkMain(argv);
     return;
   }
   // lxcpaths are absolute for liblxc; a relative one on the command line is meant from here.
