@@ -143,14 +143,14 @@ function subordinate(text: string | null, name: string, uid: number): Range[] {
   return out;
 }
 
-/** A start for a new 65536-id range after every range the file gives anyone (at least 100000). */
+/** A start for a new 65536-id range after every range the file gives anyone (at least 100000), as useradd picks one. */
 function freeStart(text: string | null): number {
   let end = 100000;
   for (const line of (text ?? '').split('\n')) {
     const [, start, count] = line.trim().split(':');
     if (/^\d+$/.test(start ?? '') && /^\d+$/.test(count ?? '')) end = Math.max(end, Number(start) + Number(count));
   }
-  return Math.ceil(end / IDS) * IDS;
+  return end;
 }
 
 /** What the checks share: the user, the default config, the subordinate ids. */

@@ -143,8 +143,8 @@ t.test('subuid-range and subgid-range: by name or uid, 65536 ids at least', OPTS
   const host = aliceHost();
   host.write('/etc/subuid', 'root:100000:65536\n').write('/etc/subgid', 'root:100000:65536\nalice:165536:1000\n');
   // The suggested range starts after every range the file gives anyone.
-  failing(t, host, 'subuid-range', /^sudo usermod --add-subuids 196608-262143 alice$/);
-  const g = failing(t, host, 'subgid-range', /^sudo usermod --add-subgids 196608-262143 alice$/);
+  failing(t, host, 'subuid-range', /^sudo usermod --add-subuids 165536-231071 alice$/);
+  const g = failing(t, host, 'subgid-range', /^sudo usermod --add-subgids 166536-232071 alice$/);
   t.match(g.summary, /165536-166535\) hold no range of 65536/, 'too small a range is named');
   host.write('/etc/subuid', 'root:100000:65536\n1000:165536:65536\n').write('/etc/subgid', 'alice:165536:65536\n');
   t.match(passing(t, host, 'subuid-range').summary, 'subordinate uids 165536-231071', 'a line by uid counts');
