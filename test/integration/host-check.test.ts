@@ -3,11 +3,13 @@
 // code (also with no liblxc at all), and the REPL's .check on a real terminal.
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lxc from '../../lib/index.js';
 import { within } from '../helpers.js';
+import { realEnv } from '../../lib/host/check.js';
+import { checkHostAt } from '../../lib/host/findings.js';
 import { installedLiblxc } from '../fixtures/fake-liblxc.js';
 import { Tmux } from '../fixtures/tmux.js';
 
@@ -128,4 +130,22 @@ t.test('the REPL\'s .check on a terminal', { timeout: 120_000 }, async (t) => {
   t.match(coloured, /\x1b\[32m✓/, 'a green ✓ on a terminal');
   await term.send('.exit', 'Enter');
   await within(10_000, 'the REPL to end', (async () => { while (await term.alive()) await new Promise((res) => setTimeout(res, 100)); })());
+});
+
+t.test('file capabilities: a newuidmap with cap_setuid and no setuid bit passes', { skip: !root && 'needs root for setcap', timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcffi-hostcheck-caps-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  copyFileSync('/bin/true', join(dir, 'newuidmap'));
+  chmodSync(join(dir, 'newuidmap'), 0o755);
+  const env = { ...realEnv({ version: lxc.version }), uid: 65534, gid: 65534, groups: [], path: dir };
+  const before = checkHostAt(env).findings.find((f) => f.id === 'newuidmap')!;
+  t.match(before, { ok: false, fix: /setcap cap_setuid\+ep/ }, 'no setuid bit, no capabilities: fails');
+  const set = await run('setcap', ['cap_setuid+ep', join(dir, 'newuidmap')]);
+  if (set.code !== 0) {
+    t.comment(`setcap failed here: ${set.stderr.trim()}`);
+    return;
+  }
+  t.equal(env.fileCapabilities(join(dir, 'newuidmap')), true, 'security.capability read with getxattr');
+  t.equal(env.fileCapabilities('/bin/true'), false, 'a file without it');
+  t.match(checkHostAt(env).findings.find((f) => f.id === 'newuidmap'), { ok: true, summary: `${dir}/newuidmap has file capabilities` });
 });
