@@ -6,7 +6,13 @@
 // as the kernel's classic check does (ACLs are not read); file capabilities come from `env`.
 import { fs } from '../builtins.js';
 
-/** How much a failed finding matters: 'error' keeps containers from running, the others do not. */
+/**
+ * How much a failed finding matters: 'error' keeps containers from running (the report is not
+ * ok), 'warning' costs a feature, 'info' is a note.
+ *
+ * @example
+ * const blocking = report.findings.filter((f) => !f.ok && f.severity === 'error');
+ */
 export type HostSeverity = 'error' | 'warning' | 'info';
 
 /**

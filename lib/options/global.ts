@@ -100,7 +100,12 @@ export const watchOptionsSchema = fields<WatchOptions>({
 
 // ---- checkHost ----------------------------------------------------------------------------------
 
-/** Options of `checkHost()`. No defaults object: an absent lxcpath is the global lxc.lxcpath, read at the call. */
+/**
+ * Options of `checkHost()`. No defaults object: an absent lxcpath is the global lxc.lxcpath, read at the call.
+ *
+ * @example
+ * await lxc.checkHost({ lxcpath: '/srv/lxc' })
+ */
 export interface HostCheckOptions {
   /**
    * The lxcpath whose directories the user must be able to enter (for a user that is not root).
