@@ -46,7 +46,12 @@ export interface HostFinding {
  */
 export interface HostReport {
   /** The effective user checked. */
-  user: { uid: number; name: string };
+  user: {
+    /** Its effective uid. */
+    uid: number;
+    /** Its name (from the passwd database; the uid as a string when it has none). */
+    name: string;
+  };
   /** Whether that user is root (privileged containers: fewer findings). */
   root: boolean;
   /** Every check made, in a fixed order. */
