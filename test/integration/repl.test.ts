@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { inspect, promisify } from 'node:util';
 import { tempLxcpath, busybox, within } from '../helpers.js';
 import * as lxc from '../../lib/index.js';
+import { Tmux } from '../fixtures/tmux.js';
 
 const run = promisify(execFile);
 let lxcpath: string;
@@ -52,58 +53,12 @@ t.test('inspect: Container, network, Snapshot, AttachedProcess, Session, LxcErro
   t.match(inspect(e), new RegExp(`^LxcError \\[ERUNNING\\]: start "rp1": .*\\n\\s+at .*repl\\.test\\.ts.*\\n\\{ code: 'ERUNNING', op: 'start', container: 'rp1', lxcpath: '${lxcpath}' \\}$`));
 });
 
-/** A tmux server of our own (private socket) running one command in a 120x40 window. */
-class Tmux {
-  readonly socket = `lxcffi-repl-${process.pid}`;
-
-  async start(command: string): Promise<void> {
-    await this.tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'repl', '-c', process.cwd(), command);
-  }
-
-  tmux(...args: string[]): Promise<{ stdout: string }> {
-    return run('tmux', ['-L', this.socket, ...args], { timeout: 10_000 });
-  }
-
-  async screen(): Promise<string> {
-    return (await this.tmux('capture-pane', '-p', '-t', 'repl', '-S', '-200')).stdout;
-  }
-
-  /** Types `keys` literally, then the tmux key names in `more` ('Enter', 'Tab'). */
-  async send(keys: string, ...more: string[]): Promise<void> {
-    await this.tmux('send-keys', '-t', 'repl', '-l', keys);
-    if (more.length) await this.tmux('send-keys', '-t', 'repl', ...more);
-  }
-
-  /** Polls the screen until `test` holds; fails showing the screen after `ms`. */
-  async waitFor(test: (screen: string) => boolean, step: string, ms = 30_000): Promise<string> {
-    const end = Date.now() + ms;
-    let screen = '';
-    for (;;) {
-      try { screen = await this.screen(); } catch (e) { screen = `(capture-pane failed: ${(e as Error).message})\n${screen}`; }
-      if (test(screen)) return screen;
-      if (Date.now() > end) throw new Error(`${step}: not on the screen after ${ms} ms; screen:\n${screen}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  /** Whether the session (the REPL) still runs. */
-  async alive(): Promise<boolean> {
-    return this.tmux('has-session', '-t', 'repl').then(() => true, () => false);
-  }
-
-  /** Ends the server and removes its socket file (tmux leaves it behind). */
-  async kill(): Promise<void> {
-    await this.tmux('kill-server').catch(() => undefined);
-    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid!()}`, this.socket), { force: true });
-  }
-}
-
 /** Lines of the screen after the last prompt line matching `marker`. */
 const after = (screen: string, marker: string) => screen.slice(screen.lastIndexOf(marker) + marker.length);
 
 t.test('the REPL on a terminal: .ls, lxc.version, completion, printing, .attach, .exit', async (t) => {
   if (!c.running) await within(30_000, 'start rp1', c.start());
-  const term = new Tmux();
+  const term = new Tmux('repl', { join: false });
   t.teardown(() => term.kill());
   const history = join(lxcpath, 'history');
   // tap sets NO_COLOR and FORCE_COLOR=0, which the REPL honours: unset, as on a person's terminal.
@@ -115,7 +70,7 @@ t.test('the REPL on a terminal: .ls, lxc.version, completion, printing, .attach,
   t.match(ls, /NAME\s+STATE\s+PID\s+IPS\s+LXCPATH/, '.ls has a header');
   t.match(ls, new RegExp(`rp1\\s+RUNNING\\s+${c.initPid}\\s+-\\s+${lxcpath}`), '.ls shows name, state, pid, IPs, lxcpath');
 
-  const coloured = (await term.tmux('capture-pane', '-p', '-e', '-t', 'repl')).stdout;
+  const coloured = (await term.tmux('capture-pane', '-p', '-e', '-t', 'main')).stdout;
   t.match(coloured, /\x1b\[32mRUNNING/, 'RUNNING is green on a terminal');
 
   await term.send('.info nosuch', 'Enter');
