@@ -1,6 +1,5 @@
 // AttachOptions mapped onto lxc_attach_options_t: the namespace mask, the LXC_ATTACH_* flags,
 // the personality. The options themselves, their defaults and schema: lib/options/attach.ts.
-import { constants } from 'node:os';
 import * as C from '../constants.js';
 import { attachDefaults, namespaceFlags, personalities, type AttachOptions } from '../options.js';
 
@@ -29,9 +28,4 @@ export function attachFlags(o: ParsedAttachOptions): number {
 export function personality(p: ParsedAttachOptions['personality']): number {
   if (p === undefined) return -1;
   return typeof p === 'number' ? p : personalities[p];
-}
-
-/** Signal name for a number, e.g. 9 → 'SIGKILL'. */
-export function signalName(n: number): string {
-  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `SIG${n}`;
 }

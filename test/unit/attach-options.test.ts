@@ -3,7 +3,8 @@
 import t from 'tap';
 import { constants as os } from 'node:os';
 import * as C from '../../lib/constants.js';
-import { namespaceMask, attachFlags, personality, signalName } from '../../lib/attach/options.js';
+import { namespaceMask, attachFlags, personality } from '../../lib/attach/options.js';
+import { signalName } from '../../lib/proc/exit.js';
 import { namespaceFlags, personalities } from '../../lib/options.js';
 
 t.test('namespaces: all by default, a number as given, names OR-ed', async (t) => {
