@@ -35,6 +35,8 @@ function create(req: CreateRequest): boolean {
 // The parent went away (it exited, or was killed) while a create ran: its pipes and channel are
 // closed, and nobody is left to tell. Leave quietly, as a runner does, rather than die of EPIPE.
 const orphaned = () => process.exit(0);
+/** Sends to the parent; a send that fails means the parent is gone. */
+const tell = (message: CreateReply | { ready: true }) => process.send!(message, undefined, undefined, (e) => { if (e) orphaned(); });
 
 process.on('message', (req: CreateRequest) => {
   const ok = create(req);
@@ -47,7 +49,7 @@ process.on('message', (req: CreateRequest) => {
   } catch {
     return orphaned();
   }
-  process.send!({ id: req.id, ok } satisfies CreateReply, undefined, undefined, (e) => { if (e) orphaned(); });
+  tell({ id: req.id, ok });
 });
 process.on('disconnect', orphaned);
-process.send!({ ready: true });
+tell({ ready: true });

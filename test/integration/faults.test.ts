@@ -152,14 +152,15 @@ t.test('a caller killed mid-call: its runner, create worker and attach worker le
   const dir = mkdtempSync('/tmp/lxcffi-orphan-');
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   // A template that is still working when its caller dies, and writes after that.
-  writeFileSync(`${dir}/tmpl`, '#!/bin/sh\nsleep 3\necho "template done"\necho "template err" >&2\nexit 0\n');
+  writeFileSync(`${dir}/tmpl`, '#!/bin/sh\nsleep 5\necho "template done"\necho "template err" >&2\nexit 0\n');
   chmodSync(`${dir}/tmpl`, 0o755);
   writeFileSync(`${dir}/caller.mts`, `
     import * as lxc from ${JSON.stringify(new URL('../../lib/index.ts', import.meta.url).pathname)};
     const c = new lxc.Container(${JSON.stringify(c.name)}, ${JSON.stringify(lxcpath)});
     const s = await c.openSession();
-    // A call that answers after its caller is gone.
+    // Calls that answer after their caller is gone: the first while the second still runs.
     void s.evaluate(() => new Promise((r) => setTimeout(() => r(1), 3000)));
+    void s.evaluate(() => new Promise((r) => setTimeout(() => r(2), 6000)));
     void new lxc.Container('orphan-create', ${JSON.stringify(lxcpath)}).create(${JSON.stringify(`${dir}/tmpl`)}, {}, { quiet: true });
     await new Promise((r) => setTimeout(r, 1000));
     console.log('READY ' + s.pid);
@@ -179,9 +180,9 @@ t.test('a caller killed mid-call: its runner, create worker and attach worker le
     try { return readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number)); } catch { return []; }
   };
   const cmd = (pid: number) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
-  const helpers = kids(caller.pid!);
-  const runners = helpers.filter((p) => cmd(p).includes('runner/main'));
-  const createWorkers = helpers.filter((p) => cmd(p).includes('create/worker'));
+  // The create worker starts in a turn of its own, maybe after READY on a loaded host.
+  const createWorkers = await until(30_000, 'create worker', () => kids(caller.pid!).filter((p) => cmd(p).includes('create/worker')));
+  const runners = kids(caller.pid!).filter((p) => cmd(p).includes('runner/main'));
   t.ok(runners.length >= 1, `a runner (${runners})`);
   t.equal(createWorkers.length, 1, `a create worker (${createWorkers})`);
   t.ok(existsSync(`/proc/${attachWorker}`), `an attach worker (${attachWorker})`);

@@ -53,7 +53,7 @@ t.test('more fds than a frame carries are refused before anything is sent; a pee
   t.equal(receive(b, true), null, 'nothing went');
   closeSync(b);
   // MSG_NOSIGNAL: EPIPE comes back as an error, no SIGPIPE (a runner whose caller died exits quietly).
-  t.throws(() => sendBytes(a, frame({ t: 'x' })), { errno: 32 }, 'EPIPE');
+  t.throws(() => sendBytes(a, frame({ t: 'x' })), /sendmsg\(\) failed \(errno 32\)/, 'EPIPE');
   closeSync(a);
 });
 
