@@ -1,7 +1,8 @@
 // Runs liblxc's create() in long-lived worker processes, so the template's output can be captured
 // (liblxc hands it the process's stdout/stderr) and an aborted create can be killed as a group.
-// A worker serves one create at a time and stays a few seconds for the next: spawning a Node
-// process per create blocked the event loop ≈ 17 ms and cost ≈ 170 ms each (docs/benchmarks.md).
+// A worker serves one create at a time and stays a few seconds for the next (the idle pool of
+// lib/proc/pool.ts): spawning a Node process per create blocked the event loop ≈ 17 ms and cost
+// ≈ 170 ms each (docs/benchmarks.md).
 import { availableParallelism, freemem, setPriority } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';

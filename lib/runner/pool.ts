@@ -1,7 +1,7 @@
-// The caller's side of the runners (main.ts): a pool of long-lived runner processes, each making one
-// forking liblxc call at a time, reused across calls and containers. A runner that has been idle for
-// IDLE_MS, with no attached process left to watch, is retired; none keeps the caller's process alive
-// while it has nothing to do.
+// The caller's side of the runners (main.ts): long-lived runner processes, each making one forking
+// liblxc call at a time, reused across calls and containers, kept by the idle pool of lib/proc/pool.ts.
+// A runner idle for IDLE_MS with no attached process left to watch is retired; none keeps the
+// caller's process alive while it has nothing to do.
 import { availableParallelism } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import * as libc from '../../ffi/libc.js';
