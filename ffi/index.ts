@@ -37,7 +37,7 @@ if (layoutVersion !== version && process.env[NEWER_WARNED_ENV] !== versionString
   process.emitWarning(
     `liblxc ${versionString} is newer than the newest release lxc-ffi knows (${newest.join('.')}): ` +
       `using ${newest.join('.')}'s struct layouts; members and functions added since are not available`,
-    { code: 'LXCFFI_NEWER_LIBLXC' },
+    { code: 'LXC_FFI_NEWER_LIBLXC' },
   );
 }
 /** koffi types for the runtime version. */

@@ -21,7 +21,7 @@
  *   entry and starts a new one, so one member name can have several entries
  *   with disjoint ranges (see lxc_container.console_getfd).
  * - `functions` lists the headers' exported functions the same way.
- * - test/unit/headers.test.ts checks every entry against the vendored headers of
+ * - test/unit/ffi-headers.test.ts checks every entry against the vendored headers of
  *   each release (test/fixtures/headers/<tag>), text and gcc's offsetof/sizeof.
  * - Tags read (every one checked against this table): lxc-3.0.0…lxc-3.0.4,
  *   lxc-3.1.0, lxc-3.2.0, lxc-3.2.1, lxc-4.0.0…lxc-4.0.12,

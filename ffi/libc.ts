@@ -1,7 +1,9 @@
 // The few libc functions lxc-ffi needs, as C declares them. Loaded apart from liblxc so the
 // processes that never call liblxc (create workers) can use them alone.
+import { createRequire } from 'node:module';
 import type { TypeObject } from 'koffi';
 import { koffi } from './koffi.js';
+import { RTLD_NODELETE, RTLD_NOLOAD, RTLD_NOW } from './constants.js';
 
 /** The C library. */
 export const libc = koffi.load('libc.so.6');
@@ -12,8 +14,6 @@ export const free = libc.func('void free(void *ptr)');
 export const fcntl = libc.func('int fcntl(int fd, int cmd, int arg)');
 /** int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact), with the structs as raw bytes. */
 export const sigaction = libc.func('int sigaction(int signum, const void *act, void *oldact)');
-/** int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset), the sets as raw bytes */
-export const pthread_sigmask = libc.func('int pthread_sigmask(int how, const void *set, void *oldset)');
 /** int pipe2(int pipefd[2], int flags) */
 export const pipe2 = libc.func('int pipe2(_Out_ int *pipefd, int flags)');
 /** int open(const char *pathname, int flags) (no O_CREAT: no mode argument) */
@@ -86,8 +86,6 @@ export const tcgetattr = libc.func('int tcgetattr(int fd, _Out_ void *termios_p)
 export const tcsetattr = libc.func('int tcsetattr(int fd, int optional_actions, const void *termios_p)');
 /** void cfmakeraw(struct termios *termios_p), the struct as raw bytes */
 export const cfmakeraw = libc.func('void cfmakeraw(_Inout_ void *termios_p)');
-/** pid_t getpid(void) */
-export const getpid = libc.func('int getpid(void)');
 /** pid_t fork(void) */
 export const fork = libc.func('int fork(void)');
 /** void _exit(int status) */
@@ -108,15 +106,8 @@ export const dlopen = libc.func('void *dlopen(const char *filename, int flags)')
 export const dlsym = libc.func('void *dlsym(void *handle, const char *symbol)');
 /** int on_exit(void (*function)(int, void *), void *arg), the function as an address */
 export const on_exit = libc.func('int on_exit(void *function, void *arg)');
-/** dlopen() flags (dlfcn.h). */
-export const RTLD_NOW = 0x2;
-export const RTLD_NOLOAD = 0x4;
-export const RTLD_NODELETE = 0x1000;
 /** int flock(int fd, int operation) */
 export const flock = libc.func('int flock(int fd, int operation)');
-export const LOCK_SH = 1;
-export const LOCK_EX = 2;
-export const LOCK_NB = 4;
 /** int ioctl(int fd, unsigned long request, int arg), for requests whose argument is a value */
 export const ioctl_value = libc.func('ioctl', 'int', ['int', 'unsigned long', 'long']);
 
@@ -175,94 +166,13 @@ export class MessageBuffers {
   }
 }
 
-// ---- C constants (x86_64 and aarch64 Linux, glibc), by header ----------------------------------
+export * from './constants.js';
 
-// fcntl.h / unistd.h
-export const O_RDONLY = 0;
-export const O_WRONLY = 1;
-export const O_RDWR = 2;
-export const O_NOCTTY = 0o400;
-export const O_NONBLOCK = 0o4000;
-export const O_CLOEXEC = 0o2000000;
-// aarch64's asm/fcntl.h gives these two values of their own.
-export const O_DIRECTORY = process.arch === 'arm64' ? 0o40000 : 0o200000;
-export const O_NOFOLLOW = process.arch === 'arm64' ? 0o100000 : 0o400000;
-export const AT_FDCWD = -100;
-export const AT_REMOVEDIR = 0x200;
-export const F_DUPFD_CLOEXEC = 1030;
-export const F_GETFD = 1;
-export const F_SETFD = 2;
-export const FD_CLOEXEC = 1;
-export const F_ADD_SEALS = 1033;
-export const F_SEAL_SEAL = 1;
-export const F_SEAL_SHRINK = 2;
-export const F_SEAL_GROW = 4;
-export const F_SEAL_WRITE = 8;
-export const MFD_CLOEXEC = 1;
-export const MFD_ALLOW_SEALING = 2;
-export const MFD_EXEC = 0x10;
-
-// dirent.h: struct dirent (glibc, 64-bit): d_ino, d_off (8 bytes each), d_reclen (2), d_type (1), d_name
-export const DIRENT_RECLEN_OFFSET = 16;
-export const DIRENT_NAME_OFFSET = 19;
-
-// errno.h
-export const ENOENT = 2;
-export const EINTR = 4;
-export const EAGAIN = 11;
-export const EISDIR = 21;
-export const ENOBUFS = 105;
-
-// sys/wait.h
-export const P_PIDFD = 3;
-export const WEXITED = 4;
-export const CLD_EXITED = 1;
-
-// signal.h
-export const SIGINT = 2;
-export const SIGQUIT = 3;
-
-// poll.h
-export const POLLIN = 1;
-
-// termios.h / sys/ioctl.h
-export const TCSADRAIN = 1;
-export const TIOCGWINSZ = 0x5413;
-export const TIOCSWINSZ = 0x5414;
-export const TIOCGPTPEER = 0x5441;
-
-// sched.h
-export const CLONE_NEWNET = 0x40000000;
-
-// sys/socket.h
-export const AF_UNIX = 1;
-export const AF_INET = 2;
-export const AF_INET6 = 10;
-export const AF_NETLINK = 16;
-export const SOCK_STREAM = 1;
-export const SOCK_RAW = 3;
-export const SOCK_NONBLOCK = 0o4000;
-export const SOCK_CLOEXEC = 0o2000000;
-export const SOL_SOCKET = 1;
-export const SCM_RIGHTS = 1;
-export const MSG_NOSIGNAL = 0x4000;
-export const MSG_DONTWAIT = 0x40;
-export const MSG_CMSG_CLOEXEC = 0x40000000;
-
-// linux/netlink.h, linux/rtnetlink.h, linux/if_link.h, linux/if_addr.h
-export const NETLINK_ROUTE = 0;
-export const NLMSG_ERROR = 2;
-export const NLMSG_DONE = 3;
-export const NLM_F_REQUEST = 0x1;
-export const NLM_F_DUMP = 0x300;
-/** sizeof(struct sockaddr_nl): nl_family (u16), nl_pad (u16), nl_pid (u32), nl_groups (u32). */
-export const SOCKADDR_NL_SIZE = 12;
-export const RTM_NEWLINK = 16;
-export const RTM_GETLINK = 18;
-export const RTM_NEWADDR = 20;
-export const RTM_GETADDR = 22;
-export const IFLA_IFNAME = 3;
-export const IFLA_STATS64 = 23;
-export const IFA_ADDRESS = 1;
-export const IFA_LOCAL = 2;
-export const IFA_LABEL = 3;
+// koffi 3.3 closes its poll handles (runners, attached processes, terminals) when a worker thread
+// ends, then unloads its addon before their close callbacks run: the whole process segfaults.
+// Marking the loaded addon RTLD_NODELETE keeps that code mapped (test/integration/worker-thread.test.ts).
+// Here because every process and thread that uses koffi loads this file, right after koffi.
+{
+  const addon = Object.keys(createRequire(import.meta.url).cache).find((p) => p.endsWith('/koffi.node'));
+  if (addon) dlopen(addon, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+}

@@ -1,5 +1,5 @@
 // Turns the header declarations of ffi/layouts.ts into koffi types for one liblxc version.
-// koffi alone, not library.js: declaring types needs no liblxc (test/unit/headers.test.ts declares every release).
+// koffi alone, not library.js: declaring types needs no liblxc (test/unit/ffi-headers.test.ts declares every release).
 import type { CType } from './libc.js';
 import { koffi } from './koffi.js';
 import { layoutOf, structs, typedefs, type LxcVersion, type MemberDecl } from './layouts.js';

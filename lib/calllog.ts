@@ -1,6 +1,7 @@
 // Captures liblxc's log lines for one call on one container: liblxc writes ERROR lines to the
 // container's log fd, which we open on a scratch file for the call (or tap the user's lxc.log.file).
-import { fs, scratchFile } from './runtime.js';
+import { fs } from './builtins.js';
+import { scratchFile } from './scratch.js';
 import { sessionLog, linesOf } from './logging.js';
 import { logLines, sizeOf, tailFile } from './proc/logtail.js';
 

@@ -56,8 +56,8 @@ export const CLONE_NEWIPC = 0x08000000;
 export const CLONE_NEWUSER = 0x10000000;
 /** Namespace flag: PID. */
 export const CLONE_NEWPID = 0x20000000;
-/** Namespace flag: network. */
-export const CLONE_NEWNET = 0x40000000;
+// Namespace flag: network. Defined with the C constants lxc-ffi itself uses, and documented there.
+export { CLONE_NEWNET } from '../ffi/constants.js';
 /** Namespace flag: time. */
 export const CLONE_NEWTIME = 0x00000080;
 

@@ -4,16 +4,17 @@
 // the one path into C (lib/container/handle.ts).
 import * as ffi from '../ffi/index.js';
 import { invalid } from './errors.js';
-import { check, containerName, absolutePath, optionEntries } from './validate.js';
+import { check, containerName, absolutePath } from './validate.js';
 import { Handle, setSiblingFactory } from './container/handle.js';
-import { lazy, loadedFamily, withSchemas } from './container/handle.js';
-import { empty } from './options.schema.js';
+import { lazy, loadedFamily, withSchemas } from './container/lazy.js';
+import { empty, options } from './options/parse.js';
+import { containerOptionsSchema } from './options/global.js';
 import * as lifecycle from './container/lifecycle.js';
 import * as config from './container/config.js';
 import * as devices from './container/devices.js';
 import * as consoles from './container/console.js';
 import * as resources from './container/resources.js';
-import type { NetworkList } from './network.js';
+import type { NetworkList } from './net/list.js';
 import type { AttachedProcess, ExitStatus } from './attach/process.js';
 import type { Session } from './attach/session.js';
 import type { AttachOptions, ExecOptions } from './options.js';
@@ -25,17 +26,17 @@ import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 import type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 import type { MountOptions, UmountOptions } from './options.js';
 import type { GetIpsOptions } from './options.js';
-import type { ExecResult } from './container/attach.js';
+import type { ExecResult } from './container/attach/index.js';
 import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
 import type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
-import type { InterfaceStats } from './netlink.js';
+import type { InterfaceStats } from './net/netlink.js';
 
-export type { ExecResult } from './container/attach.js';
+export type { ExecResult } from './container/attach/index.js';
 export type { Snapshot } from './container/snapshots.js';
 export type { ConsoleTty } from './container/console.js';
 export type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
-export type { InterfaceStats } from './netlink.js';
+export type { InterfaceStats } from './net/netlink.js';
 export { isKnownKey } from './container/config.js';
 
 /** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
@@ -52,7 +53,7 @@ const consolesNow = loadedFamily(consoles);
 /** Whether any of the values is an options object with something to parse (zod is needed). */
 const parses = (...values: unknown[]) => values.some((v) => !empty(v));
 
-const attachFamily = lazy(() => import('./container/attach.js'));
+const attachFamily = lazy(() => import('./container/attach/index.js'));
 const netState = lazy(() => import('./container/network.js'));
 const snapshots = lazy(() => import('./container/snapshots.js'));
 const checkpoints = lazy(() => import('./container/checkpoint.js'));
@@ -62,16 +63,11 @@ export function globalLxcpath(): string {
   return ffi.lxc_get_global_config_item('lxc.lxcpath') ?? '/var/lib/lxc';
 }
 
-/** The lxcpath argument of the constructor: a path or { lxcpath }, checked by hand (a hot path). */
+/** The lxcpath argument of the constructor: a path or { lxcpath } (a hot path: checked without zod). */
 function lxcpathOf(arg: string | ContainerOptions | undefined): string | undefined {
   if (arg === undefined || typeof arg === 'string') return arg === undefined ? undefined : check('Container', 'lxcpath', absolutePath, arg);
   if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw invalid('Container', 'lxcpath', 'must be a string or { lxcpath }');
-  let lxcpath: unknown;
-  for (const [k, v] of optionEntries('Container', 'options', arg)) {
-    if (k !== 'lxcpath') throw invalid('Container', `options.${k}`, 'is not a known option');
-    lxcpath = v;
-  }
-  return lxcpath === undefined ? undefined : check('Container', 'options.lxcpath', absolutePath, lxcpath);
+  return options('Container', 'options', containerOptionsSchema, arg).lxcpath;
 }
 
 /**
@@ -260,7 +256,7 @@ export class Container {
    * const renamed = await c.rename('web2');
    */
   rename(newName: string): Promise<Container> {
-    return lifecycle.rename(this.#h, newName);
+    return lifecycle.rename(this.#h, newName) as Promise<Container>;
   }
 
   /**
@@ -275,7 +271,7 @@ export class Container {
    * await c.attachWait(() => console.log(require('node:os').hostname()));
    */
   attachWait(command: string[] | typeof attachRunCommand | (() => unknown), argvOrOptions?: string[] | AttachOptions, options?: AttachOptions): Promise<number> {
-    return this.#h.later('attachWait', withSchemas(attachFamily, parses(command === attachRunCommand ? options : argvOrOptions)), (f) => f.attachWait(this.#h, command, argvOrOptions, options));
+    return this.#h.later('attachWait', withSchemas(attachFamily, parses(command === attachRunCommand ? options : argvOrOptions)), (f) => (command === attachRunCommand ? f.attachWait(this.#h, argvOrOptions, options) : f.attachWait(this.#h, command, argvOrOptions)));
   }
 
   /**
@@ -379,7 +375,7 @@ export class Container {
    * const web = await base.clone('web', { bdevtype: 'overlayfs', snapshot: true });
    */
   clone(newName: string, options: CloneOptions = {}): Promise<Container> {
-    return this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options));
+    return this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options) as Promise<Container>);
   }
 
   /**
@@ -413,7 +409,7 @@ export class Container {
    * await c.snapshotRestore('snap0');
    */
   snapshotRestore(name: string, newName?: string, options: AbortOptions = {}): Promise<Container> {
-    return this.#h.later('snapshotRestore', withSchemas(snapshots, parses(options)), (f) => f.snapshotRestore(this.#h, this, name, newName, options));
+    return this.#h.later('snapshotRestore', withSchemas(snapshots, parses(options)), (f) => f.snapshotRestore(this.#h, this, name, newName, options) as Promise<Container>);
   }
 
   /** Destroys one snapshot. @example await c.snapshotDestroy('snap0') */
@@ -782,4 +778,5 @@ export class Container {
   }
 }
 
+// The families' Siblings are these Containers (hence their casts above).
 setSiblingFactory((name, lxcpath) => new Container(name, lxcpath));

@@ -1,15 +1,16 @@
 // lxc-ffi: the public surface.
 import * as ffi from '../ffi/index.js';
 import { Container, globalLxcpath, isKnownKey } from './container.js';
-import { apiExtension } from './container/handle.js';
-import { check, configKey, absolutePath, optionEntries } from './validate.js';
+import { apiExtension } from './call/admit.js';
+import { check, configKey } from './validate.js';
 import { invalid } from './errors.js';
-import { personalities } from './options.js';
-import { listDefaults, type ListOptions } from './options.js';
+import { personalities } from './options/attach.js';
+import { listDefaults, listOptionsSchema, type ListOptions } from './options/global.js';
+import { options as optionsOf } from './options/parse.js';
 
 export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats } from './container.js';
-export { NetworkList, NetworkInterface, type NetworkKey, type NetworkSubkey, type NetworkItems, type Inspect } from './network.js';
-// Types only: the classes load with the first attach call (lib/container/attach.ts).
+export { NetworkList, NetworkInterface, type NetworkKey, type NetworkSubkey, type NetworkItems, type Inspect } from './net/list.js';
+// Types only: the classes load with the first attach call (lib/container/attach/).
 export type { Session } from './attach/session.js';
 export type { AttachedProcess, ExitStatus } from './attach/process.js';
 export { LxcError, type LxcErrorCode, type LxcErrorDetails } from './errors.js';
@@ -85,19 +86,6 @@ export function isConfigItemSupported(key: string): boolean {
   return isKnownKey(key);
 }
 
-/** ListOptions checked by hand: listContainers() is synchronous, and zod loads asynchronously. */
-function listOptions(o: unknown): ListOptions {
-  const op = 'listContainers';
-  const out: ListOptions = {};
-  for (const [k, v] of optionEntries(op, 'options', o)) {
-    if (k === 'lxcpath') out.lxcpath = check(op, 'options.lxcpath', absolutePath, v);
-    else if (k === 'active' || k === 'defined') {
-      if (typeof v !== 'boolean' && v !== undefined) throw invalid(op, `options.${k}`, 'must be boolean');
-      if (v !== undefined) out[k] = v;
-    } else throw invalid(op, `options.${k}`, 'is not a known option');
-  }
-  return out;
-}
 
 /**
  * Names of the containers in an lxcpath: running ones, defined ones, or both (the default).
@@ -106,7 +94,7 @@ function listOptions(o: unknown): ListOptions {
  * lxc.listContainers({ active: true, defined: false }) // running only
  */
 export function listContainers(options: ListOptions = {}): string[] {
-  const opts = { ...listDefaults, ...listOptions(options) };
+  const opts = optionsOf('listContainers', 'options', listOptionsSchema, options, listDefaults);
   const lxcpath = opts.lxcpath ?? globalLxcpath();
   if (!opts.active && !opts.defined) return [];
   const list = opts.active && opts.defined ? ffi.list_all_containers : opts.active ? ffi.list_active_containers : ffi.list_defined_containers;
@@ -124,7 +112,7 @@ export function listContainers(options: ListOptions = {}): string[] {
  */
 export function containers(options: ListOptions = {}): Container[] {
   // Checked once, then read from the checked copy (the caller's object may be a Proxy or have getters).
-  const checked = listOptions(options);
+  const checked: ListOptions = optionsOf('containers', 'options', listOptionsSchema, options);
   const lxcpath = checked.lxcpath;
   return listContainers(checked).map((n) => new Container(n, lxcpath === undefined ? undefined : lxcpath));
 }

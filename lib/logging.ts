@@ -4,12 +4,12 @@
 // lxc_log_use_global_fd, never reset), so the per-call capture of errors reads its lines back
 // from there, picked by container name.
 import * as ffi from '../ffi/index.js';
-import { LxcError, invalid } from './errors.js';
-import { check, absolutePath, noNul, optionEntries } from './validate.js';
-import { logDefaults, logLevels, type LogLevel, type LogOptions } from './options.js';
+import { LxcError } from './errors.js';
+import { logDefaults, logOptionsSchema, type LogOptions } from './options/global.js';
+import { options as optionsOf } from './options/parse.js';
 
 /** How the processes lxc-ffi starts learn of the session log (read and removed at their start). */
-export const LOG_ENV = 'LXCFFI_LOG';
+export const LOG_ENV = 'LXC_FFI_LOG';
 
 export type SessionLog = Required<LogOptions>;
 
@@ -57,25 +57,6 @@ export function adoptSessionLog(): SessionLog | null {
   return session;
 }
 
-function logOptions(o: unknown): SessionLog {
-  const op = 'logInit';
-  const out: SessionLog = { file: '', ...logDefaults };
-  for (const [k, v] of optionEntries(op, 'options', o)) {
-    if (k === 'file') out.file = check(op, 'options.file', absolutePath, v);
-    else if (k === 'level') {
-      if (!logLevels.includes(v as LogLevel)) throw invalid(op, 'options.level', `must be one of ${logLevels.join(', ')}`);
-      out.level = v as LogLevel;
-    } else if (k === 'prefix') {
-      out.prefix = check(op, 'options.prefix', noNul, v);
-      if (!/^[\x21-\x7e]{1,32}$/.test(out.prefix)) throw invalid(op, 'options.prefix', 'must be 1 to 32 printable characters without spaces (liblxc keeps 32)');
-    } else if (k === 'quiet') {
-      if (typeof v !== 'boolean') throw invalid(op, 'options.quiet', 'must be boolean');
-      out.quiet = v;
-    } else throw invalid(op, `options.${k}`, 'is not a known option');
-  }
-  if (!out.file) throw invalid(op, 'options.file', 'is required');
-  return out;
-}
 
 /**
  * Turns on liblxc's own log for the rest of the process's life (lxc_log_init): every line at
@@ -87,7 +68,7 @@ function logOptions(o: unknown): SessionLog {
  * lxc.logInit({ file: '/tmp/lxc-trace.log', level: 'TRACE' });
  */
 export function logInit(options: LogOptions): void {
-  const log = logOptions(options);
+  const log: SessionLog = optionsOf('logInit', 'options', logOptionsSchema, options, logDefaults);
   if (session) throw new LxcError('EEXIST', `logInit: liblxc's log of this process is already ${session.file} (it can be set once)`, { op: 'logInit' });
   init(log);
   generation++;

@@ -8,20 +8,21 @@
 // const r = createOptionsSchema.safeParse(spec.createOptions); // zod's own result
 // const o = parse('create', 'createOptions', createOptionsSchema, spec.createOptions); // or LxcError EINVAL
 import * as zodMini from 'zod/mini';
-import * as S from './options.schema.js';
+import * as P from './options/parse.js';
+import * as S from './options.js';
 
-S.provideZod(zodMini);
+P.provideZod(zodMini);
 
-import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, ListOptions, LocalOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions } from './options.js';
+import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions } from './options.js';
 
-export { parse, type Z } from './options.schema.js';
+export { parse, type Z } from './options/parse.js';
 export * from './options.js';
 
 /** A zod/mini schema whose parse yields T: `safeParse`, `parse`, `check` as zod has them. */
-export type Schema<T> = S.Z.ZodMiniType<T>;
+export type Schema<T> = P.Z.ZodMiniType<T>;
 
 /** zod/mini, as the schemas are built with it. */
-export const z = S.zod();
+export const z = P.zod();
 /** The StartOptions of Container.start. */
 export const startOptionsSchema: Schema<StartOptions> = S.startOptionsSchema();
 /** The ExecuteOptions of Container.execute. */
@@ -36,6 +37,10 @@ export const waitOptionsSchema: Schema<WaitOptions> = S.waitOptionsSchema();
 export const listOptionsSchema: Schema<ListOptions> = S.listOptionsSchema();
 /** The ContainerOptions of new Container. */
 export const containerOptionsSchema: Schema<ContainerOptions> = S.containerOptionsSchema();
+/** The LogOptions of logInit. */
+export const logOptionsSchema: Schema<LogOptions> = S.logOptionsSchema();
+/** The WatchOptions of watch. */
+export const watchOptionsSchema: Schema<WatchOptions> = S.watchOptionsSchema();
 /** The BdevSpecs of CreateOptions.bdevSpecs. */
 export const bdevSpecsSchema: Schema<BdevSpecs> = S.bdevSpecsSchema();
 /** The CreateOptions of Container.create. */

@@ -1,6 +1,7 @@
 // The small hand-written checks on names, paths, config keys and values: they run on the hot paths
 // (every getConfigItem, every new Container) where loading zod or building a parser costs more
-// than the C call they guard. Option objects are zod's (lib/options/); its schemas reuse these.
+// than the C call they guard. Option objects are zod's (lib/options/parse.ts builds their schemas
+// from these checks); the options of the synchronous calls run these checks alone (`fields()`).
 import { invalid, LxcError } from './errors.js';
 
 /** A check of one value: the value it accepts, or why it refuses it (a message such as 'must be string'). */
@@ -168,6 +169,40 @@ export const argv = checker<string[]>((v) => {
   }
   return null;
 });
+
+/** A boolean. */
+export const bool = checker<boolean>((v) => (typeof v === 'boolean' ? null : 'must be boolean'));
+
+/** An AbortSignal. */
+export const abortSignal = checker<AbortSignal>((v) => (v instanceof AbortSignal ? null : 'must be an AbortSignal'));
+
+/** One of `values`, refused with `why` (the message names them as the caller wants them shown). */
+export function oneOf<T extends string>(values: readonly T[], why: string): Checker<T> {
+  return checker<T>((v) => (values.includes(v as T) ? null : why));
+}
+
+/**
+ * An array whose every element passes `item`, refused with `notArray` when it is none; a refused
+ * element is named by its index ('.2 must not be empty'). What passes is a copy, read once (a hole is
+ * checked as undefined, never skipped; a Proxy's traps answer once).
+ */
+export function arrayOf<T>(item: Checker<T>, notArray: string): Checker<T[]> {
+  const whyOf = (v: unknown[]): string | null => {
+    for (let i = 0; i < v.length; i++) {
+      const w = item.why(v[i]);
+      if (w !== null) return `.${i} ${w}`;
+    }
+    return null;
+  };
+  const why = (v: unknown) => (Array.isArray(v) ? whyOf(Array.from(v)) : notArray);
+  return Object.assign((v: unknown) => {
+    if (!Array.isArray(v)) throw new Refusal(notArray);
+    const copy = Array.from(v as unknown[]);
+    const w = whyOf(copy);
+    if (w !== null) throw new Refusal(w);
+    return copy as T[];
+  }, { why });
+}
 
 /** Seconds to wait: a finite number ≥ 0, or -1 for "forever" where liblxc allows it. */
 export const timeoutSeconds = checker<number>((v) => {

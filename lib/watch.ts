@@ -7,10 +7,12 @@
 import { EventEmitter, once } from 'node:events';
 import type { Socket } from 'node:net';
 import * as ffi from '../ffi/index.js';
-import { builtins, fs, liblxcString } from './runtime.js';
-import { invalid, LxcError } from './errors.js';
-import { check, absolutePath, containerName, unreadable, optionEntries } from './validate.js';
-import { states, type ContainerState } from './options.js';
+import { builtins, fs } from './builtins.js';
+import { liblxcString } from './liblxc-strings.js';
+import { LxcError } from './errors.js';
+import { states, type ContainerState } from './options/lifecycle.js';
+import { watchOptionsSchema, type WatchOptions } from './options/global.js';
+import { options as optionsOf } from './options/parse.js';
 import { exitStatus, fromWaitStatus, type ExitStatus } from './proc/exit.js';
 
 /** One state change of one container. */
@@ -27,15 +29,7 @@ export interface ContainerExit extends ExitStatus {
   name: string;
 }
 
-/** What watch() watches. */
-export interface WatchOptions {
-  /** The lxcpath whose containers are watched. Default: the global lxc.lxcpath. */
-  lxcpath?: string;
-  /** Only these containers. Default: every container of the lxcpath. */
-  names?: string[];
-  /** Ends the watch: the iterator finishes, the channel closes. */
-  signal?: AbortSignal;
-}
+export type { WatchOptions } from './options/global.js';
 
 // struct lxc_msg: lxc_msg_type_t type; char name[NAME_MAX + 1]; int value.
 const MSG_SIZE = 4 + 256 + 4;
@@ -255,23 +249,8 @@ export class Watcher extends EventEmitter implements AsyncIterableIterator<State
  * w.on('change', ({ name, state }) => console.log(name, state));
  */
 export function watch(options: WatchOptions = {}): Watcher {
-  const op = 'watch';
-  const o: Record<string, unknown> = {};
-  // Read once (a getter answers one value, checked and used); a plain object only.
-  for (const [k, v] of optionEntries(op, 'options', options)) {
-    if (!['lxcpath', 'names', 'signal'].includes(k)) throw invalid(op, `options.${k}`, 'is not a known option');
-    o[k] = v;
-  }
-  if (o.names !== undefined && !Array.isArray(o.names)) throw invalid(op, 'options.names', 'must be an array of container names');
-  let given: unknown[] | undefined;
-  try {
-    // Array.from, not map: a hole is checked (as undefined) instead of skipped.
-    given = o.names === undefined ? undefined : Array.from(o.names as unknown[]);
-  } catch (e) {
-    throw unreadable(op, 'options.names', e);
-  }
-  const lxcpath = o.lxcpath === undefined ? (ffi.lxc_get_global_config_item('lxc.lxcpath') ?? '/var/lib/lxc') : check(op, 'options.lxcpath', absolutePath, o.lxcpath);
-  const names = given?.map((n, i) => check(op, `options.names.${i}`, containerName, n));
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalid(op, 'options.signal', 'must be an AbortSignal');
-  return new Watcher(lxcpath, names, o.signal);
+  // Read once (a getter answers one value, checked and used; names is a copy); a plain object only.
+  const o = optionsOf('watch', 'options', watchOptionsSchema, options);
+  const lxcpath = o.lxcpath ?? ffi.lxc_get_global_config_item('lxc.lxcpath') ?? '/var/lib/lxc';
+  return new Watcher(lxcpath, o.names, o.signal);
 }

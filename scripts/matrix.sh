@@ -34,11 +34,11 @@ fi
 
 # The tests that mean something for every release: struct layouts, lifecycle, config, attach,
 # foreground starts, snapshots, and the unit tests (no liblxc, but they import the whole facade).
-# test/unit/headers.test.ts is left out: it compiles the vendored headers of every release and
+# test/unit/ffi-headers.test.ts is left out: it compiles the vendored headers of every release and
 # never loads the runtime liblxc, so it says the same for every prefix (CI runs it).
 tests=(test/integration/layout.test.ts test/integration/lifecycle.test.ts test/integration/config.test.ts
   test/integration/attach.test.ts test/integration/foreground.test.ts test/integration/snapshots.test.ts
-  $(ls test/unit/*.test.ts | grep -v '/headers\.test\.ts$'))
+  $(ls test/unit/*.test.ts | grep -v '/ffi-headers\.test\.ts$'))
 
 # Debian 12 packages the builds need (3.0/4.0 autotools, 5.0+ meson). No docs (docbook2x), no
 # apparmor (the host kernel has none), no dbus/systemd (5.0+ options switched off below).
@@ -135,7 +135,7 @@ in_cgroup2_namespace() {
 run_tests() {
   local tag=$1 dir=$root/$1 p=$root/$1/prefix lib; lib=$(libdir_of "$tag")
   [ -e "$lib/liblxc.so.1" ] || { result[$tag]="not built"; return; }
-  local env=(env LD_LIBRARY_PATH="$lib" PATH="$p/bin:$p/sbin:$PATH" LXCFFI_HEADERS="$p/include")
+  local env=(env LD_LIBRARY_PATH="$lib" PATH="$p/bin:$p/sbin:$PATH" LXC_FFI_HEADERS="$p/include")
   # 3.0 enables every controller of the cgroup2 hierarchy in the subtree of its monitor cgroup.
   # On a hybrid host that hierarchy holds only what v1 left over (hugetlb here) and the root's
   # subtree_control does not enable it: "Could not enable "+hugetlb" controllers in the unified

@@ -1,7 +1,7 @@
 // Just enough of ELF to start this Node binary from file descriptors: its program interpreter
 // (PT_INTERP) and, for it and each shared library, DT_NEEDED and DT_SONAME. 64-bit little-endian
 // only, which is every Linux target Node ships for but s390x.
-import { fs } from '../runtime.js';
+import { fs } from '../builtins.js';
 
 const PT_LOAD = 1;
 const PT_DYNAMIC = 2;

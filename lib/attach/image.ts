@@ -4,7 +4,7 @@
 // process inside the container cannot rewrite the host's binary through /proc/<worker>/exe (the
 // CVE-2019-5736 class; runc and liblxc answer it the same way).
 import { basename } from 'node:path';
-import { fs } from '../runtime.js';
+import { fs } from '../builtins.js';
 import { nodeBinary } from '../proc/node.js';
 import * as libc from '../../ffi/libc.js';
 import { readElf } from './elf.js';

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import * as libc from '../../ffi/libc.js';
 import { LxcError } from '../errors.js';
-import { builtins, fs } from '../runtime.js';
+import { builtins, fs } from '../builtins.js';
 import type { ExitWatch } from '../runner/pool.js';
 import { exitStatus, reap, type ExitStatus } from '../proc/exit.js';
 import { TerminalRelay, isTerminal, inForeground } from './terminal.js';

@@ -7,16 +7,11 @@
 // pty can: the command gets job control, and with the caller's terminal in raw mode Ctrl-C reaches
 // the command as a byte, never the caller as SIGINT.
 import * as libc from '../../ffi/libc.js';
-import { fs } from '../runtime.js';
-import { EAGAIN, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, TCSADRAIN, TIOCGPTPEER, TIOCGWINSZ, TIOCSWINSZ } from '../../ffi/libc.js';
+import { fs } from '../builtins.js';
+import { EAGAIN, F_DUPFD_CLOEXEC, F_SETFL, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, OPOST, TCSADRAIN, TCSANOW, TERMIOS_OFLAG_OFFSET, TIOCGPTPEER, TIOCGWINSZ, TIOCSWINSZ, WINSIZE_SIZE } from '../../ffi/libc.js';
 
 const { readSync, writeSync, readlinkSync, fstatSync } = fs;
 
-const F_SETFL = 4;
-const F_DUPFD_CLOEXEC = 1030;
-const TCSANOW = 0;
-/** termios c_oflag (offset 4): output processing such as \n to \r\n. */
-const OPOST = 1;
 /** Bytes moved per event-loop turn and direction: the relay never holds the event loop longer. */
 const CHUNK = 16 * 1024;
 /** At close: how long the pty may stay silent before what the command left in it counts as relayed. */
@@ -28,6 +23,10 @@ type PollHandle = ReturnType<typeof libc.koffi.node.poll>;
 
 // struct termios is 60 bytes on x86_64/aarch64 glibc.
 const TERMIOS_SIZE = 64;
+/** ptsname_r()'s buffer: "/dev/pts/<n>" needs far less. */
+const PTS_NAME_SIZE = 128;
+/** The lowest fd number a copy may take: never 0-2, which the caller's stdio may leave free. */
+const ABOVE_STDIO = 3;
 
 /** Whether `fd` is a terminal. */
 export function isTerminal(fd: number): boolean {
@@ -48,7 +47,7 @@ function hostPty(): { controller: number; subsidiary: number } {
   if (controller < 0) throw new Error(`posix_openpt() failed (errno ${libc.koffi.errno()})`);
   try {
     if (libc.grantpt(controller) !== 0 || libc.unlockpt(controller) !== 0) throw new Error('grantpt()/unlockpt() failed');
-    const name = Buffer.alloc(128);
+    const name = Buffer.alloc(PTS_NAME_SIZE);
     if (libc.ptsname_r(controller, name, name.length) !== 0) throw new Error('ptsname_r() failed');
     const subsidiary = libc.open(name.toString('utf8', 0, name.indexOf(0)), OPEN_FLAGS) as number;
     if (subsidiary < 0) throw new Error(`opening the pty's subsidiary side failed (errno ${libc.koffi.errno()})`);
@@ -96,7 +95,7 @@ function ownDescription(fd: number, mode: number): number {
       libc.close(own);
     }
   }
-  const copy = libc.fcntl(fd, F_DUPFD_CLOEXEC, 3) as number;
+  const copy = libc.fcntl(fd, F_DUPFD_CLOEXEC, ABOVE_STDIO) as number;
   if (copy < 0) throw new Error(`copying fd ${fd} failed (errno ${libc.koffi.errno()})`);
   return copy;
 }
@@ -202,7 +201,7 @@ export class TerminalRelay {
     if (input === null) {
       const t = Buffer.alloc(TERMIOS_SIZE);
       if (libc.tcgetattr(this.subsidiary, t) === 0) {
-        t.writeUInt32LE(t.readUInt32LE(4) & ~OPOST, 4);
+        t.writeUInt32LE(t.readUInt32LE(TERMIOS_OFLAG_OFFSET) & ~OPOST, TERMIOS_OFLAG_OFFSET);
         libc.tcsetattr(this.subsidiary, TCSANOW, t);
       }
     }
@@ -298,7 +297,7 @@ export class TerminalRelay {
   }
 
   #copySize(): void {
-    const size = Buffer.alloc(8);
+    const size = Buffer.alloc(WINSIZE_SIZE);
     const from = isTerminal(this.output) ? this.output : this.#input ?? this.output;
     if (libc.ioctl(from, TIOCGWINSZ, size) === 0) libc.ioctl(this.#controller, TIOCSWINSZ, size);
   }

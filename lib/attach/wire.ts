@@ -4,7 +4,7 @@
 // may announce at most MAX_FRAME bytes, bytes are buffered once (no re-concatenation), and a body
 // that does not decode, or a value that is not a Reply, is a FrameError for the caller to act on.
 // The framing itself (header, bound, partial reads) is lib/proc/frames.ts's.
-import { builtins } from '../runtime.js';
+import { builtins } from '../builtins.js';
 import { FrameError, Unframer as Frames, frameBytes } from '../proc/frames.js';
 
 export { FrameError };

@@ -2,8 +2,9 @@
 import * as ffi from '../../ffi/index.js';
 import { invalid } from '../errors.js';
 import { check, unreadable, absolutePath, configKey, configValue, cgroupKey, timeoutSeconds } from '../validate.js';
-import { NetworkList } from '../network.js';
+import { NetworkList } from '../net/list.js';
 import type { Handle } from './handle.js';
+import { invoke, plain } from '../call/invoke.js';
 
 // Key families liblxc matches by prefix (lxc.net.0.link, lxc.cgroup2.memory.max, ...).
 // lxc.namespace.share.<ns>: liblxc ≥ 5.0 lists the family as "lxc.namespace.share." (with the dot), 4.0 without.
@@ -96,7 +97,7 @@ export function key(op: string, k: unknown, h?: Handle): string {
 export function getConfigItem(h: Handle, k: unknown): string {
   const op = 'getConfigItem';
   const name = key(op, k, h);
-  const v = h.item(name);
+  const v = invoke(h, op, 'get_config_item', plain, name);
   // -1 from liblxc: a key of a known family that this config cannot have (e.g. lxc.net.7.* without nic 7).
   if (v === undefined) {
     // No config at all (clearConfig(), or not created yet): a known key is simply unset.
@@ -114,16 +115,16 @@ export function setConfigItem(h: Handle, k: unknown, value: unknown): void {
   h.gen++;
   // Array.from, not map: a hole is checked (as undefined) instead of skipped and later sent to C.
   const values = Array.isArray(value) ? listValues(op, value) : [check(op, 'value', configValue, value)];
-  const before = h.item(name);
+  const before = invoke(h, op, 'get_config_item', plain, name);
   // liblxc's setters add to an item that already holds something, on several lines (lxc.cap.drop)
   // or on one (lxc.idmap, lxc.init.groups, lxc.mount.auto, lxc.proc.*: "allow" then "deny" read
   // "allowdeny"), so an item that holds something is cleared first.
-  if (Array.isArray(value) || (before !== undefined && before !== '')) h.call(op, 'clear_config_item', {}, name);
+  if (Array.isArray(value) || (before !== undefined && before !== '')) invoke(h, op, 'clear_config_item', plain, name);
   for (const v of values) {
-    if (!h.call(op, 'set_config_item', {}, name, v)) {
+    if (!invoke(h, op, 'set_config_item', plain, name, v)) {
       // Put back what was there so a failed set loses nothing.
-      h.call(op, 'clear_config_item', {}, name);
-      for (const old of (before ?? '').split('\n').filter(Boolean)) h.call(op, 'set_config_item', {}, name, old);
+      invoke(h, op, 'clear_config_item', plain, name);
+      for (const old of (before ?? '').split('\n').filter(Boolean)) invoke(h, op, 'set_config_item', plain, name, old);
       throw rejected(h, op, name, v);
     }
   }
@@ -145,12 +146,12 @@ export function appendConfigItem(h: Handle, k: unknown, value: unknown): void {
   const name = key(op, k, h);
   const v = check(op, 'value', configValue, value);
   h.gen++;
-  if (!h.call(op, 'set_config_item', {}, name, v)) throw rejected(h, op, name, v);
+  if (!invoke(h, op, 'set_config_item', plain, name, v)) throw rejected(h, op, name, v);
 }
 
 /** A failed set, told apart as getConfigItem tells it: a key this config cannot have, or a value liblxc refused. */
 function rejected(h: Handle, op: string, name: string, v: string) {
-  if (h.hasConfig && h.item(name) === undefined) return h.error('EINVAL', op, `liblxc does not know "${name}" for this container${keyHint(name, () => allKeys(h))}`);
+  if (h.hasConfig && invoke(h, op, 'get_config_item', plain, name) === undefined) return h.error('EINVAL', op, `liblxc does not know "${name}" for this container${keyHint(name, () => allKeys(h))}`);
   return h.error('EINVAL', op, `liblxc rejected ${name} = ${JSON.stringify(v)}`);
 }
 
@@ -158,36 +159,30 @@ export function clearConfigItem(h: Handle, k: unknown): void {
   const op = 'clearConfigItem';
   const name = key(op, k, h);
   h.gen++;
-  h.call(op, 'clear_config_item', { fails: { code: 'ECONFIG', why: `liblxc could not clear ${name}` } }, name);
+  invoke(h, op, 'clear_config_item', { fails: { code: 'ECONFIG', why: `liblxc could not clear ${name}` } }, name);
 }
 
 export function clearConfig(h: Handle): void {
   h.gen++;
-  h.call('clearConfig', 'clear_config', {});
+  invoke(h, 'clearConfig', 'clear_config', plain);
 }
 
 export function getKeys(h: Handle, prefix: unknown): string[] {
   const op = 'getKeys';
   const p = prefix === undefined ? null : check(op, 'prefix', configKey, prefix);
-  const ptr = h.ref(op);
-  const fn = h.member(op, 'get_keys', ptr);
-  const read = ffi.readSized((buf, len) => fn(ptr, p, buf, len));
-  if (!read) throw h.error('ECONFIG', op, `liblxc has no keys under ${p}`);
-  return read.text.split('\n').filter(Boolean);
+  const text = invoke(h, op, 'get_keys', { fails: { code: 'ECONFIG', why: `liblxc has no keys under ${p}`, when: (t) => t === undefined } }, p);
+  return text!.split('\n').filter(Boolean);
 }
 
 export function getRunningConfigItem(h: Handle, k: unknown): string | undefined {
   const op = 'getRunningConfigItem';
-  const v = h.call(op, 'get_running_config_item', {}, key(op, k, h));
+  const v = invoke(h, op, 'get_running_config_item', plain, key(op, k, h));
   return v === null ? undefined : v.replace(/\n$/, '');
 }
 
 /** A cgroup file of the container as liblxc reads it, or null when it cannot (no such file, not running). */
 export function readCgroupItem(h: Handle, op: string, key: string): string | null {
-  const ptr = h.ref(op);
-  const fn = h.member(op, 'get_cgroup_item', ptr);
-  const read = ffi.readSized((buf, len) => fn(ptr, key, buf, len));
-  return !read || read.got < 0 ? null : read.text;
+  return invoke(h, op, 'get_cgroup_item', plain, key) ?? null;
 }
 
 export function getCgroupItem(h: Handle, k: unknown): string {
@@ -203,13 +198,13 @@ export function setCgroupItem(h: Handle, k: unknown, value: unknown): void {
   const op = 'setCgroupItem';
   const name = check(op, 'key', cgroupKey, k);
   const v = check(op, 'value', configValue, value);
-  h.call(op, 'set_cgroup_item', { needs: 'running', fails: { code: 'ECGROUP', why: `cannot set cgroup item ${name} = ${JSON.stringify(v)}` } }, name, v);
+  invoke(h, op, 'set_cgroup_item', { fails: { code: 'ECGROUP', why: `cannot set cgroup item ${name} = ${JSON.stringify(v)}` } }, name, v);
 }
 
 export function saveConfig(h: Handle, path: unknown): void {
   const op = 'saveConfig';
   const p = path === undefined ? null : check(op, 'path', absolutePath, path);
-  if (!h.call(op, 'save_config', {}, p)) throw h.error('ESAVE', op, `cannot write ${p ?? h.query(op, 'config_file_name')}`);
+  if (!invoke(h, op, 'save_config', plain, p)) throw h.error('ESAVE', op, `cannot write ${p ?? h.query(op, 'config_file_name')}`);
   if (p === null) h.diskGen = h.gen;
 }
 
@@ -217,21 +212,21 @@ export function loadConfig(h: Handle, path: unknown): void {
   const op = 'loadConfig';
   const p = path === undefined ? null : check(op, 'path', absolutePath, path);
   h.gen++;
-  if (!h.call(op, 'load_config', {}, p)) throw h.error('ELOAD', op, `cannot load ${p ?? h.query(op, 'config_file_name')}`);
+  if (!invoke(h, op, 'load_config', plain, p)) throw h.error('ELOAD', op, `cannot load ${p ?? h.query(op, 'config_file_name')}`);
 }
 
 export function setCommandTimeout(h: Handle, seconds: unknown): void {
   const op = 'setTimeout';
   const t = check(op, 'seconds', timeoutSeconds, seconds);
   if (!Number.isInteger(t) || t === 0) throw invalid(op, 'seconds', 'must be a whole number of seconds > 0, or -1 to wait forever');
-  h.call(op, 'set_timeout', { fails: { code: 'EINVAL', why: `liblxc refused a timeout of ${t}` } }, t);
+  invoke(h, op, 'set_timeout', { fails: { code: 'EINVAL', why: `liblxc refused a timeout of ${t}` } }, t);
   h.rcvTimeout = t;
 }
 
 export function setConfigPath(h: Handle, path: unknown): void {
   const op = 'setConfigPath';
   const p = check(op, 'path', absolutePath, path);
-  h.call(op, 'set_config_path', { fails: { code: 'ECONFIG', why: `cannot use lxcpath ${p}` } }, p);
+  invoke(h, op, 'set_config_path', { fails: { code: 'ECONFIG', why: `cannot use lxcpath ${p}` } }, p);
   h.lxcpath = p;
   h.gen++;
 }
@@ -241,7 +236,7 @@ export function network(h: Handle): NetworkList {
   h.ref('network');
   return new NetworkList({
     getConfigItem: (k) => getConfigItem(h, k),
-    tryConfigItem: (k) => h.item(k),
+    tryConfigItem: (k) => invoke(h, 'network', 'get_config_item', plain, k),
     setConfigItem: (k, v) => setConfigItem(h, k, v),
     clearConfigItem: (k) => clearConfigItem(h, k),
     getKeys: (prefix) => getKeys(h, prefix),

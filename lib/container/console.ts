@@ -1,10 +1,11 @@
 // The console family: a tty's fds, the console on the caller's terminal, the console ring buffer.
 import * as ffi from '../../ffi/index.js';
 import { check, int } from '../validate.js';
-import { options } from '../options.schema.js';
-import { consoleLogOptionsSchema, consoleOptionsSchema } from '../options.schema.js';
-import { consoleDefaults, consoleLogDefaults, type ConsoleOptions, type ConsoleLogOptions } from '../options.js';
+import { options } from '../options/parse.js';
+import { consoleLogOptionsSchema, consoleOptionsSchema } from '../options/console.js';
+import { consoleDefaults, consoleLogDefaults } from '../options/console.js';
 import type { Handle } from './handle.js';
+import { invoke, plain } from '../call/invoke.js';
 
 /** A container tty from consoleGetFd(). */
 export interface ConsoleTty {
@@ -21,10 +22,10 @@ export interface ConsoleTty {
 export function consoleGetFd(h: Handle, tty: unknown): ConsoleTty {
   const op = 'consoleGetFd';
   // ttynum is a C int: a larger number would wrap to another tty.
-  const n = check(op, 'tty', int(-1, 2 ** 31 - 1), tty);
+  const n = check(op, 'tty', int(-1, ffi.INT_MAX), tty);
   const ttynum = new Int32Array([n]);
   const ptx = new Int32Array([-1]);
-  const socketFd = h.call(op, 'console_getfd', { needs: 'running' }, ttynum, ptx);
+  const socketFd = invoke(h, op, 'console_getfd', plain, ttynum, ptx);
   if (socketFd < 0) throw h.error('ECONSOLE', op, `no free tty${n >= 0 ? ` ${n}` : ''} (lxc.tty.max may be 0)`);
   const fd = ptx[0];
   let open = true;
@@ -41,23 +42,23 @@ export function consoleGetFd(h: Handle, tty: unknown): ConsoleTty {
 
 export async function console(h: Handle, options_: unknown): Promise<void> {
   const op = 'console';
-  const o: ConsoleOptions = { ...consoleDefaults, ...options(op, 'options', consoleOptionsSchema, options_) };
+  const o = options(op, 'options', consoleOptionsSchema, options_, consoleDefaults);
   const escape = o.escape!.charCodeAt(0) - 'a'.charCodeAt(0) + 1;
-  await h.async(op, 'console', { needs: 'running', fails: { code: 'ECONSOLE', why: 'liblxc could not attach the console', when: (r) => r !== 0 } },
+  await invoke(h, op, 'console', { fails: { code: 'ECONSOLE', why: 'liblxc could not attach the console', when: (r) => r !== 0 } },
     o.tty!, o.stdinFd!, o.stdoutFd!, o.stderrFd!, escape);
 }
 
 export async function consoleLog(h: Handle, options_: unknown): Promise<string | Buffer> {
   const op = 'consoleLog';
-  const o: ConsoleLogOptions = { ...consoleLogDefaults, ...options(op, 'options', consoleLogOptionsSchema, options_) };
+  const o = options(op, 'options', consoleLogOptionsSchema, options_, consoleLogDefaults);
   // liblxc writes data (a buffer it allocates) and read_max back into the struct: it lives in C memory.
   const request = new ffi.ConsoleLogRequest(ffi.types, { clear: o.clear!, read: o.read!, readMax: o.readMax! });
   try {
     // -ENODATA: the ring buffer is there but empty (or was just cleared).
-    const { result } = await h.async(op, 'console_log', {
-      needs: 'running', fails: { code: 'ECONSOLE', why: 'no console ring buffer (set lxc.console.buffer.size)', when: (r) => r < 0 && r !== -61 },
+    const { result } = await invoke(h, op, 'console_log', {
+      fails: { code: 'ECONSOLE', why: 'no console ring buffer (set lxc.console.buffer.size)', when: (r) => r < 0 && r !== -ffi.ENODATA },
     }, request.ptr);
-    const bytes = result === -61 ? null : request.takeData();
+    const bytes = result === -ffi.ENODATA ? null : request.takeData();
     if (o.encoding === 'buffer') return bytes ?? Buffer.alloc(0);
     return bytes?.toString('utf8') ?? '';
   } finally {

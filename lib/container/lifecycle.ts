@@ -1,19 +1,21 @@
 // The lifecycle family: create, start, stop, shutdown, reboot, freeze, unfreeze, wait, destroy, rename.
 import { constants as osConstants } from 'node:os';
 import * as ffi from '../../ffi/index.js';
-import { fs } from '../runtime.js';
+import { fs } from '../builtins.js';
 import { logReason, invalid, type LxcErrorCode } from '../errors.js';
 import { check, accepts, containerName, absolutePath, timeoutSeconds, argv as argvRule } from '../validate.js';
-import { options } from '../options.schema.js';
-import { abortOptionsSchema, destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options.schema.js';
-import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema } from '../options.schema.js';
-import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type ExecuteOptions, type AbortOptions, type DestroyOptions, type WaitOptions } from '../options.js';
-import { createDefaults, type CreateOptions, type DownloadOptions } from '../options.js';
+import { options } from '../options/parse.js';
+import { abortOptionsSchema, destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options/lifecycle.js';
+import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema } from '../options/lifecycle.js';
+import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type AbortOptions, type WaitOptions } from '../options/lifecycle.js';
+import { createDefaults, type DownloadOptions } from '../options/lifecycle.js';
+import type { Defaulted } from '../options/parse.js';
 import type { EventFeed } from '../create/feed.js';
-import { sleep, deadline } from '../poll.js';
+import { sleep, deadline } from './waits.js';
 import { setCgroupItem } from './config.js';
-import { sibling, exists, type Handle } from './handle.js';
-import type { Container } from '../container.js';
+import { sibling, type Handle, type Sibling } from './handle.js';
+import { exists } from '../call/admit.js';
+import { invoke, plain } from '../call/invoke.js';
 import type { ExitStatus } from '../attach/process.js';
 import type { ContainerExit } from '../watch.js';
 
@@ -65,7 +67,7 @@ function initHandles(pid: number, signals: number[]): boolean {
 }
 
 function item(h: Handle, key: string): string {
-  return (h.item(key) ?? '').replace(/\n$/, '');
+  return (invoke(h, 'config', 'get_config_item', plain, key) ?? '').replace(/\n$/, '');
 }
 
 /** The environment now: what a template runs with, taken when create() is called. */
@@ -80,72 +82,73 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     throw invalid(op, 'template', 'must be a template name (letters, digits, "_", "-", ".") or an absolute path');
   }
   if (typeof templateOptions !== 'object' || templateOptions === null || Array.isArray(templateOptions)) throw invalid(op, 'templateOptions', 'must be an object');
-  const opts: CreateOptions = options(op, 'createOptions', createOptionsSchema, createOptions);
+  const opts = options(op, 'createOptions', createOptionsSchema, createOptions, createDefaults);
   let argv: string[] = [];
   let path: string | null = null;
   let cachedRootfs: string | null = null;
   if (template === 'none') {
     if (Object.keys(templateOptions).length) throw invalid(op, 'templateOptions', 'must be empty for template "none"');
-    if (opts.templateArgs?.length) throw invalid(op, 'createOptions.templateArgs', 'must be empty for template "none"');
+    if (opts.templateArgs.length) throw invalid(op, 'createOptions.templateArgs', 'must be empty for template "none"');
   } else {
     const schema = template === 'download' ? downloadOptionsSchema : template === 'local' ? localOptionsSchema : genericTemplateOptionsSchema;
     // Every template's options are checked (the download and local ones' required keys even when empty).
-    const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions, schema === genericTemplateOptionsSchema);
+    const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions);
     const [, { findTemplate, templateArgv, extraArgs }, { cachedRootfs: cacheOf }] = await createLib();
     const info = findTemplate(template);
     if (template === 'download') cachedRootfs = cacheOf(env, parsed as unknown as DownloadOptions);
-    argv = [...templateArgv(info, template, parsed), ...extraArgs(opts.templateArgs ?? [])];
+    argv = [...templateArgv(info, template, parsed), ...extraArgs(opts.templateArgs)];
     path = info.path;
   }
   if (h.query(op, 'is_defined')) throw h.error('EEXIST', op, `already exists in ${h.lxcpath}`);
   if (opts.signal?.aborted) throw h.aborted(op, opts.signal, undefined, {}, 'aborted before it started');
-  const ptr = h.ref(op);
-  await h.serial(async () => {
-    const [{ runCreate }] = await createLib();
-    const outcome = await runCreate({
-      name: h.name, lxcpath: h.lxcpath, template: path, argv,
-      bdevtype: opts.bdevtype ?? createDefaults.bdevtype, specs: opts.bdevSpecs ?? createDefaults.bdevSpecs, flags: opts.flags ?? createDefaults.flags,
-      // Config set on this object before create() must reach the worker: save it for it to load.
-      saveConfig: h.hasConfig ? (file: string) => h.member(op, 'save_config', ptr)(ptr, file) : null,
-      quiet: opts.quiet ?? createDefaults.quiet, onOutput: opts.onOutput, signal: opts.signal, env, feed, cachedRootfs,
-    });
-    h.reopen();
-    if (!outcome.ok) {
-      // Half-made: destroyed. A second try for a destroy that raced the last writes of a killed template.
-      for (let i = 0; i < 2 && h.query(op, 'is_defined'); i++) {
-        if (i) await new Promise((r) => setTimeout(r, 200));
-        await h.runForking(op, [{ member: 'destroy', args: [] }]).catch(() => undefined);
-      }
-      // The struct read the half-made config (its rootfs path): a fresh one, so a next create starts clean.
+  await invoke(h, op, 'create', {
+    signal: opts.signal,
+    // In the create's turn: the struct reread, and a half-made container destroyed before any next call.
+    settle: async ({ result: outcome }) => {
       h.reopen();
-      if (outcome.aborted) throw h.aborted(op, opts.signal, outcome.log, { output: outcome.output });
-      if (outcome.died) {
-        const left = h.query(op, 'is_defined') ? `the half-made container is still in ${h.lxcpath} (destroy() it)` : 'nothing was kept';
-        throw h.error('ECREATE', op, `the create worker died mid-create (${outcome.died}); ${left}`, outcome.log, { output: outcome.output });
+      if (!outcome.ok) {
+        // Half-made: destroyed. A second try for a destroy that raced the last writes of a killed template.
+        for (let i = 0; i < 2 && h.query(op, 'is_defined'); i++) {
+          if (i) await new Promise((r) => setTimeout(r, 200));
+          await invoke(h, op, 'destroy', { undo: true }).catch(() => undefined);
+        }
+        // The struct read the half-made config (its rootfs path): a fresh one, so a next create starts clean.
+        h.reopen();
+        if (outcome.aborted) throw h.aborted(op, opts.signal, outcome.log, { output: outcome.output });
+        if (outcome.died) {
+          const left = h.query(op, 'is_defined') ? `the half-made container is still in ${h.lxcpath} (destroy() it)` : 'nothing was kept';
+          throw h.error('ECREATE', op, `the create worker died mid-create (${outcome.died}); ${left}`, outcome.log, { output: outcome.output });
+        }
+        const reasons = outcome.log.filter((l) => / ERROR /.test(l)).map(logReason);
+        const tail = outcome.output.filter((l) => l.trim()).slice(-3).join(' | ');
+        const why = tail || reasons[0] || `template "${template}" failed`;
+        throw h.error('ECREATE', op, why, outcome.log, { output: outcome.output });
       }
-      const reasons = outcome.log.filter((l) => / ERROR /.test(l)).map(logReason);
-      const tail = outcome.output.filter((l) => l.trim()).slice(-3).join(' | ');
-      const why = tail || reasons[0] || `template "${template}" failed`;
-      throw h.error('ECREATE', op, why, outcome.log, { output: outcome.output });
-    }
+    },
+  }, {
+    template: path, argv, bdevtype: opts.bdevtype, specs: opts.bdevSpecs, flags: opts.flags,
+    quiet: opts.quiet, onOutput: opts.onOutput, env, feed, cachedRootfs,
   });
 }
 
 export async function start(h: Handle, options_: unknown): Promise<ExitStatus | undefined> {
   const op = 'start';
-  const o: StartOptions = { ...startDefaults, ...options(op, 'options', startOptionsSchema, options_) };
+  const o = options(op, 'options', startOptionsSchema, options_, startDefaults);
   return begin(h, op, o);
 }
 
 export async function execute(h: Handle, argv: unknown, options_: unknown): Promise<ExitStatus> {
   const op = 'execute';
-  const o: ExecuteOptions = { ...executeDefaults, ...options(op, 'options', executeOptionsSchema, options_) };
+  const o = options(op, 'options', executeOptionsSchema, options_, executeDefaults);
   // Left out, lxc.execute.cmd stands in (never empty: an empty argv makes init exec nothing).
   const started = argv === undefined ? {} : { argv: check(op, 'argv', argvRule, argv) };
-  return (await begin(h, op, { ...startDefaults, ...started, ...o, useinit: true, daemonize: false }))!;
+  return (await begin(h, op, { ...started, ...o, useinit: true, daemonize: false }))!;
 }
 
-async function begin(h: Handle, op: string, o: StartOptions): Promise<ExitStatus | undefined> {
+/** StartOptions with the defaults applied. */
+type Start = Defaulted<StartOptions, typeof startDefaults>;
+
+async function begin(h: Handle, op: string, o: Start): Promise<ExitStatus | undefined> {
   h.need(op, 'defined');
   if (h.query(op, 'is_running')) throw h.error('ERUNNING', op, 'the container is already running');
   if (o.signal?.aborted) throw h.aborted(op, o.signal);
@@ -156,19 +159,17 @@ async function begin(h: Handle, op: string, o: StartOptions): Promise<ExitStatus
 
 /** Stops what an aborted call started (the stop's own failure is not the caller's news). */
 export async function undoStart(h: Handle, op: string): Promise<void> {
-  await h.runForking(op, [{ member: 'stop', args: [] }]).catch(() => undefined);
+  await invoke(h, op, 'stop', { undo: true }).catch(() => undefined);
 }
 
 /** liblxc's start, daemonized: it returns once init runs (or failed to). */
-async function launch(h: Handle, op: string, o: StartOptions): Promise<void> {
+async function launch(h: Handle, op: string, o: Start): Promise<void> {
   // NULL, not an empty argv: an empty one makes init exec nothing.
   const argv = o.argv ? [...o.argv, null] : null;
-  const { result, log } = await h.forking(op, [
-    { member: 'want_daemonize', args: [true] },
-    { member: 'want_close_all_fds', args: [o.closeAllFds === true] },
-    { member: 'start', args: [o.useinit ? 1 : 0, argv] },
-  ], {}, { signal: o.signal });
-  if (!result) throw h.failed('ESTART', op, log, 'liblxc could not start it');
+  const { log } = await invoke(h, op, 'start', {
+    fails: { code: 'ESTART', why: 'liblxc could not start it' }, signal: o.signal,
+    before: [{ member: 'want_daemonize', args: [true] }, { member: 'want_close_all_fds', args: [o.closeAllFds === true] }],
+  }, o.useinit ? 1 : 0, argv);
   if (o.signal?.aborted) {
     await undoStart(h, op);
     throw h.aborted(op, o.signal, log, {}, 'aborted: it was started, and is stopped again');
@@ -223,7 +224,7 @@ async function followed(h: Handle, op: string, signal: AbortSignal | undefined, 
 
 export async function stop(h: Handle, options_: unknown): Promise<void> {
   const { signal }: AbortOptions = options('stop', 'options', abortOptionsSchema, options_);
-  await h.async('stop', 'stop', { needs: 'defined', fails: { code: 'ESTOP', why: 'liblxc could not stop it' }, signal });
+  await invoke(h, 'stop', 'stop', { fails: { code: 'ESTOP', why: 'liblxc could not stop it' }, signal });
 }
 
 export async function shutdown(h: Handle, timeoutSec: unknown, options_: unknown): Promise<boolean> {
@@ -250,7 +251,7 @@ export async function reboot(h: Handle, timeoutSec: unknown, options_: unknown):
   if (timeout === undefined) {
     let sent = false;
     await signalInit(h, op, 'reboot', signals, () => sent, REBOOT_SEND_MS / 1000, signal, before, () => { sent = true; });
-    if (!sent) h.call(op, 'reboot', { fails: { code: 'EREBOOT', why: 'could not signal init' } });
+    if (!sent) invoke(h, op, 'reboot', { fails: { code: 'EREBOOT', why: 'could not signal init' } });
     return true;
   }
   return signalInit(h, op, 'reboot', signals, rebooted, timeout, signal, before);
@@ -275,7 +276,7 @@ function signalInit(h: Handle, op: string, member: 'shutdown' | 'reboot', signal
     const handled = initHandles(pid, signals);
     const interval = handled ? SHUTDOWN_RESEND_MS : SHUTDOWN_UNHANDLED_RESEND_MS;
     if ((handled && pid !== sentTo) || Date.now() - sentAt >= interval) {
-      const ok = member === 'shutdown' ? h.call(op, 'shutdown', {}, 0) : h.call(op, 'reboot', {});
+      const ok = member === 'shutdown' ? invoke(h, op, 'shutdown', plain, 0) : invoke(h, op, 'reboot', plain);
       if (!ok) {
         if (!h.query(op, 'is_running')) return member === 'shutdown';
         if (sentAt === 0) throw h.error(code, op, 'could not signal init');
@@ -291,7 +292,7 @@ function signalInit(h: Handle, op: string, member: 'shutdown' | 'reboot', signal
 
 export async function freeze(h: Handle): Promise<void> {
   const op = 'freeze';
-  const frozen = h.async(op, 'freeze', { needs: 'running', fails: { code: 'EFREEZE', why: 'liblxc could not freeze it' } });
+  const frozen = invoke(h, op, 'freeze', { fails: { code: 'EFREEZE', why: 'liblxc could not freeze it' } });
   let settled = false;
   const done = frozen.then(() => { settled = true; }, () => { settled = true; });
   for (let stuck = 0; !settled;) {
@@ -310,7 +311,7 @@ export async function freeze(h: Handle): Promise<void> {
 }
 
 export async function unfreeze(h: Handle): Promise<void> {
-  await h.async('unfreeze', 'unfreeze', { needs: 'running', fails: { code: 'EUNFREEZE', why: 'liblxc could not thaw it' } });
+  await invoke(h, 'unfreeze', 'unfreeze', { fails: { code: 'EUNFREEZE', why: 'liblxc could not thaw it' } });
 }
 
 export async function wait(h: Handle, state: unknown, timeoutSec: unknown, options_: unknown): Promise<boolean> {
@@ -380,19 +381,19 @@ async function poll(h: Handle, op: string, done: () => boolean, timeoutSec: numb
 
 export async function destroy(h: Handle, options_: unknown): Promise<void> {
   const op = 'destroy';
-  const o: DestroyOptions = { ...destroyDefaults, ...options(op, 'options', destroyOptionsSchema, options_) };
+  const o = options(op, 'options', destroyOptionsSchema, options_, destroyDefaults);
   h.need(op, 'stopped');
   // liblxc (3.0 to 7.0) fails destroy_with_snapshots on a container that has never had a
   // snapshot (remove_all_snapshots cannot open the missing snaps directory); nothing to remove then.
   const withSnapshots = o.withSnapshots === true && (await (await (snapshotsModule ??= import('./snapshots.js'))).snapshotList(h)).length > 0;
-  await h.async(op, withSnapshots ? 'destroy_with_snapshots' : 'destroy', { needs: 'stopped', fails: { code: 'EDESTROY', why: 'liblxc could not destroy it' }, signal: o.signal });
+  await invoke(h, op, withSnapshots ? 'destroy_with_snapshots' : 'destroy', { fails: { code: 'EDESTROY', why: 'liblxc could not destroy it' }, signal: o.signal });
 }
 
-export async function rename(h: Handle, newName: unknown): Promise<Container> {
+export async function rename(h: Handle, newName: unknown): Promise<Sibling> {
   const op = 'rename';
   const name = check(op, 'newName', containerName, newName);
   h.need(op, 'stopped');
   if (exists(name, h.lxcpath)) throw h.error('EEXIST', op, `"${name}" already exists in ${h.lxcpath}`);
-  await h.async(op, 'rename', { needs: 'stopped', fails: { code: 'ERENAME', why: `liblxc could not rename it to "${name}"` } }, name);
+  await invoke(h, op, 'rename', { fails: { code: 'ERENAME', why: `liblxc could not rename it to "${name}"` } }, name);
   return sibling(name, h.lxcpath);
 }

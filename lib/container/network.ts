@@ -1,34 +1,34 @@
 // The network state family: the running container's interfaces and addresses (the nic list over
 // lxc.net.N.* is config: config.ts).
-import type { InterfaceAddress, InterfaceStats } from '../netlink.js';
-import { options } from '../options.schema.js';
-import { getIpsOptionsSchema } from '../options.schema.js';
-import { getIpsDefaults, type GetIpsOptions } from '../options.js';
-import { sleep, deadline } from '../poll.js';
+import type { InterfaceAddress, InterfaceStats } from '../net/netlink.js';
+import { options, type Defaulted } from '../options/parse.js';
+import { getIpsOptionsSchema } from '../options/network.js';
+import { getIpsDefaults, type GetIpsOptions } from '../options/network.js';
+import { sleep, deadline } from './waits.js';
 import type { Handle } from './handle.js';
+import { invoke, plain } from '../call/invoke.js';
 
 // The netlink reader, loaded with the first getIps().
-let netlinkModule: Promise<typeof import('../netlink.js')> | undefined;
+let netlinkModule: Promise<typeof import('../net/netlink.js')> | undefined;
 
 export async function getInterfaces(h: Handle): Promise<string[]> {
   const op = 'getInterfaces';
   h.need(op, 'running');
-  const { result } = await h.forking(op, [{ member: 'get_interfaces', args: [] }], { result: 'strings' });
+  const { result } = await invoke(h, op, 'get_interfaces', plain);
   return result as string[];
 }
 
 export async function getIps(h: Handle, options_: unknown): Promise<string[]> {
   const op = 'getIps';
-  const o: GetIpsOptions = options(op, 'options', getIpsOptionsSchema, options_);
+  const o = options(op, 'options', getIpsOptionsSchema, options_, getIpsDefaults);
   h.need(op, 'defined');
   // initPid answers "running?" too: one round trip to the monitor instead of two.
   let pid = h.query(op, 'init_pid');
   if (pid <= 0) throw h.error('ENOTRUNNING', op, 'the container is not running');
-  const netlink = await (netlinkModule ??= import('../netlink.js'));
-  const end = deadline(o.timeout ?? getIpsDefaults.timeout);
+  const netlink = await (netlinkModule ??= import('../net/netlink.js'));
+  const end = deadline(o.timeout);
   for (let delay = 50; ; delay = Math.min(delay * 2, 500), pid = h.query(op, 'init_pid')) {
-    const args = [o.interface ?? getIpsDefaults.interface, o.family ?? getIpsDefaults.family, o.scope ?? getIpsDefaults.scope];
-    const ips = readIps(netlink, pid, o) ?? (await h.forking(op, [{ member: 'get_ips', args }], { result: 'strings' })).result as string[];
+    const ips = readIps(netlink, pid, o) ?? (await invoke(h, op, 'get_ips', plain, o.interface, o.family, o.scope)).result;
     if (ips.length || Date.now() >= end) return ips;
     if (o.signal?.aborted) throw h.aborted(op, o.signal);
     await sleep(Math.min(delay, Math.max(0, end - Date.now())), o.signal).catch(() => {
@@ -42,7 +42,7 @@ export async function interfaceStats(h: Handle): Promise<InterfaceStats[]> {
   h.need(op, 'defined');
   const pid = h.query(op, 'init_pid');
   if (pid <= 0) throw h.error('ENOTRUNNING', op, 'the container is not running');
-  const netlink = await (netlinkModule ??= import('../netlink.js'));
+  const netlink = await (netlinkModule ??= import('../net/netlink.js'));
   try {
     return netlink.namespaceLinkStats(pid).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (e) {
@@ -57,7 +57,7 @@ export async function interfaceStats(h: Handle): Promise<InterfaceStats[]> {
  * netlink in the container's network namespace. null when that cannot be done here (not root, or
  * init just exited); liblxc then answers.
  */
-function readIps(netlink: typeof import('../netlink.js'), pid: number, o: GetIpsOptions): string[] | null {
+function readIps(netlink: typeof import('../net/netlink.js'), pid: number, o: Defaulted<GetIpsOptions, typeof getIpsDefaults>): string[] | null {
   if (pid <= 0) return null;
   let all: InterfaceAddress[];
   try {
@@ -66,12 +66,11 @@ function readIps(netlink: typeof import('../netlink.js'), pid: number, o: GetIps
     if (e instanceof netlink.NetlinkUnavailable || (e as NodeJS.ErrnoException).syscall === 'open') return null;
     throw e;
   }
-  const scope = o.scope ?? getIpsDefaults.scope;
   const out: string[] = [];
   for (const a of all) {
-    if (o.family !== undefined && a.family !== o.family) continue;
-    if (a.family === 'inet6' && a.scopeId !== scope) continue;
-    if (o.interface !== undefined ? a.name !== o.interface : a.name === 'lo') continue;
+    if (o.family !== null && a.family !== o.family) continue;
+    if (a.family === 'inet6' && a.scopeId !== o.scope) continue;
+    if (o.interface !== null ? a.name !== o.interface : a.name === 'lo') continue;
     out.push(a.address);
   }
   // liblxc sorts them (strcmp; add_to_array in lxccontainer.c): so do we, for the same answer.

@@ -3,6 +3,7 @@
 // cgroup in each hierarchy). A controller on the unified hierarchy (cgroup v2) answers in v2 file
 // names, one on a v1 hierarchy in v1's; each figure is asked in v2's names first.
 import type { Handle } from './handle.js';
+import { invoke } from '../call/invoke.js';
 import { invalid } from '../errors.js';
 import { readCgroupItem } from './config.js';
 
@@ -130,7 +131,7 @@ export function setMemoryLimit(h: Handle, limit: unknown): void {
   const v2 = item(h, op, 'memory.max') !== null;
   const key = v2 ? 'memory.max' : 'memory.limit_in_bytes';
   const value = limit === null ? (v2 ? 'max' : '-1') : String(limit);
-  h.call(op, 'set_cgroup_item', { fails: { code: 'ECGROUP', why: `cannot set ${key} = ${value}` } }, key, value);
+  invoke(h, op, 'set_cgroup_item', { fails: { code: 'ECGROUP', why: `cannot set ${key} = ${value}` } }, key, value);
 }
 
 export function cpu(h: Handle): CpuFigures {

@@ -2,12 +2,12 @@
 import * as ffi from '../../ffi/index.js';
 import * as C from '../constants.js';
 import { check, containerName, absolutePath } from '../validate.js';
-import { options } from '../options.schema.js';
-import { abortOptionsSchema, cloneOptionsSchema } from '../options.schema.js';
-import { cloneDefaults, type AbortOptions, type CloneOptions } from '../options.js';
-import { u64Arg } from '../runner/protocol.js';
-import { sibling, exists, type Handle } from './handle.js';
-import type { Container } from '../container.js';
+import { options } from '../options/parse.js';
+import { abortOptionsSchema, type AbortOptions } from '../options/lifecycle.js';
+import { cloneOptionsSchema, cloneDefaults } from '../options/snapshots.js';
+import { sibling, type Handle, type Sibling } from './handle.js';
+import { exists } from '../call/admit.js';
+import { invoke } from '../call/invoke.js';
 
 /** One snapshot of a container, as snapshotList() gives it. */
 export interface Snapshot {
@@ -21,26 +21,22 @@ export interface Snapshot {
   lxcpath: string;
 }
 
-export async function clone(h: Handle, newName: unknown, options_: unknown): Promise<Container> {
+export async function clone(h: Handle, newName: unknown, options_: unknown): Promise<Sibling> {
   const op = 'clone';
   const name = check(op, 'newName', containerName, newName);
-  const o: CloneOptions = options(op, 'options', cloneOptionsSchema, options_);
+  const o = options(op, 'options', cloneOptionsSchema, options_, cloneDefaults);
   h.need(op, 'defined');
   const lxcpath = o.lxcpath ?? h.lxcpath;
   if (exists(name, lxcpath)) throw h.error('EEXIST', op, `"${name}" already exists in ${lxcpath}`);
-  let flags = o.flags ?? cloneDefaults.flags;
+  let flags = o.flags;
   if (o.snapshot) flags |= C.LXC_CLONE_SNAPSHOT;
   if (o.keepName) flags |= C.LXC_CLONE_KEEPNAME;
   if (o.keepMacAddr) flags |= C.LXC_CLONE_KEEPMACADDR;
   if (o.keepBdevType) flags |= C.LXC_CLONE_KEEPBDEVTYPE;
   if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
-  const args = [
-    name, o.lxcpath ?? cloneDefaults.lxcpath, flags, o.bdevtype ?? cloneDefaults.bdevtype, o.bdevdata ?? cloneDefaults.bdevdata,
-    u64Arg(o.newSize ?? cloneDefaults.newSize), o.hookArgs ? [...o.hookArgs, null] : cloneDefaults.hookArgs,
-  ];
   // The runner puts the struct clone() returns and answers whether there was one.
-  const { result, log } = await h.forking(op, [{ member: 'clone', args }], { result: 'put' }, { signal: o.signal });
-  if (!result) throw h.failed('ECLONE', op, log, `liblxc could not clone it to "${name}"`);
+  const { log } = await invoke(h, op, 'clone', { fails: { code: 'ECLONE', why: `liblxc could not clone it to "${name}"` }, signal: o.signal },
+    name, o.lxcpath, flags, o.bdevtype, o.bdevdata, BigInt(o.newSize), o.hookArgs === null ? null : [...o.hookArgs, null]);
   const made = sibling(name, lxcpath);
   if (o.signal?.aborted) {
     await discard(made);
@@ -50,7 +46,7 @@ export async function clone(h: Handle, newName: unknown, options_: unknown): Pro
 }
 
 /** Destroys and releases a container an aborted call made (its failure is not the caller's news). */
-async function discard(made: Container): Promise<void> {
+async function discard(made: Sibling): Promise<void> {
   await made.destroy().catch(() => undefined);
   made.release();
 }
@@ -59,10 +55,10 @@ export async function snapshot(h: Handle, commentFile: unknown, options_: unknow
   const op = 'snapshot';
   const file = commentFile === undefined || commentFile === null ? null : check(op, 'commentFile', absolutePath, commentFile);
   const { signal }: AbortOptions = options(op, 'options', abortOptionsSchema, options_);
-  const { result, log } = await h.async(op, 'snapshot', { needs: 'defined', fails: { code: 'ESNAPSHOT', why: 'liblxc could not snapshot it', when: (n) => n < 0 }, signal }, file);
+  const { result, log } = await invoke(h, op, 'snapshot', { fails: { code: 'ESNAPSHOT', why: 'liblxc could not snapshot it', when: (n) => n < 0 }, signal }, file);
   const name = `snap${result}`;
   if (signal?.aborted) {
-    await h.runForking(op, [{ member: 'snapshot_destroy', args: [name] }]).catch(() => undefined);
+    await invoke(h, op, 'snapshot_destroy', { undo: true }, name).catch(() => undefined);
     throw h.aborted(op, signal, log, {}, `aborted: ${name} was made, and is destroyed again`);
   }
   return name;
@@ -71,7 +67,7 @@ export async function snapshot(h: Handle, commentFile: unknown, options_: unknow
 export async function snapshotList(h: Handle): Promise<Snapshot[]> {
   const op = 'snapshotList';
   const out = new BigUint64Array(1);
-  const { result } = await h.async(op, 'snapshot_list', { needs: 'defined', fails: { code: 'ESNAPSHOT', why: 'liblxc could not list snapshots', when: (n) => n < 0 } }, out);
+  const { result } = await invoke(h, op, 'snapshot_list', { fails: { code: 'ESNAPSHOT', why: 'liblxc could not list snapshots', when: (n) => n < 0 } }, out);
   const list = ffi.takeSnapshots(ffi.types, out[0] || null, result).map((s) => ({
     name: s.name ?? '', commentPath: s.comment_pathname ?? '', timestamp: s.timestamp ?? '', lxcpath: s.lxcpath ?? '',
   }));
@@ -79,12 +75,12 @@ export async function snapshotList(h: Handle): Promise<Snapshot[]> {
   return list.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
 }
 
-export async function snapshotRestore(h: Handle, self: Container, name: unknown, newName: unknown, options_: unknown): Promise<Container> {
+export async function snapshotRestore(h: Handle, self: Sibling, name: unknown, newName: unknown, options_: unknown): Promise<Sibling> {
   const op = 'snapshotRestore';
   const snap = check(op, 'name', containerName, name);
   const target = newName === undefined ? h.name : check(op, 'newName', containerName, newName);
   const { signal }: AbortOptions = options(op, 'options', abortOptionsSchema, options_);
-  const { log } = await h.async(op, 'snapshot_restore', { needs: 'stopped', fails: { code: 'ESNAPSHOT', why: `liblxc could not restore ${snap}` }, signal }, snap, target);
+  const { log } = await invoke(h, op, 'snapshot_restore', { fails: { code: 'ESNAPSHOT', why: `liblxc could not restore ${snap}` }, signal }, snap, target);
   if (target === h.name) {
     // Over this container: what it was is gone, so there is nothing to go back to.
     h.reopen();
@@ -101,9 +97,9 @@ export async function snapshotRestore(h: Handle, self: Container, name: unknown,
 export async function snapshotDestroy(h: Handle, name: unknown): Promise<void> {
   const op = 'snapshotDestroy';
   const snap = check(op, 'name', containerName, name);
-  await h.async(op, 'snapshot_destroy', { needs: 'defined', fails: { code: 'ESNAPSHOT', why: `liblxc could not destroy ${snap}` } }, snap);
+  await invoke(h, op, 'snapshot_destroy', { fails: { code: 'ESNAPSHOT', why: `liblxc could not destroy ${snap}` } }, snap);
 }
 
 export async function snapshotDestroyAll(h: Handle): Promise<void> {
-  await h.async('snapshotDestroyAll', 'snapshot_destroy_all', { needs: 'defined', fails: { code: 'ESNAPSHOT', why: 'liblxc could not destroy the snapshots' } });
+  await invoke(h, 'snapshotDestroyAll', 'snapshot_destroy_all', { fails: { code: 'ESNAPSHOT', why: 'liblxc could not destroy the snapshots' } });
 }

@@ -1,7 +1,7 @@
 // The download template's phases, read from the lines it prints (lxc-download of LXC 3.0 to 6.0),
 // and byte counts read from /proc: the template runs `wget -q -O FILE` (no progress of its own) and
 // `tar -xpJf ARCHIVE`, so the size of FILE and the read offset of ARCHIVE are what can be had.
-import { fs } from '../runtime.js';
+import { fs } from '../builtins.js';
 import type { CreateEvent, CreatePhase } from '../options.js';
 
 const { readdirSync, readFileSync, readlinkSync, statSync, realpathSync } = fs;

@@ -6,7 +6,8 @@
 import { availableParallelism, freemem, setPriority } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { fs, scratchFile, builtins } from '../runtime.js';
+import { fs, builtins } from '../builtins.js';
+import { scratchFile } from '../scratch.js';
 import type { CreateRequest, CreateReply } from './protocol.js';
 import { endMarker } from './protocol.js';
 import { sessionLog, logGeneration, linesOf } from '../logging.js';

@@ -1,5 +1,6 @@
 // Finds an installed template and the long options it accepts, by reading its getopt line.
-import { fs, liblxcString } from '../runtime.js';
+import { fs } from '../builtins.js';
+import { liblxcString } from '../liblxc-strings.js';
 import { invalid } from '../errors.js';
 
 const { accessSync, constants, readFileSync } = fs;
@@ -86,14 +87,14 @@ export function kebab(name: string): string {
  * @example
  * extraArgs(['--packages', 'curl', '-q']) // the same list
  */
-export function extraArgs(args: string[]): string[] {
+export function extraArgs(args: readonly string[]): string[] {
   args.forEach((a, i) => {
     const long = /^--([^=]+)/.exec(a)?.[1];
     if (long !== undefined && RESERVED.has(long)) throw invalid('create', `createOptions.templateArgs.${i}`, `(${a}) is set by liblxc itself and cannot be given`);
     // -n NAME and -p PATH are the short forms of --name and --path in every template lxc ships.
     if (/^-[np]/.test(a)) throw invalid('create', `createOptions.templateArgs.${i}`, `(${a}) is the short form of --name or --path, which liblxc sets itself`);
   });
-  return args;
+  return [...args];
 }
 
 export function templateArgv(template: TemplateInfo, name: string, opts: Record<string, string | number | boolean | undefined>): string[] {

@@ -2,7 +2,7 @@
 // attached, the caller reaping its own child) and from a waitpid() status (liblxc's monitor
 // reports init's so).
 import * as libc from '../../ffi/libc.js';
-import { CLD_EXITED, P_PIDFD, WEXITED } from '../../ffi/libc.js';
+import { CLD_EXITED, P_PIDFD, SIGINFO_CODE_OFFSET, SIGINFO_SIZE, SIGINFO_STATUS_OFFSET, WEXITED } from '../../ffi/libc.js';
 import { constants } from 'node:os';
 
 /** How a process ended, by numbers: its exit code, or the signal that ended it. */
@@ -19,15 +19,10 @@ export interface ExitStatus {
   signal?: string;
 }
 
-// siginfo_t: si_code at byte 8, si_status at byte 24 (x86_64, aarch64).
-const SI_CODE = 8;
-const SI_STATUS = 24;
-const SIGINFO_SIZE = 128;
-
 /** Decodes waitid()'s siginfo_t: CLD_EXITED carries the exit code, the other codes a signal. */
 export function fromSiginfo(info: Buffer): Exit {
-  const how = info.readInt32LE(SI_CODE);
-  const status = info.readInt32LE(SI_STATUS);
+  const how = info.readInt32LE(SIGINFO_CODE_OFFSET);
+  const status = info.readInt32LE(SIGINFO_STATUS_OFFSET);
   return how === CLD_EXITED ? { code: status, signal: null } : { code: null, signal: status };
 }
 

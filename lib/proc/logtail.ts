@@ -1,6 +1,6 @@
 // Reading what a log file gained since an offset: a call's lines in the caller (calllog.ts), in a
 // runner (runner/log.ts) and a create worker's (create/pool.ts) all come this way.
-import { fs } from '../runtime.js';
+import { fs } from '../builtins.js';
 
 const { openSync, closeSync, fstatSync, readSync, statSync } = fs;
 

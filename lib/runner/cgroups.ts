@@ -1,7 +1,7 @@
 // This process's cgroup in every hierarchy, and the way back to it: liblxc ≥ 4.0 writes the pid of
 // the process that called start() into the container's monitor cgroup (cgfsng_monitor_enter) and
 // never moves it back. Works on v1, v2 and hybrid layouts.
-import { fs } from '../runtime.js';
+import { fs } from '../builtins.js';
 
 const { readFileSync, writeFileSync } = fs;
 

@@ -2,7 +2,8 @@
 // once on a scratch file and kept for the struct's life: opening, reading and removing a file for
 // every call cost ≈ 0.1 ms of each call's ≈ 0.25 ms in the runner. Each call reads what was appended
 // since the one before. The caller's own process captures its calls with CallLog (calllog.ts).
-import { fs, scratchFile } from '../runtime.js';
+import { fs } from '../builtins.js';
+import { scratchFile } from '../scratch.js';
 import { sessionLog, linesOf } from '../logging.js';
 import { logLines, readFrom } from '../proc/logtail.js';
 

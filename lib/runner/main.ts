@@ -6,7 +6,8 @@
 // makes no async calls, so every other thread sleeps on a condition variable and holds no lock.
 // The caller's own threads, forks and signal dispositions are never touched (docs/design.md).
 import * as ffi from '../../ffi/index.js';
-import { fs } from '../runtime.js';
+import { ROUTES, type Route } from '../call/routes.js';
+import { fs } from '../builtins.js';
 import { FrameReader, frame, receive, sendBytes } from '../proc/socket.js';
 import { adoptEnv } from '../proc/env.js';
 import { reap as reapPidfd } from '../proc/exit.js';
@@ -14,7 +15,7 @@ import type { Arg, CallRequest, Reply, Request } from './protocol.js';
 import { cgroupPaths, restoreCgroups } from './cgroups.js';
 import { StructLog } from './log.js';
 import { adoptSessionLog } from '../logging.js';
-import { FD_CLOEXEC, F_SETFD, POLLIN, SIGINT, SIGQUIT } from '../../ffi/libc.js';
+import { FD_CLOEXEC, F_SETFD, POLLFD_EVENTS_OFFSET, POLLFD_REVENTS_OFFSET, POLLFD_SIZE, POLLIN, SIGACTION_SIZE, SIGCHLD, SIGINT, SIGPIPE, SIGQUIT, SIGXFSZ } from '../../ffi/libc.js';
 
 const { koffi } = ffi;
 // The caller's session log (logInit), if it set one: liblxc's lines of this process go there too.
@@ -29,15 +30,13 @@ for (const name of fs.readdirSync('/proc/self/fd')) if (Number(name) > SOCKET) f
 // Node ignores SIGPIPE and SIGXFSZ; an ignored signal stays ignored across exec, so the commands
 // liblxc starts from here would too (busybox `yes | head` spun forever). This process writes only
 // with MSG_NOSIGNAL, so it needs neither.
-const SIGACTION_SIZE = 256;
-for (const sig of [13 /* SIGPIPE */, 25 /* SIGXFSZ */]) ffi.sigaction(sig, Buffer.alloc(SIGACTION_SIZE), null);
+for (const sig of [SIGPIPE, SIGXFSZ]) ffi.sigaction(sig, Buffer.alloc(SIGACTION_SIZE), null);
 // A SIGCHLD handler of libuv's (installed once anything in this process spawned a child: a module
 // loader or test hook, say) would also run in the monitor liblxc forks from here, after liblxc
 // closed the fds that monitor inherited; it then blocks for ever reading its lock pipe's fd number,
 // by then another file (seen: a hung "[lxc monitor]" reading the console pty after a failed start).
 // Nothing here waits for children through libuv: SIGCHLD stays at its default before every call.
 const defaultAction = Buffer.alloc(SIGACTION_SIZE);
-const SIGCHLD = 17;
 // lxc_attach() sets SIGINT and SIGQUIT to SIG_IGN in its caller when stdin_fd is 0; they are put
 // back after each call so that no later command inherits them.
 const savedInt = Buffer.alloc(SIGACTION_SIZE);
@@ -56,7 +55,8 @@ ffi.on_exit(ffi.dlsym(null, '_exit'), null);
 // leaves it there; this process goes back after those calls so the monitor cgroup can be removed
 // later. Only after those: reading /proc/self/cgroup costs ≈ 0.13 ms here, half an attach's overhead.
 const homeCgroups = cgroupPaths();
-const MOVES_CGROUP = new Set(['start', 'restore']);
+// Which members move this process into the container's cgroups and keep their log: lib/call/routes.ts.
+const routeOf = (member: string): Partial<Route> => (ROUTES as Record<string, Route>)[member] ?? {};
 
 // The liblxc functions a caller may name as an argument (lxc_attach_exec_t).
 const symbols: Record<string, bigint> = { lxc_attach_run_command: ffi.lxc_attach_run_command, lxc_attach_run_shell: ffi.lxc_attach_run_shell };
@@ -66,8 +66,6 @@ interface Held {
   /** Its log capture, made at its first call that wants one. */
   log: StructLog | null;
 }
-// Calls after which a process forked from this one keeps the struct's log fd (start's monitor).
-const KEEPS_LOG = new Set(['start']);
 /** The struct lxc_container mirroring each caller Container, by the caller's id. */
 const containers = new Map<number, Held>();
 /** pidfds of the attached processes this runner waits for, by pid. */
@@ -163,7 +161,7 @@ function call(req: CallRequest, fds: number[]): void {
   } finally {
     ffi.sigaction(SIGINT, savedInt, null);
     ffi.sigaction(SIGQUIT, savedQuit, null);
-    if (req.calls.some((c) => MOVES_CGROUP.has(c.member))) restoreCgroups(homeCgroups);
+    if (req.calls.some((c) => routeOf(c.member).movesCgroup)) restoreCgroups(homeCgroups);
     for (const fd of fds) ffi.close(fd);
     // Children of this process, reaped only here: alive or zombies, their pids are still theirs.
     for (const pid of tracked.keys()) {
@@ -178,7 +176,7 @@ function call(req: CallRequest, fds: number[]): void {
   // Read even when not wanted, so that these lines are not taken for the next call's.
   const read = held.log?.read() ?? [];
   const lines = req.log ? read : [];
-  if (held.log && req.calls.some((c) => KEEPS_LOG.has(c.member))) held.log.open();
+  if (held.log && req.calls.some((c) => routeOf(c.member).keepsLog)) held.log.open();
   if (req.result === 'strings') result = ffi.takeStringArray(result as bigint | null);
   else if (req.result === 'put') {
     if (result) ffi.lxc_container_put(result as bigint);
@@ -224,17 +222,17 @@ let open = true;
 // The caller closes its end to retire this runner; its attached processes are then its own.
 while (open) {
   const entries = [SOCKET, ...tracked.values()];
-  const pollfds = Buffer.alloc(8 * entries.length);
+  const pollfds = Buffer.alloc(POLLFD_SIZE * entries.length);
   entries.forEach((fd, i) => {
-    pollfds.writeInt32LE(fd, 8 * i);
-    pollfds.writeInt16LE(POLLIN, 8 * i + 4);
+    pollfds.writeInt32LE(fd, POLLFD_SIZE * i);
+    pollfds.writeInt16LE(POLLIN, POLLFD_SIZE * i + POLLFD_EVENTS_OFFSET);
   });
   if ((ffi.poll(pollfds, entries.length, -1) as number) < 0) continue;
   for (let i = 1; i < entries.length; i++) {
-    if (pollfds.readInt16LE(8 * i + 6) === 0) continue;
+    if (pollfds.readInt16LE(POLLFD_SIZE * i + POLLFD_REVENTS_OFFSET) === 0) continue;
     for (const [pid, fd] of tracked) if (fd === entries[i]) reap(pid, fd);
   }
-  if (pollfds.readInt16LE(6) === 0) continue;
+  if (pollfds.readInt16LE(POLLFD_REVENTS_OFFSET) === 0) continue; // entry 0: the socket
   let got;
   try {
     got = receive(SOCKET, true);

@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import * as libc from '../../ffi/libc.js';
 import { nodeImage, type NodeImage } from '../attach/image.js';
-import { builtins, fs, scratchFile, scratchDir, SCRATCH_ENV } from '../runtime.js';
+import { builtins, fs } from '../builtins.js';
+import { scratchFile, scratchDir, SCRATCH_ENV } from '../scratch.js';
 import { logGeneration } from '../logging.js';
 import { FrameReader, frame, receive, sendBytes } from '../proc/socket.js';
 import { childArgs, nodeBinary } from '../proc/node.js';
@@ -163,7 +164,7 @@ class Runner {
   }
 
   #dispatch(m: Reply): void {
-    if (process.env.LXCFFI_DEBUG_RUNNER) console.error('recv', this.pid, JSON.stringify(m).slice(0, 200));
+    if (process.env.LXC_FFI_DEBUG_RUNNER) console.error('recv', this.pid, JSON.stringify(m).slice(0, 200));
     if (m.t === 'exit') {
       this.#exited(m);
       return;
@@ -195,7 +196,7 @@ class Runner {
       this.#pending = { id: request.id, member, resolve, reject };
       try {
         const bytes = frame(request);
-        if (process.env.LXCFFI_DEBUG_RUNNER) console.error('send', this.pid, JSON.stringify(request).slice(0, 200));
+        if (process.env.LXC_FFI_DEBUG_RUNNER) console.error('send', this.pid, JSON.stringify(request).slice(0, 200));
         // The socket is blocking and holds a frame whole: this is the only frame in flight to it.
         if (sendBytes(this.fd, bytes, fds) !== bytes.length) throw new Error('short write to the runner');
       } catch (e) {

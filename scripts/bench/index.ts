@@ -47,7 +47,7 @@ async function render(): Promise<number> {
 
 async function launch(): Promise<number> {
   if (args.render) return render();
-  if (!underTsx) return inProcess(process.env.LXCFFI_BENCH_LOADED_AS ?? 'compiled JavaScript under node');
+  if (!underTsx) return inProcess(process.env.LXC_FFI_BENCH_LOADED_AS ?? 'compiled JavaScript under node');
   if (args.source) return inProcess('TypeScript under tsx (--source): attach workers start under tsx too');
   process.stderr.write('bench: compiling lib/ and scripts/bench/ with tsc…\n');
   const build = await buildCompiled();
@@ -59,7 +59,7 @@ async function launch(): Promise<number> {
   try {
     const child = spawn(process.execPath, [build.entry, ...process.argv.slice(2)], {
       stdio: 'inherit',
-      env: { ...process.env, LXCFFI_BENCH_REPO: repoRoot, LXCFFI_BENCH_LOADED_AS: 'compiled JavaScript under node (tsc build of this tree)' },
+      env: { ...process.env, LXC_FFI_BENCH_REPO: repoRoot, LXC_FFI_BENCH_LOADED_AS: 'compiled JavaScript under node (tsc build of this tree)' },
     });
     // Ctrl-C reaches both processes; a TERM sent to this one is passed on. The child cleans up.
     const forward = (sig: NodeJS.Signals) => { if (child.exitCode === null) child.kill(sig); };

@@ -2,8 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-/** The repository root (LXCFFI_BENCH_REPO when the runner re-executes itself from a build). */
-export const repoRoot: string = process.env.LXCFFI_BENCH_REPO ?? fileURLToPath(new URL('../../', import.meta.url));
+/** The repository root (LXC_FFI_BENCH_REPO when the runner re-executes itself from a build). */
+export const repoRoot: string = process.env.LXC_FFI_BENCH_REPO ?? fileURLToPath(new URL('../../', import.meta.url));
 
 /** scripts/bench in the repository: the C and Python sources live there, not in a build. */
 export const benchDir: string = join(repoRoot, 'scripts', 'bench');

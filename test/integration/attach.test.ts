@@ -53,21 +53,21 @@ t.test('1 MiB of stdout and of stderr, intact, and stdin input', async (t) => {
 });
 
 t.test('environment, cwd, uid and gid', async (t) => {
-  process.env.LXCFFI_HOST_VAR = 'from-host';
-  t.teardown(() => { delete process.env.LXCFFI_HOST_VAR; });
-  t.equal((await c.exec(['sh', '-c', 'echo $LXCFFI_HOST_VAR'])).stdout, 'from-host\n', 'env keep (default)');
-  t.equal((await c.exec(['sh', '-c', 'echo "[$LXCFFI_HOST_VAR]"'], { env: 'clear' })).stdout, '[]\n', 'env clear');
-  t.equal((await c.exec(['sh', '-c', 'echo $LXCFFI_HOST_VAR'], { env: 'clear', keepEnv: ['LXCFFI_HOST_VAR'] })).stdout, 'from-host\n', 'keepEnv');
+  process.env.LXC_FFI_HOST_VAR = 'from-host';
+  t.teardown(() => { delete process.env.LXC_FFI_HOST_VAR; });
+  t.equal((await c.exec(['sh', '-c', 'echo $LXC_FFI_HOST_VAR'])).stdout, 'from-host\n', 'env keep (default)');
+  t.equal((await c.exec(['sh', '-c', 'echo "[$LXC_FFI_HOST_VAR]"'], { env: 'clear' })).stdout, '[]\n', 'env clear');
+  t.equal((await c.exec(['sh', '-c', 'echo $LXC_FFI_HOST_VAR'], { env: 'clear', keepEnv: ['LXC_FFI_HOST_VAR'] })).stdout, 'from-host\n', 'keepEnv');
   t.equal((await c.exec(['sh', '-c', 'echo $A-$B'], { extraEnv: { A: '1', B: 'two words' } })).stdout, '1-two words\n', 'extraEnv');
   // Each call sees the environment as it is at that call, whatever the runner saw before.
-  const seen = async () => (await c.exec(['sh', '-c', 'echo "[$LXCFFI_HOST_VAR]"'])).stdout.trim();
-  process.env.LXCFFI_HOST_VAR = 'second';
+  const seen = async () => (await c.exec(['sh', '-c', 'echo "[$LXC_FFI_HOST_VAR]"'])).stdout.trim();
+  process.env.LXC_FFI_HOST_VAR = 'second';
   t.equal(await seen(), '[second]', 'a changed value');
-  process.env.LXCFFI_HOST_VAR = 'from-host';
+  process.env.LXC_FFI_HOST_VAR = 'from-host';
   t.equal(await seen(), '[from-host]', 'an earlier value again');
-  delete process.env.LXCFFI_HOST_VAR;
+  delete process.env.LXC_FFI_HOST_VAR;
   t.equal(await seen(), '[]', 'a deleted variable');
-  process.env.LXCFFI_HOST_VAR = 'from-host';
+  process.env.LXC_FFI_HOST_VAR = 'from-host';
   t.equal((await c.exec(['pwd'], { cwd: '/tmp' })).stdout, '/tmp\n');
   t.equal((await c.exec(['sh', '-c', 'id -u; id -g'], { uid: 1000, gid: 1001 })).stdout, '1000\n1001\n');
   t.equal((await c.exec(['id', '-u'])).stdout, '0\n', 'root by default');

@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 done
 echo "out $name"
 echo "err $name" >&2
-echo "env $name \${LXCFFI_TEST_VAR:-unset}"
+echo "env $name \${LXC_FFI_TEST_VAR:-unset}"
 mkdir -p "$rootfs" || exit 1
 # The test waits for this before it aborts: the template is running by then.
 touch "\${rootfs%/*}/started"
@@ -56,12 +56,12 @@ t.test('creates at once: every line reaches its own create, the environment is t
   const names = ['ca', 'cb', 'cc'];
   const lines = new Map<string, string[]>(names.map((n) => [n, []]));
   const pending = names.map((n) => {
-    process.env.LXCFFI_TEST_VAR = `value-${n}`;
+    process.env.LXC_FFI_TEST_VAR = `value-${n}`;
     const c = new lxc.Container(n, lxcpath);
     t.teardown(() => c.release());
     return c.create(path, {}, { onOutput: (l) => lines.get(n)!.push(l) });
   });
-  delete process.env.LXCFFI_TEST_VAR;
+  delete process.env.LXC_FFI_TEST_VAR;
   await Promise.all(pending);
   for (const n of names) {
     t.same([...lines.get(n)!].sort(), [`env ${n} value-${n}`, `err ${n}`, `out ${n}`, `tail ${n}`].sort(), `${n}: its own four lines, the unterminated last one included`);

@@ -55,9 +55,9 @@ t.test('every TypeScript snippet of docs/guide.md runs', async (t) => {
   t.ok(all.length >= 10, `${all.length} snippets found`);
   const env = {
     ...process.env,
-    LXCFFI_GUIDE_LXCPATH: lxcpath,
-    LXCFFI_GUIDE_BRIDGE: bridge.name,
-    LXCFFI_GUIDE_IMAGES: JSON.stringify({ options: { dist: server.dist, release: server.release, arch: server.arch, server: server.server }, env: server.env }),
+    LXC_FFI_GUIDE_LXCPATH: lxcpath,
+    LXC_FFI_GUIDE_BRIDGE: bridge.name,
+    LXC_FFI_GUIDE_IMAGES: JSON.stringify({ options: { dist: server.dist, release: server.release, arch: server.arch, server: server.server }, env: server.env }),
   };
   for (const [i, s] of all.entries()) {
     const code = s.code.replace(/^import \* as lxc from 'lxc-ffi';$/m, '');

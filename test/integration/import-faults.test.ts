@@ -73,9 +73,9 @@ t.test('on a stand-in liblxc', async (t) => {
     t.same(out.layoutVersion, [7, 0, 0], '7.0.0\'s layout is used');
     t.equal(out.lastMember, 'set_timeout', 'only known members: the last is 7.0.0\'s');
     t.equal(out.warnings.length, 1, 'one warning for two imports');
-    t.equal(out.warnings[0]?.code, 'LXCFFI_NEWER_LIBLXC');
+    t.equal(out.warnings[0]?.code, 'LXC_FFI_NEWER_LIBLXC');
     t.match(out.warnings[0]?.message, /liblxc 8\.0\.0 is newer than the newest release lxc-ffi knows \(7\.0\.0\)/);
-    t.equal(stderr.split('LXCFFI_NEWER_LIBLXC').length - 1, 1, 'printed once on stderr');
+    t.equal(stderr.split('LXC_FFI_NEWER_LIBLXC').length - 1, 1, 'printed once on stderr');
     t.same(out.childEnv, { [NEWER_WARNED_ENV]: '8.0.0' }, 'its child processes are told not to warn again');
     t.same(out.defined, { value: false }, 'a container can be used');
     const quiet = await on('8.0.0', 'mount_injection', { [NEWER_WARNED_ENV]: '8.0.0' });

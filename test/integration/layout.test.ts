@@ -4,8 +4,8 @@ import * as ffi from '../../ffi/index.js';
 import { probeLayout } from '../fixtures/layout-probe.js';
 
 // The headers of the runtime liblxc: lxc-dev's, or a prefix build's (scripts/matrix.sh sets
-// LXCFFI_HEADERS=<prefix>/include, the runtime coming from LD_LIBRARY_PATH).
-const probe = { includeDirs: process.env.LXCFFI_HEADERS ? [process.env.LXCFFI_HEADERS] : [] };
+// LXC_FFI_HEADERS=<prefix>/include, the runtime coming from LD_LIBRARY_PATH).
+const probe = { includeDirs: process.env.LXC_FFI_HEADERS ? [process.env.LXC_FFI_HEADERS] : [] };
 
 t.test('every declared struct matches the C headers of the installed liblxc', async (t) => {
   t.equal(ffi.versionString, ffi.lxc_get_version(), 'version comes from lxc_get_version()');

@@ -79,7 +79,7 @@ t.test('zod is not loaded by the import, nor by calls without options; the first
   const run = promisify(execFile);
   const lxcpath = tempLxcpath(t);
   const lib = new URL('../../lib/index.ts', import.meta.url).href;
-  const schemaModule = new URL('../../lib/options.schema.ts', import.meta.url).href;
+  const schemaModule = new URL('../../lib/options/parse.ts', import.meta.url).href;
   const script = `const lxc = await import(${JSON.stringify(lib)});
     const { schemasLoaded } = await import(${JSON.stringify(schemaModule)});
     const c = new lxc.Container('z', ${JSON.stringify(lxcpath)});

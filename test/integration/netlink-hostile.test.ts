@@ -1,4 +1,4 @@
-// A container whose root floods our netlink socket (lib/netlink.ts) with forged and malformed
+// A container whose root floods our netlink socket (lib/net/netlink.ts) with forged and malformed
 // rtnetlink messages while getIps() and interfaceStats() read its namespace: every answer must be
 // the real one, nothing may throw a RangeError, and the caller's event loop and memory must stay
 // bounded. The flooder (test/fixtures/netlink-flooder.ts) finds our port in the container's
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Container } from '../../lib/index.js';
-import * as netlink from '../../lib/netlink.js';
+import * as netlink from '../../lib/net/netlink.js';
 import { createBridge, type Bridge } from '../fixtures/bridge.js';
 import { buildNetlinkFlooder } from '../fixtures/netlink-flooder.js';
 import { busybox, tempLxcpath } from '../helpers.js';
@@ -141,7 +141,7 @@ t.test('a container flooding our netlink port gets neither forged answers, a sta
   // kernel): the flood lands in its queue, and only the kernel's answer may come out of it.
   await t.test('the read loop on an unconnected socket, flooded', async (t) => {
     const { openRouteSocket, readDump, closeRouteSocket, linkStatsOf } = netlink as unknown as Record<string, (...a: unknown[]) => unknown>;
-    t.type(openRouteSocket, 'function', 'lib/netlink.ts exports its read loop for this test');
+    t.type(openRouteSocket, 'function', 'lib/net/netlink.ts exports its read loop for this test');
     if (typeof openRouteSocket !== 'function') return;
     for (const mode of ['forge', 'bulk'] as const) {
       const f = await flood(c, rootfs, mode);

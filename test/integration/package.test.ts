@@ -54,14 +54,15 @@ t.test('npm pack, npm install --ignore-scripts, node x.mjs', { timeout: 600_000 
   t.equal(destroyed, 'false');
 
   // The option types keep their per-field docs in the published declarations.
-  const text = readFileSync(join(app1, 'node_modules', 'lxc-ffi', 'dist', 'lib', 'options.d.ts'), 'utf8');
-  for (const [iface, fields] of [
-    ['CreateOptions', ['quiet', 'bdevtype', 'bdevSpecs', 'flags', 'onOutput', 'signal']],
-    ['AttachOptions', ['namespaces', 'env', 'cwd', 'uid', 'stdin', 'flags', 'signal']],
-    ['CloneOptions', ['lxcpath', 'bdevtype', 'snapshot', 'newSize', 'hookArgs', 'flags']],
+  for (const [family, iface, fields] of [
+    ['lifecycle', 'CreateOptions', ['quiet', 'bdevtype', 'bdevSpecs', 'flags', 'onOutput', 'signal']],
+    ['attach', 'AttachOptions', ['namespaces', 'env', 'cwd', 'uid', 'stdin', 'flags', 'signal']],
+    ['snapshots', 'CloneOptions', ['lxcpath', 'bdevtype', 'snapshot', 'newSize', 'hookArgs', 'flags']],
+    ['global', 'LogOptions', ['level', 'prefix', 'quiet']],
   ] as const) {
+    const text = readFileSync(join(app1, 'node_modules', 'lxc-ffi', 'dist', 'lib', 'options', `${family}.d.ts`), 'utf8');
     const at = text.indexOf(`export interface ${iface} `);
-    t.ok(at >= 0, `options.d.ts declares the interface ${iface}`);
+    t.ok(at >= 0, `options/${family}.d.ts declares the interface ${iface}`);
     const body = text.slice(at, text.indexOf('\n}', at));
     for (const f of fields) t.match(body, new RegExp(`/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/\\s*${f}\\?:`), `${iface}.${f} carries its TSDoc`);
   }

@@ -1,7 +1,7 @@
 // The resources family (lib/container/resources.ts) on a busy container: memory, CPU and block
 // I/O figures against what lxc-info prints and what the cgroup files hold, and the memory limit.
 // This host's controllers are on cgroup v1 hierarchies; the v2 parsers are unit-tested
-// (test/unit/resources.test.ts) with the kernel's documented formats.
+// (test/unit/container-resources.test.ts) with the kernel's documented formats.
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The scratch sweep (lib/runtime.ts) as root: it removes only its own user's dead scratch trees
+// The scratch sweep (lib/scratch.ts) as root: it removes only its own user's dead scratch trees
 // (owned by the euid, mode 0700, an unlocked regular .owner file) and never follows a link, not
 // even one swapped in while it works. Each case plants a tree under /tmp/lxc-ffi-*, then runs a
 // fresh program that needs scratch space (whose first scratchDir() sweeps).
@@ -11,7 +11,7 @@ import type { Test } from 'tap';
 import { within } from '../helpers.js';
 
 const NOBODY = 65534;
-const MAKE = `const { scratchDir } = await import('./lib/runtime.ts'); console.log(scratchDir());`;
+const MAKE = `const { scratchDir } = await import('./lib/scratch.ts'); console.log(scratchDir());`;
 
 /** Runs a program that makes its scratch directory (and so sweeps); its directory. */
 function sweepNow(t: Test): string {
@@ -55,7 +55,7 @@ function canaries(t: Test, names: string[]): string {
 }
 
 t.test('a scratch directory is made 0700 and owned by the euid, its .owner a regular file', async (t) => {
-  const code = `const { scratchDir } = await import('./lib/runtime.ts'); const { lstatSync } = await import('node:fs');
+  const code = `const { scratchDir } = await import('./lib/scratch.ts'); const { lstatSync } = await import('node:fs');
     const d = lstatSync(scratchDir()), o = lstatSync(scratchDir() + '/.owner');
     console.log(JSON.stringify({ dir: d.isDirectory(), mode: d.mode & 0o7777, uid: d.uid, file: o.isFile(), ouid: o.uid }));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });

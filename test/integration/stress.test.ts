@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as lxc from '../../lib/index.js';
 import { tempLxcpath, busybox, within, unexecedChildren, watchdog } from '../helpers.js';
 
-const ROUNDS = Number(process.env.LXCFFI_STRESS_ROUNDS ?? 50);
+const ROUNDS = Number(process.env.LXC_FFI_STRESS_ROUNDS ?? 50);
 // A round takes about a second here; a minute means it hung.
 const ROUND_MS = 60_000;
 
@@ -82,7 +82,7 @@ t.test(`${ROUNDS} rounds of clone, snapshot, exec and attachWait while the progr
         if (code !== 0) throw new Error(`attachWait gave ${code}`);
       }),
     ]);
-    if (process.env.LXCFFI_STRESS_DEBUG) console.error(`round ${round}`, results.map((r) => r.status));
+    if (process.env.LXC_FFI_STRESS_DEBUG) console.error(`round ${round}`, results.map((r) => r.status));
     for (const r of results) if (r.status === 'rejected') failures.push(String((r.reason as Error).message ?? r.reason));
   }
   dog.disarm();

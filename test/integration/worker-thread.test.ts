@@ -1,7 +1,7 @@
 // lxc-ffi in worker threads, from a program whose main thread never loads it
 // (test/fixtures/worker-thread.ts): the worker's own environment reaches its commands, and
 // terminating a worker that holds runners and watches an attached process leaves the process alive.
-// Before lib/runtime.ts pinned koffi's addon, that termination killed the process with SIGSEGV.
+// Before ffi/libc.ts pinned koffi's addon, that termination killed the process with SIGSEGV.
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { tempLxcpath, busybox } from '../helpers.js';

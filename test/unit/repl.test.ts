@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { lsTable, infoText, humanBytes, paintState } from '../../lib/repl/format.js';
 import { completeName } from '../../lib/repl/complete.js';
 import { LxcError } from '../../lib/errors.js';
-import { NetworkList, type ConfigAccess } from '../../lib/network.js';
+import { NetworkList, type ConfigAccess } from '../../lib/net/list.js';
 
 t.test('.ls table: aligned columns, plain without a TTY, coloured states on one', async (t) => {
   const rows = [

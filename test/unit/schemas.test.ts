@@ -1,11 +1,11 @@
-// The option schemas (lib/options/*.schema.ts, zod): strict objects, typed fields, every problem
-// named by its path below the argument, and the loader's fast path that leaves zod unloaded for an
-// absent or empty options object. Pure TypeScript: no liblxc behaviour is claimed here.
+// The option schemas (lib/options/<family>.ts, zod): strict objects, typed fields, every problem
+// named by its path below the argument, the defaults under what was given (options()), and the
+// fast path that leaves zod unloaded for an absent or empty options object. Pure TypeScript: no
+// liblxc behaviour is claimed here.
 import t from 'tap';
 import * as s from '../../lib/schemas.js';
-import { options } from '../../lib/options.schema.js';
-import { startOptionsSchema } from '../../lib/options.schema.js';
-import { migrateOptionsSchema } from '../../lib/options.schema.js';
+import { options, schema } from '../../lib/options/parse.js';
+import { startOptionsSchema, migrateOptionsSchema, cloneOptionsSchema, attachOptionsSchema, execOptionsSchema, startDefaults, cloneDefaults, attachDefaults, functionDefaults, execDefaults } from '../../lib/options.js';
 import { LxcError } from '../../lib/errors.js';
 
 const { parse } = s;
@@ -42,7 +42,7 @@ t.test('every problem is listed, each with its path', async (t) => {
 });
 
 t.test('the defaults the code uses cover the optional fields they name', async (t) => {
-  t.same(s.startDefaults, { useinit: false, argv: undefined, daemonize: true, closeAllFds: false });
+  t.same(s.startDefaults, { useinit: false, daemonize: true, closeAllFds: false });
   t.same(s.executeDefaults, { closeAllFds: false });
   t.same(s.logDefaults, { level: 'ERROR', prefix: 'lxc', quiet: true });
   t.same(s.attachDefaults.env, 'keep');
@@ -52,10 +52,28 @@ t.test('the defaults the code uses cover the optional fields they name', async (
 
 t.test('the loader: {} and undefined need no schema; anything else is parsed, synchronously', async (t) => {
   let built = 0;
-  const counted = () => { built++; return startOptionsSchema(); };
+  const counted = schema(() => { built++; return startOptionsSchema(); });
   t.same(options('start', 'options', counted, undefined), {});
   t.same(options('start', 'options', counted, {}), {});
+  t.same(options('start', 'options', counted, {}, startDefaults), startDefaults, 'the defaults, without zod');
   t.equal(built, 0, 'no schema was asked for');
   t.throws(() => options('start', 'options', counted, { nope: 1 }), { code: 'EINVAL', message: /options\.nope is not a known option/ });
-  t.throws(() => options('migrate', 'options', migrateOptionsSchema, {}, false), { code: 'EINVAL', message: /options\.directory is required/ }, 'a schema with required keys is parsed even when empty');
+  t.throws(() => options('migrate', 'options', migrateOptionsSchema, {}), { code: 'EINVAL', message: /options\.directory is required/ }, 'a schema with required keys is parsed even when empty');
+});
+
+t.test('options(): the defaults under what was given, one way for every call', async (t) => {
+  t.same(options('start', 'options', startOptionsSchema, { daemonize: false }, startDefaults), { useinit: false, daemonize: false, closeAllFds: false });
+  t.same(options('start', 'options', startOptionsSchema, { daemonize: undefined }, startDefaults), startDefaults, 'a key given as undefined keeps its default');
+  const clone = options('clone', 'options', cloneOptionsSchema, { newSize: 5 }, cloneDefaults);
+  t.same(clone, { ...cloneDefaults, newSize: 5 });
+  const signal = new AbortController().signal;
+  const fn = options('evaluate', 'options', attachOptionsSchema, { signal }, functionDefaults);
+  t.equal(fn.signal, signal, 'a given value is kept as given');
+  t.equal(fn.stdin, 'ignore', "a function's stdin is /dev/null");
+  t.equal(fn.cwd, '/', 'a function starts in /');
+  const cmd = options('attach', 'options', attachOptionsSchema, { uid: 5 }, attachDefaults);
+  t.same([cmd.stdin, cmd.stdout, cmd.stderr, cmd.cwd, cmd.uid, cmd.gid], ['inherit', 'inherit', 'inherit', null, 5, 0xffffffff]);
+  const exec = options('exec', 'options', execOptionsSchema, {}, execDefaults);
+  t.same([exec.stdin, exec.stdout, exec.stderr, exec.maxBuffer, exec.encoding, exec.reject], ['ignore', 'pipe', 'pipe', 100 * 1024 * 1024, 'utf8', false]);
+  t.notOk('timeout' in exec, 'no timeout unless given');
 });

@@ -1,4 +1,4 @@
-// The per-process scratch directory (lib/runtime.ts): removed at a normal exit; one left by a
+// The per-process scratch directory (lib/scratch.ts): removed at a normal exit; one left by a
 // process killed by a signal is removed by the next process that makes its own; a live process's
 // directory is never touched.
 import t from 'tap';
@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { within } from '../helpers.js';
 
-const MAKE = `const { scratchDir } = await import('./lib/runtime.ts'); console.log(scratchDir());`;
+const MAKE = `const { scratchDir } = await import('./lib/scratch.ts'); console.log(scratchDir());`;
 const node = (code: string) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });
 
 t.test('removed at a normal exit', async (t) => {

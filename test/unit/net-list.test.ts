@@ -1,9 +1,9 @@
-// The container.network view (lib/network.ts) over a config store: indices found by probing (they
+// The container.network view (lib/net/list.ts) over a config store: indices found by probing (they
 // need not be contiguous), add after the last, remove by list position, '' clears an item. The
 // store below answers as liblxc's get_config_item does for lxc.net (one type per nic) and for a
 // missing nic (no value at all); test/integration/config.test.ts runs the view on real configs.
 import t from 'tap';
-import { NetworkList, type ConfigAccess } from '../../lib/network.js';
+import { NetworkList, type ConfigAccess } from '../../lib/net/list.js';
 
 function store(initial: Record<string, string>): ConfigAccess & { items: Map<string, string> } {
   const items = new Map(Object.entries(initial));

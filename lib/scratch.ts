@@ -1,54 +1,12 @@
-// Per-process scratch space (liblxc call logs and create requests, removed at exit), and the Node
-// built-ins that only some calls need.
+// Per-process scratch space: liblxc call logs, saved configs and create requests, in one private
+// directory removed at exit; the directories of processes that died without removing theirs are
+// swept (docs/design.md, "create runs in a worker process").
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import * as libc from '../ffi/libc.js';
+import { fs } from './builtins.js';
 
-const require = createRequire(import.meta.url);
-
-/**
- * node:fs, required rather than imported: the ESM wrapper of node:fs evaluates its lazy exports
- * (fs.promises, the stream classes), ≈ 10 ms at import that no call here needs.
- */
-export const fs: typeof import('node:fs') = require('node:fs');
 const { mkdtempSync } = fs;
-
-// koffi 3.3 closes its poll handles (runners, attached processes, terminals) when a worker thread
-// ends, then unloads its addon before their close callbacks run: the whole process segfaults.
-// Marking the loaded addon RTLD_NODELETE keeps that code mapped (test/integration/attach.test.ts).
-{
-  const addon = Object.keys(require.cache).find((p) => p.endsWith('/koffi.node'));
-  if (addon) libc.dlopen(addon, libc.RTLD_NOW | libc.RTLD_NOLOAD | libc.RTLD_NODELETE);
-}
-
-/**
- * Built-ins loaded on first use: net, v8, child_process and their streams are not in Node's
- * startup snapshot, and compiling them at import cost ≈ 15 ms of the 50 ms import budget.
- */
-export const builtins = {
-  get net(): typeof import('node:net') { return require('node:net'); },
-  get v8(): typeof import('node:v8') { return require('node:v8'); },
-  get childProcess(): typeof import('node:child_process') { return require('node:child_process'); },
-};
-
-let liblxcText: string | null | undefined;
-
-/**
- * The first NUL-terminated string of the loaded liblxc's file that `pattern` (anchored on a NUL
- * at each end) finds: the paths liblxc was built with (LXCTEMPLATEDIR, LXC_MONITORD_PATH), which
- * no call exports. null when the file cannot be read.
- */
-export function liblxcString(pattern: RegExp): string | null {
-  if (liblxcText === undefined) {
-    liblxcText = null;
-    try {
-      const lib = /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(fs.readFileSync('/proc/self/maps', 'utf8'))?.[1];
-      if (lib) liblxcText = fs.readFileSync(lib).toString('latin1');
-    } catch { /* no /proc, or unreadable */ }
-  }
-  return liblxcText === null ? null : (pattern.exec(liblxcText)?.[1] ?? null);
-}
 
 /** The variable through which a runner is given its caller's scratch directory. */
 export const SCRATCH_ENV = 'LXC_FFI_SCRATCH_DIR';

@@ -2,7 +2,7 @@
 import t from 'tap';
 import * as lxc from '../../lib/index.js';
 import { LibraryNotFoundError, MissingFunctionError, MissingMemberError } from '../../ffi/index.js';
-import { NetlinkUnavailable } from '../../lib/netlink.js';
+import { NetlinkUnavailable } from '../../lib/net/netlink.js';
 import { TerminalError } from '../../lib/attach/process.js';
 
 // Never called: only compiled.

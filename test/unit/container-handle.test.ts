@@ -6,7 +6,8 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Handle, lazy } from '../../lib/container/handle.js';
+import { Handle } from '../../lib/container/handle.js';
+import { lazy } from '../../lib/container/lazy.js';
 
 const lxcpath = mkdtempSync(join(tmpdir(), 'lxcffi-handle-'));
 t.teardown(() => rmSync(lxcpath, { recursive: true, force: true }));

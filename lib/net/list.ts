@@ -1,5 +1,5 @@
 // container.network: a list view over the lxc.net.N.* config items (python3-lxc's ContainerNetworkList).
-import { LxcError } from './errors.js';
+import { LxcError } from '../errors.js';
 
 /** What the network view needs from its container. */
 export interface ConfigAccess {

@@ -1,7 +1,7 @@
 // ipv6Text against glibc's inet_ntop (through Python's socket module, which calls it).
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { ipv6Text } from '../../lib/netlink.js';
+import { ipv6Text } from '../../lib/net/netlink.js';
 
 t.test('ipv6Text writes what inet_ntop writes', async (t) => {
   const samples: number[][] = [];
@@ -24,7 +24,7 @@ t.test('ipv6Text writes what inet_ntop writes', async (t) => {
 
 // The parsers behind namespaceAddresses() and namespaceLinkStats(), on malformed messages: each is
 // skipped, none throws (a 16-byte RTM_NEWLINK used to make getIps reject with a RangeError).
-import { addressesOf, linkNamesOf, linkStatsOf, netlinkMessages } from '../../lib/netlink.js';
+import { addressesOf, linkNamesOf, linkStatsOf, netlinkMessages } from '../../lib/net/netlink.js';
 
 /** An rtattr: u16 rta_len, u16 rta_type, data, padded to 4. */
 function rta(type: number, data: Buffer, len = 4 + data.length): Buffer {

@@ -1,19 +1,19 @@
 // The attach family: commands and functions inside the container (attachWait, exec, attach,
-// evaluate, openSession, attachShell). The machinery (lib/attach/) loads with the first call:
-// it brings node:net and node:child_process, ≈ 10 ms that `import 'lxc-ffi'` need not pay.
+// evaluate, openSession, attachShell). What an attach needs of the container (liblxc's options
+// struct, the attach member, devpts) is in plan.ts, the spare worker in spare.ts; the machinery
+// (lib/attach/, which knows nothing of a container) loads with the first call (plan.ts, attachLib).
 import { constants as osConstants } from 'node:os';
-import { check, argv as argvCheck } from '../validate.js';
-import { invalid } from '../errors.js';
-import { options } from '../options.schema.js';
-import { attachOptionsSchema, execOptionsSchema } from '../options.schema.js';
-import { execDefaults, type AttachOptions, type ExecOptions } from '../options.js';
-import type { AttachedProcess, ExitStatus } from '../attach/process.js';
-import type { Session } from '../attach/session.js';
-import type { Handle } from './handle.js';
-import { attachRunCommand } from '../container.js';
-
-let spawnModule: Promise<typeof import('../attach/spawn.js')> | undefined;
-const attachLib = () => (spawnModule ??= import('../attach/spawn.js'));
+import { check, argv as argvCheck } from '../../validate.js';
+import { invalid } from '../../errors.js';
+import { options } from '../../options/parse.js';
+import { attachOptionsSchema, execOptionsSchema } from '../../options/attach.js';
+import { attachDefaults, functionDefaults, execDefaults } from '../../options/attach.js';
+import type { AttachSettings } from '../../attach/options.js';
+import type { AttachedProcess, ExitStatus } from '../../attach/process.js';
+import type { Session } from '../../attach/session.js';
+import type { Handle } from '../handle.js';
+import { attachLib, plan, worker } from './plan.js';
+import { takeSpare } from './spare.js';
 
 /** What `exec()` resolves: how the command ended and what it printed. */
 export interface ExecResult<T extends string | Buffer = string> extends ExitStatus {
@@ -30,27 +30,23 @@ function exitNumber(st: ExitStatus): number {
   return 128 + n;
 }
 
-function attachOptions(op: string, value: unknown): AttachOptions {
-  return options(op, 'options', attachOptionsSchema, value ?? {});
+/** The options of an attach call, with a command's defaults or (`fn`) a function's. */
+function attachOptions(op: string, value: unknown, fn: boolean): AttachSettings {
+  return options(op, 'options', attachOptionsSchema, value, fn ? functionDefaults : attachDefaults);
 }
 
-export async function attachWait(h: Handle, command: unknown, argvOrOptions: unknown, options_: unknown): Promise<number> {
+/** `command`: argv or a function (the facade has taken attachRunCommand's argv for it). */
+export async function attachWait(h: Handle, command: unknown, options_: unknown): Promise<number> {
   const op = 'attachWait';
-  let argv: unknown = command;
-  let raw: unknown = argvOrOptions;
-  if (command === attachRunCommand) {
-    argv = argvOrOptions;
-    raw = options_;
-  }
-  const o = attachOptions(op, raw);
+  const o = attachOptions(op, options_, typeof command === 'function');
   const lib = await attachLib();
   if (typeof command === 'function') {
-    const { session, proc } = await lib.worker(h, op, o, true);
+    const { session, proc } = await worker(lib, h, op, o, true);
     session.evaluate(command as () => unknown).catch(() => undefined);
     return exitNumber(await proc.wait());
   }
-  const args = check(op, 'argv', argvCheck, argv);
-  const proc = await lib.spawnCommand(h, op, args, o, [o.stdin ?? 'inherit', o.stdout ?? 'inherit', o.stderr ?? 'inherit']);
+  const args = check(op, 'argv', argvCheck, command);
+  const proc = await lib.spawnCommand(plan(h, op, o), args, [o.stdin, o.stdout, o.stderr]);
   const status = await proc.wait();
   // As exec(): an abort rejects (the process was killed for it), it is not an exit status.
   if (o.signal?.aborted) throw h.aborted(op, o.signal, undefined, status);
@@ -59,13 +55,13 @@ export async function attachWait(h: Handle, command: unknown, argvOrOptions: unk
 
 export async function exec(h: Handle, argv: unknown, options_: unknown): Promise<ExecResult<string | Buffer>> {
   const op = 'exec';
-  const { input, timeout, maxBuffer = execDefaults.maxBuffer, encoding = execDefaults.encoding, reject = execDefaults.reject, ...o }: ExecOptions = options(op, 'options', execOptionsSchema, options_ ?? {});
+  const { input, timeout, maxBuffer, encoding, reject, ...o } = options(op, 'options', execOptionsSchema, options_, execDefaults);
   const args = check(op, 'argv', argvCheck, argv);
   // A timeout is an abort whose reason is a TimeoutError, as AbortSignal.timeout() gives it.
   const timer = timeout === undefined ? undefined : AbortSignal.timeout(timeout);
   const signal = timer && o.signal ? AbortSignal.any([o.signal, timer]) : (timer ?? o.signal);
   const lib = await attachLib();
-  const proc = await lib.spawnCommand(h, op, args, { ...o, signal }, [input !== undefined ? 'pipe' : (o.stdin ?? 'ignore'), 'pipe', 'pipe']);
+  const proc = await lib.spawnCommand(plan(h, op, { ...o, signal }), args, [input !== undefined ? 'pipe' : o.stdin, o.stdout, o.stderr]);
   let overflow: 'stdout' | 'stderr' | null = null;
   const collect = (s: NodeJS.ReadableStream, name: 'stdout' | 'stderr') => new Promise<Buffer>((resolve) => {
     const chunks: Buffer[] = [];
@@ -105,25 +101,25 @@ export async function exec(h: Handle, argv: unknown, options_: unknown): Promise
 
 export async function attach(h: Handle, command: unknown, options_: unknown): Promise<AttachedProcess> {
   const op = 'attach';
-  const o = attachOptions(op, options_);
+  const o = attachOptions(op, options_, typeof command === 'function');
   const lib = await attachLib();
   if (typeof command === 'function') {
-    const { session, proc } = await lib.worker(h, op, o, true);
+    const { session, proc } = await worker(lib, h, op, o, true);
     session.evaluate(command as () => unknown).catch(() => undefined);
     return proc;
   }
   const args = check(op, 'argv', argvCheck, command);
-  return lib.spawnCommand(h, op, args, o, [o.stdin ?? 'inherit', o.stdout ?? 'inherit', o.stderr ?? 'inherit']);
+  return lib.spawnCommand(plan(h, op, o), args, [o.stdin, o.stdout, o.stderr]);
 }
 
 export async function evaluate<A, T>(h: Handle, fn: unknown, arg: A, options_: unknown): Promise<Awaited<T>> {
   const op = 'evaluate';
   if (typeof fn !== 'function') throw invalid(op, 'fn', 'must be a function');
-  const o = attachOptions(op, options_);
+  const o = attachOptions(op, options_, true);
   const lib = await attachLib();
   // Each call gets a worker of its own; the next one is started meanwhile, so a second call does
   // not wait for Node to start inside the container (a one-shot worker costs ≈ 45 ms).
-  const session = o.signal ? (await lib.worker(h, op, o, false)).session : await lib.takeSpare(h, op, o);
+  const session = o.signal ? (await worker(lib, h, op, o, false)).session : await takeSpare(lib, h, op, o);
   try {
     return await session.evaluate(fn as (arg: A) => T | Promise<T>, arg);
   } finally {
@@ -133,12 +129,12 @@ export async function evaluate<A, T>(h: Handle, fn: unknown, arg: A, options_: u
 }
 
 export async function openSession(h: Handle, options_: unknown): Promise<Session> {
-  const o = attachOptions('openSession', options_);
-  return (await (await attachLib()).worker(h, 'openSession', o, false)).session;
+  const o = attachOptions('openSession', options_, true);
+  return (await worker(await attachLib(), h, 'openSession', o, false)).session;
 }
 
 export async function attachShell(h: Handle, options_: unknown): Promise<number> {
-  const o = attachOptions('attachShell', options_);
-  const proc = await (await attachLib()).spawn(h, 'attachShell', 'lxc_attach_run_shell', null, o, [o.stdin ?? 'inherit', o.stdout ?? 'inherit', o.stderr ?? 'inherit']);
+  const o = attachOptions('attachShell', options_, false);
+  const proc = await (await attachLib()).spawn(plan(h, 'attachShell', o), 'lxc_attach_run_shell', null, [o.stdin, o.stdout, o.stderr]);
   return exitNumber(await proc.wait());
 }

@@ -1,0 +1,260 @@
+// The one call path into a struct lxc_container member (h.query() aside: the hot getters' own).
+// invoke() admits the call (admit.ts), queues it when its route says so, captures its log, runs it
+// in its lane (routes.ts) and names its failure: every C call of lib/container reads
+// `invoke(h, op, 'member', { fails: { code } }, ...args)`, the way go-lxc's read `C.go_lxc_member`.
+import * as ffi from '../../ffi/index.js';
+import { LxcError, type LxcErrorCode } from '../errors.js';
+import { u64Arg, u32Arg, type Arg, type MemberCall } from '../runner/protocol.js';
+import type { LogTarget } from '../calllog.js';
+import type { Handle } from '../container/handle.js';
+import type { CreateOutcome, runCreate } from '../create/pool.js';
+import type { ExitWatch } from '../runner/pool.js';
+import { ROUTES, type Route, type SyncMember } from './routes.js';
+import { apiExtension, decode } from './admit.js';
+
+// The log capture of calls on koffi's thread, loaded with the first such call.
+let callLogModule: Promise<typeof import('../calllog.js')> | undefined;
+// Runner processes (lib/runner/) and create workers (lib/create/), loaded with the first call that needs one.
+let runnerModule: Promise<typeof import('../runner/pool.js')> | undefined;
+let createModule: Promise<typeof import('../create/pool.js')> | undefined;
+
+type Members = ffi.LxcContainerMembers;
+type DropFirst<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+type SizedMember = 'get_config_item' | 'get_keys' | 'get_cgroup_item';
+
+/** What create's worker is told, beyond the container it is for. */
+export type CreateCall = Omit<Parameters<typeof runCreate>[0], 'name' | 'lxcpath' | 'saveConfig' | 'signal'>;
+
+/** A member's arguments after the struct: a sized read's key; create's request; attach's, tagged for the runner. */
+export type CallArgs<K extends ffi.MemberName> =
+  K extends SizedMember ? [key: string | null]
+    : K extends 'create' ? [request: CreateCall]
+      : K extends 'attach' ? Arg[]
+        : DropFirst<Parameters<Members[K]>>;
+
+/** What a call answers: a sized read's text (undefined: liblxc answered < 0); clone's whether it made one; get_ips' list. */
+export type CallResult<K extends ffi.MemberName> =
+  K extends SizedMember ? string | undefined
+    : K extends 'create' ? CreateOutcome
+      : K extends 'clone' ? boolean
+        : K extends 'get_ips' | 'get_interfaces' ? string[]
+          : ReturnType<Members[K]>;
+
+/** An async call's result and liblxc's log lines for it; for a runner's, its out-parameters and the watch on a process it started. */
+export interface Outcome<R> {
+  result: R;
+  log: string[];
+  outs?: number[][];
+  watch?: ExitWatch | null;
+}
+
+/** A sync lane's call answers its value; any other a Promise of its Outcome. */
+export type Invoked<K extends ffi.MemberName> = K extends SyncMember ? CallResult<K> : Promise<Outcome<CallResult<K>>>;
+
+/** How one call is made, beyond its route. */
+export interface CallSpec<R = unknown> {
+  /** The result that means failure (default: falsy), the code it becomes and the message when liblxc logged no reason. */
+  fails?: { code: LxcErrorCode; why: string; when?: (result: R) => boolean };
+  /** Fired before liblxc has the call (still queued): the call never runs and rejects with EABORT. */
+  signal?: AbortSignal | undefined;
+  /** runner: members called first in the same request, on the same struct (want_daemonize before start). */
+  before?: MemberCall[];
+  /** runner: fds handed over with the request (attach's stdio), and whether it watches the pid in out-parameter 0. */
+  fds?: number[];
+  track?: boolean;
+  /** Cleanup of work already admitted (an aborted call's undo): neither checked nor queued. */
+  undo?: boolean;
+  /** Runs in the call's queue turn, after it and before the next call: create's half-made cleanup. */
+  settle?: (outcome: Outcome<R>) => Promise<void>;
+}
+
+/** A call with nothing beyond its route; shared, so that a hot call allocates no spec (≈ 15 ns of getConfigItem's 400). */
+export const plain: Readonly<Record<string, never>> = Object.freeze({});
+
+/**
+ * Calls `member` of `h`'s struct by its route: checks, queue, log, lane, failure named `spec.fails.code`.
+ *
+ * @example
+ * const v = invoke(h, 'getConfigItem', 'get_config_item', plain, 'lxc.uts.name');
+ * await invoke(h, 'freeze', 'freeze', { fails: { code: 'EFREEZE', why: 'liblxc could not freeze it' } });
+ */
+export function invoke<K extends ffi.MemberName>(h: Handle, op: string, member: K, spec: CallSpec<CallResult<K>>, ...args: CallArgs<K>): Invoked<K> {
+  const r: Route = ROUTES[member];
+  // Two functions, not one: the async path's closures would cost every sync call a context allocation.
+  return (r.lane === 'sync' ? syncCall(h, op, member, r, spec as CallSpec, args) : asyncCall(h, op, member, r, spec as CallSpec, args)) as Invoked<K>;
+}
+
+function asyncCall(h: Handle, op: string, member: ffi.MemberName, r: Route, spec: CallSpec, args: unknown[]): Promise<Outcome<unknown>> {
+  let ptr: bigint;
+  try {
+    ptr = spec.undo ? undoable(h, op, member) : admit(h, op, member, r);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const run = async (): Promise<Outcome<unknown>> => {
+    const outcome = await lane(h, op, member, r, ptr, spec, args);
+    if (spec.settle) await spec.settle(outcome);
+    return outcome;
+  };
+  const done = spec.undo ? run() : h.abortable(op, spec.signal, run);
+  const { fails } = spec;
+  if (!fails) return done;
+  return done.then((outcome) => {
+    if (fails.when ? fails.when(outcome.result) : !outcome.result) throw h.failed(fails.code, op, outcome.log, fails.why);
+    return outcome;
+  });
+}
+
+/** The checks before any call, in their fixed order; returns the struct. */
+function admit(h: Handle, op: string, member: ffi.MemberName, r: Route): bigint {
+  const ptr = h.ref(op);
+  decode(h.members, op, member, ptr);
+  if (r.extension !== undefined && !apiExtension(r.extension)) throw h.error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the ${r.extension} API extension`);
+  if (r.needs) h.need(op, r.needs);
+  return ptr;
+}
+
+/** An undo's struct and member: no extension or state check (the call it undoes passed them). */
+function undoable(h: Handle, op: string, member: ffi.MemberName): bigint {
+  const ptr = h.held(op);
+  decode(h.members, op, member, ptr);
+  return ptr;
+}
+
+function syncCall(h: Handle, op: string, member: ffi.MemberName, r: Route, spec: CallSpec, args: unknown[]): unknown {
+  // admit(), inlined: this is getConfigItem's and setConfigItem's whole path.
+  const ptr = h.ref(op);
+  const fn = (h.members[member] ?? decode(h.members, op, member, ptr)) as unknown as (...a: unknown[]) => unknown;
+  if (r.extension !== undefined && !apiExtension(r.extension)) throw h.error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the ${r.extension} API extension`);
+  if (r.needs !== null) h.need(op, r.needs);
+  const result = r.sized ? sized(fn as never, ptr, member, args[0] as string | null)
+    // Direct calls for the usual arities: a spread call costs ≈ 30 ns more.
+    : args.length === 0 ? fn(ptr) : args.length === 1 ? fn(ptr, args[0]) : args.length === 2 ? fn(ptr, args[0], args[1]) : fn(ptr, ...args);
+  const { fails } = spec;
+  if (fails !== undefined && (fails.when ? fails.when(result) : !result)) throw h.error(fails.code, op, fails.why);
+  return result;
+}
+
+function lane(h: Handle, op: string, member: ffi.MemberName, r: Route, ptr: bigint, spec: CallSpec, args: unknown[]): Promise<Outcome<unknown>> {
+  if (r.lane === 'thread') return onThread(h, op, ptr, h.members[member], args);
+  if (r.lane === 'worker') return inWorker(h, op, spec, args[0] as CreateCall);
+  return inRunner(h, op, ptr, r, spec, [...(spec.before ?? []), { member, args: args.map(toArg) }]);
+}
+
+// ---- lanes ---------------------------------------------------------------------------------------
+
+async function onThread(h: Handle, op: string, ptr: bigint, fn: ffi.CFunction, args: unknown[]): Promise<Outcome<unknown>> {
+  const { CallLog } = await (callLogModule ??= import('../calllog.js'));
+  const log = new CallLog(logTarget(h, op, ptr));
+  try {
+    const result = await new Promise((resolve, reject) => fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r))));
+    return { result, log: log.finish() };
+  } catch (e) {
+    log.finish();
+    throw e;
+  }
+}
+
+/** Forking calls in a runner process, on its struct mirroring this one. */
+async function inRunner(h: Handle, op: string, ptr: bigint, r: Route, spec: CallSpec, calls: MemberCall[]): Promise<Outcome<unknown>> {
+  const runners = await (runnerModule ??= import('../runner/pool.js'));
+  if (!h.extras.has(RUNNERS)) {
+    h.extras.set(RUNNERS, true);
+    // A released Container's structs in the runners go with it.
+    h.onRelease.push(() => runners.forget(h.cid));
+  }
+  // A runner's struct mirrors this one: the same command timeout, when one was set.
+  const all = h.rcvTimeout === undefined ? calls : [{ member: 'set_timeout', args: [h.rcvTimeout] }, ...calls];
+  try {
+    return await runners.run({
+      cid: h.cid, gen: h.gen, onDisk: h.gen === h.diskGen, name: h.name, lxcpath: h.lxcpath, calls: all,
+      result: r.result, ...(spec.track ? { track: true } : {}), ...(spec.fds ? { fds: spec.fds } : {}),
+      saveConfig: (file) => saveConfig(h, op, file),
+    });
+  } catch (e) {
+    // The runner process died or its channel broke: still the one error type, naming the call.
+    if (e instanceof LxcError) throw e;
+    throw new LxcError('ERUNNER', `${op} "${h.name}": ${(e as Error).message}`, { op, container: h.name, lxcpath: h.lxcpath, cause: e });
+  }
+}
+const RUNNERS = 'call:runners';
+
+/** create in a create worker: config set on this object before create() reaches it through a saved file. */
+async function inWorker(h: Handle, op: string, spec: CallSpec, request: CreateCall): Promise<Outcome<CreateOutcome>> {
+  const { runCreate } = await (createModule ??= import('../create/pool.js'));
+  const outcome = await runCreate({
+    ...request, name: h.name, lxcpath: h.lxcpath, signal: spec.signal,
+    saveConfig: (file: string) => saveConfig(h, op, file),
+  });
+  return { result: outcome, log: outcome.log };
+}
+
+/** The in-memory config saved to `file` for a runner or worker; false when the struct has none (they read the disk). */
+function saveConfig(h: Handle, op: string, file: string): boolean {
+  // Admitted work holds the struct even once release() is pending: its config is still the one to use.
+  let ptr: bigint;
+  try {
+    ptr = h.held(op);
+  } catch {
+    return false;
+  }
+  const conf = ffi.field(ptr, 'lxc_conf');
+  if (conf === null || conf === 0n) return false;
+  return decode(h.members, op, 'save_config', ptr)(ptr, file);
+}
+
+function logTarget(h: Handle, op: string, ptr: bigint): LogTarget {
+  return {
+    name: h.name,
+    getItem: (key) => sized(decode(h.members, op, 'get_config_item', ptr) as never, ptr, 'get_config_item', key) ?? '',
+    setItem: (key, value) => decode(h.members, op, 'set_config_item', ptr)(ptr, key, value),
+    clearItem: (key) => decode(h.members, op, 'clear_config_item', ptr)(ptr, key),
+  };
+}
+
+/** A JS argument as the runner protocol carries it: 64-bit integers, typed arrays and structs tagged. */
+export function toArg(v: unknown): Arg {
+  if (typeof v === 'bigint') return u64Arg(v);
+  if (v instanceof Uint32Array) return u32Arg(Array.from(v));
+  if (Array.isArray(v)) return v.map(toArg);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toArg(x)]));
+  return v as Arg;
+}
+
+// ---- sized reads ---------------------------------------------------------------------------------
+
+// The buffer config values are read into, and the last short value read for each key.
+const itemBuffer = Buffer.alloc(4096);
+const lastValues = new Map<string, { bytes: Buffer; text: string }>();
+
+/**
+ * `member(c, key, retv, inlen)` as a string, undefined when liblxc answers < 0. get_config_item: one
+ * call into a reused buffer, a second only for longer values (it answers the whole length). The
+ * others are sized by a first call without a buffer: get_cgroup_item answers only what it read.
+ */
+function sized(fn: (c: bigint, key: string | null, retv: Buffer | null, inlen: number) => number, ptr: bigint, member: ffi.MemberName, key: string | null): string | undefined {
+  if (member !== 'get_config_item' || key === null) {
+    const read = ffi.readSized((buf, len) => fn(ptr, key, buf, len));
+    return !read || read.got < 0 ? undefined : read.text;
+  }
+  const len = fn(ptr, key, itemBuffer, itemBuffer.length);
+  if (len < 0) return undefined;
+  if (len < itemBuffer.length) return itemText(key, len);
+  const buf = Buffer.allocUnsafe(len + 1);
+  fn(ptr, key, buf, len + 1);
+  return buf.toString('utf8', 0, len);
+}
+
+/** The value in itemBuffer[0, len) as a string: the same bytes as last time for `key` give the same string back. */
+function itemText(key: string, len: number): string {
+  // Decoding costs more than the C call (≈ 70 ns of ≈ 400); comparing a few bytes costs ≈ 5.
+  const last = lastValues.get(key);
+  if (last && last.bytes.length === len) {
+    let i = 0;
+    while (i < len && last.bytes[i] === itemBuffer[i]) i++;
+    if (i === len) return last.text;
+  }
+  const text = itemBuffer.toString('utf8', 0, len);
+  if (len <= 256 && (last || lastValues.size < 1024)) lastValues.set(key, { bytes: Buffer.from(itemBuffer.subarray(0, len)), text });
+  return text;
+}

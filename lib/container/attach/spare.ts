@@ -1,0 +1,66 @@
+// The spare function worker evaluate() keeps ready, one per container, in the Handle's extras:
+// each evaluate() takes it and starts the next, so a call does not wait for Node to start inside
+// the container (a one-shot worker costs ≈ 45 ms).
+import type { AttachSettings } from '../../attach/options.js';
+import type { Session } from '../../attach/session.js';
+import type { Handle } from '../handle.js';
+import { worker, type AttachLib } from './plan.js';
+
+// How long a worker started ahead for evaluate() waits for its call.
+const SPARE_IDLE_MS = 30_000;
+
+interface Spare {
+  key: string;
+  initPid: number;
+  ready: Promise<Session>;
+  timer: NodeJS.Timeout;
+}
+const SPARE = 'attach.spare';
+
+/** The spare worker for these options if one is ready and current, else a new one; then prepares the next. */
+export async function takeSpare(lib: AttachLib, h: Handle, op: string, o: AttachSettings): Promise<Session> {
+  h.need(op, 'running');
+  if (!h.extras.has(SPARE)) h.onRelease.push(() => dropSpare(h));
+  const key = JSON.stringify(o);
+  const initPid = h.query(op, 'init_pid');
+  const spare = h.extras.get(SPARE) as Spare | null | undefined;
+  h.extras.set(SPARE, null);
+  let session: Session | null = null;
+  if (spare) {
+    clearTimeout(spare.timer);
+    const ready = spare.key === key && spare.initPid === initPid ? await spare.ready.catch(() => null) : null;
+    // Its death (the container restarted, someone killed it) may not have been reported yet.
+    if (ready?.alive && lib.running(ready.pid)) {
+      ready.ref();
+      session = ready;
+    } else {
+      void spare.ready.then((s) => s.kill(), () => undefined);
+    }
+  }
+  session ??= (await worker(lib, h, op, o, false)).session;
+  prepareSpare(lib, h, op, o, key, initPid);
+  return session;
+}
+
+function prepareSpare(lib: AttachLib, h: Handle, op: string, o: AttachSettings, key: string, initPid: number): void {
+  const ready = worker(lib, h, op, o, false).then(({ session }) => {
+    session.unref();
+    return session;
+  });
+  ready.catch(() => undefined);
+  // An idle spare ends after a while; its timer does not keep Node alive.
+  const timer = setTimeout(() => {
+    if ((h.extras.get(SPARE) as Spare | null)?.ready === ready) h.extras.set(SPARE, null);
+    void ready.then((s) => s.close(), () => undefined);
+  }, SPARE_IDLE_MS);
+  timer.unref();
+  h.extras.set(SPARE, { key, initPid, ready, timer } satisfies Spare);
+}
+
+function dropSpare(h: Handle): void {
+  const spare = h.extras.get(SPARE) as Spare | null | undefined;
+  h.extras.set(SPARE, null);
+  if (!spare) return;
+  clearTimeout(spare.timer);
+  void spare.ready.then((s) => s.kill(), () => undefined);
+}

@@ -1,0 +1,341 @@
+// Options of the lifecycle family (lib/container/lifecycle.ts): start, execute, stop, destroy,
+// shutdown, reboot, wait, and create: liblxc's own (backing store, flags) and the templates'
+// (download, local, any other), with what a create gives back (its events). Each option type is
+// one block: the interface (TSDoc per field, the default stated), its defaults object, its schema
+// (checked against the interface at compile time). How they are parsed: parse.ts.
+import { stringRules } from '../validate.js';
+import { schema, checked, boolean, abortSignal, int, text, path, value, templateArg, fn, type Assert, type Same, type Infer, type Defaults } from './parse.js';
+
+/** Container states liblxc reports. */
+export const states = ['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED'] as const;
+
+/** A state liblxc reports for a container. */
+export type ContainerState = (typeof states)[number];
+
+// ---- start --------------------------------------------------------------------------------------
+
+/** Options of `start()`. */
+export interface StartOptions {
+  /** Run lxc-init as pid 1 in front of the command (application containers). Default false. */
+  useinit?: boolean;
+  /** Command to run as the container's init instead of lxc.init.cmd; never empty. Default: lxc.init.cmd. */
+  argv?: string[];
+  /**
+   * false: the promise resolves when the container has stopped, with how its init ended (python3-lxc's
+   * `daemonize=False`). The container still runs under its own monitor process: liblxc refuses a
+   * foreground start in a threaded process, so lxc-ffi follows it on liblxc's monitor channel. Default true.
+   */
+  daemonize?: boolean;
+  /** Close every fd the container's init would inherit (go-lxc's WantCloseAllFds). Default false (a daemonized start closes them anyway). */
+  closeAllFds?: boolean;
+  /** Aborts the start: while queued it never runs; once liblxc started it, the container is stopped. Rejects with EABORT, cause `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `start()` (no argv: lxc.init.cmd). */
+export const startDefaults = {
+  /** no lxc-init in front. */
+  useinit: false,
+  /** resolve once the container runs. */
+  daemonize: true,
+  /** keep the fds (a daemonized start closes them anyway). */
+  closeAllFds: false,
+} as const satisfies Defaults<StartOptions>;
+
+export const startOptionsSchema = schema((z) => z.strictObject({
+  useinit: z.optional(boolean()),
+  // As exec's argv: an empty word (argv[0] above all) is a mistake that would reach C as a failed exec.
+  argv: z.optional(z.array(checked(stringRules([(s) => s.length > 0, 'must not be empty'], [(s) => !s.includes('\u0000'), 'must not contain NUL']))).check(z.minLength(1, { message: 'must name a command (an empty argv makes init exec nothing)' }))),
+  daemonize: z.optional(boolean()),
+  closeAllFds: z.optional(boolean()),
+  signal: z.optional(abortSignal()),
+}));
+type StartChecked = Assert<Same<Infer<typeof startOptionsSchema>, StartOptions>>;
+
+// ---- execute ------------------------------------------------------------------------------------
+
+/** Options of `execute()`. */
+export interface ExecuteOptions {
+  /** As StartOptions.closeAllFds. Default false. */
+  closeAllFds?: boolean;
+  /** As StartOptions.signal: the container is stopped. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `execute()`. */
+export const executeDefaults = {
+  /** keep the fds. */
+  closeAllFds: false,
+} as const satisfies Defaults<ExecuteOptions>;
+
+export const executeOptionsSchema = schema((z) => z.strictObject({ closeAllFds: z.optional(boolean()), signal: z.optional(abortSignal()) }));
+type ExecuteChecked = Assert<Same<Infer<typeof executeOptionsSchema>, ExecuteOptions>>;
+
+// ---- destroy ------------------------------------------------------------------------------------
+
+/** Options of `destroy()`. */
+export interface DestroyOptions {
+  /** Also destroy the container's snapshots (a plain destroy when it has none, where liblxc's own call fails). Default false. */
+  withSnapshots?: boolean;
+  /** Fired while the destroy waits its turn, it never runs (EABORT); once liblxc has it, it runs to its end. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `destroy()`. */
+export const destroyDefaults = {
+  /** refuse when snapshots exist. */
+  withSnapshots: false,
+} as const satisfies Defaults<DestroyOptions>;
+
+export const destroyOptionsSchema = schema((z) => z.strictObject({ withSnapshots: z.optional(boolean()), signal: z.optional(abortSignal()) }));
+type DestroyChecked = Assert<Same<Infer<typeof destroyOptionsSchema>, DestroyOptions>>;
+
+// ---- stop, snapshot, snapshotRestore: a signal only ---------------------------------------------
+
+/** Options of the calls whose one option is an AbortSignal: stop(), snapshot(), snapshotRestore(). No defaults. */
+export interface AbortOptions {
+  /** Fired while the call waits its turn, it never runs and rejects with EABORT (cause `signal.reason`); each method says what an abort does once liblxc has the call. */
+  signal?: AbortSignal;
+}
+
+export const abortOptionsSchema = schema((z) => z.strictObject({ signal: z.optional(abortSignal()) }));
+type AbortChecked = Assert<Same<Infer<typeof abortOptionsSchema>, AbortOptions>>;
+
+// ---- shutdown, reboot, wait ---------------------------------------------------------------------
+
+/** Options of the calls that wait (shutdown, reboot, wait). No defaults. */
+export interface WaitOptions {
+  /** Ends the wait early: the call rejects with EABORT. */
+  signal?: AbortSignal;
+}
+
+/** The same object as abortOptionsSchema: both take a signal only. */
+export const waitOptionsSchema = abortOptionsSchema;
+type WaitChecked = Assert<Same<Infer<typeof waitOptionsSchema>, WaitOptions>>;
+
+// ==== create ====================================================================================
+
+/** Backing stores liblxc knows by name. */
+export const bdevTypes = ['dir', 'btrfs', 'zfs', 'lvm', 'loop', 'overlay', 'overlayfs', 'rbd', 'best'] as const;
+
+/** A backing store's name. */
+export type BdevType = (typeof bdevTypes)[number];
+
+// ---- bdevSpecs ----------------------------------------------------------------------------------
+
+/** struct bdev_specs, in camelCase: where and how a backing store is made. */
+export interface BdevSpecs {
+  /** Filesystem type for block backing stores (loop, lvm, rbd), such as ext4. Default: liblxc's (ext4). */
+  fstype?: string;
+  /** Size in bytes for block backing stores. Default: liblxc's (1 GiB). */
+  fssize?: number;
+  /** ZFS: the dataset under which the container's goes. */
+  zfs?: {
+    /** The parent dataset. Default: the global lxc.bdev.zfs.root ('lxc'). */
+    zfsroot?: string;
+  };
+  /** LVM: volume group, logical volume name, thin pool. */
+  lvm?: {
+    /** Volume group. Default: the global lxc.bdev.lvm.vg ('lxc'). */
+    vg?: string;
+    /** Logical volume name. Default: liblxc's. */
+    lv?: string;
+    /** Thin pool. Default: the global lxc.bdev.lvm.thin_pool ('lxc'). */
+    thinpool?: string;
+  };
+  /** Where a `dir` rootfs goes. Default: LXCPATH/NAME/rootfs. */
+  dir?: string;
+  /** Ceph RBD: image name and pool. */
+  rbd?: {
+    /** Image name. Default: liblxc's. */
+    rbdname?: string;
+    /** Pool. Default: liblxc's. */
+    rbdpool?: string;
+  };
+}
+
+export const bdevSpecsSchema = schema((z) => z.strictObject({
+  fstype: z.optional(checked(stringRules([(s) => /^[a-z0-9]+$/.test(s), 'must be a filesystem type such as ext4']))),
+  fssize: z.optional(int(0)),
+  zfs: z.optional(z.strictObject({ zfsroot: z.optional(text()) })),
+  lvm: z.optional(z.strictObject({ vg: z.optional(text()), lv: z.optional(text()), thinpool: z.optional(text()) })),
+  dir: z.optional(path()),
+  rbd: z.optional(z.strictObject({ rbdname: z.optional(text()), rbdpool: z.optional(text()) })),
+}));
+
+type BdevChecked = Assert<Same<Infer<typeof bdevSpecsSchema>, BdevSpecs>>;
+
+// ---- create -------------------------------------------------------------------------------------
+
+/** Options of `create()` that are not the template's. */
+export interface CreateOptions {
+  /** Drop the template's output instead of writing it to stdout (LXC_CREATE_QUIET). Default false. */
+  quiet?: boolean;
+  /** Backing store of the root filesystem. Default: liblxc's ('dir'). */
+  bdevtype?: BdevType;
+  /** Where and how the backing store is made. Default: liblxc's. */
+  bdevSpecs?: BdevSpecs;
+  /** Raw LXC_CREATE_* flags, or-ed in. Default 0. */
+  flags?: number;
+  /**
+   * Raw arguments for the template, after the ones templateOptions makes (python3-lxc's `args`,
+   * go-lxc's ExtraArgs): positional, repeated or short options as given; none may hold NUL, CR or
+   * LF, and liblxc's own (--name, --path, --rootfs, --mapped-uid, --mapped-gid) are refused.
+   * Default: none.
+   */
+  templateArgs?: string[];
+  /**
+   * Receives each line the template prints, as it prints it, with the stream it came on: lines end
+   * at `\n` or `\r` (a progress line the template rewrites arrives each time). When set, nothing is
+   * written to stdout or stderr.
+   */
+  onOutput?: (line: string, stream: OutputStream) => void;
+  /** Aborts the create: the template is killed, nothing stays defined, the call rejects with EABORT. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `create()`. */
+export const createDefaults = {
+  /** the template's output is shown. */
+  quiet: false,
+  /** liblxc's ('dir'). */
+  bdevtype: null,
+  /** liblxc's. */
+  bdevSpecs: null,
+  /** no raw flags. */
+  flags: 0,
+  /** no raw template arguments. */
+  templateArgs: [],
+} as const satisfies Defaults<CreateOptions>;
+
+export const createOptionsSchema = schema((z) => z.strictObject({
+  quiet: z.optional(boolean()),
+  bdevtype: z.optional(z.enum(bdevTypes)),
+  bdevSpecs: z.optional(bdevSpecsSchema()),
+  flags: z.optional(int(0)),
+  templateArgs: z.optional(z.array(value())),
+  onOutput: z.optional(fn<(line: string, stream: OutputStream) => void>()),
+  signal: z.optional(abortSignal()),
+}));
+
+type CreateChecked = Assert<Same<Infer<typeof createOptionsSchema>, CreateOptions>>;
+
+/** The template's stream a line came on. */
+export type OutputStream = 'stdout' | 'stderr';
+
+/**
+ * A step of the download template, from the line it prints: 'index' (the image index), 'download'
+ * (the rootfs), 'metadata', 'cache' (a cached image is used), 'unpack' (the rootfs is extracted),
+ * 'configure' (config and file templates are written: once tar is seen ended, at the latest when the template ends).
+ */
+export type CreatePhase = 'index' | 'download' | 'metadata' | 'cache' | 'unpack' | 'configure';
+
+/** What iterating a create gives: the template's lines, and for the download template its phases and byte counts. */
+export type CreateEvent =
+  /** A line of output; `end` is what ended it ('' for a last line with no end). */
+  | {
+    /** An output line. */
+    type: 'output';
+    /** Which of the template's streams it came from. */
+    stream: OutputStream;
+    /** The line, without its end. */
+    line: string;
+    /** What ended it: '\r' for a progress line that the next one overwrites. */
+    end: '\n' | '\r' | '';
+  }
+  /** The download template entered `phase`. */
+  | {
+    /** A phase began. */
+    type: 'phase';
+    /** Which. */
+    phase: CreatePhase;
+  }
+  /**
+   * Bytes done in `phase`: 'download' and 'metadata' count the file wget is writing (no total: wget
+   * runs with -q and the server's length is not seen), 'unpack' how far tar has read the archive, of `total`.
+   */
+  | {
+    /** A byte count. */
+    type: 'bytes';
+    /** The phase it counts. */
+    phase: CreatePhase;
+    /** Bytes done so far. */
+    bytes: number;
+    /** Bytes in all, where known ('unpack'). */
+    total?: number;
+  };
+
+/**
+ * What `create()` returns: a promise of the create's end that is also an async iterable of its
+ * {@link CreateEvent}s. Iterating ends when the create does and throws its LxcError when it fails;
+ * an iterator takes the output over (it is no longer written to stdout/stderr). Events are kept from
+ * the call on (the last 1000), so an iterator made after the call still sees the first ones.
+ */
+export type CreateTask = Promise<void> & AsyncIterable<CreateEvent>;
+
+// ---- the download template ----------------------------------------------------------------------
+
+/** The typed options of the `download` template (LXC 5.0: no GPG options). */
+export interface DownloadOptions {
+  /** Distribution, such as 'debian'. */
+  dist: string;
+  /** Release, such as 'bookworm'. */
+  release: string;
+  /** Architecture, such as 'amd64'. */
+  arch: string;
+  /** Image variant. Default: the server's ('default'). */
+  variant?: string;
+  /** Image server host[:port]. Default: the template's. */
+  server?: string;
+  /** Download the image again even if it is cached. Default false. */
+  flushCache?: boolean;
+  /** Use the cached image only. Default false. */
+  forceCache?: boolean;
+  /** The GPG key server, for download templates that take --keyserver (LXC 3.0's). */
+  keyserver?: string;
+  /** The GPG key id to trust, for download templates that take --keyid (LXC 3.0's). */
+  keyid?: string;
+  /** Only for download templates that take --no-validate (LXC 3.x/4.x). */
+  noValidate?: boolean;
+}
+
+export const downloadOptionsSchema = schema((z) => z.strictObject({
+  dist: templateArg(),
+  release: templateArg(),
+  arch: templateArg(),
+  variant: z.optional(templateArg()),
+  server: z.optional(templateArg()),
+  flushCache: z.optional(boolean()),
+  forceCache: z.optional(boolean()),
+  keyserver: z.optional(templateArg()),
+  keyid: z.optional(templateArg()),
+  noValidate: z.optional(boolean()),
+}), { required: true });
+
+type DownloadChecked = Assert<Same<Infer<typeof downloadOptionsSchema>, DownloadOptions>>;
+
+// ---- the local template -------------------------------------------------------------------------
+
+/** The `local` template's options: a metadata tarball and a rootfs tarball. */
+export interface LocalOptions {
+  /** Absolute path of the metadata tarball. */
+  metadata: string;
+  /** Absolute path of the rootfs tarball. */
+  fstree: string;
+}
+
+export const localOptionsSchema = schema((z) => z.strictObject({ metadata: path(), fstree: path() }), { required: true });
+
+type LocalChecked = Assert<Same<Infer<typeof localOptionsSchema>, LocalOptions>>;
+
+// ---- any other template -------------------------------------------------------------------------
+
+/** Any other template: `{ k: v }` → `--k v`, `{ k: true }` → `--k`, camelCase keys → kebab-case. */
+export type TemplateOptions = Record<string, string | number | boolean>;
+
+export const genericTemplateOptionsSchema = schema((z) => z.record(
+  checked(stringRules([(s) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(s), 'option names are letters, digits, "_" and "-"'])),
+  z.union([templateArg(), z.boolean(), z.number().check(z.refine((n) => Number.isFinite(n)))], { error: 'must be a string, a boolean() or a finite number' }),
+));
+
+type TemplateChecked = Assert<Same<Infer<typeof genericTemplateOptionsSchema>, TemplateOptions>>;

@@ -1,0 +1,67 @@
+// Options of `clone()` (snapshot() and snapshotRestore() take AbortOptions: lifecycle.ts). Each type is one block: the
+// interface (TSDoc per field, the default stated), its defaults object, its schema (checked
+// against the interface at compile time). How they are parsed: parse.ts.
+import { bdevTypes, type BdevType } from './lifecycle.js';
+import { schema, boolean, abortSignal, int, path, value, type Assert, type Same, type Infer, type Defaults } from './parse.js';
+
+// ---- clone --------------------------------------------------------------------------------------
+
+/** Options of `clone()`. */
+export interface CloneOptions {
+  /** Where the clone goes. Default: this container's lxcpath. */
+  lxcpath?: string;
+  /** Backing store of the clone ('overlayfs' for the seed's overlay snapshots). Default: the source's. */
+  bdevtype?: BdevType;
+  /** Backing-store specific data, passed to liblxc as bdevdata (liblxc 5.0 ignores it for every store). */
+  bdevdata?: string;
+  /** A copy-on-write snapshot clone (LXC_CLONE_SNAPSHOT). Default false. */
+  snapshot?: boolean;
+  /** Keep the source's hostname (LXC_CLONE_KEEPNAME). Default false. */
+  keepName?: boolean;
+  /** Keep the source's MAC addresses (LXC_CLONE_KEEPMACADDR). Default false. */
+  keepMacAddr?: boolean;
+  /** Keep the source's backing store type (LXC_CLONE_KEEPBDEVTYPE). Default false. */
+  keepBdevType?: boolean;
+  /** Snapshot if the backing store can, copy otherwise (LXC_CLONE_MAYBE_SNAPSHOT). Default false. */
+  maybeSnapshot?: boolean;
+  /** Size in bytes for block backing stores. Default 0: the source's. */
+  newSize?: number;
+  /** Arguments for the clone hook (lxc.hook.clone). Default: none. */
+  hookArgs?: string[];
+  /** Raw LXC_CLONE_* flags, or-ed with the booleans above. Default 0. */
+  flags?: number;
+  /** Aborts the clone: while queued it never runs; once liblxc cloned, the clone is destroyed. Rejects with EABORT. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `clone()`. */
+export const cloneDefaults = {
+  /** the source's lxcpath. */
+  lxcpath: null,
+  /** the source's backing store. */
+  bdevtype: null,
+  /** none. */
+  bdevdata: null,
+  /** the source's size. */
+  newSize: 0,
+  /** none. */
+  hookArgs: null,
+  /** no raw flags. */
+  flags: 0,
+} as const satisfies Defaults<CloneOptions>;
+
+export const cloneOptionsSchema = schema((z) => z.strictObject({
+  lxcpath: z.optional(path()),
+  bdevtype: z.optional(z.enum(bdevTypes)),
+  bdevdata: z.optional(value()),
+  snapshot: z.optional(boolean()),
+  keepName: z.optional(boolean()),
+  keepMacAddr: z.optional(boolean()),
+  keepBdevType: z.optional(boolean()),
+  maybeSnapshot: z.optional(boolean()),
+  newSize: z.optional(int(0)),
+  hookArgs: z.optional(z.array(value())),
+  flags: z.optional(int(0)),
+  signal: z.optional(abortSignal()),
+}));
+type CloneChecked = Assert<Same<Infer<typeof cloneOptionsSchema>, CloneOptions>>;
