@@ -3,8 +3,9 @@
 import { fs } from './builtins.js';
 import { scratchFile } from './scratch.js';
 import { sessionLog, linesOf } from './logging.js';
+import { logLines, sizeOf, tailFile } from './proc/logtail.js';
 
-const { openSync, readSync, closeSync, statSync, unlinkSync } = fs;
+const { unlinkSync } = fs;
 
 /** The hooks calllog needs from a container: read, set and clear one config item. */
 export interface LogTarget {
@@ -39,32 +40,12 @@ export class CallLog {
   /** Stops capturing and returns the lines written since construction. */
   finish(): string[] {
     if (!this.path) return [];
-    const text = readFrom(this.path, this.start);
+    // The tail is what explains a failure: at most the last 256 KiB of a long-lived user log.
+    const lines = logLines(tailFile(this.path, this.start));
     if (this.own) {
       try { unlinkSync(this.path); } catch { /* never created: nothing was logged */ }
     }
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
     const session = sessionLog();
     return session ? linesOf(lines, this.target.name, session) : lines;
-  }
-}
-
-function sizeOf(path: string): number {
-  try { return statSync(path).size; } catch { return 0; }
-}
-
-function readFrom(path: string, offset: number): string {
-  let fd: number;
-  try { fd = openSync(path, 'r'); } catch { return ''; }
-  try {
-    const size = statSync(path).size - offset;
-    if (size <= 0) return '';
-    // The tail is what explains a failure; cap what is read from a long-lived user log.
-    const len = Math.min(size, 256 * 1024);
-    const buf = Buffer.alloc(len);
-    readSync(fd, buf, 0, len, offset + size - len);
-    return buf.toString('utf8');
-  } finally {
-    closeSync(fd);
   }
 }

@@ -13,8 +13,7 @@ import { LxcError } from './errors.js';
 import { states, type ContainerState } from './options/lifecycle.js';
 import { watchOptionsSchema, type WatchOptions } from './options/global.js';
 import { options as optionsOf } from './options/parse.js';
-import { signalName } from './attach/options.js';
-import type { ExitStatus } from './attach/process.js';
+import { exitStatus, fromWaitStatus, type ExitStatus } from './proc/exit.js';
 
 /** One state change of one container. */
 export interface StateChange {
@@ -37,12 +36,6 @@ const MSG_SIZE = 4 + 256 + 4;
 // lxc_msg_type_t (monitor.h).
 const LXC_MSG_STATE = 0;
 const LXC_MSG_EXIT_CODE = 2;
-
-/** A wait status as waitpid() gives it (liblxc sends init's so), as exit code or signal name. */
-export function exitStatus(status: number): ExitStatus {
-  const sig = status & 0x7f;
-  return sig === 0 ? { exitCode: (status >> 8) & 0xff } : { exitCode: null, signal: signalName(sig) };
-}
 
 /** FNV-1a, 64 bits, as liblxc hashes the monitor socket's name. */
 function fnv1a64(bytes: Buffer): bigint {
@@ -168,7 +161,7 @@ export class Watcher extends EventEmitter implements AsyncIterableIterator<State
       const name = nameBytes.toString('utf8', 0, end < 0 ? nameBytes.length : end);
       if (this.#names && !this.#names.has(name)) continue;
       if (type === LXC_MSG_EXIT_CODE) {
-        this.emit('exit', { name, ...exitStatus(msg.readInt32LE(260)) } satisfies ContainerExit);
+        this.emit('exit', { name, ...exitStatus(fromWaitStatus(msg.readInt32LE(260))) } satisfies ContainerExit);
         continue;
       }
       const state = states[msg.readInt32LE(260)];

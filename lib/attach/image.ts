@@ -5,7 +5,7 @@
 // CVE-2019-5736 class; runc and liblxc answer it the same way).
 import { basename } from 'node:path';
 import { fs } from '../builtins.js';
-import { nodeBinary } from '../runtime.js';
+import { nodeBinary } from '../proc/node.js';
 import * as libc from '../../ffi/libc.js';
 import { readElf } from './elf.js';
 import { F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC } from '../../ffi/libc.js';

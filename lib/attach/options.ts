@@ -1,6 +1,5 @@
 // AttachOptions mapped onto lxc_attach_options_t: the namespace mask, the LXC_ATTACH_* flags,
 // the personality. The options themselves, their defaults and schema: lib/options/attach.ts.
-import { constants } from 'node:os';
 import * as C from '../constants.js';
 import { namespaceFlags, personalities, type AttachOptions, type attachDefaults } from '../options/attach.js';
 import type { Defaulted } from '../options/parse.js';
@@ -29,9 +28,4 @@ export function attachFlags(o: Pick<AttachSettings, 'flags' | 'elevatedPrivilege
 /** The personality number for the options (-1: detect from the container). */
 export function personality(p: AttachSettings['personality']): number {
   return typeof p === 'number' ? p : personalities[p];
-}
-
-/** Signal name for a number, e.g. 9 → 'SIGKILL'. */
-export function signalName(n: number): string {
-  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `SIG${n}`;
 }

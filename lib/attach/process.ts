@@ -6,20 +6,14 @@ import { createInterface } from 'node:readline';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import * as libc from '../../ffi/libc.js';
-import { signalName } from './options.js';
 import { LxcError } from '../errors.js';
 import { builtins, fs } from '../builtins.js';
 import type { ExitWatch } from '../runner/pool.js';
+import { exitStatus, reap, type ExitStatus } from '../proc/exit.js';
 import { TerminalRelay, isTerminal, inForeground } from './terminal.js';
-import { CLD_EXITED, O_CLOEXEC, O_RDONLY, O_WRONLY, P_PIDFD, WEXITED } from '../../ffi/libc.js';
+import { O_CLOEXEC, O_RDONLY, O_WRONLY } from '../../ffi/libc.js';
 
-/** How an attached process ended: its exit code, or the signal that killed it. */
-export interface ExitStatus {
-  /** Exit code, or null when a signal killed it. */
-  exitCode: number | null;
-  /** Signal name such as 'SIGKILL' when a signal killed it. */
-  signal?: string;
-}
+export type { ExitStatus };
 
 /** One of the three standard streams of an attached process. */
 export type StdioSpec = number | 'inherit' | 'ignore' | 'pipe';
@@ -126,13 +120,9 @@ export function waitForPid(pid: number): PidWait {
     handle = libc.koffi.node.poll(pidfd, { readable: true }, () => {
       closed = true;
       handle!.close();
-      const info = Buffer.alloc(128);
-      const ret = libc.waitid(P_PIDFD, pidfd, info, WEXITED) as number;
-      libc.close(pidfd);
-      if (ret !== 0) return reject(new LxcError('EATTACH', `waitid(${pid}) failed (errno ${libc.koffi.errno()})`, { op: 'wait' }));
-      const code = info.readInt32LE(8);
-      const status = info.readInt32LE(24);
-      resolve(code === CLD_EXITED ? { exitCode: status } : { exitCode: null, signal: signalName(status) });
+      const exit = reap(pidfd);
+      if (!exit) return reject(new LxcError('EATTACH', `waitid(${pid}) failed (errno ${libc.koffi.errno()})`, { op: 'wait' }));
+      resolve(exitStatus(exit));
     });
   });
   return {
@@ -186,7 +176,7 @@ export class AttachedProcess extends EventEmitter {
     this.stderr = ends[2] === null ? null : pipeStream(ends[2], false);
     this.#wait = watch ? {
       exit: watch.exit.then(
-        (e) => (e.code !== null ? { exitCode: e.code } : { exitCode: null, signal: signalName(e.signal ?? 0) }),
+        exitStatus,
         (e: Error) => { throw new LxcError('EATTACH', `the exit of attached process ${pid} is unknown: ${e.message}`, { op: 'wait', cause: e }); },
       ),
       ref: watch.ref,

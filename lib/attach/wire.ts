@@ -3,7 +3,11 @@
 // The worker runs inside the container, so the caller treats what it reads as hostile: a frame
 // may announce at most MAX_FRAME bytes, bytes are buffered once (no re-concatenation), and a body
 // that does not decode, or a value that is not a Reply, is a FrameError for the caller to act on.
+// The framing itself (header, bound, partial reads) is lib/proc/frames.ts's.
 import { builtins } from '../builtins.js';
+import { FrameError, Unframer as Frames, frameBytes } from '../proc/frames.js';
+
+export { FrameError };
 
 /** Caller → worker: run `src` (a function's source) on `arg`. */
 export interface Call { id: number; src: string; arg: unknown }
@@ -21,115 +25,15 @@ export type Reply =
  */
 export const MAX_FRAME = 64 * 1024 * 1024;
 
-const HEADER = 4;
-
-/** A frame that cannot be made, or bytes that are not a valid frame. */
-export class FrameError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'FrameError';
-  }
-}
-
-const mib = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`;
-
 /** Frames one message; a FrameError if its encoding is over MAX_FRAME bytes. */
 export function frame(message: Call | Reply): Buffer {
-  const body = builtins.v8.serialize(message);
-  if (body.length > MAX_FRAME) throw new FrameError(`the message is ${body.length} bytes encoded, more than the ${mib(MAX_FRAME)} (${MAX_FRAME} bytes) a frame of the attach channel may carry`);
-  const out = Buffer.allocUnsafe(HEADER + body.length);
-  out.writeUInt32BE(body.length, 0);
-  body.copy(out, HEADER);
-  return out;
+  return frameBytes(builtins.v8.serialize(message), MAX_FRAME, 'a frame of the attach channel');
 }
 
-/**
- * Splits a byte stream back into messages. Chunks are kept as they come; a frame's bytes are
- * copied once, when all of them are there. Throws FrameError for a header announcing more than
- * `max` bytes (before any of them is buffered) or a body that v8.deserialize() rejects; after a
- * FrameError every push throws it again.
- */
-export class Unframer {
-  readonly max: number;
-  #chunks: Buffer[] = [];
-  #size = 0;
-  /** Body length of the frame being read, once its header is in; -1 before. */
-  #len = -1;
-  #failed: FrameError | null = null;
-
+/** Splits the attach channel's byte stream back into messages (v8.deserialize of each frame, at most `max` bytes). */
+export class Unframer extends Frames<unknown> {
   constructor(max = MAX_FRAME) {
-    this.max = max;
-  }
-
-  /** Bytes held, waiting for the rest of their frame. */
-  get buffered(): number {
-    return this.#size;
-  }
-
-  /** Adds bytes; returns the messages they complete. */
-  push(chunk: Buffer): unknown[] {
-    return [...this.messages(chunk)];
-  }
-
-  /**
-   * Adds bytes; yields the messages they complete, one at a time, so the ones before a bad
-   * frame are taken before its FrameError is thrown.
-   */
-  *messages(chunk: Buffer): Generator<unknown, void, undefined> {
-    if (this.#failed) throw this.#failed;
-    if (chunk.length) {
-      this.#chunks.push(chunk);
-      this.#size += chunk.length;
-    }
-    for (;;) {
-      if (this.#len < 0) {
-        if (this.#size < HEADER) return;
-        const len = this.#take(HEADER).readUInt32BE(0);
-        if (len > this.max) this.#fail(`a frame announces ${len} bytes, more than the ${mib(this.max)} (${this.max} bytes) allowed`);
-        this.#len = len;
-      }
-      if (this.#size < this.#len) return;
-      const body = this.#take(this.#len);
-      this.#len = -1;
-      let message: unknown;
-      try {
-        message = builtins.v8.deserialize(body);
-      } catch (e) {
-        this.#fail(`a frame of ${body.length} bytes does not decode: ${(e as Error).message}`, e);
-      }
-      yield message;
-    }
-  }
-
-  /** Removes the first `n` (≤ #size) bytes: a view when one chunk holds them, else one copy. */
-  #take(n: number): Buffer {
-    const first = this.#chunks[0];
-    if (n === 0) return Buffer.alloc(0);
-    if (first.length >= n) {
-      if (first.length === n) this.#chunks.shift();
-      else this.#chunks[0] = first.subarray(n);
-      this.#size -= n;
-      return first.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let at = 0;
-    while (at < n) {
-      const c = this.#chunks[0];
-      const k = Math.min(c.length, n - at);
-      c.copy(out, at, 0, k);
-      at += k;
-      if (k === c.length) this.#chunks.shift();
-      else this.#chunks[0] = c.subarray(k);
-    }
-    this.#size -= n;
-    return out;
-  }
-
-  #fail(message: string, cause?: unknown): never {
-    this.#chunks = [];
-    this.#size = 0;
-    this.#failed = new FrameError(message, cause === undefined ? undefined : { cause });
-    throw this.#failed;
+    super((body) => builtins.v8.deserialize(body), max);
   }
 }
 

@@ -62,6 +62,9 @@ function workerMain(args: string[]): void {
 
   const channel = new net.Socket({ fd: output, readable: false, writable: true });
   const send = (r: unknown) => channel.write(frame(r));
+  // Nobody reads the channel any more (the caller exited or was killed): leave quietly, as a
+  // runner does, rather than print an unhandled EPIPE on the stderr the worker may share.
+  channel.on('error', () => process.exit(0));
   // esbuild (tsx) wraps named inner functions in __name(); give sources compiled that way the helper.
   (globalThis as { __name?: unknown }).__name ??= (fn: unknown) => fn;
   // Functions reach modules the container has; Node's built-ins always resolve.

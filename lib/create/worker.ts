@@ -5,6 +5,7 @@ import * as ffi from '../../ffi/index.js';
 import { endMarker, type CreateRequest, type CreateReply } from './protocol.js';
 import { FD_CLOEXEC, F_SETFD } from '../../ffi/libc.js';
 import { adoptSessionLog } from '../logging.js';
+import { adoptEnv } from '../proc/env.js';
 
 // Node marks fds 0-2 close-on-exec: the template liblxc execs would start without stdio (and
 // tools such as awk then fail on close(2)). Let it inherit those, and nothing else (the IPC
@@ -20,8 +21,7 @@ if (!adoptSessionLog()) ffi.lxc_log_init({ name: null, lxcpath: null, file: proc
 
 function create(req: CreateRequest): boolean {
   // The template runs with the caller's environment as it was at the call.
-  for (const k of Object.keys(process.env)) if (!(k in req.env)) delete process.env[k];
-  Object.assign(process.env, req.env);
+  adoptEnv(req.env);
   const c = ffi.lxc_container_new(req.name, req.lxcpath) as bigint | null;
   if (!c) return false;
   try {
@@ -32,13 +32,24 @@ function create(req: CreateRequest): boolean {
   }
 }
 
+// The parent went away (it exited, or was killed) while a create ran: its pipes and channel are
+// closed, and nobody is left to tell. Leave quietly, as a runner does, rather than die of EPIPE.
+const orphaned = () => process.exit(0);
+/** Sends to the parent; a send that fails means the parent is gone. */
+const tell = (message: CreateReply | { ready: true }) => process.send!(message, undefined, undefined, (e) => { if (e) orphaned(); });
+
 process.on('message', (req: CreateRequest) => {
   const ok = create(req);
+  if (!process.connected) return orphaned();
   // Everything the template wrote is in the pipes before these: the parent waits for both.
   const marker = `${endMarker(req.id)}\n`;
-  writeSync(1, marker);
-  writeSync(2, marker);
-  process.send!({ id: req.id, ok } satisfies CreateReply);
+  try {
+    writeSync(1, marker);
+    writeSync(2, marker);
+  } catch {
+    return orphaned();
+  }
+  tell({ id: req.id, ok });
 });
-process.on('disconnect', () => process.exit(0));
-process.send!({ ready: true });
+process.on('disconnect', orphaned);
+tell({ ready: true });

@@ -5,15 +5,12 @@
 import { fs } from '../builtins.js';
 import { scratchFile } from '../scratch.js';
 import { sessionLog, linesOf } from '../logging.js';
+import { logLines, readFrom } from '../proc/logtail.js';
 
-const { openSync, closeSync, fstatSync, readSync, ftruncateSync, unlinkSync } = fs;
+const { openSync, closeSync, fstatSync, ftruncateSync, unlinkSync } = fs;
 
 /** A long-lived log is emptied past this size (the lines read are all that matter). */
 const TRUNCATE_AT = 1 << 20;
-/** At most this much of one call's lines is kept, the end (which explains a failure). */
-const READ_AT_MOST = 256 * 1024;
-const CHUNK = 64 * 1024;
-const chunk = Buffer.allocUnsafe(CHUNK);
 
 /** The config items StructLog needs from its struct. */
 export interface LogItems {
@@ -75,35 +72,19 @@ export class StructLog {
     if (this.items.conf() !== this.#conf) this.open();
   }
 
-  /** The lines written since the last read. */
+  /** The lines written since the last read (at most the last 256 KiB of them). */
   read(): string[] {
     if (this.#fd < 0) return [];
-    // One pread when nothing was logged (the usual case): fstat costs ≈ 20 µs from Node here.
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    for (;;) {
-      const got = readSync(this.#fd, chunk, 0, CHUNK, this.#offset);
-      if (got === 0) break;
-      this.#offset += got;
-      chunks.push(Buffer.from(chunk.subarray(0, got)));
-      kept += got;
-      // The tail is what explains a failure: keep at most READ_AT_MOST of a long outpouring.
-      while (kept - chunks[0].length >= READ_AT_MOST) kept -= chunks.shift()!.length;
-    }
-    if (chunks.length === 0) {
-      // Nothing at our offset, yet the owner may have truncated the container's own file.
-      if (!this.#own && this.#offset > 0 && fstatSync(this.#fd).size < this.#offset) {
-        this.#offset = 0;
-        return this.read();
-      }
-      return [];
-    }
+    // Only the owner of the container's own file may have truncated it: ours is truncated here.
+    const { bytes, next } = readFrom(this.#fd, this.#offset, undefined, !this.#own);
+    this.#offset = next;
+    if (bytes.length === 0) return [];
     // liblxc appends (O_APPEND), so after emptying the file its next line lands at offset 0.
     if (this.#own && this.#offset > TRUNCATE_AT) {
       ftruncateSync(this.#fd, 0);
       this.#offset = 0;
     }
-    const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = logLines(bytes);
     const session = sessionLog();
     return session ? linesOf(lines, this.items.name, session) : lines;
   }

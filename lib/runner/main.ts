@@ -8,12 +8,14 @@
 import * as ffi from '../../ffi/index.js';
 import { ROUTES, type Route } from '../call/routes.js';
 import { fs } from '../builtins.js';
-import { FrameReader, frame, receive, sendBytes } from './wire.js';
+import { FrameReader, frame, receive, sendBytes } from '../proc/socket.js';
+import { adoptEnv } from '../proc/env.js';
+import { reap as reapPidfd } from '../proc/exit.js';
 import type { Arg, CallRequest, Reply, Request } from './protocol.js';
 import { cgroupPaths, restoreCgroups } from './cgroups.js';
 import { StructLog } from './log.js';
 import { adoptSessionLog } from '../logging.js';
-import { CLD_EXITED, FD_CLOEXEC, F_SETFD, POLLFD_EVENTS_OFFSET, POLLFD_REVENTS_OFFSET, POLLFD_SIZE, POLLIN, P_PIDFD, SIGACTION_SIZE, SIGCHLD, SIGINFO_CODE_OFFSET, SIGINFO_SIZE, SIGINFO_STATUS_OFFSET, SIGINT, SIGPIPE, SIGQUIT, SIGXFSZ, WEXITED } from '../../ffi/libc.js';
+import { FD_CLOEXEC, F_SETFD, POLLFD_EVENTS_OFFSET, POLLFD_REVENTS_OFFSET, POLLFD_SIZE, POLLIN, SIGACTION_SIZE, SIGCHLD, SIGINT, SIGPIPE, SIGQUIT, SIGXFSZ } from '../../ffi/libc.js';
 
 const { koffi } = ffi;
 // The caller's session log (logInit), if it set one: liblxc's lines of this process go there too.
@@ -140,10 +142,7 @@ function drop(held: Held): void {
 
 function call(req: CallRequest, fds: number[]): void {
   const outs: Int32Array[] = [];
-  if (req.env) {
-    for (const k of Object.keys(process.env)) if (!(k in req.env)) delete process.env[k];
-    Object.assign(process.env, req.env);
-  }
+  if (req.env) adoptEnv(req.env);
   let held: Held;
   try {
     held = containerFor(req);
@@ -198,17 +197,8 @@ function readItem(ptr: bigint, key: string): string {
 }
 
 function reap(pid: number, pidfd: number): void {
-  const info = Buffer.alloc(SIGINFO_SIZE);
-  const ret = ffi.waitid(P_PIDFD, pidfd, info, WEXITED) as number;
-  ffi.close(pidfd);
   tracked.delete(pid);
-  if (ret !== 0) {
-    send({ t: 'exit', pid, code: null, signal: null });
-    return;
-  }
-  const how = info.readInt32LE(SIGINFO_CODE_OFFSET);
-  const status = info.readInt32LE(SIGINFO_STATUS_OFFSET);
-  send(how === CLD_EXITED ? { t: 'exit', pid, code: status, signal: null } : { t: 'exit', pid, code: null, signal: status });
+  send({ t: 'exit', pid, ...(reapPidfd(pidfd) ?? { code: null, signal: null }) });
 }
 
 function handle(message: Request, fds: number[]): void {

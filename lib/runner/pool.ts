@@ -1,27 +1,24 @@
-// The caller's side of the runners (main.ts): a pool of long-lived runner processes, each making one
-// forking liblxc call at a time, reused across calls and containers. A runner that has been idle for
-// IDLE_MS, with no attached process left to watch, is retired; none keeps the caller's process alive
-// while it has nothing to do.
-import { fileURLToPath } from 'node:url';
+// The caller's side of the runners (main.ts): long-lived runner processes, each making one forking
+// liblxc call at a time, reused across calls and containers, kept by the idle pool of lib/proc/pool.ts.
+// A runner idle for IDLE_MS with no attached process left to watch is retired; none keeps the
+// caller's process alive while it has nothing to do.
 import { availableParallelism } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
-import { isMainThread } from 'node:worker_threads';
 import * as libc from '../../ffi/libc.js';
-import { childEnv } from '../../ffi/index.js';
 import { nodeImage, type NodeImage } from '../attach/image.js';
 import { builtins, fs } from '../builtins.js';
 import { scratchFile, scratchDir, SCRATCH_ENV } from '../scratch.js';
-import { spawnTurn, nodeBinary } from '../runtime.js';
-import { logEnv, logGeneration } from '../logging.js';
-import { FrameReader, frame, receive, sendBytes } from './wire.js';
+import { logGeneration } from '../logging.js';
+import { FrameReader, frame, receive, sendBytes } from '../proc/socket.js';
+import { childArgs, nodeBinary } from '../proc/node.js';
+import { spawnTurn } from '../proc/turn.js';
+import { envPrint, envSnapshot, helperEnv } from '../proc/env.js';
+import { IdlePool } from '../proc/pool.js';
+import type { Exit } from '../proc/exit.js';
 import type { CallReply, ExitEvent, MemberCall, Reply, Request } from './protocol.js';
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM } from '../../ffi/libc.js';
 
-const here = fileURLToPath(import.meta.url);
-const script = here.replace(/pool\.(ts|js)$/, 'main.$1');
-// Under tsx the runner is TypeScript too: hand it the same loader flags. --single-threaded: V8 runs
-// no background task that could hold a glibc lock while liblxc clones (main.ts).
-const nodeArgs = ['--single-threaded', ...(here.endsWith('.ts') ? process.execArgv : []), script];
+const nodeArgs = childArgs(import.meta.url, 'main');
 
 // A runner's poll handle still open when Node tears down would call into JavaScript from its
 // cleanup (a runner reporting the exit of a worker killed just before), which aborts the process.
@@ -40,12 +37,6 @@ function fromImage(image: NodeImage): [string, string[]] {
 export const MAX_RUNNERS = Math.max(8, 4 * availableParallelism());
 /** An idle runner with nothing to watch exits after this long. */
 const IDLE_MS = 10_000;
-
-/** How an attached process ended, as the runner that reaped it saw it. */
-export interface Exit {
-  code: number | null;
-  signal: number | null;
-}
 
 /** A wait for a process a runner watches; its hold on the event loop can be dropped. */
 export interface ExitWatch {
@@ -89,18 +80,6 @@ interface Watcher {
 
 let nextId = 1;
 
-/**
- * Which environment this process has now, cheaply: the address of `environ` and of each of its
- * strings. glibc's setenv() (behind process.env on the main thread) makes a new "name=value"
- * string for each new value and never frees or rewrites one, so the same addresses are the same
- * environment; reading them costs ≈ 9 µs where serialising process.env costs 27–90 µs per call.
- * A worker thread's process.env is its own copy, not environ: there it is null and env is serialised.
- */
-function envPrint(): string | null {
-  if (!isMainThread) return null;
-  return libc.environAddresses()?.join(',') ?? 'empty';
-}
-
 class Runner {
   child: ChildProcess | null = null;
   readonly fd: number;
@@ -116,7 +95,6 @@ class Runner {
   #watchers = new Map<number, Watcher>();
   /** Exits that arrived before anyone asked (the reply and the exit may come in one read). */
   #early = new Map<number, Exit>();
-  #idle: NodeJS.Timeout | null = null;
   #inCall = false;
 
   /** The session log setting it was started with (logging.ts): a runner of an older one is not reused. */
@@ -150,7 +128,7 @@ class Runner {
         detached: true,
         stdio: ['ignore', 'ignore', 'inherit', peer],
         // fd 3, its channel, survives liblxc's re-exec of it from a memfd (LXC_MEMFD_REXEC; ffi/library.ts).
-        env: { ...process.env, [SCRATCH_ENV]: scratchDir(), ...logEnv(), ...childEnv, LXC_FFI_KEEP_FDS: '3' },
+        env: helperEnv({ [SCRATCH_ENV]: scratchDir(), LXC_FFI_KEEP_FDS: '3' }),
       });
     } catch (e) {
       this.#gone(`could not be started: ${(e as Error).message}`);
@@ -212,7 +190,6 @@ class Runner {
 
   /** Sends one call; resolves its reply. The runner is busy until then. */
   call(request: Request & { t: 'call' }, fds: number[], member: string): Promise<CallReply> {
-    this.wake();
     this.#inCall = true;
     this.#updateRef();
     return new Promise<CallReply>((resolve, reject) => {
@@ -258,10 +235,6 @@ class Runner {
     };
   }
 
-  get idle(): boolean {
-    return !this.busy && !this.dead;
-  }
-
   /** Whether nothing here needs the runner any more. */
   get unused(): boolean {
     return !this.busy && this.#watchers.size === 0;
@@ -274,22 +247,6 @@ class Runner {
     else this.#poll.unref();
   }
 
-  /** Parks an idle runner: retired after IDLE_MS unless used again. */
-  sleep(retire: (r: Runner) => void): void {
-    if (this.#idle) clearTimeout(this.#idle);
-    this.#idle = setTimeout(() => {
-      this.#idle = null;
-      if (this.unused) retire(this);
-      else this.sleep(retire);
-    }, IDLE_MS);
-    this.#idle.unref();
-  }
-
-  wake(): void {
-    if (this.#idle) clearTimeout(this.#idle);
-    this.#idle = null;
-  }
-
   /** Closes our end: the runner sees EOF and exits. */
   retire(): void {
     this.#gone('retired');
@@ -298,7 +255,6 @@ class Runner {
   #gone(why: string): void {
     if (this.dead) return;
     this.dead = true;
-    this.wake();
     this.#poll.close();
     openPolls.delete(this.#poll);
     try { libc.close(this.fd); } catch { /* closed */ }
@@ -311,64 +267,13 @@ class Runner {
   }
 }
 
-const runners = new Set<Runner>();
-const waiting: Array<(r: Runner) => void> = [];
-
-function gone(r: Runner): void {
-  runners.delete(r);
-  // A slot opened: start a runner for the next waiting call.
-  const next = waiting.shift();
-  if (!next) return;
-  const other = take();
-  if (other) next(other);
-  else waiting.unshift(next);
-}
-
-/** An idle runner (preferring one that has `cid` at `gen`), a new one, or null at the cap. */
-function take(cid?: number, gen?: number): Runner | null {
-  let pick: Runner | undefined;
-  for (const r of [...runners]) {
-    if (!r.idle) continue;
-    if (r.logGen !== logGeneration()) {
-      // Started before logInit(): its liblxc logs elsewhere. Retired once nothing needs it.
-      if (r.unused) { runners.delete(r); r.retire(); }
-      continue;
-    }
-    if (cid !== undefined && r.known.get(cid) === gen) { pick = r; break; }
-    pick ??= r;
-  }
-  if (pick) {
-    pick.wake();
-    pick.busy = true;
-    return pick;
-  }
-  if (runners.size >= MAX_RUNNERS) return null;
-  const r = new Runner(gone);
-  r.busy = true;
-  runners.add(r);
-  return r;
-}
-
-function release(r: Runner): void {
-  r.busy = false;
-  const current = r.logGen === logGeneration();
-  const next = waiting.shift();
-  if (next && !r.dead && current) {
-    r.busy = true;
-    next(r);
-    return;
-  }
-  if (next) {
-    const other = take();
-    if (other) next(other);
-    else waiting.unshift(next);
-  }
-  if (r.dead) return;
-  if (!current && r.unused) {
-    runners.delete(r);
-    r.retire();
-  } else r.sleep((x) => { runners.delete(x); x.retire(); });
-}
+const pool = new IdlePool<Runner>({
+  start: () => new Runner((r) => pool.gone(r)),
+  cap: () => MAX_RUNNERS,
+  idleMs: IDLE_MS,
+  // Started before logInit(): its liblxc logs elsewhere.
+  current: (r) => r.logGen === logGeneration(),
+});
 
 /**
  * Runs `spec.calls` on a runner's struct lxc_container mirroring the caller's Container.
@@ -377,7 +282,9 @@ function release(r: Runner): void {
  * const { result, log } = await run({ cid, gen, name, lxcpath, saveConfig, calls: [{ member: 'start', args: [0, null] }] });
  */
 export async function run(spec: RunSpec): Promise<RunResult> {
-  const runner = take(spec.cid, spec.gen) ?? await new Promise<Runner>((resolve) => waiting.push(resolve));
+  const prefer = (r: Runner) => r.known.get(spec.cid) === spec.gen;
+  const runner = pool.take(prefer) ?? (await pool.acquire(prefer))!;
+  runner.busy = true;
   let file: string | null = null;
   try {
     let config: string | null | undefined;
@@ -391,11 +298,11 @@ export async function run(spec: RunSpec): Promise<RunResult> {
     }
     const fds = spec.fds ?? [];
     // The call runs with the caller's environment as it is now (attach's env keep, hooks, rsync).
-    const env = envPrint() ?? JSON.stringify(process.env);
+    const env = envPrint();
     const sendEnv = env !== runner.env;
     runner.env = env;
     const request = {
-      ...(sendEnv ? { env: { ...process.env } as Record<string, string> } : {}),
+      ...(sendEnv ? { env: envSnapshot() } : {}),
       t: 'call' as const, id: nextId++, cid: spec.cid, name: spec.name, lxcpath: spec.lxcpath,
       ...(config !== undefined ? { config } : {}),
       calls: spec.calls, result: spec.result ?? 'value', log: spec.log ?? true, track: spec.track ?? false, fds: fds.length,
@@ -413,16 +320,17 @@ export async function run(spec: RunSpec): Promise<RunResult> {
     throw e;
   } finally {
     if (file) fs.rmSync(file, { force: true });
-    release(runner);
+    runner.busy = false;
+    pool.release(runner);
   }
 }
 
 /** Drops every runner's struct for a released Container. */
 export function forget(cid: number): void {
-  for (const r of runners) r.forget(cid);
+  for (const r of pool.members) r.forget(cid);
 }
 
 /** The pids of the runners alive now (for tests and diagnostics). */
 export function runnerPids(): number[] {
-  return [...runners].map((r) => r.pid).filter((p): p is number => p !== undefined);
+  return pool.members.map((r) => r.pid).filter((p): p is number => p !== undefined);
 }

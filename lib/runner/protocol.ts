@@ -1,5 +1,6 @@
-// What the caller and a runner say to each other (frames of wire.ts), and the tagged values that
-// carry what JSON cannot (fds, 64-bit integers, liblxc symbols, typed pointers, out-parameters).
+// What the caller and a runner say to each other (frames of lib/proc/socket.ts), and the tagged
+// values that carry what JSON cannot (fds, 64-bit integers, liblxc symbols, typed pointers,
+// out-parameters).
 
 /** One call of a struct lxc_container member: `member(c, ...args)`. */
 export interface MemberCall {

@@ -140,3 +140,59 @@ t.test('an attach worker killed mid-call: EATTACH, and the next call works', asy
   t.equal(await again.evaluate(() => 'ok'), 'ok', 'and a new session');
   await again.close();
 });
+
+t.test('a caller killed mid-call: its runner, create worker and attach worker leave, and say nothing', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, openSync, closeSync, writeFileSync, chmodSync } = await import('node:fs');
+  const lxcpath = tempLxcpath(t);
+  const c = await busybox(lxcpath, `orph${process.pid}`);
+  t.teardown(() => c.release());
+  await within(60_000, 'start', c.start());
+  t.teardown(() => c.stop().catch(() => undefined));
+  const dir = mkdtempSync('/tmp/lxcffi-orphan-');
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  // A template that is still working when its caller dies, and writes after that.
+  writeFileSync(`${dir}/tmpl`, '#!/bin/sh\nsleep 5\necho "template done"\necho "template err" >&2\nexit 0\n');
+  chmodSync(`${dir}/tmpl`, 0o755);
+  writeFileSync(`${dir}/caller.mts`, `
+    import * as lxc from ${JSON.stringify(new URL('../../lib/index.ts', import.meta.url).pathname)};
+    const c = new lxc.Container(${JSON.stringify(c.name)}, ${JSON.stringify(lxcpath)});
+    const s = await c.openSession();
+    // Calls that answer after their caller is gone: the first while the second still runs.
+    void s.evaluate(() => new Promise((r) => setTimeout(() => r(1), 3000)));
+    void s.evaluate(() => new Promise((r) => setTimeout(() => r(2), 6000)));
+    void new lxc.Container('orphan-create', ${JSON.stringify(lxcpath)}).create(${JSON.stringify(`${dir}/tmpl`)}, {}, { quiet: true });
+    await new Promise((r) => setTimeout(r, 1000));
+    console.log('READY ' + s.pid);
+    await new Promise(() => undefined);
+  `);
+  const errFile = `${dir}/stderr`;
+  const err = openSync(errFile, 'w');
+  const caller = spawn(process.execPath, ['--import', 'tsx', `${dir}/caller.mts`], { stdio: ['ignore', 'pipe', err] });
+  closeSync(err);
+  const ready = await within(60_000, 'the caller ready', new Promise<string>((resolve, reject) => {
+    let out = '';
+    caller.stdout!.on('data', (d) => { out += d; if (/READY \d+/.test(out)) resolve(out); });
+    caller.once('exit', (code) => reject(new Error(`the caller exited (${code}): ${readFileSync(errFile, 'utf8')}`)));
+  }));
+  const attachWorker = Number(/READY (\d+)/.exec(ready)![1]);
+  const kids = (pid: number) => {
+    try { return readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number)); } catch { return []; }
+  };
+  const cmd = (pid: number) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
+  // The create worker starts in a turn of its own, maybe after READY on a loaded host.
+  const createWorkers = await until(30_000, 'create worker', () => kids(caller.pid!).filter((p) => cmd(p).includes('create/worker')));
+  const runners = kids(caller.pid!).filter((p) => cmd(p).includes('runner/main'));
+  t.ok(runners.length >= 1, `a runner (${runners})`);
+  t.equal(createWorkers.length, 1, `a create worker (${createWorkers})`);
+  t.ok(existsSync(`/proc/${attachWorker}`), `an attach worker (${attachWorker})`);
+  caller.kill('SIGKILL');
+  await new Promise((r) => caller.once('exit', r));
+  const all = [...runners, ...createWorkers, attachWorker];
+  const alive = () => all.filter((p) => existsSync(`/proc/${p}`) && !/^[ZX]/.test(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1] ?? 'X'));
+  const end = Date.now() + 30_000;
+  while (alive().length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  t.same(alive(), [], 'every helper of the dead caller has exited');
+  t.equal(readFileSync(errFile, 'utf8'), '', 'nothing on the stderr the caller shared with them');
+  // What the orphaned create left is destroyed with the lxcpath.
+});

@@ -4,7 +4,8 @@
 import t from 'tap';
 import { constants as os } from 'node:os';
 import * as C from '../../lib/constants.js';
-import { namespaceMask, attachFlags, personality, signalName } from '../../lib/attach/options.js';
+import { namespaceMask, attachFlags, personality } from '../../lib/attach/options.js';
+import { signalName } from '../../lib/proc/exit.js';
 import { namespaceFlags, personalities, attachDefaults } from '../../lib/options.js';
 
 const flagsOf = (o: object) => attachFlags({ ...attachDefaults, ...o });

@@ -1,8 +1,9 @@
-// The channel between the caller and a runner: length-prefixed JSON frames over a unix stream
-// socket, with fds attached by SCM_RIGHTS. libc's sendmsg/recvmsg through koffi: Node has no public
-// way to pass an arbitrary fd to another process.
+// A unix stream socket carrying JSON frames (frames.ts) with fds attached by SCM_RIGHTS, through
+// libc's sendmsg/recvmsg: Node has no public way to pass an arbitrary fd to another process. The
+// channel between the caller and a runner.
 import * as libc from '../../ffi/libc.js';
 import { EAGAIN, EINTR, MSG_CMSG_CLOEXEC, MSG_DONTWAIT, MSG_NOSIGNAL, SCM_RIGHTS, SOL_SOCKET } from '../../ffi/libc.js';
+import { Unframer, frameBytes } from './frames.js';
 
 const { koffi } = libc;
 
@@ -10,7 +11,9 @@ const { koffi } = libc;
  * Most fds one frame carries: stdio, and for a function worker the Node image (linker, libraries:
  * a distribution's Node links twenty or so) and its channel. The kernel's own limit is 253.
  */
-const MAX_FDS = 64;
+export const MAX_FDS = 64;
+/** The largest JSON frame either side sends: a call's arguments, its log lines (256 KiB at most). */
+export const MAX_JSON_FRAME = 64 * 1024 * 1024;
 const CMSG_HDR = 16;
 const CONTROL_SIZE = CMSG_HDR + 8 * Math.ceil((4 * MAX_FDS) / 8);
 const BUFFER_SIZE = 256 * 1024;
@@ -18,13 +21,9 @@ const BUFFER_SIZE = 256 * 1024;
 let buffers: libc.MessageBuffers | undefined;
 const shared = () => (buffers ??= new libc.MessageBuffers(CONTROL_SIZE, BUFFER_SIZE));
 
-/** Encodes one frame: a 4-byte little-endian length, then JSON. */
+/** Encodes one frame of JSON. */
 export function frame(message: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(message));
-  const out = Buffer.allocUnsafe(4 + body.length);
-  out.writeUInt32LE(body.length, 0);
-  body.copy(out, 4);
-  return out;
+  return frameBytes(Buffer.from(JSON.stringify(message)), MAX_JSON_FRAME, 'a frame of a runner channel');
 }
 
 /**
@@ -89,23 +88,18 @@ export function receive(fd: number, nonBlocking: boolean): { bytes: Buffer; fds:
   }
 }
 
-/** Splits a byte stream into frames; fds are handed out to frames in arrival order. */
+/** Splits a byte stream into JSON frames; fds are handed out to frames in arrival order. */
 export class FrameReader {
-  #pending: Buffer = Buffer.alloc(0);
+  #frames = new Unframer<any>((body) => JSON.parse(body.toString('utf8')), MAX_JSON_FRAME);
   #fds: number[] = [];
 
   /** Adds received bytes and fds; returns the complete frames, each with the `fds` count it claims. */
   push(bytes: Buffer, fds: number[]): Array<{ message: any; fds: number[] }> {
-    this.#fds.push(...fds);
-    this.#pending = this.#pending.length ? Buffer.concat([this.#pending, bytes]) : bytes;
+    if (fds.length) this.#fds.push(...fds);
     const out: Array<{ message: any; fds: number[] }> = [];
-    while (this.#pending.length >= 4) {
-      const len = this.#pending.readUInt32LE(0);
-      if (this.#pending.length < 4 + len) break;
-      const message = JSON.parse(this.#pending.toString('utf8', 4, 4 + len));
-      this.#pending = this.#pending.subarray(4 + len);
+    for (const message of this.#frames.messages(bytes)) {
       const n = typeof message?.fds === 'number' ? message.fds : 0;
-      out.push({ message, fds: this.#fds.splice(0, n) });
+      out.push({ message, fds: n ? this.#fds.splice(0, n) : [] });
     }
     return out;
   }

@@ -1,9 +1,9 @@
-// The runner channel (lib/runner/wire.ts) over a real socketpair: frames split and joined at any
+// The runner channel (lib/proc/socket.ts) over a real socketpair: frames split and joined at any
 // byte, fds carried with SCM_RIGHTS and handed to the frame that claims them.
 import t from 'tap';
 import { readFileSync, openSync, closeSync, fstatSync } from 'node:fs';
 import * as libc from '../../ffi/libc.js';
-import { frame, sendBytes, receive, FrameReader } from '../../lib/runner/wire.js';
+import { frame, sendBytes, receive, FrameReader, MAX_FDS } from '../../lib/proc/socket.js';
 import { cgroupPaths } from '../../lib/runner/cgroups.js';
 
 function pair(): [number, number] {
@@ -44,6 +44,17 @@ t.test('fds travel with their frame and go to the frame that claims them', async
   t.equal(receive(b, true), null, 'nothing more to read');
   closeSync(a);
   t.ok(receive(b, false)!.closed, 'the peer closing is seen');
+});
+
+t.test('more fds than a frame carries are refused before anything is sent; a peer gone is an error, not a signal', { timeout: 5000 }, async (t) => {
+  const [a, b] = pair();
+  const fds = Array.from({ length: MAX_FDS + 1 }, () => 0);
+  t.throws(() => sendBytes(a, frame({ fds: fds.length }), fds), /at most 64 fds per frame/);
+  t.equal(receive(b, true), null, 'nothing went');
+  closeSync(b);
+  // MSG_NOSIGNAL: EPIPE comes back as an error, no SIGPIPE (a runner whose caller died exits quietly).
+  t.throws(() => sendBytes(a, frame({ t: 'x' })), /sendmsg\(\) failed \(errno 32\)/, 'EPIPE');
+  closeSync(a);
 });
 
 t.test("cgroupPaths names this process's cgroup in every hierarchy", async (t) => {
