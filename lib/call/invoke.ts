@@ -5,7 +5,7 @@
 import * as ffi from '../../ffi/index.js';
 import { LxcError, type LxcErrorCode } from '../errors.js';
 import { u64Arg, u32Arg, type Arg, type MemberCall } from '../runner/protocol.js';
-import type { LogTarget } from '../calllog.js';
+import type { LogTarget } from './log.js';
 import type { Handle } from '../container/handle.js';
 import type { CreateOutcome, runCreate } from '../create/pool.js';
 import type { ExitWatch } from '../runner/pool.js';
@@ -13,7 +13,7 @@ import { ROUTES, type Route, type SyncMember } from './routes.js';
 import { apiExtension, decode } from './admit.js';
 
 // The log capture of calls on koffi's thread, loaded with the first such call.
-let callLogModule: Promise<typeof import('../calllog.js')> | undefined;
+let callLogModule: Promise<typeof import('./log.js')> | undefined;
 // Runner processes (lib/runner/) and create workers (lib/create/), loaded with the first call that needs one.
 let runnerModule: Promise<typeof import('../runner/pool.js')> | undefined;
 let createModule: Promise<typeof import('../create/pool.js')> | undefined;
@@ -144,7 +144,7 @@ function lane(h: Handle, op: string, member: ffi.MemberName, r: Route, ptr: bigi
 // ---- lanes ---------------------------------------------------------------------------------------
 
 async function onThread(h: Handle, op: string, ptr: bigint, fn: ffi.CFunction, args: unknown[]): Promise<Outcome<unknown>> {
-  const { CallLog } = await (callLogModule ??= import('../calllog.js'));
+  const { CallLog } = await (callLogModule ??= import('./log.js'));
   const log = new CallLog(logTarget(h, op, ptr));
   try {
     const result = await new Promise((resolve, reject) => fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r))));

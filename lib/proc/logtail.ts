@@ -1,4 +1,4 @@
-// Reading what a log file gained since an offset: a call's lines in the caller (calllog.ts), in a
+// Reading what a log file gained since an offset: a call's lines in the caller (lib/call/log.ts), in a
 // runner (runner/log.ts) and a create worker's (create/pool.ts) all come this way.
 import { fs } from '../builtins.js';
 

@@ -1,7 +1,7 @@
 // liblxc's log lines of the calls made on one of a runner's structs. The struct's log fd is opened
 // once on a scratch file and kept for the struct's life: opening, reading and removing a file for
 // every call cost ≈ 0.1 ms of each call's ≈ 0.25 ms in the runner. Each call reads what was appended
-// since the one before. The caller's own process captures its calls with CallLog (calllog.ts).
+// since the one before. The caller's own process captures its calls with CallLog (lib/call/log.ts).
 import { fs } from '../builtins.js';
 import { scratchFile } from '../scratch.js';
 import { sessionLog, linesOf } from '../logging.js';
@@ -50,7 +50,7 @@ export class StructLog {
     this.#conf = null;
     if (this.#own) {
       // Setting the key opens the struct's log fd; clearing it keeps our path out of any config
-      // the struct saves, clones or snapshots, while the fd stays open (calllog.ts says why).
+      // the struct saves, clones or snapshots, while the fd stays open (lib/call/log.ts says why).
       const set = this.items.set('lxc.log.file', this.#path);
       this.items.clear('lxc.log.file');
       if (!set) {

@@ -1,13 +1,13 @@
 // Captures liblxc's log lines for one call on one container: liblxc writes ERROR lines to the
 // container's log fd, which we open on a scratch file for the call (or tap the user's lxc.log.file).
-import { fs } from './builtins.js';
-import { scratchFile } from './scratch.js';
-import { sessionLog, linesOf } from './logging.js';
-import { logLines, sizeOf, tailFile } from './proc/logtail.js';
+import { fs } from '../builtins.js';
+import { scratchFile } from '../scratch.js';
+import { sessionLog, linesOf } from '../logging.js';
+import { logLines, sizeOf, tailFile } from '../proc/logtail.js';
 
 const { unlinkSync } = fs;
 
-/** The hooks calllog needs from a container: read, set and clear one config item. */
+/** The hooks CallLog needs from a container: read, set and clear one config item. */
 export interface LogTarget {
   /** The container's name, which picks its lines out of a session log. */
   name: string;

@@ -1,11 +1,11 @@
-// The per-call log capture (lib/calllog.ts): our file is set and taken out of the config at once,
+// The per-call log capture (lib/call/log.ts): our file is set and taken out of the config at once,
 // the call's lines are read back and the file removed; a user's own lxc.log.file is only read,
 // from where it stood. The target below records what the capture asks of a container.
 import t from 'tap';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CallLog, type LogTarget } from '../../lib/calllog.js';
+import { CallLog, type LogTarget } from '../../lib/call/log.js';
 
 function target(user = '', accept = true): LogTarget & { calls: string[]; file: string } {
   const calls: string[] = [];
