@@ -1,4 +1,5 @@
 // Loads liblxc.so.1 (libc lives in libc.ts); with libc.ts, the only places that open shared objects.
+import { readFileSync } from 'node:fs';
 import type { LibraryHandle } from 'koffi';
 import { koffi } from './koffi.js';
 import { fcntl, F_GETFD, F_SETFD, FD_CLOEXEC } from './libc.js';
@@ -42,5 +43,24 @@ function open(): LibraryHandle {
 
 /** The liblxc shared object. */
 export const liblxc = open();
+
+// Strings of the loaded liblxc's file: what it was built with, which no call exports.
+let liblxcText: string | null | undefined;
+
+/**
+ * The first NUL-terminated string of the loaded liblxc's file that `pattern` (anchored on a NUL
+ * at each end) finds: the paths liblxc was built with (LXCTEMPLATEDIR, LXC_MONITORD_PATH), which
+ * no call exports. null when the file cannot be read.
+ */
+export function liblxcString(pattern: RegExp): string | null {
+  if (liblxcText === undefined) {
+    liblxcText = null;
+    try {
+      const lib = /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(readFileSync('/proc/self/maps', 'utf8'))?.[1];
+      if (lib) liblxcText = readFileSync(lib).toString('latin1');
+    } catch { /* no /proc, or unreadable */ }
+  }
+  return liblxcText === null ? null : (pattern.exec(liblxcText)?.[1] ?? null);
+}
 export { koffi };
 export * from './libc.js';

@@ -6,7 +6,7 @@ import * as ffi from '../ffi/index.js';
 import { invalid } from './errors.js';
 import { check, containerName, absolutePath } from './validate.js';
 import { Handle, setSiblingFactory } from './container/handle.js';
-import { lazy, loadedFamily, withSchemas } from './container/lazy.js';
+import { lazy, loadedFamily, withSchemas } from './container/handle.js';
 import { empty, options } from './options/parse.js';
 import { containerOptionsSchema } from './options/global.js';
 import * as lifecycle from './container/lifecycle.js';

@@ -1,10 +1,10 @@
 // lxc-ffi: the public surface.
 import * as ffi from '../ffi/index.js';
 import { Container, globalLxcpath, isKnownKey } from './container.js';
-import { apiExtension } from './call/admit.js';
+import { apiExtension } from './call/routes.js';
 import { check, configKey } from './validate.js';
 import { invalid } from './errors.js';
-import { personalities } from './options/attach.js';
+import { personalities } from './constants.js';
 import { listDefaults, listOptionsSchema, hostCheckOptionsSchema, type ListOptions, type HostCheckOptions } from './options/global.js';
 import type { HostReport } from './host/findings.js';
 import { options as optionsOf } from './options/parse.js';

@@ -8,7 +8,6 @@ import { EventEmitter, once } from 'node:events';
 import type { Socket } from 'node:net';
 import * as ffi from '../ffi/index.js';
 import { builtins, fs } from './builtins.js';
-import { liblxcString } from './liblxc-strings.js';
 import { LxcError } from './errors.js';
 import { states, type ContainerState } from './options/lifecycle.js';
 import { watchOptionsSchema, type WatchOptions } from './options/global.js';
@@ -56,7 +55,7 @@ let monitordPath: string | null | undefined;
 /** LXC_MONITORD_PATH of the loaded liblxc: compiled in, read from the library file. */
 function monitord(): string | null {
   if (monitordPath !== undefined) return monitordPath;
-  monitordPath = liblxcString(/\0(\/[\x21-\x7e]*\/lxc-monitord)\0/)
+  monitordPath = ffi.liblxcString(/\0(\/[\x21-\x7e]*\/lxc-monitord)\0/)
     ?? ['/usr/libexec/lxc/lxc-monitord', '/usr/lib/x86_64-linux-gnu/lxc/lxc-monitord', '/usr/lib/lxc/lxc-monitord'].find((p) => fs.existsSync(p)) ?? null;
   return monitordPath;
 }

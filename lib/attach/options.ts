@@ -1,7 +1,8 @@
 // AttachOptions mapped onto lxc_attach_options_t: the namespace mask, the LXC_ATTACH_* flags,
 // the personality. The options themselves, their defaults and schema: lib/options/attach.ts.
 import * as C from '../constants.js';
-import { namespaceFlags, personalities, type AttachOptions, type attachDefaults } from '../options/attach.js';
+import { namespaceFlags, type AttachOptions, type attachDefaults } from '../options/attach.js';
+import { personalities } from '../constants.js';
 import type { Defaulted } from '../options/parse.js';
 
 /** AttachOptions with a call's defaults applied (attachDefaults, functionDefaults, execDefaults): what lib/attach/ reads. */

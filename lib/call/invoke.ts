@@ -1,5 +1,5 @@
 // The one call path into a struct lxc_container member (h.query() aside: the hot getters' own).
-// invoke() admits the call (admit.ts), queues it when its route says so, captures its log, runs it
+// invoke() admits the call (routes.ts), queues it when its route says so, captures its log, runs it
 // in its lane (routes.ts) and names its failure: every C call of lib/container reads
 // `invoke(h, op, 'member', { fails: { code } }, ...args)`, the way go-lxc's read `C.go_lxc_member`.
 import * as ffi from '../../ffi/index.js';
@@ -9,8 +9,7 @@ import type { LogTarget } from './log.js';
 import type { Handle } from '../container/handle.js';
 import type { CreateOutcome, runCreate } from '../create/pool.js';
 import type { ExitWatch } from '../runner/pool.js';
-import { ROUTES, type Route, type SyncMember } from './routes.js';
-import { apiExtension, decode } from './admit.js';
+import { ROUTES, apiExtension, decode, type Route, type SyncMember } from './routes.js';
 
 // The log capture of calls on koffi's thread, loaded with the first such call.
 let callLogModule: Promise<typeof import('./log.js')> | undefined;

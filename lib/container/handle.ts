@@ -3,9 +3,9 @@
 // lib/call/ (invoke(), and query() here for the hot getters).
 import * as ffi from '../../ffi/index.js';
 import { LxcError, logReason, type LxcErrorCode, type LxcErrorDetails } from '../errors.js';
-import { decode } from '../call/admit.js';
+import { decode } from '../call/routes.js';
 import { fs } from '../builtins.js';
-import type { Lazy } from './lazy.js';
+import { loadSchemas, schemasLoaded } from '../options/parse.js';
 import type { Need } from '../call/routes.js';
 
 // Backstop for Containers dropped without release(): put their liblxc reference. Containers join it
@@ -36,6 +36,37 @@ export function setSiblingFactory(f: (name: string, lxcpath: string) => Sibling)
 /** A new Container object for `name` in `lxcpath`, without the families importing the class. */
 export function sibling(name: string, lxcpath: string): Sibling {
   return makeContainer!(name, lxcpath);
+}
+
+// ---- families loaded on first call (container.ts): zod loaded beside a family whose call parses options,
+// so its first import never runs inside a call's synchronous start.
+
+/** A family module loaded on its first call: `loaded` once it is. */
+export interface Lazy<M> {
+  loaded?: M;
+  load(): Promise<M>;
+}
+
+/** A Lazy over `load` (a dynamic import). */
+export function lazy<M>(load: () => Promise<M>): Lazy<M> {
+  let loading: Promise<M> | undefined;
+  const l: Lazy<M> = { load: () => (loading ??= load().then((m) => (l.loaded = m))) };
+  return l;
+}
+
+/** A family loaded with container.ts, as a Lazy (for Handle.later). */
+export function loadedFamily<M>(m: M): Lazy<M> {
+  return { loaded: m, load: () => Promise.resolve(m) };
+}
+
+/**
+ * `family`, and zod too when the call has an options object to parse and zod is not loaded yet:
+ * the call then starts once both are there (Handle.later admits it at once). zod's first import
+ * thus never runs inside a call's synchronous start, where it would hold the event loop.
+ */
+export function withSchemas<M>(family: Lazy<M>, needed: boolean): Lazy<M> {
+  if (!needed || schemasLoaded()) return family;
+  return { load: () => Promise.all([family.load(), loadSchemas()]).then(([m]) => m) };
 }
 
 const NOT_ROOT_HINT = 'run as root (sudo), or see docs/guide.md for what unprivileged containers need (XDG_RUNTIME_DIR, subuid/subgid maps, lxc-usernsexec)';
@@ -86,7 +117,7 @@ export class Handle {
   readonly extras = new Map<string, unknown>();
   /** Called by release() before the struct goes (the families' own cleanup). */
   readonly onRelease: Array<() => void> = [];
-  /** Decoded members by name, filled by lib/call/admit.ts decode(). */
+  /** Decoded members by name, filled by lib/call/routes.ts decode(). */
   readonly members: Record<string, ffi.CFunction> = Object.create(null);
   #ptr: bigint | null;
   // Async liblxc calls on one struct run one at a time, as go-lxc's per-container mutex does.
@@ -174,7 +205,7 @@ export class Handle {
   }
 
   /**
-   * Runs a call of a family that loads on first use (lazy.ts) as if it had been
+   * Runs a call of a family that loads on first use (lazy(), above) as if it had been
    * loaded: admitted now, so a release() made while the module loads waits for the call's work
    * instead of failing it, exactly as for a call whose family was already there.
    */

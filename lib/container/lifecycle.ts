@@ -14,7 +14,7 @@ import type { EventFeed } from '../create/feed.js';
 import { sleep, deadline } from './waits.js';
 import { setCgroupItem } from './config.js';
 import { sibling, type Handle, type Sibling } from './handle.js';
-import { exists } from '../call/admit.js';
+import { exists } from '../call/routes.js';
 import { invoke, plain } from '../call/invoke.js';
 import type { ExitStatus } from '../attach/process.js';
 import type { ContainerExit } from '../watch.js';

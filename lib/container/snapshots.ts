@@ -6,7 +6,7 @@ import { options } from '../options/parse.js';
 import { abortOptionsSchema, type AbortOptions } from '../options/lifecycle.js';
 import { cloneOptionsSchema, cloneDefaults } from '../options/snapshots.js';
 import { sibling, type Handle, type Sibling } from './handle.js';
-import { exists } from '../call/admit.js';
+import { exists } from '../call/routes.js';
 import { invoke } from '../call/invoke.js';
 
 /** One snapshot of a container, as snapshotList() gives it. */

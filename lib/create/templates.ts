@@ -1,6 +1,6 @@
 // Finds an installed template and the long options it accepts, by reading its getopt line.
 import { fs } from '../builtins.js';
-import { liblxcString } from '../liblxc-strings.js';
+import { liblxcString } from '../../ffi/index.js';
 import { invalid } from '../errors.js';
 
 const { accessSync, constants, readFileSync } = fs;

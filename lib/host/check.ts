@@ -3,7 +3,7 @@
 import { userInfo } from 'node:os';
 import { fs } from '../builtins.js';
 import { getxattr } from '../../ffi/libc.js';
-import { liblxcString } from '../liblxc-strings.js';
+import { liblxcString } from '../../ffi/index.js';
 import { checkHostAt, type HostEnv, type HostReport } from './findings.js';
 
 /** Whether a file carries file capabilities (a security.capability extended attribute). */

@@ -3,6 +3,7 @@
 // exec's) and the schema, side by side, checked against each other at compile time. How they are
 // parsed: parse.ts; what they become in lxc_attach_options_t: lib/attach/options.ts.
 import * as C from '../constants.js';
+export { personalities } from '../constants.js';
 import { stringRules } from '../validate.js';
 import { schema, zod, checked, boolean, abortSignal, int, text, type Assert, type Same, type Infer, type Defaults } from './parse.js';
 
@@ -29,11 +30,6 @@ export const namespaceFlags = {
 /** A namespace by name: a key of namespaceFlags. */
 export type Namespace = keyof typeof namespaceFlags;
 
-/** Personalities by architecture name (sys/personality.h): 64-bit names are PER_LINUX, 32-bit PER_LINUX32. */
-export const personalities: Record<string, number> = {
-  x86_64: 0, amd64: 0, aarch64: 0, arm64: 0, ppc64le: 0, ppc64el: 0, s390x: 0, riscv64: 0,
-  i386: 8, i486: 8, i586: 8, i686: 8, x86: 8, armhf: 8, armel: 8, armv7l: 8, arm: 8, ppc: 8,
-};
 
 /** Where one of the attached process's stdio goes. */
 export type Stdio = number | 'inherit' | 'ignore' | 'pipe';
@@ -141,7 +137,7 @@ const attachShape = schema((z) => {
     stdin: z.optional(stdio),
     stdout: z.optional(stdio),
     stderr: z.optional(stdio),
-    personality: z.optional(z.union([int(), checked(stringRules([(s) => Object.hasOwn(personalities, s), 'is not a known architecture']))], { error: 'must be a personality number or a known architecture name' })),
+    personality: z.optional(z.union([int(), checked(stringRules([(s) => Object.hasOwn(C.personalities, s), 'is not a known architecture']))], { error: 'must be a personality number or a known architecture name' })),
     lsmLabel: z.optional(text()),
     elevatedPrivileges: z.optional(boolean()),
     remountSysProc: z.optional(boolean()),

@@ -1,7 +1,7 @@
-// requireMember (lib/call/admit.ts) / memberSince (ffi/): which liblxc release has which struct lxc_container member, read
+// requireMember (lib/call/routes.ts) / memberSince (ffi/): which liblxc release has which struct lxc_container member, read
 // from the version table alone (no liblxc 4.0 needed).
 import t from 'tap';
-import { requireMember } from '../../lib/call/admit.js';
+import { requireMember } from '../../lib/call/routes.js';
 import { memberSince } from '../../ffi/index.js';
 import { LxcError } from '../../lib/errors.js';
 import { layoutOf } from '../../ffi/layouts.js';

@@ -6,8 +6,7 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Handle } from '../../lib/container/handle.js';
-import { lazy } from '../../lib/container/lazy.js';
+import { Handle, lazy } from '../../lib/container/handle.js';
 
 const lxcpath = mkdtempSync(join(tmpdir(), 'lxcffi-handle-'));
 t.teardown(() => rmSync(lxcpath, { recursive: true, force: true }));
