@@ -12,7 +12,11 @@ import { LxcError } from './errors.js';
 import { states, type ContainerState } from './options/lifecycle.js';
 import { watchOptionsSchema, type WatchOptions } from './options/global.js';
 import { options as optionsOf } from './options/parse.js';
-import { exitStatus, fromWaitStatus, type ExitStatus } from './proc/exit.js';
+import type { ExitStatus } from './proc/exit.js';
+
+// The wait-status decoding (lib/proc/exit.ts), loaded by the first Watcher before it listens: not at import.
+let exitModule: Promise<typeof import('./proc/exit.js')> | undefined;
+let exitCodes: typeof import('./proc/exit.js') | undefined;
 
 /** One state change of one container. */
 export interface StateChange {
@@ -130,6 +134,7 @@ export class Watcher extends EventEmitter implements AsyncIterableIterator<State
   }
 
   async #open(): Promise<void> {
+    exitCodes ??= await (exitModule ??= import('./proc/exit.js'));
     const name = monitorSocketName(this.lxcpath);
     let socket: Socket;
     try {
@@ -160,7 +165,7 @@ export class Watcher extends EventEmitter implements AsyncIterableIterator<State
       const name = nameBytes.toString('utf8', 0, end < 0 ? nameBytes.length : end);
       if (this.#names && !this.#names.has(name)) continue;
       if (type === LXC_MSG_EXIT_CODE) {
-        this.emit('exit', { name, ...exitStatus(fromWaitStatus(msg.readInt32LE(260))) } satisfies ContainerExit);
+        this.emit('exit', { name, ...exitCodes!.exitStatus(exitCodes!.fromWaitStatus(msg.readInt32LE(260))) } satisfies ContainerExit);
         continue;
       }
       const state = states[msg.readInt32LE(260)];
