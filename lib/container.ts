@@ -271,7 +271,7 @@ export class Container {
    * await c.attachWait(() => console.log(require('node:os').hostname()));
    */
   attachWait(command: string[] | typeof attachRunCommand | (() => unknown), argvOrOptions?: string[] | AttachOptions, options?: AttachOptions): Promise<number> {
-    return this.#h.later('attachWait', withSchemas(attachFamily, parses(command === attachRunCommand ? options : argvOrOptions)), (f) => (command === attachRunCommand ? f.attachWait(this.#h, argvOrOptions, options) : f.attachWait(this.#h, command, argvOrOptions)));
+    return this.#h.later('attachWait', withSchemas(attachFamily, parses(command === attachRunCommand ? options : argvOrOptions)), (f) => (command === attachRunCommand ? f.attachWait(this.#h, argvOrOptions, options, true) : f.attachWait(this.#h, command, argvOrOptions)));
   }
 
   /**

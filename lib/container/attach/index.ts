@@ -35,12 +35,13 @@ function attachOptions(op: string, value: unknown, fn: boolean): AttachSettings 
   return options(op, 'options', attachOptionsSchema, value, fn ? functionDefaults : attachDefaults);
 }
 
-/** `command`: argv or a function (the facade has taken attachRunCommand's argv for it). */
-export async function attachWait(h: Handle, command: unknown, options_: unknown): Promise<number> {
+/** `command`: argv or a function; `argvOnly`: it came after attachRunCommand, so it must be argv. */
+export async function attachWait(h: Handle, command: unknown, options_: unknown, argvOnly = false): Promise<number> {
   const op = 'attachWait';
-  const o = attachOptions(op, options_, typeof command === 'function');
+  const fn = typeof command === 'function' && !argvOnly;
+  const o = attachOptions(op, options_, fn);
   const lib = await attachLib();
-  if (typeof command === 'function') {
+  if (fn) {
     const { session, proc } = await worker(lib, h, op, o, true);
     session.evaluate(command as () => unknown).catch(() => undefined);
     return exitNumber(await proc.wait());
