@@ -3,7 +3,6 @@
 import { userInfo } from 'node:os';
 import { fs } from '../builtins.js';
 import { getxattr } from '../../ffi/libc.js';
-import { liblxcString } from '../../ffi/index.js';
 import { checkHostAt, type HostEnv, type HostReport } from './findings.js';
 
 /** Whether a file carries file capabilities (a security.capability extended attribute). */
@@ -20,11 +19,18 @@ function liblxcFile(): string | undefined {
   try { return /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(fs.readFileSync('/proc/self/maps', 'utf8'))?.[1]; } catch { return undefined; }
 }
 
+/** The loaded liblxc: its release, and the strings of its file (ffi's liblxcString: the paths it was built with). */
+export interface LoadedLiblxc {
+  version: string;
+  strings: (pattern: RegExp) => string | null;
+}
+
 /**
- * The host as this process sees it. `liblxc`: the loaded release, or why it did not load;
+ * The host as this process sees it. `liblxc`: the loaded release, or why it did not load (this
+ * module imports nothing that loads liblxc, so it reports a liblxc that does not load);
  * `lxcpath`: the one to check (default: the user's, ~/.local/share/lxc, or /var/lib/lxc for root).
  */
-export function realEnv(liblxc: { version: string } | { error: string }, lxcpath?: string): HostEnv {
+export function realEnv(liblxc: LoadedLiblxc | { error: string }, lxcpath?: string): HostEnv {
   const uid = process.geteuid?.() ?? 0;
   let user: string | undefined;
   try { user = userInfo().username; } catch { /* a uid without a passwd entry: looked up in /etc/passwd, else its number */ }
@@ -40,14 +46,14 @@ export function realEnv(liblxc: { version: string } | { error: string }, lxcpath
     path: process.env.PATH,
     lxcpath,
     liblxc: loaded ? { version: liblxc.version, file: liblxcFile() } : liblxc,
-    templateDir: loaded ? liblxcString(/\0(\/[\x21-\x7e]*\/lxc\/templates)\0/) : null,
-    monitord: loaded ? liblxcString(/\0(\/[\x21-\x7e]*\/lxc-monitord)\0/) : null,
-    userNic: loaded ? liblxcString(/\0(\/[\x21-\x7e]*\/lxc-user-nic)\0/) : null,
+    templateDir: loaded ? liblxc.strings(/\0(\/[\x21-\x7e]*\/lxc\/templates)\0/) : null,
+    monitord: loaded ? liblxc.strings(/\0(\/[\x21-\x7e]*\/lxc-monitord)\0/) : null,
+    userNic: loaded ? liblxc.strings(/\0(\/[\x21-\x7e]*\/lxc-user-nic)\0/) : null,
     fileCapabilities,
   };
 }
 
-/** The report for the calling user on this host, given the loaded liblxc's version and the lxcpath. */
-export function checkHost(version: string, lxcpath: string): HostReport {
-  return checkHostAt(realEnv({ version }, lxcpath));
+/** The report for the calling user on this host, given the loaded liblxc and the lxcpath. */
+export function checkHost(liblxc: LoadedLiblxc, lxcpath: string): HostReport {
+  return checkHostAt(realEnv(liblxc, lxcpath));
 }
