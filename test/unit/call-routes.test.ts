@@ -30,6 +30,14 @@ t.test('every function-pointer member of every tabled struct lxc_container has a
   t.same([...names].filter((n) => !(n in ROUTES)), [], 'none without a route');
 });
 
+t.test('a sync member takes at most 3 arguments after the struct (invoke() passes them without an array)', async (t) => {
+  for (const m of membersText.matchAll(/^ {2}(\w+)\(c: ContainerPtr((?:, [^)]*)?)\)/gm)) {
+    const [, name, rest] = m;
+    const n = rest ? rest.split(',').length - 1 : 0;
+    if ((ROUTES as Record<string, Route>)[name].lane === 'sync') t.ok(n <= 3, `${name}: ${n} arguments`);
+  }
+});
+
 t.test('the rows say what the lanes mean', async (t) => {
   for (const [member, r] of Object.entries(ROUTES as Record<string, Route>)) {
     t.equal(r.queued, r.lane !== 'sync', `${member}: queued exactly when its lane is async`);
