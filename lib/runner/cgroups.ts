@@ -3,7 +3,7 @@
 // never moves it back. Works on v1, v2 and hybrid layouts.
 import { fs } from '../builtins.js';
 
-const { readFileSync, writeFileSync } = fs;
+const { readFileSync, rmdirSync, writeFileSync } = fs;
 
 /** One line of /proc/self/cgroup: the hierarchy's mount point and this process's path in it. */
 export interface CgroupPath {
@@ -50,18 +50,36 @@ export function cgroupPaths(): CgroupPath[] {
   });
 }
 
-/** Moves this process back to `home` in every hierarchy where it has been moved since. */
+/** `path` (a /proc/self/cgroup path) below the mount of `c`, as a directory. */
+function dirOf(c: CgroupPath, path: string): string {
+  const rel = c.root === '/' ? path : path.startsWith(c.root) ? path.slice(c.root.length) : path;
+  return `${c.mount}${rel === '/' ? '' : rel}`;
+}
+
+/**
+ * Moves this process back to `home` in every hierarchy where it has been moved since, then removes
+ * the monitor cgroups (lxc.monitor.NAME) it left if they are empty: a monitor that ended while
+ * this process was still inside (a failed or short-lived start) could not remove its own.
+ */
 export function restoreCgroups(home: CgroupPath[]): void {
   // /proc/self/cgroup alone (the mounts are known from `home`): mountinfo grows with every running
   // container, and this runs after every call.
   const now = ownPaths();
+  const left: string[] = [];
   for (const c of home) {
-    if (!c.mount || now.get(c.controllers) === c.path) continue;
-    const rel = c.root === '/' ? c.path : c.path.startsWith(c.root) ? c.path.slice(c.root.length) : c.path;
+    const at = now.get(c.controllers);
+    if (!c.mount || at === undefined || at === c.path) continue;
     try {
-      writeFileSync(`${c.mount}${rel === '/' ? '' : rel}/cgroup.procs`, `${process.pid}\n`);
+      writeFileSync(`${dirOf(c, c.path)}/cgroup.procs`, `${process.pid}\n`);
+      if (/\/lxc\.monitor\.[^/]+$/.test(at)) left.push(dirOf(c, at));
     } catch {
       // Not allowed (an unprivileged caller in a delegated tree): stay; the caller is unaffected.
     }
+  }
+  for (const dir of left) {
+    try {
+      // EBUSY while the monitor runs there (it removes it when the container stops); gone: ENOENT.
+      rmdirSync(dir);
+    } catch { /* still in use, or already removed */ }
   }
 }
