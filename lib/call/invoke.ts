@@ -216,7 +216,7 @@ function logTarget(h: Handle, op: string, ptr: bigint): LogTarget {
 }
 
 /** A JS argument as the runner protocol carries it: 64-bit integers, typed arrays and structs tagged. */
-export function toArg(v: unknown): Arg {
+function toArg(v: unknown): Arg {
   if (typeof v === 'bigint') return u64Arg(v);
   if (v instanceof Uint32Array) return u32Arg(Array.from(v));
   if (Array.isArray(v)) return v.map(toArg);

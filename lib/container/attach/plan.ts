@@ -4,9 +4,9 @@
 // runner, lib/runner/), opens the container's devpts, and names errors after the container.
 import * as ffi from '../../../ffi/index.js';
 import { attachFlags, namespaceMask, personality, type AttachSettings } from '../../attach/options.js';
-import { symbolArg, outArg, fdArg, u32Arg } from '../../runner/protocol.js';
+import { symbolArg, outArg, fdArg, u32Arg, type Arg } from '../../runner/protocol.js';
 import type { Handle } from '../handle.js';
-import { invoke, toArg } from '../../call/invoke.js';
+import { invoke } from '../../call/invoke.js';
 import { fd as containerFd } from '../devices.js';
 import type { AttachPlan } from '../../attach/spawn.js';
 import type { AttachedProcess } from '../../attach/process.js';
@@ -65,7 +65,8 @@ export function plan(h: Handle, op: string, o: AttachSettings): AttachPlan {
       }
     },
     attach: async (r) => {
-      const args = [symbolArg(r.execFn), r.payload, toArg(cAttachOptions(h, op, o, r.worker)), outArg(1)];
+      // invoke() tags the options for the runner (toArg), once.
+      const args = [symbolArg(r.execFn), r.payload, cAttachOptions(h, op, o, r.worker) as Arg, outArg(1)];
       const { result, log, outs, watch } = await invoke(h, op, 'attach', { track: true, fds: r.fds }, ...args);
       const pid = outs?.[0]?.[0] ?? -1;
       if (result !== 0 || pid <= 0 || !watch) {
