@@ -78,6 +78,10 @@ export const plain: Readonly<Record<string, never>> = Object.freeze({});
  * await invoke(h, 'freeze', 'freeze', { fails: { code: 'EFREEZE', why: 'liblxc could not freeze it' } });
  */
 export function invoke<K extends ffi.MemberName>(h: Handle, op: string, member: K, spec: CallSpec<CallResult<K>>, ...args: CallArgs<K>): Invoked<K> {
+  // getConfigItem's (and setConfigItem's) member first, on a path of its own: past the generic
+  // lookups below, which many members make megamorphic in a process that calls them all.
+  // eslint-disable-next-line prefer-rest-params
+  if (member === 'get_config_item') return configItem(h, op, spec as CallSpec, arguments[4] as string | null) as Invoked<K>;
   const r: Route = ROUTES[member];
   // The arguments are read from `arguments`, never from the unused rest parameter, which V8 then
   // does not allocate: a sync call (at most 3 arguments, test/unit/call-routes.test.ts) makes no array.
@@ -133,6 +137,20 @@ function syncCall(h: Handle, op: string, member: ffi.MemberName, r: Route, spec:
   if (r.needs !== null) h.need(op, r.needs);
   const result = r.sized ? sized(fn as never, ptr, member, a as string | null)
     : n === 0 ? fn(ptr) : n === 1 ? fn(ptr, a) : n === 2 ? fn(ptr, a, b) : fn(ptr, a, b, c);
+  const { fails } = spec;
+  if (fails !== undefined && (fails.when ? fails.when(result) : !result)) throw h.error(fails.code, op, fails.why);
+  return result;
+}
+
+const CONFIG_ITEM: Route = ROUTES.get_config_item;
+
+/** syncCall() for get_config_item: the same checks, in the same order, from its route. */
+function configItem(h: Handle, op: string, spec: CallSpec, key: string | null): string | undefined {
+  const ptr = h.ref(op);
+  const fn = (h.members.get_config_item ?? decode(h.members, op, 'get_config_item', ptr)) as unknown as ItemReader;
+  if (CONFIG_ITEM.extension !== undefined && !apiExtension(CONFIG_ITEM.extension)) throw h.error('ENOTSUP', op, `liblxc ${ffi.versionString} lacks the ${CONFIG_ITEM.extension} API extension`);
+  if (CONFIG_ITEM.needs !== null) h.need(op, CONFIG_ITEM.needs);
+  const result = key === null ? sized(fn, ptr, 'get_config_item', key) : configRead(fn, ptr, key);
   const { fails } = spec;
   if (fails !== undefined && (fails.when ? fails.when(result) : !result)) throw h.error(fails.code, op, fails.why);
   return result;
@@ -226,6 +244,9 @@ function toArg(v: unknown): Arg {
 
 // ---- sized reads ---------------------------------------------------------------------------------
 
+/** A sized read's member: `member(c, key, retv, inlen)`. */
+type ItemReader = (c: bigint, key: string | null, retv: Buffer | null, inlen: number) => number;
+
 // The buffer config values are read into, and the last short value read for each key.
 const itemBuffer = Buffer.alloc(4096);
 const lastValues = new Map<string, { bytes: Buffer; text: string }>();
@@ -235,11 +256,16 @@ const lastValues = new Map<string, { bytes: Buffer; text: string }>();
  * call into a reused buffer, a second only for longer values (it answers the whole length). The
  * others are sized by a first call without a buffer: get_cgroup_item answers only what it read.
  */
-function sized(fn: (c: bigint, key: string | null, retv: Buffer | null, inlen: number) => number, ptr: bigint, member: ffi.MemberName, key: string | null): string | undefined {
+function sized(fn: ItemReader, ptr: bigint, member: ffi.MemberName, key: string | null): string | undefined {
   if (member !== 'get_config_item' || key === null) {
     const read = ffi.readSized((buf, len) => fn(ptr, key, buf, len));
     return !read || read.got < 0 ? undefined : read.text;
   }
+  return configRead(fn, ptr, key);
+}
+
+/** get_config_item's read of `key`: one call into a reused buffer, a second only for longer values. */
+function configRead(fn: ItemReader, ptr: bigint, key: string): string | undefined {
   const len = fn(ptr, key, itemBuffer, itemBuffer.length);
   if (len < 0) return undefined;
   if (len < itemBuffer.length) return itemText(key, len);

@@ -33,6 +33,27 @@ function fromImage(image: NodeImage): [string, string[]] {
   return [path(image.launcher), ['--preload', image.preload.map(path).join(' '), path(image.node), ...nodeArgs]];
 }
 
+// A runner holds fds 4 … 3 + FD_GAP (copies of /dev/null, close-on-exec) for its life, so that
+// Node's own fds sit above them. libuv's pthread_atfork handler closes its signal lock pipe by
+// number in every child liblxc fork()s and opens a new one at the lowest free numbers; a daemonized
+// start's monitor then closes every inherited fd and reuses those numbers, so that the handler in
+// the monitor's next child closed one of liblxc's own (a non-root start: "Failed waiting for child
+// process … to tell us to proceed"). With the gap the pipe lands above it, past any fd a monitor
+// holds. Bounded by the open-files limit the runner inherits.
+const FD_GAP = Math.max(0, Math.min(128, openFilesLimit() - 512));
+
+function openFilesLimit(): number {
+  const m = /^Max open files\s+(\d+|unlimited)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'));
+  return m?.[1] === undefined ? 1024 : m[1] === 'unlimited' ? Infinity : Number(m[1]);
+}
+
+let devNull: number | undefined;
+/** The stdio of a runner: none, none, the caller's stderr, its channel, then the gap. */
+function runnerStdio(peer: number): Array<'ignore' | 'inherit' | number> {
+  devNull ??= fs.openSync('/dev/null', 'r');
+  return ['ignore', 'ignore', 'inherit', peer, ...new Array<number>(FD_GAP).fill(devNull)];
+}
+
 /** Runners at most; more calls at once wait for one to be free. */
 export const MAX_RUNNERS = Math.max(8, 4 * availableParallelism());
 /** An idle runner with nothing to watch exits after this long. */
@@ -126,7 +147,7 @@ class Runner {
         argv0: 'node',
         // Its own session: terminal signals (Ctrl-C, SIGWINCH) never reach it or what it attaches.
         detached: true,
-        stdio: ['ignore', 'ignore', 'inherit', peer],
+        stdio: runnerStdio(peer),
         // fd 3, its channel, survives liblxc's re-exec of it from a memfd (LXC_MEMFD_REXEC; ffi/library.ts).
         env: helperEnv({ [SCRATCH_ENV]: scratchDir(), LXC_FFI_KEEP_FDS: '3' }),
       });
