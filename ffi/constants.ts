@@ -83,6 +83,9 @@ export const TCSADRAIN = 1;
 /** c_oflag bit: output processing (\n to \r\n, ...). c_oflag is the struct's second u32. */
 export const OPOST = 1;
 export const TERMIOS_OFLAG_OFFSET = 4;
+/** c_cc (after four u32 flags and c_line) and its VEOF slot: the end-of-file character. */
+export const TERMIOS_CC_OFFSET = 17;
+export const VEOF = 4;
 /** sizeof(struct winsize): ws_row, ws_col, ws_xpixel, ws_ypixel, u16 each. */
 export const WINSIZE_SIZE = 8;
 export const TIOCGWINSZ = 0x5413;

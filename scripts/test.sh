@@ -49,6 +49,29 @@ if [ $# -eq 0 ] && [ "${LXC_FFI_NODE_MATRIX:-1}" = 1 ]; then
     node_pass=$((node_pass + mp)); node_fail=$((node_fail + mf))
   done <<<"${nodes:-}"
 fi
+# The families that differ for a normal user (unprivileged containers), run as one: a user with
+# subordinate ids, a bridge quota and delegated cgroups (scripts/as-user.sh), on this host's cgroup
+# layout and on a cgroup2-only one. Only on a full run.
+user_pass=0; user_fail=0
+if [ $# -eq 0 ] && [ "${LXC_FFI_USER_RUNS:-1}" = 1 ]; then
+  user_tests=(test/integration/unprivileged.test.ts test/integration/lifecycle.test.ts test/integration/attach.test.ts
+    test/integration/terminal.test.ts test/integration/network.test.ts test/integration/snapshots.test.ts
+    test/integration/watch.test.ts test/integration/resources.test.ts test/integration/download.test.ts
+    test/integration/examples.test.ts test/integration/host-check.test.ts)
+  for layout in hybrid cgroup2; do
+    uout=$(mktemp)
+    echo "# As a normal user, $layout cgroups: ${user_tests[*]}"
+    bash scripts/as-user.sh --layout "$layout" -- node node_modules/tap/dist/esm/run.mjs --reporter=tap "${user_tests[@]}" 2>&1 | sed "s/^/[user $layout] /" | tee "$uout"
+    ustatus=${PIPESTATUS[0]}
+    usummary=$(grep -E '^\[user [a-z0-9]+\] # \{ total: [0-9]+' "$uout" | tail -1)
+    rm -f "$uout"
+    up=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$usummary"); up=${up:-0}
+    uf=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$usummary"); uf=${uf:-0}
+    if [ "$ustatus" -ne 0 ] && [ "$uf" -eq 0 ]; then uf=1; fi
+    echo "# As a normal user, $layout cgroups: $up passed, $uf failed"
+    user_pass=$((user_pass + up)); user_fail=$((user_fail + uf))
+  done
+fi
 # Scratch directories of processes lxc-ffi started (runners, workers) must go with their owner.
 scratch_left=$(comm -13 <(echo "$scratch_before") <(ls -d /tmp/lxc-ffi-* 2>/dev/null | sort))
 
@@ -94,8 +117,8 @@ pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary"); pass=${pass:-0}
 fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary"); fail=${fail:-0}
 skip=$(sed -nE 's/.*skip: ([0-9]+).*/\1/p' <<<"$summary"); skip=${skip:-0}
 if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
-pass=$((pass + node_pass))
-fail=$((fail + leaks + node_fail))
+pass=$((pass + node_pass + user_pass))
+fail=$((fail + leaks + node_fail + user_fail))
 
 # The benchmark's smoke run (scripts/bench/index.ts --quick): every row and probe must produce a
 # number; timings are reported, never asserted. Its failure counts as one failed test.

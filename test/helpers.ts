@@ -1,6 +1,6 @@
 // Shared pieces of the integration tests: temporary lxcpaths that clean up after themselves.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
@@ -12,6 +12,8 @@ import { Container } from '../lib/index.js';
  */
 export function tempLxcpath(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'lxcffi-test-'));
+  // A normal user's containers run as a subordinate id, which must traverse the lxcpath.
+  if (!asRoot) chmodSync(dir, 0o711);
   t.teardown(async () => {
     await destroyAll(dir);
     rmSync(dir, { recursive: true, force: true });
@@ -83,6 +85,32 @@ export async function idmappedBusybox(lxcpath: string, name: string): Promise<Co
   c.setConfigItem('lxc.idmap', ['u 0 100000 65536', 'g 0 100000 65536']);
   c.saveConfig();
   return c;
+}
+
+/** Whether the tests run as root (else as a normal user with subordinate ids: scripts/as-user.sh). */
+export const asRoot = process.getuid?.() === 0;
+
+/** `lxc-usernsexec` maps for `c`'s id map: a normal user acts as the container's root with them. */
+function usernsMaps(c: Container): string[] {
+  const lines = c.getConfigItem('lxc.idmap').split('\n').filter(Boolean);
+  return lines.flatMap((l) => ['-m', l.trim().split(/\s+/).join(':')]);
+}
+
+/**
+ * Writes `rel` in the rootfs of `c` (a dir-backed container in `lxcpath`): as root directly, as a
+ * normal user as the container's root (whose files the user cannot write) through lxc-usernsexec.
+ */
+export function writeRootfs(c: Container, lxcpath: string, rel: string, content: string, mode = 0o644): void {
+  const path = join(lxcpath, c.name, 'rootfs', rel);
+  if (asRoot) return writeFileSync(path, content, { mode });
+  execFileSync('lxc-usernsexec', [...usernsMaps(c), '--', 'sh', '-c', 'cat > "$1" && chmod "$2" "$1"', 'sh', path, mode.toString(8)], { input: content });
+}
+
+/** Reads `rel` in the rootfs of `c`, as writeRootfs() writes it. */
+export function readRootfs(c: Container, lxcpath: string, rel: string): string {
+  const path = join(lxcpath, c.name, 'rootfs', rel);
+  if (asRoot) return readFileSync(path, 'utf8');
+  return execFileSync('lxc-usernsexec', [...usernsMaps(c), '--', 'cat', path], { encoding: 'utf8' });
 }
 
 /** Every path below `dir` (relative), for before/after comparisons. */

@@ -8,7 +8,7 @@
 // the command as a byte, never the caller as SIGINT.
 import * as libc from '../../ffi/libc.js';
 import { fs } from '../builtins.js';
-import { EAGAIN, F_DUPFD_CLOEXEC, F_SETFL, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, OPOST, TCSADRAIN, TCSANOW, TERMIOS_OFLAG_OFFSET, TIOCGPTPEER, TIOCGWINSZ, TIOCSWINSZ, WINSIZE_SIZE } from '../../ffi/libc.js';
+import { EAGAIN, F_DUPFD_CLOEXEC, F_SETFL, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, OPOST, TCSADRAIN, TCSANOW, TERMIOS_CC_OFFSET, TERMIOS_OFLAG_OFFSET, TIOCGPTPEER, VEOF, TIOCGWINSZ, TIOCSWINSZ, WINSIZE_SIZE } from '../../ffi/libc.js';
 
 const { readSync, writeSync, readlinkSync, fstatSync } = fs;
 
@@ -213,12 +213,38 @@ export class TerminalRelay {
     if (this.#started || this.#closing) return;
     this.#started = true;
     if (this.#input !== null && libc.tcgetattr(this.#input, this.#saved) === 0) {
+      this.#takeCooked();
       const raw = Buffer.from(this.#saved);
       libc.cfmakeraw(raw);
       this.#raw = libc.tcsetattr(this.#input, TCSADRAIN, raw) === 0;
     }
     process.on('SIGWINCH', this.#onResize);
     this.#update();
+  }
+
+  /**
+   * What the caller's terminal holds, read while it is still cooked: raw, a pending end of file
+   * (Ctrl-D, or what `script` sends once its own input ends) would read as a NUL byte that the
+   * command's pty echoes as "^@". Whole lines go to the command as typed; an end of file becomes
+   * the pty's own end-of-file character, which the pty does not echo.
+   */
+  #takeCooked(): void {
+    const taken: Buffer[] = [];
+    for (let i = 0; i < 64; i++) {
+      let n: number;
+      try {
+        n = readSync(this.#in!, this.#buf, 0, this.#buf.length, null);
+      } catch {
+        break; // EAGAIN: nothing pending; anything else: the relay's own reads will see it
+      }
+      if (n > 0) taken.push(Buffer.from(this.#buf.subarray(0, n)));
+      else {
+        const t = Buffer.alloc(TERMIOS_SIZE);
+        taken.push(Buffer.of(libc.tcgetattr(this.subsidiary, t) === 0 ? t[TERMIOS_CC_OFFSET + VEOF] : 4));
+        break;
+      }
+    }
+    if (taken.length) this.#toPty = Buffer.concat(taken);
   }
 
   /**

@@ -6,14 +6,14 @@ import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync, openS
 import { hostname } from 'node:os';
 import * as lxc from '../../lib/index.js';
 import * as libc from '../../ffi/libc.js';
-import { tempLxcpath, busybox, idmappedBusybox } from '../helpers.js';
+import { tempLxcpath, busybox, idmappedBusybox, writeRootfs } from '../helpers.js';
 
 let c: lxc.Container;
 
 t.before(async () => {
   const lxcpath = tempLxcpath(t);
   c = await busybox(lxcpath, 'att');
-  writeFileSync(`${lxcpath}/att/rootfs/etc/hostname`, 'container-att\n');
+  writeRootfs(c, lxcpath, 'etc/hostname', 'container-att\n');
   await c.start();
   t.teardown(() => c.release());
 });

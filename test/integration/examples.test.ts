@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as lxc from '../../lib/index.js';
 import { createBridge } from '../fixtures/bridge.js';
-import { tempLxcpath, busybox } from '../helpers.js';
+import { tempLxcpath, busybox, readRootfs, writeRootfs } from '../helpers.js';
 
 const run = promisify(execFile);
 
@@ -41,8 +41,9 @@ function open(t: Test, name: string, lxcpath: string): lxc.Container {
 
 t.test('hostname.ts: print_hostname on the host, then inside the container', async (t) => {
   const lxcpath = tempLxcpath(t);
-  (await busybox(lxcpath, 'p1')).release();
-  writeFileSync(join(lxcpath, 'p1', 'rootfs', 'etc', 'hostname'), 'container-p1\n');
+  const p1 = await busybox(lxcpath, 'p1');
+  writeRootfs(p1, lxcpath, 'etc/hostname', 'container-p1\n');
+  p1.release();
   const host = hostHostname();
   t.not(host, 'container-p1', 'the host is not named like the container');
 
@@ -117,13 +118,12 @@ t.test("update-all.ts: the seed's apt-get commands by default; failures reported
   const c = await busybox(lxcpath, 'web', bridge.name);
   t.teardown(() => c.release());
   // busybox has no apt-get: a stand-in that logs its arguments.
-  const rootfs = join(lxcpath, 'web', 'rootfs');
-  writeFileSync(join(rootfs, 'usr', 'bin', 'apt-get'), '#!/bin/sh\necho "$@" >> /root/apt.log\n', { mode: 0o755 });
+  writeRootfs(c, lxcpath, 'usr/bin/apt-get', '#!/bin/sh\necho "$@" >> /root/apt.log\n', 0o755);
 
   const seed = await example('update-all.ts', ['--lxcpath', lxcpath]);
   t.equal(seed.code, 0, 'the script succeeded', seed);
   t.equal(seed.stdout, 'web: updated (2 commands, exit codes 0 0), shut down again\n');
-  t.equal(readFileSync(join(rootfs, 'root', 'apt.log'), 'utf8'), 'update\ndist-upgrade -y\n', 'apt-get update, then apt-get dist-upgrade -y');
+  t.equal(readRootfs(c, lxcpath, 'root/apt.log'), 'update\ndist-upgrade -y\n', 'apt-get update, then apt-get dist-upgrade -y');
   t.equal(c.state, 'STOPPED', 'stopped again');
 
   const bad = await example('update-all.ts', ['--lxcpath', lxcpath, '--command', 'touch /tmp/x']);

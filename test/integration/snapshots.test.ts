@@ -7,7 +7,7 @@ import { get } from 'node:http';
 import { promisify } from 'node:util';
 import * as lxc from '../../lib/index.js';
 import { createBridge, type Bridge } from '../fixtures/bridge.js';
-import { tempLxcpath, busybox } from '../helpers.js';
+import { tempLxcpath, busybox, readRootfs, writeRootfs } from '../helpers.js';
 
 const run = promisify(execFile);
 let bridge: Bridge;
@@ -84,10 +84,10 @@ t.test('clone options and errors', async (t) => {
   t.teardown(() => src.release());
   src.setConfigItem('lxc.net.0.hwaddr', '02:00:00:aa:bb:cc');
   src.saveConfig();
-  writeFileSync(`${lxcpath}/src/rootfs/root/marker`, 'src');
+  writeRootfs(src, lxcpath, 'root/marker', 'src');
   const copy = await src.clone('copy');
   t.teardown(() => copy.release());
-  t.equal(readFileSync(`${lxcpath}/copy/rootfs/root/marker`, 'utf8'), 'src', 'a dir clone copies the rootfs');
+  t.equal(readRootfs(copy, lxcpath, 'root/marker'), 'src', 'a dir clone copies the rootfs');
   t.equal(copy.getConfigItem('lxc.uts.name'), 'copy', 'the hostname follows the new name');
   t.not(copy.getConfigItem('lxc.net.0.hwaddr'), '02:00:00:aa:bb:cc', 'a new MAC address');
   const kept = await src.clone('kept', { keepName: true, keepMacAddr: true });

@@ -5,7 +5,7 @@ import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempLxcpath, busybox, within } from '../helpers.js';
+import { tempLxcpath, busybox, within, writeRootfs } from '../helpers.js';
 import { createBridge } from '../fixtures/bridge.js';
 import type { Container } from '../../lib/index.js';
 
@@ -15,7 +15,7 @@ let c: Container;
 t.before(async () => {
   lxcpath = tempLxcpath(t);
   c = await busybox(lxcpath, 'tty1');
-  writeFileSync(join(lxcpath, 'tty1', 'rootfs', 'etc', 'hostname'), 'container-tty1\n');
+  writeRootfs(c, lxcpath, 'etc/hostname', 'container-tty1\n');
   await within(30_000, 'start tty1', c.start());
   t.teardown(() => c.release());
 });
@@ -71,6 +71,22 @@ t.test('attachWait from a terminal: output on the terminal, a pty of its own, th
   t.match(term.screen, /\/dev\/pts\/\d+/, 'its stdin is a terminal');
   t.match(term.screen, /code=3/, 'its exit code, not a silent 1');
   t.match(term.screen, /caller unchanged=true/, "the caller's signal dispositions and terminal modes are as they were");
+});
+
+t.test("a terminal whose input ends: the command sees end of file, and no ^@ is echoed after its output", async (t) => {
+  const term = fixture('eof');
+  t.teardown(() => term.kill());
+  // script(1) writes the terminal's end-of-file character once its own input ends, before or
+  // while the fixture's terminal is raw; cooked, it is pending as an end of file that reads as NUL.
+  term.child.stdin!.end();
+  await term.waitFor(/code=\d+/, 'attachWait of cat under a pty whose input ended');
+  await term.done('the eof script to exit');
+  t.match(term.screen, /after-eof\r\n/, 'cat ended: the end of file reached the command');
+  t.match(term.screen, /X\r\n/, 'the second command ran');
+  t.notOk(term.screen.includes('^@'), `no ^@ echoed on the terminal: ${JSON.stringify(term.screen)}`);
+  t.notOk(term.screen.includes('\0'), 'no NUL byte on the terminal');
+  t.match(term.screen, /code=0/);
+  t.match(term.screen, /caller unchanged=true/);
 });
 
 t.test('logFd from a terminal: a copy of the session in the file, the output still on the terminal', async (t) => {
