@@ -120,6 +120,18 @@ export function logReason(line: string): string {
   return parts.length >= 3 ? parts.slice(2).join(' - ').trim() : line.trim();
 }
 
+// liblxc's reasons that name no fix, with the host setting behind them (lxc.checkHost() checks each).
+const HINTS: Array<[RegExp, string]> = [
+  [/lxc-user-nic.*Quota reached/, "/etc/lxc/lxc-usernet gives this user no more veth interfaces on the container's bridge (a line \"<user> veth <bridge> <count>\"; lxc.checkHost() names it)"],
+  [/newuidmap|newgidmap/, 'the id maps could not be written: check /etc/subuid, /etc/subgid and that newuidmap/newgidmap are setuid root (lxc.checkHost())'],
+];
+
+/** `reason` with what to fix on the host, when liblxc's own words do not say it. */
+export function withHint(reason: string): string {
+  const hint = HINTS.find(([re]) => re.test(reason));
+  return hint ? `${reason}: ${hint[1]}` : reason;
+}
+
 /** An error for input rejected before any C call; `arg` names the argument. */
 export function invalid(op: string, arg: string, why: string): LxcError {
   return new LxcError('EINVAL', `${op}: ${arg} ${why}`, { op });

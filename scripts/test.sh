@@ -21,6 +21,9 @@ npx tsc -p tsconfig.json --noEmit || { echo "0 passed, 1 failed"; exit 1; }
 
 out=$(mktemp)
 scratch_before=$(ls -d /tmp/lxc-ffi-* 2>/dev/null | sort)
+# liblxc's monitor and payload cgroups that were there before the run (a test may leave none).
+lxc_cgroups() { find /sys/fs/cgroup -maxdepth 6 -type d \( -name 'lxc.monitor.*' -o -name 'lxc.payload.*' \) 2>/dev/null | sort; }
+cgroups_before=$(lxc_cgroups)
 npx tap --reporter=tap "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 
@@ -54,10 +57,10 @@ fi
 # layout and on a cgroup2-only one. Only on a full run.
 user_pass=0; user_fail=0
 if [ $# -eq 0 ] && [ "${LXC_FFI_USER_RUNS:-1}" = 1 ]; then
-  user_tests=(test/integration/unprivileged.test.ts test/integration/lifecycle.test.ts test/integration/attach.test.ts
-    test/integration/terminal.test.ts test/integration/network.test.ts test/integration/snapshots.test.ts
-    test/integration/watch.test.ts test/integration/resources.test.ts test/integration/download.test.ts
-    test/integration/examples.test.ts test/integration/host-check.test.ts)
+  user_tests=(test/integration/lifecycle.test.ts test/integration/attach.test.ts test/integration/terminal.test.ts
+    test/integration/network.test.ts test/integration/snapshots.test.ts test/integration/watch.test.ts
+    test/integration/resources.test.ts test/integration/download.test.ts test/integration/examples.test.ts
+    test/integration/host-check.test.ts test/integration/monitor-cgroups.test.ts)
   for layout in hybrid cgroup2; do
     uout=$(mktemp)
     echo "# As a normal user, $layout cgroups: ${user_tests[*]}"
@@ -79,6 +82,14 @@ scratch_left=$(comm -13 <(echo "$scratch_before") <(ls -d /tmp/lxc-ffi-* 2>/dev/
 leftover=$(ps -eo pid=,args= | grep -E '\[lxc monitor\] /tmp/lxcffi-|dnsmasq .*--interface=lxcffi' | grep -v -e grep -e 'lxcffi-bench' || true)
 bridges=$(ip -o link show type bridge 2>/dev/null | grep -o 'lxcffi[a-z0-9]*' || true)
 leaks=0
+cgroups_left=$(comm -13 <(echo "$cgroups_before") <(lxc_cgroups))
+if [ -n "$cgroups_left" ]; then
+  echo "test.sh: liblxc cgroups left behind by the run (removed):" >&2
+  echo "$cgroups_left" >&2
+  # Deepest first; rmdir takes only empty cgroups, so nothing in use goes.
+  sort -r <<<"$cgroups_left" | while read -r d; do rmdir "$d" 2>/dev/null || true; done
+  leaks=1
+fi
 if [ -n "$leftover$bridges" ]; then
   echo "test.sh: left behind by the tests:" >&2
   printf '%s\n%s\n' "$leftover" "$bridges" >&2

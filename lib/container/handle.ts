@@ -2,7 +2,7 @@
 // lifetime, the decoded members, and the per-container queue. Calls into a member go through
 // lib/call/ (invoke(), and query() here for the hot getters).
 import * as ffi from '../../ffi/index.js';
-import { LxcError, logReason, type LxcErrorCode, type LxcErrorDetails } from '../errors.js';
+import { LxcError, logReason, withHint, type LxcErrorCode, type LxcErrorDetails } from '../errors.js';
 import { decode } from '../call/routes.js';
 import { fs } from '../builtins.js';
 import { loadSchemas, schemasLoaded } from '../options/parse.js';
@@ -305,7 +305,7 @@ export class Handle {
   /** An error for a liblxc call that returned failure, explained by its first logged reason. */
   failed(code: LxcErrorCode, op: string, log: string[], fallback: string): LxcError {
     const reasons = log.filter((l) => / ERROR /.test(l)).map(logReason);
-    return this.error(code, op, reasons.length ? reasons[0] : fallback, log);
+    return this.error(code, op, reasons.length ? withHint(reasons[0]) : fallback, log);
   }
 }
 

@@ -7,6 +7,7 @@ import { getIpsDefaults, type GetIpsOptions } from '../options/network.js';
 import { sleep, deadline } from './waits.js';
 import type { Handle } from './handle.js';
 import { invoke, plain } from '../call/invoke.js';
+import { fs } from '../builtins.js';
 
 // The netlink reader, loaded with the first getIps().
 let netlinkModule: Promise<typeof import('../net/netlink.js')> | undefined;
@@ -43,12 +44,23 @@ export async function interfaceStats(h: Handle): Promise<InterfaceStats[]> {
   const pid = h.query(op, 'init_pid');
   if (pid <= 0) throw h.error('ENOTRUNNING', op, 'the container is not running');
   const netlink = await (netlinkModule ??= import('../net/netlink.js'));
+  const byName = (a: InterfaceStats, b: InterfaceStats) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   try {
-    return netlink.namespaceLinkStats(pid).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return netlink.namespaceLinkStats(pid).sort(byName);
   } catch (e) {
-    // Not root: setns() failed. As root: the namespace's answer was refused (see NETLINK_LIMITS).
-    if (e instanceof netlink.NetlinkUnavailable) throw h.error('ENOTSUP', op, `the container's network namespace cannot be read here (${e.message})${process.getuid?.() === 0 ? '' : ': it needs root'}`);
-    throw e;
+    if (!(e instanceof netlink.NetlinkUnavailable)) throw e;
+    // As root: the namespace's answer was refused (see NETLINK_LIMITS).
+    if (process.getuid?.() === 0) throw h.error('ENOTSUP', op, `the container's network namespace cannot be read here (${e.message})`);
+    // A normal user may not setns() into it from outside its user namespace, but may read its
+    // init's /proc/<pid>/net/dev; init is asked again after, so a pid reused meanwhile is not read.
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${pid}/net/dev`, 'utf8');
+    } catch (err) {
+      throw h.error('ENOTSUP', op, `the container's network namespace cannot be read here (${e.message}; /proc/${pid}/net/dev: ${(err as Error).message})`);
+    }
+    if (h.query(op, 'init_pid') !== pid) throw h.error('ENOTRUNNING', op, 'the container stopped while its counters were read');
+    return netlink.procNetDevStats(text).sort(byName);
   }
 }
 

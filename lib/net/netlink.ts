@@ -253,6 +253,22 @@ export interface InterfaceStats {
   txDropped: number;
 }
 
+/**
+ * The counters of /proc/<pid>/net/dev, which a normal user may read for its containers' init where
+ * it may not setns() into their network namespace. Lines that do not parse are skipped.
+ */
+export function procNetDevStats(text: string): InterfaceStats[] {
+  const out: InterfaceStats[] = [];
+  for (const line of text.split('\n').slice(2)) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const n = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    if (n.length < 16 || n.some((x) => !Number.isFinite(x))) continue;
+    out.push({ name: line.slice(0, colon).trim(), rxBytes: n[0], rxPackets: n[1], rxErrors: n[2], rxDropped: n[3], txBytes: n[8], txPackets: n[9], txErrors: n[10], txDropped: n[11] });
+  }
+  return out;
+}
+
 /** The counters of each RTM_NEWLINK payload (ifinfomsg and attributes) that has a name and IFLA_STATS64; malformed ones are skipped. */
 export function linkStatsOf(links: Buffer[]): InterfaceStats[] {
   const out: InterfaceStats[] = [];

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync, openS
 import { hostname } from 'node:os';
 import * as lxc from '../../lib/index.js';
 import * as libc from '../../ffi/libc.js';
-import { tempLxcpath, busybox, idmappedBusybox, writeRootfs } from '../helpers.js';
+import { asRoot, tempLxcpath, busybox, idmappedBusybox, writeRootfs } from '../helpers.js';
 
 let c: lxc.Container;
 
@@ -91,14 +91,19 @@ t.test('environment, cwd, uid and gid', async (t) => {
 });
 
 t.test('a namespace subset: net and uts only', async (t) => {
-  const init = c.initPid;
+  const inside = (await c.exec(['readlink', '/proc/self/ns/uts', '/proc/self/ns/net'])).stdout.trim().split('\n');
+  // A normal user joins them from inside the container's user namespace (the kernel's rule).
+  const userns: lxc.Namespace[] = asRoot ? [] : ['user'];
   // No mount namespace: the command runs from the host's filesystem, inside the container's uts and net.
-  const r = await c.exec(['readlink', '/proc/self/ns/uts', '/proc/self/ns/net', '/proc/self/ns/pid'], { namespaces: ['net', 'uts'] });
+  const r = await c.exec(['readlink', '/proc/self/ns/uts', '/proc/self/ns/net', '/proc/self/ns/pid'], { namespaces: ['net', 'uts', ...userns] });
   const [uts, net, pid] = r.stdout.trim().split('\n');
-  t.equal(uts, readlinkSync(`/proc/${init}/ns/uts`), "the container's uts namespace");
-  t.equal(net, readlinkSync(`/proc/${init}/ns/net`), "the container's net namespace");
+  t.equal(uts, inside[0], "the container's uts namespace");
+  t.equal(net, inside[1], "the container's net namespace");
   t.equal(pid, readlinkSync('/proc/self/ns/pid'), "the host's pid namespace");
-  t.equal((await c.exec(['hostname'], { namespaces: lxc.CLONE_NEWUTS })).stdout.trim(), 'att', 'a mask works too');
+  t.equal((await c.exec(['hostname'], { namespaces: lxc.CLONE_NEWUTS | (asRoot ? 0 : lxc.CLONE_NEWUSER) })).stdout.trim(), 'att', 'a mask works too');
+  if (!asRoot) {
+    await t.rejects(c.exec(['hostname'], { namespaces: ['uts'] }), { code: 'EACCES', message: /add 'user' to options.namespaces/ }, 'a normal user without the user namespace is told what to add');
+  }
 });
 
 t.test('attach() with pipes, kill and wait; attachShell', async (t) => {
@@ -151,7 +156,9 @@ t.test('functions: the container seen from inside', async (t) => {
   // The payload cgroup: lxc.payload.NAME from 4.0; lxc.payload/NAME in 3.1 … 3.2 and 3.0.4 (lxc/NAME before).
   const payload = lxc.versionAtLeast(4) ? /lxc\.payload\.att/ : /\/lxc(\.payload)?\/att$/m;
   t.match(readFileSync(`/proc/${s.pid}/cgroup`, 'utf8'), payload, "the worker is in the container's cgroup");
-  t.equal(readlinkSync(`/proc/${s.pid}/ns/cgroup`), readlinkSync(`/proc/${c.initPid}/ns/cgroup`), 'and its cgroup namespace');
+  // Asked inside: a normal user may not read the namespaces of the container's processes.
+  const initCgroupNs = (await c.exec(['readlink', '/proc/1/ns/cgroup'])).stdout.trim();
+  t.equal(await s.evaluate(() => require('node:fs').readlinkSync('/proc/self/ns/cgroup')), initCgroupNs, 'and its cgroup namespace');
   await s.close();
   t.equal(await c.attachWait(() => { console.log('inside'); }, { stdout: 'ignore' }), 0, 'attachWait(fn) returns 0');
   t.equal(await c.attachWait(() => { throw new Error('no'); }, { stdout: 'ignore' }), 1, 'and 1 when it throws');
@@ -259,11 +266,16 @@ t.test("the host's node binary cannot be rewritten from inside", async (t) => {
   try {
     fd = openSync(memfd!, 'r+');
   } catch (e) {
-    t.equal((e as NodeJS.ErrnoException).code, 'ETXTBSY', 'a write open fails while a worker runs it');
-    const ro = openSync(memfd!, 'r');
-    t.teardown(() => closeSync(ro));
-    t.throws(() => writeSync(ro, 'pwned'), { code: 'EBADF' });
     fd = -1;
+    if (!asRoot) {
+      // A normal user is held by the mode before the seals: the copy is execute-only.
+      t.equal((e as NodeJS.ErrnoException).code, 'EACCES', 'a normal user cannot open the execute-only copy to write');
+    } else {
+      t.equal((e as NodeJS.ErrnoException).code, 'ETXTBSY', 'a write open fails while a worker runs it');
+      const ro = openSync(memfd!, 'r');
+      t.teardown(() => closeSync(ro));
+      t.throws(() => writeSync(ro, 'pwned'), { code: 'EBADF' });
+    }
   }
   if (fd >= 0) {
     t.teardown(() => closeSync(fd));
@@ -326,23 +338,26 @@ t.test('attach needs a running container; bad options', async (t) => {
   await t.rejects(c.evaluate('not a function' as never), { code: 'EINVAL' });
 });
 
-t.test('a root-run idmapped container: the function runs as its mapped root', async (t) => {
+t.test('an idmapped container (root-run, or any of a normal user): the function runs as its mapped root', async (t) => {
   const lxcpath = tempLxcpath(t);
-  const m = await idmappedBusybox(lxcpath, 'mapped');
+  // A normal user's containers are all idmapped (its default.conf); root maps this one itself.
+  const m = asRoot ? await idmappedBusybox(lxcpath, 'mapped') : await busybox(lxcpath, 'mapped');
   t.teardown(() => m.release());
   await m.start();
-  t.not(readlinkSync(`/proc/${m.initPid}/ns/user`), readlinkSync('/proc/self/ns/user'), 'it runs in a user namespace of its own');
+  // Its root on the host: the first id of the uid map (100000 for the root-run one).
+  const base = Number(/^u 0 (\d+)/m.exec(m.getConfigItem('lxc.idmap'))![1]);
+  t.not((await m.exec(['readlink', '/proc/1/ns/user'])).stdout.trim(), readlinkSync('/proc/self/ns/user'), 'it runs in a user namespace of its own');
   const ids = await m.evaluate(() => {
     require('node:fs').writeFileSync('/tmp/from-fn', 'x');
     return { uid: process.getuid!(), gid: process.getgid!(), hostname: require('node:os').hostname() };
   });
   t.same(ids, { uid: 0, gid: 0, hostname: 'mapped' }, "the worker runs in the container's user namespace, as its root");
   const st = statSync(`${lxcpath}/mapped/rootfs/tmp/from-fn`);
-  t.same([st.uid, st.gid], [100000, 100000], 'on the host the file is 100000:100000');
+  t.same([st.uid, st.gid], [base, base], `on the host the file is ${base}:${base}`);
   t.equal((await m.exec(['stat', '-c', '%u:%g', '/tmp/from-fn'])).stdout.trim(), '0:0', "inside it belongs to the container's root");
   t.same(await m.evaluate(() => { require('node:fs').writeFileSync('/tmp/as-1000', 'x'); return [process.getuid!(), process.getgid!()]; }, undefined, { uid: 1000, gid: 1000 }), [1000, 1000], 'uid/gid options are ids inside the container');
   const st1000 = statSync(`${lxcpath}/mapped/rootfs/tmp/as-1000`);
-  t.same([st1000.uid, st1000.gid], [101000, 101000], 'which the host sees through lxc.idmap');
+  t.same([st1000.uid, st1000.gid], [base + 1000, base + 1000], 'which the host sees through lxc.idmap');
   await m.stop();
 });
 

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import * as lxc from '../../lib/index.js';
 import { startImageServer, type ImageServer } from '../fixtures/image-server.js';
 import { createBridge, type Bridge } from '../fixtures/bridge.js';
-import { tempLxcpath, listTree } from '../helpers.js';
+import { asRoot, tempLxcpath, listTree } from '../helpers.js';
 
 const run = promisify(execFile);
 let server: ImageServer;
@@ -33,7 +33,9 @@ t.test('download create → start → RUNNING → shutdown → destroy', async (
   t.teardown(() => c.release());
   const lines: string[] = [];
   await c.create('download', { dist: server.dist, release: server.release, arch: server.arch, server: server.server }, { onOutput: (l) => lines.push(l) });
-  t.ok(server.requests.some((r) => /\/meta\/1\.0\/index-system/.test(r)), 'the template read the index');
+  // A normal user's template runs in a user namespace and asks for the images that work there.
+  const index = asRoot ? 'index-system' : 'index-user';
+  t.ok(server.requests.some((r) => r.includes(`/meta/1.0/${index}`)), `the template read ${index}`);
   t.ok(server.requests.some((r) => r.endsWith('rootfs.tar.xz')), 'and fetched the rootfs');
   t.ok(lines.length > 0, `template output reached onOutput (${lines.length} lines)`);
   t.equal(c.defined, true);

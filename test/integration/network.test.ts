@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import * as lxc from '../../lib/index.js';
 import { createBridge, type Bridge } from '../fixtures/bridge.js';
-import { tempLxcpath, busybox } from '../helpers.js';
+import { asRoot, tempLxcpath, busybox } from '../helpers.js';
 
 const run = promisify(execFile);
 let bridge: Bridge;
@@ -20,8 +20,9 @@ t.test('getIps lists what liblxc get_ips lists (python3-lxc asked in the same st
   const lxcpath = tempLxcpath(t);
   const c = await busybox(lxcpath, 'ipsame', bridge.name);
   t.teardown(() => c.release());
-  // A second nic, unattached on the host, with static addresses: udhcpc only touches eth0.
-  for (const [k, v] of [['type', 'veth'], ['name', 'eth1'], ['flags', 'up'], ['ipv4.address', '10.97.0.7/24'], ['ipv6.address', 'fd00:97::7/64']]) {
+  // A second nic with static addresses: udhcpc only touches eth0. Unattached on the host as root;
+  // a normal user's veth needs a bridge it has a quota on (lxc-user-nic), the same one.
+  for (const [k, v] of [['type', 'veth'], ['name', 'eth1'], ['flags', 'up'], ['ipv4.address', '10.97.0.7/24'], ['ipv6.address', 'fd00:97::7/64'], ...(asRoot ? [] : [['link', bridge.name]])]) {
     c.setConfigItem(`lxc.net.1.${k}`, v);
   }
   c.saveConfig();

@@ -7,6 +7,7 @@ import { attachFlags, namespaceMask, personality, type AttachSettings } from '..
 import { symbolArg, outArg, fdArg, u32Arg, type Arg } from '../../runner/protocol.js';
 import type { Handle } from '../handle.js';
 import { invoke } from '../../call/invoke.js';
+import { CLONE_NEWUSER } from '../../constants.js';
 import { fd as containerFd } from '../devices.js';
 import type { AttachPlan } from '../../attach/spawn.js';
 import type { AttachedProcess } from '../../attach/process.js';
@@ -53,6 +54,12 @@ function cAttachOptions(h: Handle, op: string, o: AttachSettings, worker: boolea
 /** The plan of one attach `op` on `h` with options `o`; ERELEASED at once when `h` was released. */
 export function plan(h: Handle, op: string, o: AttachSettings): AttachPlan {
   h.ref(op);
+  // The kernel lets a caller without privilege over the container's user namespace join its other
+  // namespaces only from inside it (liblxc: "Failed to attach to uts namespace of …").
+  const mask = namespaceMask(o.namespaces);
+  if (mask !== -1 && !(mask & CLONE_NEWUSER) && process.geteuid?.() !== 0) {
+    throw h.error('EACCES', op, "a normal user joins a container's namespaces from inside its user namespace: add 'user' to options.namespaces");
+  }
   return {
     options: o,
     // The container's devpts (liblxc ≥ 4.0.5), for a pty that has a name inside the container.
