@@ -57,7 +57,7 @@ fi
 # layout and on a cgroup2-only one. Only on a full run.
 user_pass=0; user_fail=0
 if [ $# -eq 0 ] && [ "${LXC_FFI_USER_RUNS:-1}" = 1 ]; then
-  user_tests=(test/integration/lifecycle.test.ts test/integration/attach.test.ts test/integration/terminal.test.ts
+  user_tests=(test/integration/unprivileged.test.ts test/integration/lifecycle.test.ts test/integration/attach.test.ts test/integration/terminal.test.ts
     test/integration/network.test.ts test/integration/snapshots.test.ts test/integration/watch.test.ts
     test/integration/resources.test.ts test/integration/download.test.ts test/integration/examples.test.ts
     test/integration/host-check.test.ts test/integration/monitor-cgroups.test.ts)

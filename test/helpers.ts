@@ -1,7 +1,7 @@
 // Shared pieces of the integration tests: temporary lxcpaths that clean up after themselves.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { Container } from '../lib/index.js';
@@ -16,7 +16,7 @@ export function tempLxcpath(t: Test): string {
   if (!asRoot) chmodSync(dir, 0o711);
   t.teardown(async () => {
     await destroyAll(dir);
-    rmSync(dir, { recursive: true, force: true });
+    removeTree(dir);
     // wait(), watch() and foreground starts start one; it would stay 30 s after its last client.
     for (const pid of monitords(dir)) { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
   });
@@ -111,6 +111,25 @@ export function readRootfs(c: Container, lxcpath: string, rel: string): string {
   const path = join(lxcpath, c.name, 'rootfs', rel);
   if (asRoot) return readFileSync(path, 'utf8');
   return execFileSync('lxc-usernsexec', [...usernsMaps(c), '--', 'cat', path], { encoding: 'utf8' });
+}
+
+/**
+ * rm -rf `dir`, including what a normal user's containers or templates left in it owned by its
+ * subordinate ids (which it cannot remove itself): those go from inside a user namespace mapping them.
+ */
+export function removeTree(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  } catch (e) {
+    if (asRoot) throw e;
+  }
+  const { username, uid, gid } = userInfo();
+  const range = (file: string) => readFileSync(file, 'utf8').split('\n').map((l) => l.split(':')).find((f) => f[0] === username || f[0] === String(uid));
+  const [u, g] = [range('/etc/subuid'), range('/etc/subgid')];
+  if (!u || !g) throw new Error(`removeTree(${dir}): no subordinate ids for ${username}`);
+  // Root of the namespace: the subordinate ids; the user itself: an id above them.
+  execFileSync('lxc-usernsexec', ['-m', `u:0:${u[1]}:${u[2]}`, '-m', `g:0:${g[1]}:${g[2]}`, '-m', `u:${u[2]}:${uid}:1`, '-m', `g:${g[2]}:${gid}:1`, '--', 'rm', '-rf', dir]);
 }
 
 /** Every path below `dir` (relative), for before/after comparisons. */

@@ -91,7 +91,7 @@ t.test('environment, cwd, uid and gid', async (t) => {
 });
 
 t.test('a namespace subset: net and uts only', async (t) => {
-  const inside = (await c.exec(['readlink', '/proc/self/ns/uts', '/proc/self/ns/net'])).stdout.trim().split('\n');
+  const inside = (await c.exec(['sh', '-c', 'readlink /proc/self/ns/uts; readlink /proc/self/ns/net'])).stdout.trim().split('\n');
   // A normal user joins them from inside the container's user namespace (the kernel's rule).
   const userns: lxc.Namespace[] = asRoot ? [] : ['user'];
   // No mount namespace: the command runs from the host's filesystem, inside the container's uts and net.

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import * as lxc from '../../lib/index.js';
 import { startImageServer, type ImageServer } from '../fixtures/image-server.js';
 import { createBridge, type Bridge } from '../fixtures/bridge.js';
-import { asRoot, tempLxcpath, listTree } from '../helpers.js';
+import { asRoot, removeTree, tempLxcpath, listTree } from '../helpers.js';
 
 const run = promisify(execFile);
 let server: ImageServer;
@@ -18,7 +18,8 @@ let dir: string;
 
 t.before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lxcffi-images-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  // The template's cache: a normal user's holds files of its subordinate ids.
+  t.teardown(() => removeTree(dir));
   server = await startImageServer({ dir });
   t.teardown(() => server.close());
   bridge = await createBridge();
