@@ -238,7 +238,7 @@ t.test("the host's node binary cannot be rewritten from inside", async (t) => {
         tries[name] = (e as NodeJS.ErrnoException).code ?? 'error';
       }
     }
-    return { tries, pid: process.pid };
+    return { tries, pid: process.pid, ino: fs.statSync('/proc/self/exe').ino };
   });
   t.match(inside.tries.exe, /^\/memfd:lxc-ffi:/, `the worker runs from the sealed copy (${inside.tries.exe})`);
   for (const k of ['r+', 'append', 'truncate']) t.not(inside.tries[k], 'opened', `open(/proc/self/exe, ${k}) refused: ${inside.tries[k]}`);
@@ -246,7 +246,8 @@ t.test("the host's node binary cannot be rewritten from inside", async (t) => {
   const attack = await c.exec(['sh', '-c', `echo pwned >> /proc/${inside.pid}/exe && echo WROTE || echo refused`]);
   t.match(attack.stdout, /refused/, `a container process cannot write /proc/${inside.pid}/exe`);
   // The seals hold on the host side too.
-  const memfd = readdirSync(`/proc/${process.pid}/fd`).map((fd) => `/proc/${process.pid}/fd/${fd}`).find((p) => { try { return readlinkSync(p) === inside.tries.exe; } catch { return false; } });
+  // By inode: the runners' readable copy of the dynamic linker has the same name.
+  const memfd = readdirSync(`/proc/${process.pid}/fd`).map((fd) => `/proc/${process.pid}/fd/${fd}`).find((p) => { try { return readlinkSync(p) === inside.tries.exe && statSync(p).ino === inside.ino; } catch { return false; } });
   t.ok(memfd, 'this process holds the sealed copy');
   const F_GET_SEALS = 1034;
   t.equal(libc.fcntl(Number(memfd!.split('/').pop()), F_GET_SEALS, 0), 1 | 2 | 4 | 8, 'sealed: seal, shrink, grow, write');
