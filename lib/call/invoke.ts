@@ -63,6 +63,8 @@ export interface CallSpec<R = unknown> {
   track?: boolean;
   /** Cleanup of work already admitted (an aborted call's undo): neither checked nor queued. */
   undo?: boolean;
+  /** Runs in the call's queue turn, before it: stop's end of lxc-ffi's own processes in the container. */
+  first?: () => Promise<void>;
   /** Runs in the call's queue turn, after it and before the next call: create's half-made cleanup. */
   settle?: (outcome: Outcome<R>) => Promise<void>;
 }
@@ -100,6 +102,7 @@ function asyncCall(h: Handle, op: string, member: ffi.MemberName, r: Route, spec
     return Promise.reject(e);
   }
   const run = async (): Promise<Outcome<unknown>> => {
+    if (spec.first) await spec.first();
     const outcome = await lane(h, op, member, r, ptr, spec, args);
     if (spec.settle) await spec.settle(outcome);
     return outcome;

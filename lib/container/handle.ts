@@ -117,6 +117,8 @@ export class Handle {
   readonly extras = new Map<string, unknown>();
   /** Called by release() before the struct goes (the families' own cleanup). */
   readonly onRelease: Array<() => void> = [];
+  /** Awaited by stop() and shutdown() first: processes of lxc-ffi's own in the container end before it does. */
+  readonly beforeStop: Array<() => Promise<void>> = [];
   /** Decoded members by name, filled by lib/call/routes.ts decode(). */
   readonly members: Record<string, ffi.CFunction> = Object.create(null);
   #ptr: bigint | null;

@@ -222,9 +222,15 @@ async function followed(h: Handle, op: string, signal: AbortSignal | undefined, 
   }
 }
 
+// A process of lxc-ffi's own still ending inside the container when its monitor removes the payload
+// cgroup keeps that cgroup (and its .lxc leaf) busy: it stays behind. Such processes end first.
+async function stopping(h: Handle): Promise<void> {
+  if (h.beforeStop.length) await Promise.all(h.beforeStop.map((f) => f()));
+}
+
 export async function stop(h: Handle, options_: unknown): Promise<void> {
   const { signal }: AbortOptions = options('stop', 'options', abortOptionsSchema, options_);
-  await invoke(h, 'stop', 'stop', { fails: { code: 'ESTOP', why: 'liblxc could not stop it' }, signal });
+  await invoke(h, 'stop', 'stop', { fails: { code: 'ESTOP', why: 'liblxc could not stop it' }, signal, first: () => stopping(h) });
 }
 
 export async function shutdown(h: Handle, timeoutSec: unknown, options_: unknown): Promise<boolean> {
@@ -233,6 +239,7 @@ export async function shutdown(h: Handle, timeoutSec: unknown, options_: unknown
   const { signal }: WaitOptions = options(op, 'options', waitOptionsSchema, options_);
   h.need(op, 'defined');
   if (!h.query(op, 'is_running')) return true;
+  await stopping(h);
   return signalInit(h, op, 'shutdown', initSignals(item(h, 'lxc.signal.halt'), 'halt'), () => h.query(op, 'state') === 'STOPPED', timeout, signal);
 }
 

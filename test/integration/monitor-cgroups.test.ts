@@ -5,16 +5,22 @@ import t from 'tap';
 import { readdirSync } from 'node:fs';
 import { tempLxcpath, busybox, within } from '../helpers.js';
 
-/** The lxc.monitor.NAME[-N] cgroups of `name`, in every mounted hierarchy. */
-function monitorCgroups(name: string): string[] {
+/** The cgroups named `kind`.NAME[-N] of `name`, in every mounted hierarchy, at its root or below
+ * (a normal user's are under its delegated cgroup). */
+function lxcCgroups(name: string, kind = 'lxc.monitor'): string[] {
   const out: string[] = [];
-  for (const h of readdirSync('/sys/fs/cgroup')) {
+  const walk = (dir: string, depth: number) => {
     let entries: string[] = [];
-    try { entries = readdirSync(`/sys/fs/cgroup/${h}`); } catch { continue; }
-    for (const e of entries) if (e === `lxc.monitor.${name}` || e.startsWith(`lxc.monitor.${name}-`)) out.push(`${h}/${e}`);
-  }
+    try { entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name); } catch { return; }
+    for (const e of entries) {
+      if (e === `${kind}.${name}` || e.startsWith(`${kind}.${name}-`)) out.push(`${dir}/${e}`);
+      else if (depth > 0 && !e.startsWith('lxc.')) walk(`${dir}/${e}`, depth - 1);
+    }
+  };
+  walk('/sys/fs/cgroup', 5);
   return out;
 }
+const monitorCgroups = (name: string) => lxcCgroups(name);
 
 t.test('failed and short-lived starts leave no monitor cgroup', async (t) => {
   const lxcpath = tempLxcpath(t);
@@ -36,4 +42,21 @@ t.test('failed and short-lived starts leave no monitor cgroup', async (t) => {
   }
   await new Promise((r) => setTimeout(r, 1000));
   t.same(monitorCgroups(name), [], 'none after 5 short-lived starts');
+});
+
+t.test("a stop right after evaluate(): the spare worker ends first, no payload cgroup stays", async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const name = `paycg${process.pid}`;
+  const c = await busybox(lxcpath, name);
+  t.teardown(() => c.release());
+  c.setConfigItem('lxc.net.0.type', 'empty');
+  for (let i = 0; i < 3; i++) {
+    await within(60_000, 'start', c.start());
+    // evaluate() starts the next call's worker ahead; the stop comes while it is idle or starting.
+    t.equal(await within(30_000, 'evaluate', c.evaluate((x: number) => x + 1, i)), i + 1);
+    await within(30_000, 'stop', c.stop());
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  t.same(lxcCgroups(name, 'lxc.payload'), [], 'no lxc.payload cgroup after 3 evaluate → stop rounds');
+  t.same(monitorCgroups(name), [], 'nor a monitor cgroup');
 });

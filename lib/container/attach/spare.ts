@@ -20,7 +20,10 @@ const SPARE = 'attach.spare';
 /** The spare worker for these options if one is ready and current, else a new one; then prepares the next. */
 export async function takeSpare(lib: AttachLib, h: Handle, op: string, o: AttachSettings): Promise<Session> {
   h.need(op, 'running');
-  if (!h.extras.has(SPARE)) h.onRelease.push(() => dropSpare(h));
+  if (!h.extras.has(SPARE)) {
+    h.onRelease.push(() => dropSpare(h));
+    h.beforeStop.push(() => endSpare(h));
+  }
   const key = JSON.stringify(o);
   const initPid = h.query(op, 'init_pid');
   const spare = h.extras.get(SPARE) as Spare | null | undefined;
@@ -55,6 +58,20 @@ function prepareSpare(lib: AttachLib, h: Handle, op: string, o: AttachSettings, 
   }, SPARE_IDLE_MS);
   timer.unref();
   h.extras.set(SPARE, { key, initPid, ready, timer } satisfies Spare);
+}
+
+/** The spare worker killed and its exit seen (stop() and shutdown() wait for it). */
+async function endSpare(h: Handle): Promise<void> {
+  const spare = h.extras.get(SPARE) as Spare | null | undefined;
+  h.extras.set(SPARE, null);
+  if (!spare) return;
+  clearTimeout(spare.timer);
+  const session = await spare.ready.catch(() => null);
+  if (!session) return;
+  // An idle spare holds no ref on the event loop; the stop waiting for its exit must.
+  session.ref();
+  session.kill();
+  await session.close().catch(() => undefined);
 }
 
 function dropSpare(h: Handle): void {
