@@ -2,7 +2,12 @@
 // the monitor cgroup, and a monitor that ends while that process is still inside (a failed or a
 // short-lived start) cannot remove it; the runner removes it once it has moved back.
 import t from 'tap';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 import { tempLxcpath, busybox, within } from '../helpers.js';
 
 /** The cgroups named `kind`.NAME[-N] of `name`, in every mounted hierarchy, at its root or below
@@ -59,4 +64,26 @@ t.test("a stop right after evaluate(): the spare worker ends first, no payload c
   await new Promise((r) => setTimeout(r, 1000));
   t.same(lxcCgroups(name, 'lxc.payload'), [], 'no lxc.payload cgroup after 3 evaluate → stop rounds');
   t.same(monitorCgroups(name), [], 'nor a monitor cgroup');
+});
+
+t.test('a program whose last call is stop() right after evaluate() ends with the container stopped', async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const name = `endcg${process.pid}`;
+  const c = await busybox(lxcpath, name);
+  t.teardown(() => c.release());
+  c.setConfigItem('lxc.net.0.type', 'empty');
+  c.saveConfig();
+  // Nothing else holds the event loop: the stop must, while it waits for the spare worker to end.
+  const script = join(lxcpath, 'last-stop.mts');
+  writeFileSync(script, `
+    import * as lxc from ${JSON.stringify(new URL('../../lib/index.ts', import.meta.url).pathname)};
+    const c = new lxc.Container(${JSON.stringify(name)}, ${JSON.stringify(lxcpath)});
+    await c.start();
+    await c.evaluate(() => 1);
+    await c.stop();
+    console.log('state ' + c.state);
+  `);
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', script], { timeout: 60_000 });
+  t.equal(stdout.trim(), 'state STOPPED', 'the program printed the state after stop()');
+  t.equal(c.state, 'STOPPED', 'and the container is stopped');
 });

@@ -8,6 +8,8 @@ import { worker, type AttachLib } from './plan.js';
 
 // How long a worker started ahead for evaluate() waits for its call.
 const SPARE_IDLE_MS = 30_000;
+// How long a stop waits for the spare to end before it goes on anyway.
+const END_SPARE_MS = 5_000;
 
 interface Spare {
   key: string;
@@ -60,18 +62,27 @@ function prepareSpare(lib: AttachLib, h: Handle, op: string, o: AttachSettings, 
   h.extras.set(SPARE, { key, initPid, ready, timer } satisfies Spare);
 }
 
-/** The spare worker killed and its exit seen (stop() and shutdown() wait for it). */
+/** The spare worker killed and its exit seen (stop() and shutdown() wait for it, END_SPARE_MS at most). */
 async function endSpare(h: Handle): Promise<void> {
   const spare = h.extras.get(SPARE) as Spare | null | undefined;
   h.extras.set(SPARE, null);
   if (!spare) return;
   clearTimeout(spare.timer);
-  const session = await spare.ready.catch(() => null);
-  if (!session) return;
-  // An idle spare holds no ref on the event loop; the stop waiting for its exit must.
-  session.ref();
-  session.kill();
-  await session.close().catch(() => undefined);
+  const ended = (async () => {
+    const session = await spare.ready.catch(() => null);
+    if (!session) return;
+    session.kill();
+    await session.close().catch(() => undefined);
+  })();
+  // A ref'd timer holds the event loop while the stop waits: a spare's own handles (its start
+  // included) are unref'd, and Node would otherwise end mid-stop with the container running.
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => { timer = setTimeout(resolve, END_SPARE_MS); });
+  try {
+    await Promise.race([ended, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function dropSpare(h: Handle): void {
