@@ -144,30 +144,39 @@ t.test('a container flooding our netlink port gets neither forged answers, a sta
     t.type(openRouteSocket, 'function', 'lib/net/netlink.ts exports its read loop for this test');
     if (typeof openRouteSocket !== 'function') return;
     for (const mode of ['forge', 'bulk'] as const) {
-      const f = await flood(c, rootfs, mode);
-      const unavailable: string[] = [];
-      const m = await measure(300, 15_000, async () => {
-        const sock = openRouteSocket(c.initPid, { kernelOnly: false });
-        try {
-          const names = (linkStatsOf(readDump(sock, 'link', netlink.deadlineFromNow())) as netlink.InterfaceStats[]).map((s) => s.name).sort();
-          return JSON.stringify(names) === JSON.stringify(realNames) ? undefined : JSON.stringify(names);
-        } catch (e) {
-          if (!(e instanceof netlink.NetlinkUnavailable)) throw e;
-          unavailable.push(e.message);
-          return undefined;
-        } finally {
-          closeRouteSocket(sock);
-        }
-      });
-      const counters = await f.stop();
-      const reasons = [...new Set(unavailable.map((u) => u.replace(/\d+/g, 'N')))];
-      t.comment(`${mode}, unconnected: ${show(m)}; NetlinkUnavailable ${unavailable.length}× ${JSON.stringify(reasons)}; flooder: ${counters}`);
+      // A round: the flood against 300 short-lived sockets. The forged messages must land in the
+      // ~1 ms a socket lives; on a loaded machine a round can miss every one: up to 3 rounds.
+      const round = async () => {
+        const f = await flood(c, rootfs, mode);
+        const unavailable: string[] = [];
+        const m = await measure(300, 15_000, async () => {
+          const sock = openRouteSocket(c.initPid, { kernelOnly: false });
+          try {
+            const names = (linkStatsOf(readDump(sock, 'link', netlink.deadlineFromNow())) as netlink.InterfaceStats[]).map((s) => s.name).sort();
+            return JSON.stringify(names) === JSON.stringify(realNames) ? undefined : JSON.stringify(names);
+          } catch (e) {
+            if (!(e instanceof netlink.NetlinkUnavailable)) throw e;
+            unavailable.push(e.message);
+            return undefined;
+          } finally {
+            closeRouteSocket(sock);
+          }
+        });
+        const counters = await f.stop();
+        return { m, counters, unavailable };
+      };
+      const rounds = [await round()];
+      while (rounds.length < 3 && mode === 'forge' && !/sent=[1-9]/.test(rounds[rounds.length - 1].counters)) rounds.push(await round());
+      for (const { m, counters, unavailable } of rounds) {
+        const reasons = [...new Set(unavailable.map((u) => u.replace(/\d+/g, 'N')))];
+        t.comment(`${mode}, unconnected: ${show(m)}; NetlinkUnavailable ${unavailable.length}× ${JSON.stringify(reasons)}; flooder: ${counters}`);
+        t.same(m.errors.slice(0, 5), [], `${mode}: nothing but NetlinkUnavailable thrown`);
+        t.same(m.wrong.slice(0, 5), [], `${mode}: every answer given is the kernel's (${m.wrong.length} were not)`);
+        t.ok(m.maxLagMs <= lagBound, `${mode}: event-loop lag ${m.maxLagMs} ms ≤ ${lagBound} ms`);
+        t.ok(m.peakRssGrowthMB < 100 && m.rssGrowthMB < 100, `${mode}: RSS grew ${m.rssGrowthMB} MB, its peak ${m.peakRssGrowthMB} MB (< 100)`);
+      }
       // The small forged messages land in the ~1 ms a socket lives; the 32 KiB ones often miss it.
-      if (mode === 'forge') t.match(counters, /sent=[1-9]/, `${mode}: the flood reached the socket`);
-      t.same(m.errors.slice(0, 5), [], `${mode}: nothing but NetlinkUnavailable thrown`);
-      t.same(m.wrong.slice(0, 5), [], `${mode}: every answer given is the kernel's (${m.wrong.length} were not)`);
-      t.ok(m.maxLagMs <= lagBound, `${mode}: event-loop lag ${m.maxLagMs} ms ≤ ${lagBound} ms`);
-      t.ok(m.peakRssGrowthMB < 100 && m.rssGrowthMB < 100, `${mode}: RSS grew ${m.rssGrowthMB} MB, its peak ${m.peakRssGrowthMB} MB (< 100)`);
+      if (mode === 'forge') t.match(rounds[rounds.length - 1].counters, /sent=[1-9]/, `${mode}: the flood reached the socket (round ${rounds.length} of at most 3)`);
     }
   });
 });
