@@ -57,7 +57,16 @@ cleanup() {
     [ -d "$d" ] || continue
     for p in $(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
   done
+  # Anything else of the user's or of its subordinate ids (a process outside those cgroups) is the
+  # run's too: named, then stopped by pid.
   sleep 0.2
+  left=$(ps -eo pid=,uid=,stat=,args= | awk -v u="$uid" -v lo="$subuid" '$3 !~ /^Z/ && ($2 == u || ($2 >= lo && $2 < lo + 65536))')
+  if [ -n "$left" ]; then
+    echo "as-user.sh: processes of $user left after the run, outside its cgroups (killed):" >&2
+    echo "$left" >&2
+    for p in $(awk '{ print $1 }' <<<"$left"); do kill -KILL "$p" 2>/dev/null; done
+    sleep 0.2
+  fi
   for d in "${cgdirs[@]}"; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done
   [ -n "$held" ] && kill "$held" 2>/dev/null && wait "$held" 2>/dev/null
   if [ -f "$work/usernet-line" ]; then
