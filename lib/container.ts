@@ -345,7 +345,8 @@ export class Container {
   /**
    * Traffic counters of each network interface of the running container, as the container sees
    * them (rx: received by the container), sorted by name; go-lxc's InterfaceStats. Read over
-   * netlink in the container's network namespace, without a fork (root only: ENOTSUP otherwise).
+   * netlink in the container's network namespace, without a fork; for a normal user, who may not
+   * enter that namespace, from the container init's /proc/<pid>/net/dev (the same figures).
    *
    * @example
    * const eth0 = (await c.interfaceStats()).find((i) => i.name === 'eth0');

@@ -38,7 +38,7 @@ export type Stdio = number | 'inherit' | 'ignore' | 'pipe';
 
 /** Options of every attach call. */
 export interface AttachOptions {
-  /** Namespaces to enter: a CLONE_NEW* mask or names. Default: all of the container's (functions always enter its mount and pid ones). */
+  /** Namespaces to enter: a CLONE_NEW* mask or names. Default: all of the container's (functions always enter its mount and pid ones; a normal user's subset must include 'user', else EACCES). */
   namespaces?: number | Namespace[];
   /** Keep the caller's environment ('keep') or start from an empty one ('clear'). Default 'keep'. */
   env?: 'keep' | 'clear';

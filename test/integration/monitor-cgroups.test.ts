@@ -1,7 +1,7 @@
 // No lxc.monitor.NAME cgroup outlives a start: liblxc moves the process that calls start() into
 // the monitor cgroup, and a monitor that ends while that process is still inside (a failed or a
 // short-lived start) cannot remove it; the runner removes it once it has moved back.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -49,12 +49,17 @@ t.test('failed and short-lived starts leave no monitor cgroup', async (t) => {
   t.same(monitorCgroups(name), [], 'none after 5 short-lived starts');
 });
 
-t.test("a stop right after evaluate(): the spare worker ends first, no payload cgroup stays", async (t) => {
+/** A busybox container without network (busybox() with no bridge), named after this process. */
+async function offline(t: Test, prefix: string) {
   const lxcpath = tempLxcpath(t);
-  const name = `paycg${process.pid}`;
+  const name = `${prefix}${process.pid}`;
   const c = await busybox(lxcpath, name);
   t.teardown(() => c.release());
-  c.setConfigItem('lxc.net.0.type', 'empty');
+  return { lxcpath, name, c };
+}
+
+t.test("a stop right after evaluate(): the spare worker ends first, no payload cgroup stays", async (t) => {
+  const { name, c } = await offline(t, 'paycg');
   for (let i = 0; i < 3; i++) {
     await within(60_000, 'start', c.start());
     // evaluate() starts the next call's worker ahead; the stop comes while it is idle or starting.
@@ -67,12 +72,7 @@ t.test("a stop right after evaluate(): the spare worker ends first, no payload c
 });
 
 t.test('a program whose last call is stop() right after evaluate() ends with the container stopped', async (t) => {
-  const lxcpath = tempLxcpath(t);
-  const name = `endcg${process.pid}`;
-  const c = await busybox(lxcpath, name);
-  t.teardown(() => c.release());
-  c.setConfigItem('lxc.net.0.type', 'empty');
-  c.saveConfig();
+  const { lxcpath, name, c } = await offline(t, 'endcg');
   // Nothing else holds the event loop: the stop must, while it waits for the spare worker to end.
   const script = join(lxcpath, 'last-stop.mts');
   writeFileSync(script, `
