@@ -8,6 +8,7 @@ export const O_WRONLY = 1;
 export const O_RDWR = 2;
 export const O_NOCTTY = 0o400;
 export const O_NONBLOCK = 0o4000;
+export const O_APPEND = 0o2000;
 export const O_CLOEXEC = 0o2000000;
 // aarch64's asm/fcntl.h gives these two values of their own.
 export const O_DIRECTORY = process.arch === 'arm64' ? 0o40000 : 0o200000;
@@ -19,6 +20,7 @@ export const F_GETFD = 1;
 export const F_SETFD = 2;
 export const F_SETFL = 4;
 export const FD_CLOEXEC = 1;
+export const F_SETPIPE_SZ = 1031;
 export const F_ADD_SEALS = 1033;
 export const F_SEAL_SEAL = 1;
 export const F_SEAL_SHRINK = 2;

@@ -14,6 +14,8 @@ export const free = libc.func('void free(void *ptr)');
 export const fcntl = libc.func('int fcntl(int fd, int cmd, int arg)');
 /** int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact), with the structs as raw bytes. */
 export const sigaction = libc.func('int sigaction(int signum, const void *act, void *oldact)');
+/** int dup3(int oldfd, int newfd, int flags) */
+export const dup3 = libc.func('int dup3(int oldfd, int newfd, int flags)');
 /** int pipe2(int pipefd[2], int flags) */
 export const pipe2 = libc.func('int pipe2(_Out_ int *pipefd, int flags)');
 /** int open(const char *pathname, int flags) (no O_CREAT: no mode argument) */

@@ -14,7 +14,7 @@ const LANES: Record<Route['lane'], string> = { sync: 'main thread', thread: "kof
 export function routesTable(): string {
   const rows = Object.entries(ROUTES as Record<string, Route>).map(([member, r]) => {
     const notes = [r.extension && `needs the ${r.extension} extension`, r.sized && 'sized read', r.result && r.result !== 'value' && `answers ${r.result}`,
-      r.movesCgroup && "moves the runner's cgroup", r.keepsLog && 'keeps its log'].filter(Boolean).join('; ');
+      r.movesCgroup && "moves the runner's cgroup", r.keepsLog && 'keeps its log', r.entersContainer && 'hides the runner\'s log files'].filter(Boolean).join('; ');
     return `| \`${member}\` | ${LANES[r.lane]} | ${r.queued ? 'yes' : 'no'} | ${r.needs ?? ''} | ${notes} |`;
   });
   return ['| member | lane | queued | needs | notes |', '|---|---|---|---|---|', ...rows].join('\n');

@@ -40,15 +40,18 @@ export interface Route {
   movesCgroup: boolean;
   /** runner: its log stays open after the call (the monitor it leaves behind writes to it). */
   keepsLog: boolean;
+  /** runner: what it forks runs inside the container before it executes: the runner's log files are hidden from it. */
+  entersContainer: boolean;
 }
 
-type Extra = Partial<Pick<Route, 'extension' | 'sized' | 'result' | 'movesCgroup' | 'keepsLog'>>;
+type Extra = Partial<Pick<Route, 'extension' | 'sized' | 'result' | 'movesCgroup' | 'keepsLog' | 'entersContainer'>>;
 
 // Rows keep their lane as a literal type: invoke() answers a sync lane's call with its value, any other with a Promise.
 function row<L extends Lane>(lane: L, needs: Need | null, extra: Extra = {}): Route & { lane: L } {
   return {
     lane, queued: lane !== 'sync', needs, extension: extra.extension, sized: extra.sized ?? false,
     result: extra.result ?? 'value', movesCgroup: extra.movesCgroup ?? false, keepsLog: extra.keepsLog ?? false,
+    entersContainer: extra.entersContainer ?? false,
   };
 }
 const sync = (needs: Need | null = null, extra?: Extra) => row('sync', needs, extra);
@@ -91,8 +94,8 @@ export const ROUTES = {
   clone: runner('defined', { result: 'put' }),
   console_getfd: sync('running'),
   console: thread('running'),
-  attach: runner(null),
-  attach_run_wait: runner('running'),
+  attach: runner(null, { entersContainer: true }),
+  attach_run_wait: runner('running', { entersContainer: true }),
   snapshot: runner('defined'),
   snapshot_list: thread('defined'),
   snapshot_restore: runner('stopped'),

@@ -121,9 +121,11 @@ function containerFor(req: CallRequest): Held {
     held.log?.open();
   }
   if (req.log && !held.log) held.log = logOf(held.ptr, req.name);
-  else held.log?.ready();
+  else held.log?.ready(attaching(req));
   return held;
 }
+
+const attaching = (req: CallRequest): boolean => req.calls.some((c) => routeOf(c.member).entersContainer);
 
 function logOf(ptr: bigint, name: string): StructLog {
   return new StructLog({
@@ -154,8 +156,10 @@ function call(req: CallRequest, fds: number[]): void {
   let result: unknown;
   ffi.sigaction(SIGCHLD, defaultAction, null);
   // What liblxc forks here holds this process's fds until it executes (inside the container for
-  // attach): the pidfds of the processes already attached are not among them.
+  // attach): the pidfds of the processes already attached are not among them, nor, for an attach,
+  // any struct's log file.
   for (const fd of tracked.values()) ffi.close(fd);
+  if (attaching(req)) for (const h of containers.values()) h.log?.hide();
   try {
     for (const c of req.calls) result = ffi.method(ptr, c.member)(ptr, ...c.args.map((a) => decode(a, fds, outs)));
   } finally {

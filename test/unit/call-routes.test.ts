@@ -41,7 +41,7 @@ t.test('a sync member takes at most 3 arguments after the struct (invoke() passe
 t.test('the rows say what the lanes mean', async (t) => {
   for (const [member, r] of Object.entries(ROUTES as Record<string, Route>)) {
     t.equal(r.queued, r.lane !== 'sync', `${member}: queued exactly when its lane is async`);
-    if (r.movesCgroup || r.keepsLog || r.result !== 'value') t.equal(r.lane, 'runner', `${member}: runner-only fields on a runner row`);
+    if (r.movesCgroup || r.keepsLog || r.entersContainer || r.result !== 'value') t.equal(r.lane, 'runner', `${member}: runner-only fields on a runner row`);
     if (r.sized) t.equal(r.lane, 'sync', `${member}: sized reads are synchronous`);
   }
   // The calls that create processes in their caller (design.md, "Which entry points create processes").
@@ -53,6 +53,7 @@ t.test('the rows say what the lanes mean', async (t) => {
   t.equal(ROUTES.create.lane, 'worker');
   t.ok(ROUTES.start.movesCgroup && ROUTES.restore.movesCgroup, 'start and restore move the runner into the container cgroups');
   t.ok(ROUTES.start.keepsLog, "start's log stays open for its monitor");
+  t.ok(ROUTES.attach.entersContainer && ROUTES.attach_run_wait.entersContainer, "the attaches hide the runner's log files from their child");
 });
 
 t.test("docs/design.md's routes table agrees with lib/call/routes.ts", async (t) => {

@@ -4,7 +4,7 @@
 // of a struct; what liblxc writes through the fd is appended to the file by hand (O_APPEND, as
 // liblxc's log_open does). Through real liblxc: clone.test.ts, two failures in a row.
 import t from 'tap';
-import { appendFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StructLog, type LogItems } from '../../lib/runner/log.js';
@@ -98,4 +98,76 @@ t.test('a struct that refuses the key: no capture, nothing left', async (t) => {
   t.same(log.read(), []);
   t.notOk(existsSync(it.file), 'no file made');
   log.close();
+});
+
+// A struct whose set() opens the log fd as liblxc's lxc_log_set_file does: the previous one closed
+// first, the new one O_WRONLY | O_APPEND | O_CLOEXEC, kept by the struct (what liblxc writes through).
+function libItems(): LogItems & { fd: number; file: string } {
+  const it = {
+    fd: -1,
+    file: '',
+    name: 'c1',
+    get: () => '',
+    set: (_key: string, value: string) => {
+      if (it.fd >= 0) closeSync(it.fd);
+      it.fd = openSync(value, 'a');
+      it.file = value;
+      return true;
+    },
+    clear: () => true,
+    conf: () => 1,
+  };
+  return it;
+}
+
+/** The fds of this process open on `file`. */
+function holders(file: string): number[] {
+  return readdirSync('/proc/self/fd').map(Number).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false;
+    }
+  });
+}
+
+t.test('hidden for an attach: no fd on the file, the lines through the pipe, the file back after', async (t) => {
+  const it = libItems();
+  const log = new StructLog(it);
+  t.teardown(() => log.close());
+  t.equal(holders(it.file).length, 2, "liblxc's fd and ours");
+  const lib = it.fd;
+  log.hide();
+  t.same(holders(it.file), [], 'hidden: nothing in this process holds the file');
+  t.match(readlinkSync(`/proc/self/fd/${lib}`), /^pipe:/, "liblxc's fd number now writes into the capture pipe");
+  writeSync(lib, 'lxc c1 ERROR attach - Failed to attach\n');
+  t.same(log.read(), ['lxc c1 ERROR attach - Failed to attach'], "the attach's lines read from the pipe");
+  t.equal(statSync(it.file).size, 0, 'none of them in the file');
+  log.hide();
+  log.ready(true);
+  t.same(holders(it.file), [], 'another attach keeps it hidden (hide() twice is once)');
+  log.ready();
+  t.equal(holders(it.file).length, 2, 'any other call: the file is back');
+  t.equal(readlinkSync(`/proc/self/fd/${lib}`), it.file, "at liblxc's own fd number");
+  writeSync(lib, 'next call\n');
+  t.same(log.read(), ['next call']);
+});
+
+t.test("hidden, then liblxc closed its fd and the number was reused: that fd is left alone", async (t) => {
+  const it = libItems();
+  const log = new StructLog(it);
+  t.teardown(() => log.close());
+  const lib = it.fd;
+  log.hide();
+  // destroy closes conf->logfd (and sets it to -1); the lowest free number goes to the next open.
+  closeSync(lib);
+  it.fd = -1;
+  const other = openSync('/dev/null', 'r');
+  t.teardown(() => closeSync(other));
+  t.equal(other, lib, 'the number was reused');
+  log.ready();
+  t.equal(readlinkSync(`/proc/self/fd/${other}`), '/dev/null', 'not clobbered');
+  t.not(it.fd, lib, 'the capture opened a new log fd on the struct');
+  writeSync(it.fd, 'after\n');
+  t.same(log.read(), ['after']);
 });
