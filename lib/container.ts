@@ -175,7 +175,8 @@ export class Container {
   }
 
   /**
-   * Kills the container (SIGKILL to init) and waits until it stopped. An abort while it waits its
+   * Has liblxc's monitor send init `lxc.signal.stop` (SIGKILL unless the config sets another) and
+   * waits until the container stopped. An abort while it waits its
    * turn keeps it from running (EABORT); once liblxc has it, it runs to its end.
    *
    * @example
@@ -323,7 +324,9 @@ export class Container {
   }
 
   /**
-   * An interactive shell inside the container on the caller's terminal; resolves its exit status.
+   * An interactive shell inside the container on the caller's stdio; resolves its exit status. When
+   * any of fds 0–2 is a terminal, the shell gets a pseudo-terminal of its own relayed to it, as with
+   * lxc-attach.
    *
    * @example
    * await c.attachShell();
@@ -751,7 +754,8 @@ export class Container {
   }
 
   /**
-   * Drops the liblxc reference; later calls throw ERELEASED. Waits for in-flight async calls.
+   * Drops the liblxc reference; later calls throw ERELEASED. Returns at once: calls already in
+   * flight finish normally, and the reference goes after the last of them.
    *
    * @example
    * const c = new Container('web'); try { console.log(c.state); } finally { c.release(); }

@@ -69,7 +69,7 @@ export function withSchemas<M>(family: Lazy<M>, needed: boolean): Lazy<M> {
   return { load: () => Promise.all([family.load(), loadSchemas()]).then(([m]) => m) };
 }
 
-const NOT_ROOT_HINT = 'run as root (sudo), or see docs/guide.md for what unprivileged containers need (XDG_RUNTIME_DIR, subuid/subgid maps, lxc-usernsexec)';
+const NOT_ROOT_HINT = "run as root (sudo), or set this user up for unprivileged containers: `npx lxc-ffi --check` says what is missing, docs/unprivileged.md how to add it";
 
 /**
  * Why liblxc would refuse a Container to a caller that is not root, or null: lxc_container_new()

@@ -169,7 +169,10 @@ type BdevChecked = Assert<Same<Infer<typeof bdevSpecsSchema>, BdevSpecs>>;
 
 /** Options of `create()` that are not the template's. */
 export interface CreateOptions {
-  /** Drop the template's output instead of writing it to stdout (LXC_CREATE_QUIET). Default false. */
+  /**
+   * Drop the template's output instead of writing it to stdout and stderr (`onOutput` and the
+   * task's events still get it). Default false. It does not set LXC_CREATE_QUIET: `flags` does.
+   */
   quiet?: boolean;
   /** Backing store of the root filesystem. Default: liblxc's ('dir'). */
   bdevtype?: BdevType;
@@ -275,7 +278,7 @@ export type CreateTask = Promise<void> & AsyncIterable<CreateEvent>;
 
 // ---- the download template ----------------------------------------------------------------------
 
-/** The typed options of the `download` template (LXC 5.0: no GPG options). */
+/** The typed options of the `download` template (its GPG options only for LXC 3.0 to 4.0.11's template). */
 export interface DownloadOptions {
   /** Distribution, such as 'debian'. */
   dist: string;
@@ -291,11 +294,11 @@ export interface DownloadOptions {
   flushCache?: boolean;
   /** Use the cached image only. Default false. */
   forceCache?: boolean;
-  /** The GPG key server, for download templates that take --keyserver (LXC 3.0's). */
+  /** The GPG key server (--keyserver): LXC 3.0 to 4.0.11's download template; 4.0.12 and later's dropped it (EINVAL). */
   keyserver?: string;
-  /** The GPG key id to trust, for download templates that take --keyid (LXC 3.0's). */
+  /** The GPG key id to trust (--keyid): LXC 3.0 to 4.0.11's download template; 4.0.12 and later's dropped it (EINVAL). */
   keyid?: string;
-  /** Only for download templates that take --no-validate (LXC 3.x/4.x). */
+  /** Skip the GPG check (--no-validate): LXC 3.0 to 4.0.11's download template; 4.0.12 and later's dropped it (EINVAL). */
   noValidate?: boolean;
 }
 

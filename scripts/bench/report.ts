@@ -279,7 +279,7 @@ export function machineLines(m: Machine, targets: TargetInfo[], loadedAs?: strin
  */
 const FINDINGS = `## Where the time goes (targets missed)
 
-Measured on 2026-11-28 and 2026-11-29 on this machine, a 2-vCPU VM whose kernel is paravirtualized: page-table updates
+Measured on 2026-11-28 and 2026-11-29 on the benchmark host, a 2-vCPU VM whose kernel is paravirtualized: page-table updates
 and system calls are expensive (\`perf record\` of 60 \`attachWait(['true'])\`: \`pvm_irq_enable\` 26 %, then
 \`clear_page_erms\`, \`copy_page_range\`, \`native_set_pte\`/\`native_set_pmd\`). The numbers below are from the
 full run above and the one before it on the same code (two runs: ranges) unless a command is named.
@@ -289,7 +289,7 @@ netlink in the container's network namespace instead of liblxc's fork (7.41 ms �
 0.10–0.11× C; 2.3× → 73–79× faster than \`lxc-info -i\`); the import lost zod and loads the attach and create
 machinery on first use (178 ms → 62–66 ms); Containers join the FinalizationRegistry a microtask after
 construction (RSS growth over 100 000 new + release 6.34 MB → 0.97–1.08 MB); create runs in long-lived workers,
-at most max(1, cores − 1), instead of a Node process per create (largest event-loop lag in the 16 lifecycles:
+then at most max(1, cores − 1) of them (now min(2 × cores, free memory / 64 MiB)), instead of a Node process per create (largest event-loop lag in the 16 lifecycles:
 50–98 ms in the earlier full runs, 28–52 ms since); the hot getters call liblxc without the generic wrapper.
 
 - **Every liblxc call that forks: attach ≤ 1.2× C and < python3-lxc, exec ≤ 1.3× C, overlay clone ≤ 1.2× C,
@@ -301,7 +301,7 @@ at most max(1, cores − 1), instead of a Node process per create (largest event
   copied and the pages write-protected, and each page written afterwards is a copy-on-write fault.
   - *The floor, in C.* bench.c's own operations from a C process that carries a Node-sized heap:
     \`LXC_BENCH_BALLAST_MB=10\` touches 10 MiB of \`malloc\`ed memory first, \`LXC_BENCH_RETOUCH_MB=2\` writes
-    2 MiB of it again before each call, as a JavaScript heap is written between calls. On this machine
+    2 MiB of it again before each call, as a JavaScript heap is written between calls. On the benchmark host
     (2026-11-29, medians; same containers): attach 1.73 ms → 2.15 ms (1.24×) → 2.54 ms (1.47×); exec
     1.70 → 2.08 (1.22×) → 2.51 ms (1.48×); overlay clone + destroy 2.80 → 3.04 (1.09×) → 3.09 ms (1.10×).
     Reproduce: \`LXC_BENCH_BALLAST_MB=10 LXC_BENCH_RETOUCH_MB=2 ./bench LXCPATH NAME attach_run_wait_true 20 200\`
@@ -329,7 +329,7 @@ at most max(1, cores − 1), instead of a Node process per create (largest event
     is woken for each message). Reproduce: \`gcc -O2 -o pingpong scripts/bench/c/pingpong.c && ./pingpong 3000 1000\`.
     A Node process takes 35–70 µs to be woken into its poll callback and ≈ 30 µs to read and parse a frame,
     on each side, for each of the three messages of an attach (request, reply, exit): ≈ 0.3 ms that a
-    helper written in C would not pay. Such a helper is a compiled binary, which the issue rules out;
+    helper written in C would not pay. Such a helper is a compiled binary, which lxc-ffi does not ship (nothing compiles at install);
     with a Node runner, the fork floor plus these wakes is where attach and exec stand.
   - *The lifecycle* (1.25× C in the full run above, per round 0.90–1.47×): each step timed alone, 12 rounds,
     medians (C: a small program making the bench's calls; lxc-ffi: the same from compiled JavaScript):
@@ -432,7 +432,7 @@ Measurements that are not one operation's time per call (each in a fresh Node pr
 
 ${probeTable(results)}
 
-## Targets from the issue
+## Performance targets
 
 ${goalList.join('\n')}
 
@@ -477,7 +477,7 @@ each round. Calls per operation (warm-up in each round that runs it + timed in a
 Probes: ${p.probes.lifecycles} concurrent lifecycles, ${p.probes.importRuns} fresh processes per import variant,
 ${p.probes.churn} new/release, ${p.probes.execs} exec. This run took ${results.durationSeconds.toFixed(0)} s;
 the 1-minute load average was ${load.start.toFixed(2)} at its start and ${load.end.toFixed(2)} at its end on ${results.machine.cores} cores.
-The issue's targets are reported, not asserted: a run fails only when some measurement gives no number.
+The targets are reported, not asserted: a run fails only when some measurement gives no number.
 
 Other options: \`--only ID[,ID…]\` (rows: ${results.rows.map((r) => r.id).join(', ')}; probes:
 ${results.probes.map((x) => x.id).join(', ') || 'import, churn, leak, concurrent'}; implies \`--no-write\`), \`--write\` / \`--no-write\`.
