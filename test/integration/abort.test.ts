@@ -149,7 +149,7 @@ t.test('exec: timeout, maxBuffer, encoding buffer, reject; attachWait aborts as 
   t.match(failed?.message, /exited with code 3/);
   t.same((await c.exec(['/bin/true'], { reject: true })).exitCode, 0, 'reject: a zero exit resolves');
 
-  for (const bad of [{ timeout: 0 }, { timeout: 1.5 }, { maxBuffer: -1 }, { encoding: 'latin1' }, { reject: 'yes' }]) {
+  for (const bad of [{ timeout: 0 }, { timeout: -1 }, { timeout: Infinity }, { timeout: 2 ** 31 }, { maxBuffer: -1 }, { encoding: 'latin1' }, { reject: 'yes' }]) {
     await t.rejects(c.exec(['/bin/true'], bad as never), { code: 'EINVAL' }, `refused: ${JSON.stringify(bad)}`);
   }
 
