@@ -25,7 +25,7 @@ import type { CloneOptions } from './options.js';
 import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 import type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 import type { MountOptions, UmountOptions } from './options.js';
-import type { GetIpsOptions } from './options.js';
+import type { GetIpsOptions, Seconds } from './options.js';
 import type { ExecResult } from './container/attach/index.js';
 import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
@@ -153,7 +153,7 @@ export class Container {
    *
    * @example
    * await c.start();
-   * await c.start({ useinit: true, argv: ['/bin/sleep', '60'] });
+   * await c.start({ useInit: true, argv: ['/bin/sleep', '60'] });
    * const { exitCode, signal } = await c.start({ daemonize: false }); // after c.stop(): signal 'SIGKILL'
    */
   start(options: StartOptions & { daemonize: false }): Promise<ExitStatus>;
@@ -188,7 +188,7 @@ export class Container {
   }
 
   /**
-   * Asks init to halt and waits up to `timeoutSec` for STOPPED; false when it is still running then.
+   * Asks init to halt and waits up to `timeoutSec` seconds (default 30) for STOPPED; false when it is still running then.
    * An init that has just started drops a signal it has no handler for yet, so the halt signal is
    * sent once init handles it (its SigCgt/SigBlk in /proc), and again every 5 s while it runs
    * (every 1 s while it does not handle it).
@@ -196,19 +196,19 @@ export class Container {
    * @example
    * if (!(await c.shutdown(30))) await c.stop();
    */
-  shutdown(timeoutSec = 30, options: WaitOptions = {}): Promise<boolean> {
+  shutdown(timeoutSec: Seconds = 30, options: WaitOptions = {}): Promise<boolean> {
     return this.#h.later('shutdown', withSchemas(lifecycleNow, parses(options)), (f) => f.shutdown(this.#h, timeoutSec, options));
   }
 
   /**
-   * Asks init to reboot; with a timeout, waits until a new init runs (false if none in time). As
+   * Asks init to reboot; with a timeout (`timeoutSec`, in seconds), waits until a new init runs (false if none in time). As
    * with shutdown(), the signal goes once init handles it (waiting up to 5 s for that when no
    * timeout is given), and again while the same init runs.
    *
    * @example
    * await c.reboot(30);
    */
-  reboot(timeoutSec?: number, options: WaitOptions = {}): Promise<boolean> {
+  reboot(timeoutSec?: Seconds, options: WaitOptions = {}): Promise<boolean> {
     return this.#h.later('reboot', withSchemas(lifecycleNow, parses(options)), (f) => f.reboot(this.#h, timeoutSec, options));
   }
 
@@ -230,13 +230,13 @@ export class Container {
   }
 
   /**
-   * Waits until the container reaches `state`; false when `timeoutSec` passes first (-1: forever).
+   * Waits until the container reaches `state`; false when `timeoutSec` seconds pass first (-1, the default: forever).
    *
    * @example
    * await c.start();
    * await c.wait('RUNNING', 3);
    */
-  wait(state: ContainerState, timeoutSec = -1, options: WaitOptions = {}): Promise<boolean> {
+  wait(state: ContainerState, timeoutSec: Seconds = -1, options: WaitOptions = {}): Promise<boolean> {
     return this.#h.later('wait', withSchemas(lifecycleNow, parses(options)), (f) => f.wait(this.#h, state, timeoutSec, options));
   }
 
@@ -277,12 +277,12 @@ export class Container {
 
   /**
    * Runs a command inside the container and captures what it prints. Resolves however the command
-   * exits (`reject: true`: EEXIT unless it exits 0); an abort or `timeout` kills it and rejects
+   * exits (`reject: true`: EEXIT unless it exits 0); an abort or `timeout` (in seconds) kills it and rejects
    * with EABORT, as attachWait() does.
    *
    * @example
    * const { exitCode, stdout } = await c.exec(['cat', '/etc/hostname']);
-   * await c.exec(['sh', '-c', 'cat > /tmp/x'], { input: 'data', timeout: 5000, reject: true });
+   * await c.exec(['sh', '-c', 'cat > /tmp/x'], { input: 'data', timeout: 5, reject: true });
    */
   exec(argv: string[], options: ExecOptions & { encoding: 'buffer' }): Promise<ExecResult<Buffer>>;
   exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
@@ -376,6 +376,7 @@ export class Container {
    * (overlayfs, btrfs, lvm, zfs). Resolves the new Container.
    *
    * @example
+   * // bdevtype: liblxc's and python3-lxc's name, an alias of bdevType
    * const web = await base.clone('web', { bdevtype: 'overlayfs', snapshot: true });
    */
   clone(newName: string, options: CloneOptions = {}): Promise<Container> {
@@ -696,7 +697,7 @@ export class Container {
    * @example
    * c.setTimeout(5);
    */
-  setTimeout(seconds: number): void {
+  setTimeout(seconds: Seconds): void {
     config.setCommandTimeout(this.#h, seconds);
   }
 

@@ -1,5 +1,6 @@
 // The one error type of lxc-ffi.
 import { fileURLToPath } from 'node:url';
+import type { SignalName } from './proc/exit.js';
 
 // Stack frames in these directories are lxc-ffi's own (lib/ and ffi/, under src or dist).
 const OWN_FRAMES = [fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(new URL('../ffi/', import.meta.url))];
@@ -45,7 +46,7 @@ export interface LxcErrorDetails {
   /** exec(): how the command ended (EEXIT, EMAXBUFFER, EABORT). */
   exitCode?: number | null;
   /** exec(): the signal that killed the command. */
-  signal?: string;
+  signal?: SignalName;
   /** exec(): what the command wrote to stdout. */
   stdout?: string | Buffer;
   /** exec(): what the command wrote to stderr. */
@@ -79,7 +80,7 @@ export class LxcError extends Error {
   /** exec(): the command's exit code (null when a signal killed it). */
   declare readonly exitCode?: number | null;
   /** exec(): the signal that killed the command. */
-  declare readonly signal?: string;
+  declare readonly signal?: SignalName;
   /** exec(): what the command wrote to stdout. */
   declare readonly stdout?: string | Buffer;
   /** exec(): what the command wrote to stderr. */

@@ -10,10 +10,11 @@ import type { HostReport } from './host/findings.js';
 import { options as optionsOf } from './options/parse.js';
 
 export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats } from './container.js';
-export { NetworkList, NetworkInterface, type NetworkKey, type NetworkSubkey, type NetworkItems, type Inspect } from './net/list.js';
+export { NetworkList, NetworkInterface, netTypes, type NetType, type NetworkKey, type NetworkSubkey, type NetworkItems, type Inspect } from './net/list.js';
 // Types only: the classes load with the first attach call (lib/container/attach/).
 export type { Session } from './attach/session.js';
 export type { AttachedProcess, ExitStatus } from './attach/process.js';
+export type { SignalName } from './proc/exit.js';
 export { LxcError, type LxcErrorCode, type LxcErrorDetails } from './errors.js';
 export { logInit } from './logging.js';
 export { renderProgress, progressRenderer, formatBytes, type ProgressRenderer, type ProgressStream } from './progress.js';
@@ -28,6 +29,8 @@ export type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 export type { MountOptions, UmountOptions } from './options.js';
 export type { GetIpsOptions } from './options.js';
+// The convention's types (docs/conventions.md); the alias table itself is exported by lxc-ffi/schemas.
+export type { Seconds, OptionAlias } from './options.js';
 export type { HostCheckOptions } from './options.js';
 // Types only: the check itself loads with the first checkHost() (lib/host/).
 export type { HostReport, HostFinding, HostSeverity } from './host/findings.js';
@@ -129,7 +132,7 @@ export function containers(options: ListOptions = {}): Container[] {
  */
 export function archToPersonality(arch: string): number {
   if (typeof arch !== 'string' || !Object.hasOwn(personalities, arch)) throw invalid('archToPersonality', 'arch', `must be one of ${Object.keys(personalities).join(', ')}`);
-  return personalities[arch];
+  return personalities[arch as keyof typeof personalities];
 }
 
 /**

@@ -23,3 +23,5 @@ export * from './options/checkpoint.js';
 export * from './options/devices.js';
 export * from './options/network.js';
 export * from './options/global.js';
+// The convention's pieces (docs/conventions.md): the unit of every timeout, liblxc's spellings of keys.
+export { optionAliases, type OptionAlias, type Seconds, type Canonical } from './options/parse.js';

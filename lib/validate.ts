@@ -204,6 +204,18 @@ export function arrayOf<T>(item: Checker<T>, notArray: string): Checker<T[]> {
   }, { why });
 }
 
+/** The longest timeout a timer can wait, in seconds: setTimeout's limit (2^31 - 1 ms) fires a longer one at once. */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** A timeout that must end (exec's): seconds > 0, finite, at most MAX_TIMER_SECONDS; fractions allowed. */
+export const positiveSeconds = checker<number>((v) => {
+  if (typeof v !== 'number' || Number.isNaN(v)) return 'must be number';
+  if (!Number.isFinite(v)) return 'must be a finite number';
+  if (v <= 0) return 'must be > 0 (seconds)';
+  if (v > MAX_TIMER_SECONDS) return `must be ≤ ${MAX_TIMER_SECONDS} (seconds, ~24.8 days)`;
+  return null;
+});
+
 /** Seconds to wait: a finite number ≥ 0, or -1 for "forever" where liblxc allows it. */
 export const timeoutSeconds = checker<number>((v) => {
   if (typeof v !== 'number' || Number.isNaN(v)) return 'must be number';

@@ -3,6 +3,7 @@ import * as ffi from '../../ffi/index.js';
 import { invalid } from '../errors.js';
 import { check, unreadable, absolutePath, configKey, configValue, cgroupKey, timeoutSeconds } from '../validate.js';
 import { NetworkList } from '../net/list.js';
+import { nearest } from '../suggest.js';
 import type { Handle } from './handle.js';
 import { invoke, plain } from '../call/invoke.js';
 
@@ -41,28 +42,6 @@ const NIC_ITEMS = [
   'ipv6.address', 'ipv6.gateway', 'veth.pair', 'veth.mode', 'veth.ipv4.route', 'veth.ipv6.route', 'veth.vlan.id',
   'veth.vlan.tagged.id', 'macvlan.mode', 'ipvlan.mode', 'ipvlan.isolation', 'vlan.id',
 ];
-
-/** Edit distance, for suggestions (keys are short: the quadratic table costs nothing). */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length];
-}
-
-/** The candidate nearest to `wrong` when it is near enough to be a typo, else null. */
-function nearest(wrong: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = Math.max(2, Math.floor(wrong.length / 5)) + 1;
-  for (const c of candidates) {
-    const d = distance(wrong, c);
-    if (d < bestD) { best = c; bestD = d; }
-  }
-  return best;
-}
 
 /** What to tell about a key liblxc does not know: its new name, or the known key it is a typo of. */
 export function keyHint(k: string, known: () => readonly string[]): string {

@@ -37,7 +37,7 @@ export async function mount(h: Handle, source: unknown, target: unknown, options
   const dst = check(op, 'target', absolutePath, target);
   const o = options(op, 'options', mountOptionsSchema, options_, mountDefaults);
   await invoke(h, op, 'mount', { fails: { code: 'EMOUNT', why: `could not mount ${src} at ${dst}`, when: (r) => r !== 0 } },
-    src, dst, o.fstype, BigInt(o.flags), o.data, { version: 1 });
+    src, dst, o.fsType, BigInt(o.flags), o.data, { version: 1 });
 }
 
 export async function umount(h: Handle, target: unknown, options_: unknown): Promise<void> {

@@ -8,9 +8,10 @@ import { options } from '../options/parse.js';
 import { abortOptionsSchema, destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options/lifecycle.js';
 import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema } from '../options/lifecycle.js';
 import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type AbortOptions, type WaitOptions } from '../options/lifecycle.js';
-import { createDefaults, type DownloadOptions } from '../options/lifecycle.js';
+import { createDefaults, templateLongOptions, type DownloadOptions } from '../options/lifecycle.js';
 import type { Defaulted } from '../options/parse.js';
 import type { EventFeed } from '../create/feed.js';
+import { bdevSpecsStruct } from '../create/protocol.js';
 import { sleep, deadline } from './waits.js';
 import { setCgroupItem } from './config.js';
 import { sibling, type Handle, type Sibling } from './handle.js';
@@ -96,7 +97,8 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     const [, { findTemplate, templateArgv, extraArgs }, { cachedRootfs: cacheOf }] = await createLib();
     const info = findTemplate(template);
     if (template === 'download') cachedRootfs = cacheOf(env, parsed as unknown as DownloadOptions);
-    argv = [...templateArgv(info, template, parsed), ...extraArgs(opts.templateArgs)];
+    // The typed templates' camelCase keys whose long option is spelled otherwise (keyServer: --keyserver).
+    argv = [...templateArgv(info, template, parsed, template === 'download' || template === 'local' ? templateLongOptions : {}), ...extraArgs(opts.templateArgs)];
     path = info.path;
   }
   if (h.query(op, 'is_defined')) throw h.error('EEXIST', op, `already exists in ${h.lxcpath}`);
@@ -126,7 +128,7 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
       }
     },
   }, {
-    template: path, argv, bdevtype: opts.bdevtype, specs: opts.bdevSpecs, flags: opts.flags,
+    template: path, argv, bdevtype: opts.bdevType, specs: opts.bdevSpecs === null ? null : bdevSpecsStruct(opts.bdevSpecs), flags: opts.flags,
     quiet: opts.quiet, onOutput: opts.onOutput, env, feed, cachedRootfs,
   });
 }
@@ -142,7 +144,7 @@ export async function execute(h: Handle, argv: unknown, options_: unknown): Prom
   const o = options(op, 'options', executeOptionsSchema, options_, executeDefaults);
   // Left out, lxc.execute.cmd stands in (never empty: an empty argv makes init exec nothing).
   const started = argv === undefined ? {} : { argv: check(op, 'argv', argvRule, argv) };
-  return (await begin(h, op, { ...started, ...o, useinit: true, daemonize: false }))!;
+  return (await begin(h, op, { ...started, ...o, useInit: true, daemonize: false }))!;
 }
 
 /** StartOptions with the defaults applied. */
@@ -169,7 +171,7 @@ async function launch(h: Handle, op: string, o: Start): Promise<void> {
   const { log } = await invoke(h, op, 'start', {
     fails: { code: 'ESTART', why: 'liblxc could not start it' }, signal: o.signal,
     before: [{ member: 'want_daemonize', args: [true] }, { member: 'want_close_all_fds', args: [o.closeAllFds === true] }],
-  }, o.useinit ? 1 : 0, argv);
+  }, o.useInit ? 1 : 0, argv);
   if (o.signal?.aborted) {
     await undoStart(h, op);
     throw h.aborted(op, o.signal, log, {}, 'aborted: it was started, and is stopped again');

@@ -36,7 +36,7 @@ export async function clone(h: Handle, newName: unknown, options_: unknown): Pro
   if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
   // The runner puts the struct clone() returns and answers whether there was one.
   const { log } = await invoke(h, op, 'clone', { fails: { code: 'ECLONE', why: `liblxc could not clone it to "${name}"` }, signal: o.signal },
-    name, o.lxcpath, flags, o.bdevtype, o.bdevdata, BigInt(o.newSize), o.hookArgs === null ? null : [...o.hookArgs, null]);
+    name, o.lxcpath, flags, o.bdevType, o.bdevData, BigInt(o.newSize), o.hookArgs === null ? null : [...o.hookArgs, null]);
   const made = sibling(name, lxcpath);
   if (o.signal?.aborted) {
     await discard(made);

@@ -1,6 +1,33 @@
 // What the caller's create pool (pool.ts) and a create worker (worker.ts) say to each other over
 // Node's IPC channel, and the marker that ends one create's output on the worker's stdout/stderr.
-import type { BdevSpecs } from '../options.js';
+import type { BdevSpecs, Canonical } from '../options.js';
+
+/** struct bdev_specs as koffi fills it: liblxc's member names. */
+export interface BdevSpecsStruct {
+  fstype?: string;
+  fssize?: number;
+  zfs?: { zfsroot?: string };
+  lvm?: { vg?: string; lv?: string; thinpool?: string };
+  dir?: string;
+  rbd?: { rbdname?: string; rbdpool?: string };
+}
+
+/**
+ * BdevSpecs (camelCase, as parsed) in liblxc's member names, for koffi.
+ *
+ * @example
+ * bdevSpecsStruct({ fsType: 'ext4', lvm: { thinPool: 'tp' } }) // { fstype: 'ext4', lvm: { thinpool: 'tp' } }
+ */
+export function bdevSpecsStruct(s: Canonical<BdevSpecs>): BdevSpecsStruct {
+  const out: BdevSpecsStruct = {};
+  if (s.fsType !== undefined) out.fstype = s.fsType;
+  if (s.fsSize !== undefined) out.fssize = s.fsSize;
+  if (s.zfs) out.zfs = s.zfs.zfsRoot === undefined ? {} : { zfsroot: s.zfs.zfsRoot };
+  if (s.lvm) out.lvm = { ...(s.lvm.vg !== undefined && { vg: s.lvm.vg }), ...(s.lvm.lv !== undefined && { lv: s.lvm.lv }), ...(s.lvm.thinPool !== undefined && { thinpool: s.lvm.thinPool }) };
+  if (s.dir !== undefined) out.dir = s.dir;
+  if (s.rbd) out.rbd = { ...(s.rbd.rbdName !== undefined && { rbdname: s.rbd.rbdName }), ...(s.rbd.rbdPool !== undefined && { rbdpool: s.rbd.rbdPool }) };
+  return out;
+}
 
 /** What a worker needs to create one container. */
 export interface CreateRequest {
@@ -12,7 +39,8 @@ export interface CreateRequest {
   template: string | null;
   argv: string[];
   bdevtype: string | null;
-  specs: BdevSpecs | null;
+  /** struct bdev_specs in liblxc's member names (bdevSpecsStruct()). */
+  specs: BdevSpecsStruct | null;
   flags: number;
   /** A config file the worker loads first (what was set on the Container before create()). */
   configFile: string | null;

@@ -2,6 +2,7 @@
 import { fs } from '../builtins.js';
 import { liblxcString } from '../../ffi/index.js';
 import { invalid } from '../errors.js';
+import { optionKeyGuess } from '../suggest.js';
 
 const { accessSync, constants, readFileSync } = fs;
 
@@ -76,10 +77,6 @@ export function kebab(name: string): string {
 }
 
 /**
- * Builds the template's argv from an option map, checked against what the template accepts.
- * `{ flushCache: true, dist: 'x' }` → `['--flush-cache', '--dist', 'x']`.
- */
-/**
  * Raw arguments for the template after the mapped options (python3-lxc's `args`, go-lxc's
  * ExtraArgs): positional, repeated or short options as given. A long option liblxc sets itself
  * (--name, --path, --rootfs, --mapped-uid, --mapped-gid) is refused: a later copy would override it.
@@ -97,15 +94,26 @@ export function extraArgs(args: readonly string[]): string[] {
   return [...args];
 }
 
-export function templateArgv(template: TemplateInfo, name: string, opts: Record<string, string | number | boolean | undefined>): string[] {
+/**
+ * Builds the template's argv from an option map, checked against what the template accepts: a
+ * key's long option is its kebab-case, or what `spelled` says (keyServer: --keyserver).
+ *
+ * @example
+ * templateArgv(info, 'download', { flushCache: true, dist: 'x' }) // ['--flush-cache', '--dist', 'x']
+ */
+export function templateArgv(template: TemplateInfo, name: string, opts: Record<string, string | number | boolean | undefined>, spelled: Readonly<Record<string, string>> = {}): string[] {
   const argv: string[] = [];
   for (const [key, value] of Object.entries(opts)) {
     if (value === undefined || value === false) continue;
-    const long = kebab(key);
+    const long = Object.hasOwn(spelled, key) ? spelled[key] : kebab(key);
     if (RESERVED.has(long)) throw invalid('create', `templateOptions.${key}`, `is set by liblxc itself and cannot be given`);
     const takesArg = template.options?.get(long);
     if (template.options && takesArg === undefined) {
-      throw invalid('create', `templateOptions.${key}`, `is not an option of the installed "${name}" template (it takes: ${[...template.options.keys()].filter((k) => !RESERVED.has(k)).map((k) => `--${k}`).join(' ')})`);
+      const takes = [...template.options.keys()].filter((k) => !RESERVED.has(k));
+      // The key it looks like a slip of, spelled as a key: --flush-cache is flushCache.
+      const guess = optionKeyGuess(long, takes);
+      const meant = guess === null ? '' : `; did you mean ${guess.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}?`;
+      throw invalid('create', `templateOptions.${key}`, `is not an option of the installed "${name}" template (it takes: ${takes.map((k) => `--${k}`).join(' ')})${meant}`);
     }
     if (value === true) {
       if (takesArg) throw invalid('create', `templateOptions.${key}`, `needs a value (--${long} takes an argument)`);

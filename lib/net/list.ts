@@ -17,6 +17,12 @@ const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
 /** util.inspect's signature, as its custom hook is handed it. */
 export type Inspect = (value: unknown, options: object) => string;
 
+/** The nic types lxc.net.N.type takes (liblxc's confile.c; ipvlan since liblxc 3.2). */
+export const netTypes = ['veth', 'macvlan', 'ipvlan', 'vlan', 'phys', 'empty', 'none'] as const;
+
+/** A nic type: one of {@link netTypes}. */
+export type NetType = (typeof netTypes)[number];
+
 /** The items of a nic that NetworkInterface has as properties (lxc.net.N.<item>; '' when unset). */
 export interface NetworkItems {
   /** lxc.net.N.type: 'veth', 'macvlan', 'vlan', 'phys', 'empty', 'none', ... */
@@ -199,8 +205,13 @@ export class NetworkList {
     return this.indices().length;
   }
 
-  /** Adds a nic of `type` ('veth', 'empty', 'macvlan', 'phys', 'vlan', 'none'...) after the last. */
-  add(type: string): NetworkInterface {
+  /**
+   * Adds a nic of `type` after the last (lxc.net.N.type; liblxc refuses a type it does not know).
+   *
+   * @example
+   * const nic = c.network.add('veth'); nic.link = 'lxcbr0';
+   */
+  add(type: NetType): NetworkInterface {
     const indices = this.indices();
     const index = indices.length ? indices[indices.length - 1] + 1 : 0;
     this.config.setConfigItem(`lxc.net.${index}.type`, type);

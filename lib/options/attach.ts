@@ -4,8 +4,8 @@
 // parsed: parse.ts; what they become in lxc_attach_options_t: lib/attach/options.ts.
 import * as C from '../constants.js';
 export { personalities } from '../constants.js';
-import { stringRules } from '../validate.js';
-import { schema, zod, checked, boolean, abortSignal, int, text, type Assert, type Same, type Infer, type Defaults } from './parse.js';
+import { stringRules, positiveSeconds } from '../validate.js';
+import { schema, zod, checked, seconds, boolean, abortSignal, int, text, type Assert, type Same, type Infer, type Defaults, type Seconds, type Z } from './parse.js';
 
 /** Namespaces by name, as the CLONE_NEW* flags liblxc takes. */
 export const namespaceFlags = {
@@ -60,8 +60,8 @@ export interface AttachOptions {
   stdout?: Stdio;
   /** As stdin. Default 'inherit' (exec: captured). */
   stderr?: Stdio;
-  /** Personality number or architecture name such as 'i686'. Default: the container's. */
-  personality?: number | string;
+  /** Personality number (lxc_attach_options_t.personality) or an architecture name of the personality table such as 'i686'. Default: the container's. */
+  personality?: number | C.Architecture;
   /** LSM label to run under (liblxc ≥ 4.0.7). Default: the container's. */
   lsmLabel?: string;
   /** Stay in the caller's cgroup, keep capabilities and LSM profile (lxc-attach's --elevated-privileges, go-lxc's ElevatedPrivileges). Default false. */
@@ -137,7 +137,8 @@ const attachShape = schema((z) => {
     stdin: z.optional(stdio),
     stdout: z.optional(stdio),
     stderr: z.optional(stdio),
-    personality: z.optional(z.union([int(), checked(stringRules([(s) => Object.hasOwn(C.personalities, s), 'is not a known architecture']))], { error: 'must be a personality number or a known architecture name' })),
+    // The table's names only: checked() yields a string, the check makes it one of them.
+    personality: z.optional(z.union([int(), checked(stringRules([(s) => Object.hasOwn(C.personalities, s), 'is not a known architecture'])) as Z.ZodMiniType<C.Architecture>], { error: 'must be a personality number or a known architecture name' })),
     lsmLabel: z.optional(text()),
     elevatedPrivileges: z.optional(boolean()),
     remountSysProc: z.optional(boolean()),
@@ -160,8 +161,8 @@ type AttachChecked = Assert<Same<Infer<typeof attachOptionsSchema>, AttachOption
 export interface ExecOptions extends Omit<AttachOptions, 'stdout' | 'stderr'> {
   /** Written to the command's stdin, which is then closed. Default: stdin as AttachOptions.stdin says ('ignore'). */
   input?: string | Buffer;
-  /** Milliseconds after which the command is killed (SIGKILL) and the call rejects with EABORT, its cause a TimeoutError. Default: none. */
-  timeout?: number;
+  /** Seconds (fractions allowed: 0.5) after which the command is killed (SIGKILL) and the call rejects with EABORT, its cause a TimeoutError; > 0, at most 2147483 (setTimeout's limit, ~24.8 days). Default: none. */
+  timeout?: Seconds;
   /** Most bytes kept of stdout and of stderr each; past it the command is killed and the call rejects with EMAXBUFFER. Default 100 MiB. */
   maxBuffer?: number;
   /** 'buffer': stdout and stderr are Buffers. Default 'utf8' (strings). */
@@ -192,8 +193,7 @@ export const execOptionsSchema = schema((z) => {
   return z.strictObject({
     ...execShape,
     input: z.optional(z.union([z.string(), z.custom<Buffer>((v) => Buffer.isBuffer(v))], { error: 'must be a string or a Buffer' })),
-    // setTimeout's limit: a longer delay fires at once.
-    timeout: z.optional(int(1, 2 ** 31 - 1)),
+    timeout: z.optional(seconds(positiveSeconds)),
     maxBuffer: z.optional(int(1)),
     encoding: z.optional(z.enum(['utf8', 'buffer'])),
     reject: z.optional(boolean()),

@@ -2,13 +2,15 @@
 // interface (TSDoc per field, the default stated), its defaults object, its schema (checked
 // against the interface at compile time). How they are parsed: parse.ts.
 import { stringRules } from '../validate.js';
-import { schema, checked, int, value, type Assert, type Same, type Infer, type Defaults } from './parse.js';
+import { schema, checked, int, value, type Assert, type Same, type Infer, type Defaults, type Canonical } from './parse.js';
 
 // ---- mount --------------------------------------------------------------------------------------
 
 /** Options of `mount()`. */
 export interface MountOptions {
-  /** Filesystem type, such as ext4. Default: none (a bind mount). */
+  /** Filesystem type, such as ext4: lxc_mount's `fstype`. Default: none (a bind mount). */
+  fsType?: string;
+  /** Alias of fsType (liblxc's name). */
   fstype?: string;
   /** MS_* flags. Default 0. */
   flags?: number;
@@ -19,7 +21,7 @@ export interface MountOptions {
 /** The defaults of `mount()`. */
 export const mountDefaults = {
   /** none: a bind mount. */
-  fstype: null,
+  fsType: null,
   /** no MS_* flags. */
   flags: 0,
   /** none. */
@@ -27,11 +29,11 @@ export const mountDefaults = {
 } as const satisfies Defaults<MountOptions>;
 
 export const mountOptionsSchema = schema((z) => z.strictObject({
-  fstype: z.optional(checked(stringRules([(s) => /^[a-z0-9.]*$/.test(s), 'must be a filesystem type such as ext4']))),
+  fsType: z.optional(checked(stringRules([(s) => /^[a-z0-9.]*$/.test(s), 'must be a filesystem type such as ext4']))),
   flags: z.optional(int(0)),
   data: z.optional(value()),
 }));
-type MountChecked = Assert<Same<Infer<typeof mountOptionsSchema>, MountOptions>>;
+type MountChecked = Assert<Same<Infer<typeof mountOptionsSchema>, Canonical<MountOptions>>>;
 
 // ---- umount -------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 // one block: the interface (TSDoc per field, the default stated), its defaults object, its schema
 // (checked against the interface at compile time). How they are parsed: parse.ts.
 import { stringRules } from '../validate.js';
-import { schema, checked, boolean, abortSignal, int, text, path, value, templateArg, fn, type Assert, type Same, type Infer, type Defaults } from './parse.js';
+import { schema, checked, boolean, abortSignal, int, text, path, value, templateArg, fn, type Assert, type Same, type Infer, type Defaults, type Canonical } from './parse.js';
 
 /** Container states liblxc reports. */
 export const states = ['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED'] as const;
@@ -16,7 +16,9 @@ export type ContainerState = (typeof states)[number];
 
 /** Options of `start()`. */
 export interface StartOptions {
-  /** Run lxc-init as pid 1 in front of the command (application containers). Default false. */
+  /** Run lxc-init as pid 1 in front of the command (application containers): liblxc's start() `useinit`. Default false. */
+  useInit?: boolean;
+  /** Alias of useInit (liblxc's and python3-lxc's name). */
   useinit?: boolean;
   /** Command to run as the container's init instead of lxc.init.cmd; never empty. Default: lxc.init.cmd. */
   argv?: string[];
@@ -35,7 +37,7 @@ export interface StartOptions {
 /** The defaults of `start()` (no argv: lxc.init.cmd). */
 export const startDefaults = {
   /** no lxc-init in front. */
-  useinit: false,
+  useInit: false,
   /** resolve once the container runs. */
   daemonize: true,
   /** keep the fds (a daemonized start closes them anyway). */
@@ -43,14 +45,14 @@ export const startDefaults = {
 } as const satisfies Defaults<StartOptions>;
 
 export const startOptionsSchema = schema((z) => z.strictObject({
-  useinit: z.optional(boolean()),
+  useInit: z.optional(boolean()),
   // As exec's argv: an empty word (argv[0] above all) is a mistake that would reach C as a failed exec.
   argv: z.optional(z.array(checked(stringRules([(s) => s.length > 0, 'must not be empty'], [(s) => !s.includes('\u0000'), 'must not contain NUL']))).check(z.minLength(1, { message: 'must name a command (an empty argv makes init exec nothing)' }))),
   daemonize: z.optional(boolean()),
   closeAllFds: z.optional(boolean()),
   signal: z.optional(abortSignal()),
 }));
-type StartChecked = Assert<Same<Infer<typeof startOptionsSchema>, StartOptions>>;
+type StartChecked = Assert<Same<Infer<typeof startOptionsSchema>, Canonical<StartOptions>>>;
 
 // ---- execute ------------------------------------------------------------------------------------
 
@@ -125,45 +127,57 @@ export type BdevType = (typeof bdevTypes)[number];
 
 /** struct bdev_specs, in camelCase: where and how a backing store is made. */
 export interface BdevSpecs {
-  /** Filesystem type for block backing stores (loop, lvm, rbd), such as ext4. Default: liblxc's (ext4). */
+  /** Filesystem type for block backing stores (loop, lvm, rbd), such as ext4: bdev_specs.fstype. Default: liblxc's (ext4). */
+  fsType?: string;
+  /** Alias of fsType (liblxc's name). */
   fstype?: string;
-  /** Size in bytes for block backing stores. Default: liblxc's (1 GiB). */
+  /** Size in bytes for block backing stores: bdev_specs.fssize. Default: liblxc's (1 GiB). */
+  fsSize?: number;
+  /** Alias of fsSize (liblxc's name). */
   fssize?: number;
   /** ZFS: the dataset under which the container's goes. */
   zfs?: {
-    /** The parent dataset. Default: the global lxc.bdev.zfs.root ('lxc'). */
+    /** The parent dataset: bdev_specs.zfs.zfsroot. Default: the global lxc.bdev.zfs.root ('lxc'). */
+    zfsRoot?: string;
+    /** Alias of zfsRoot (liblxc's name). */
     zfsroot?: string;
   };
   /** LVM: volume group, logical volume name, thin pool. */
   lvm?: {
-    /** Volume group. Default: the global lxc.bdev.lvm.vg ('lxc'). */
+    /** Volume group: bdev_specs.lvm.vg. Default: the global lxc.bdev.lvm.vg ('lxc'). */
     vg?: string;
-    /** Logical volume name. Default: liblxc's. */
+    /** Logical volume name: bdev_specs.lvm.lv. Default: liblxc's. */
     lv?: string;
-    /** Thin pool. Default: the global lxc.bdev.lvm.thin_pool ('lxc'). */
+    /** Thin pool: bdev_specs.lvm.thinpool. Default: the global lxc.bdev.lvm.thin_pool ('lxc'). */
+    thinPool?: string;
+    /** Alias of thinPool (liblxc's name). */
     thinpool?: string;
   };
-  /** Where a `dir` rootfs goes. Default: LXCPATH/NAME/rootfs. */
+  /** Where a `dir` rootfs goes: bdev_specs.dir. Default: LXCPATH/NAME/rootfs. */
   dir?: string;
   /** Ceph RBD: image name and pool. */
   rbd?: {
-    /** Image name. Default: liblxc's. */
+    /** Image name: bdev_specs.rbd.rbdname. Default: liblxc's. */
+    rbdName?: string;
+    /** Alias of rbdName (liblxc's name). */
     rbdname?: string;
-    /** Pool. Default: liblxc's. */
+    /** Pool: bdev_specs.rbd.rbdpool. Default: liblxc's. */
+    rbdPool?: string;
+    /** Alias of rbdPool (liblxc's name). */
     rbdpool?: string;
   };
 }
 
 export const bdevSpecsSchema = schema((z) => z.strictObject({
-  fstype: z.optional(checked(stringRules([(s) => /^[a-z0-9]+$/.test(s), 'must be a filesystem type such as ext4']))),
-  fssize: z.optional(int(0)),
-  zfs: z.optional(z.strictObject({ zfsroot: z.optional(text()) })),
-  lvm: z.optional(z.strictObject({ vg: z.optional(text()), lv: z.optional(text()), thinpool: z.optional(text()) })),
+  fsType: z.optional(checked(stringRules([(s) => /^[a-z0-9]+$/.test(s), 'must be a filesystem type such as ext4']))),
+  fsSize: z.optional(int(0)),
+  zfs: z.optional(z.strictObject({ zfsRoot: z.optional(text()) })),
+  lvm: z.optional(z.strictObject({ vg: z.optional(text()), lv: z.optional(text()), thinPool: z.optional(text()) })),
   dir: z.optional(path()),
-  rbd: z.optional(z.strictObject({ rbdname: z.optional(text()), rbdpool: z.optional(text()) })),
+  rbd: z.optional(z.strictObject({ rbdName: z.optional(text()), rbdPool: z.optional(text()) })),
 }));
 
-type BdevChecked = Assert<Same<Infer<typeof bdevSpecsSchema>, BdevSpecs>>;
+type BdevChecked = Assert<Same<Infer<typeof bdevSpecsSchema>, Canonical<BdevSpecs>>>;
 
 // ---- create -------------------------------------------------------------------------------------
 
@@ -174,9 +188,11 @@ export interface CreateOptions {
    * task's events still get it). Default false. It does not set LXC_CREATE_QUIET: `flags` does.
    */
   quiet?: boolean;
-  /** Backing store of the root filesystem. Default: liblxc's ('dir'). */
+  /** Backing store of the root filesystem: liblxc's create() `bdevtype`. Default: liblxc's ('dir'). */
+  bdevType?: BdevType;
+  /** Alias of bdevType (liblxc's and python3-lxc's name). */
   bdevtype?: BdevType;
-  /** Where and how the backing store is made. Default: liblxc's. */
+  /** Where and how the backing store is made: liblxc's create() `specs` (struct bdev_specs). Default: liblxc's. */
   bdevSpecs?: BdevSpecs;
   /** Raw LXC_CREATE_* flags, or-ed in. Default 0. */
   flags?: number;
@@ -202,7 +218,7 @@ export const createDefaults = {
   /** the template's output is shown. */
   quiet: false,
   /** liblxc's ('dir'). */
-  bdevtype: null,
+  bdevType: null,
   /** liblxc's. */
   bdevSpecs: null,
   /** no raw flags. */
@@ -213,7 +229,7 @@ export const createDefaults = {
 
 export const createOptionsSchema = schema((z) => z.strictObject({
   quiet: z.optional(boolean()),
-  bdevtype: z.optional(z.enum(bdevTypes)),
+  bdevType: z.optional(z.enum(bdevTypes)),
   bdevSpecs: z.optional(bdevSpecsSchema()),
   flags: z.optional(int(0)),
   templateArgs: z.optional(z.array(value())),
@@ -221,7 +237,7 @@ export const createOptionsSchema = schema((z) => z.strictObject({
   signal: z.optional(abortSignal()),
 }));
 
-type CreateChecked = Assert<Same<Infer<typeof createOptionsSchema>, CreateOptions>>;
+type CreateChecked = Assert<Same<Infer<typeof createOptionsSchema>, Canonical<CreateOptions>>>;
 
 /** The template's stream a line came on. */
 export type OutputStream = 'stdout' | 'stderr';
@@ -295,8 +311,12 @@ export interface DownloadOptions {
   /** Use the cached image only. Default false. */
   forceCache?: boolean;
   /** The GPG key server (--keyserver): LXC 3.0 to 4.0.11's download template; 4.0.12 and later's dropped it (EINVAL). */
+  keyServer?: string;
+  /** Alias of keyServer (the template's name, python3-lxc's). */
   keyserver?: string;
   /** The GPG key id to trust (--keyid): LXC 3.0 to 4.0.11's download template; 4.0.12 and later's dropped it (EINVAL). */
+  keyId?: string;
+  /** Alias of keyId (the template's name). */
   keyid?: string;
   /** Skip the GPG check (--no-validate): LXC 3.0 to 4.0.11's download template; 4.0.12 and later's dropped it (EINVAL). */
   noValidate?: boolean;
@@ -310,26 +330,35 @@ export const downloadOptionsSchema = schema((z) => z.strictObject({
   server: z.optional(templateArg()),
   flushCache: z.optional(boolean()),
   forceCache: z.optional(boolean()),
-  keyserver: z.optional(templateArg()),
-  keyid: z.optional(templateArg()),
+  keyServer: z.optional(templateArg()),
+  keyId: z.optional(templateArg()),
   noValidate: z.optional(boolean()),
 }), { required: true });
 
-type DownloadChecked = Assert<Same<Infer<typeof downloadOptionsSchema>, DownloadOptions>>;
+type DownloadChecked = Assert<Same<Infer<typeof downloadOptionsSchema>, Canonical<DownloadOptions>>>;
+
+/** The typed template options whose long option is not their key in kebab-case: key → the template's own spelling. */
+export const templateLongOptions: Readonly<Record<string, string>> = { keyServer: 'keyserver', keyId: 'keyid', fsTree: 'fstree' };
 
 // ---- the local template -------------------------------------------------------------------------
 
-/** The `local` template's options: a metadata tarball and a rootfs tarball. */
-export interface LocalOptions {
-  /** Absolute path of the metadata tarball. */
+/** The `local` template's options: a metadata tarball and a rootfs tarball (fsTree, or fstree as the template spells it). */
+export type LocalOptions = {
+  /** Absolute path of the metadata tarball: the template's --metadata. */
   metadata: string;
-  /** Absolute path of the rootfs tarball. */
+} & ({
+  /** Absolute path of the rootfs tarball: the template's --fstree. */
+  fsTree: string;
+  fstree?: undefined;
+} | {
+  /** Alias of fsTree (the template's name). */
   fstree: string;
-}
+  fsTree?: undefined;
+});
 
-export const localOptionsSchema = schema((z) => z.strictObject({ metadata: path(), fstree: path() }), { required: true });
+export const localOptionsSchema = schema((z) => z.strictObject({ metadata: path(), fsTree: path() }), { required: true });
 
-type LocalChecked = Assert<Same<Infer<typeof localOptionsSchema>, LocalOptions>>;
+type LocalChecked = Assert<Same<Infer<typeof localOptionsSchema>, { metadata: string; fsTree: string }>>;
 
 // ---- any other template -------------------------------------------------------------------------
 
@@ -338,7 +367,7 @@ export type TemplateOptions = Record<string, string | number | boolean>;
 
 export const genericTemplateOptionsSchema = schema((z) => z.record(
   checked(stringRules([(s) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(s), 'option names are letters, digits, "_" and "-"'])),
-  z.union([templateArg(), z.boolean(), z.number().check(z.refine((n) => Number.isFinite(n)))], { error: 'must be a string, a boolean() or a finite number' }),
+  z.union([templateArg(), z.boolean(), z.number().check(z.refine((n) => Number.isFinite(n)))], { error: 'must be a string, a boolean or a finite number' }),
 ));
 
 type TemplateChecked = Assert<Same<Infer<typeof genericTemplateOptionsSchema>, TemplateOptions>>;

@@ -2,7 +2,7 @@
 // interface (TSDoc per field, the default stated), its defaults object, its schema (checked
 // against the interface at compile time). How they are parsed: parse.ts.
 import { ifaceName, timeoutSeconds } from '../validate.js';
-import { schema, checked, abortSignal, int, type Assert, type Same, type Infer, type Defaults } from './parse.js';
+import { schema, checked, seconds, abortSignal, int, type Assert, type Same, type Infer, type Defaults, type Seconds } from './parse.js';
 
 // ---- getIps -------------------------------------------------------------------------------------
 
@@ -14,8 +14,8 @@ export interface GetIpsOptions {
   family?: 'inet' | 'inet6';
   /** IPv6 scope id. Default 0: global. */
   scope?: number;
-  /** Seconds to keep polling for an address. Default 0: ask once. */
-  timeout?: number;
+  /** Seconds to keep polling for an address (fractions allowed; -1: until one appears). Default 0: ask once. */
+  timeout?: Seconds;
   /** Ends the polling early: the call rejects with EABORT. */
   signal?: AbortSignal;
 }
@@ -36,10 +36,7 @@ export const getIpsOptionsSchema = schema((z) => z.strictObject({
   interface: z.optional(checked(ifaceName)),
   family: z.optional(z.enum(['inet', 'inet6'])),
   scope: z.optional(int(0)),
-  timeout: z.optional(z.number().check(z.superRefine((n, ctx) => {
-    const why = timeoutSeconds.why(n);
-    if (why !== null) ctx.addIssue({ code: 'custom', message: why, input: n });
-  }))),
+  timeout: z.optional(seconds(timeoutSeconds)),
   signal: z.optional(abortSignal()),
 }));
 type GetIpsChecked = Assert<Same<Infer<typeof getIpsOptionsSchema>, GetIpsOptions>>;

@@ -16,6 +16,7 @@
 import type * as Z from 'zod/mini';
 import { LxcError } from '../errors.js';
 import { unreadable, isPlainObject, optionEntries, int as intCheck, absolutePath, noNul, configValue, templateValue, type Checker } from '../validate.js';
+import { optionKeyGuess } from '../suggest.js';
 
 export type { Z };
 let loaded: typeof Z | undefined;
@@ -111,6 +112,164 @@ export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fa
 /** Compiles only when T is true. */
 export type Assert<T extends true> = T;
 
+// ---- units and names ----------------------------------------------------------------------------
+
+/**
+ * A span of time in seconds, fractions allowed (0.5 is half a second): the one unit of every
+ * timeout of lxc-ffi, as python3-lxc's `shutdown(timeout=30)` and `get_ips(timeout=30)` count.
+ */
+export type Seconds = number;
+
+// The zod types that hold a Seconds: test/unit/options-names.test.ts holds every timeout key to one.
+const secondsTypes = new WeakSet<object>();
+
+/**
+ * A zod number in seconds ({@link Seconds}), refused for the reasons `c` gives; every timeout key of
+ * a schema is one (a test walks the schemas for keys named like a timeout that are not).
+ *
+ * @example
+ * timeout: z.optional(seconds(timeoutSeconds))
+ */
+export function seconds(c: Checker<number>): Z.ZodMiniType<Seconds> {
+  const t = checkedNumber(c);
+  secondsTypes.add(t);
+  return t;
+}
+
+/** Whether a schema's field type is a {@link seconds} one (optional or not). */
+export function isSeconds(t: Z.ZodMiniType): boolean {
+  return secondsTypes.has(unwrap(t));
+}
+
+/**
+ * liblxc's and python3-lxc's spellings of option keys, alias → the camelCase key lxc-ffi spells
+ * (docs/conventions.md). An options object may use either wherever the schema has the camelCase key
+ * (parse() renames an alias before the check, at any depth); both in one object is EINVAL.
+ */
+export const optionAliases = {
+  /** CreateOptions.bdevType, CloneOptions.bdevType: liblxc's create()/clone() `bdevtype`, python3-lxc's `bdevtype=`. */
+  bdevtype: 'bdevType',
+  /** CloneOptions.bdevData: liblxc's clone() `bdevdata`. */
+  bdevdata: 'bdevData',
+  /** StartOptions.useInit: liblxc's start() `useinit`, python3-lxc's `useinit=`. */
+  useinit: 'useInit',
+  /** DownloadOptions.keyServer: the download template's `--keyserver`. */
+  keyserver: 'keyServer',
+  /** DownloadOptions.keyId: the download template's `--keyid`. */
+  keyid: 'keyId',
+  /** LocalOptions.fsTree: the local template's `--fstree`. */
+  fstree: 'fsTree',
+  /** BdevSpecs.fsType, MountOptions.fsType: struct bdev_specs' and lxc_mount's `fstype`. */
+  fstype: 'fsType',
+  /** BdevSpecs.fsSize: struct bdev_specs' `fssize`. */
+  fssize: 'fsSize',
+  /** BdevSpecs.zfs.zfsRoot: struct bdev_specs' `zfs.zfsroot`. */
+  zfsroot: 'zfsRoot',
+  /** BdevSpecs.lvm.thinPool: struct bdev_specs' `lvm.thinpool`. */
+  thinpool: 'thinPool',
+  /** BdevSpecs.rbd.rbdName: struct bdev_specs' `rbd.rbdname`. */
+  rbdname: 'rbdName',
+  /** BdevSpecs.rbd.rbdPool: struct bdev_specs' `rbd.rbdpool`. */
+  rbdpool: 'rbdPool',
+} as const;
+
+/** An alias of an option key (liblxc's spelling): a key of {@link optionAliases}. */
+export type OptionAlias = keyof typeof optionAliases;
+
+/** Values an options object holds as they are, not as options objects of their own. */
+type Opaque = AbortSignal | Buffer | ((...args: never[]) => unknown) | readonly unknown[];
+
+/** Options T without their aliases, at any depth: what a schema accepts and a parse gives back. */
+export type Canonical<T> = T extends Opaque ? T : T extends object ? { [K in keyof T as K extends OptionAlias ? never : K]: Canonical<T[K]> } : T;
+
+/** The field types of a strict object schema (optional or not), or null for any other schema. */
+function shapeOf(t: Z.ZodMiniType): Record<string, Z.ZodMiniType> | null {
+  const def = unwrap(t)._zod.def as { type: string; shape?: Record<string, Z.ZodMiniType> };
+  return def.type === 'object' && def.shape ? def.shape : null;
+}
+
+/** `t` without its optional/nullable/default wrappers. */
+function unwrap(t: Z.ZodMiniType): Z.ZodMiniType {
+  let def = t._zod.def as { type: string; innerType?: Z.ZodMiniType };
+  while ((def.type === 'optional' || def.type === 'nullable' || def.type === 'default') && def.innerType) {
+    t = def.innerType;
+    def = t._zod.def as typeof def;
+  }
+  return t;
+}
+
+/** The schema at `path` below `root` (object fields, array items, record values), or null. */
+function schemaAt(root: Z.ZodMiniType, path: readonly PropertyKey[]): Z.ZodMiniType | null {
+  let t: Z.ZodMiniType | null = root;
+  for (const k of path) {
+    if (!t) return null;
+    const def = unwrap(t)._zod.def as { type: string; shape?: Record<string, Z.ZodMiniType>; element?: Z.ZodMiniType; valueType?: Z.ZodMiniType };
+    if (def.type === 'object') t = typeof k === 'string' && def.shape && Object.hasOwn(def.shape, k) ? def.shape[k] : null;
+    else if (def.type === 'array') t = def.element ?? null;
+    else if (def.type === 'record') t = def.valueType ?? null;
+    else return null;
+  }
+  return t;
+}
+
+/** The alias of `k` that `keys` (a schema's) has, or undefined. */
+function aliasTarget(k: string, has: (key: string) => boolean): string | undefined {
+  if (!Object.hasOwn(optionAliases, k) || has(k)) return undefined;
+  const canonical: string = optionAliases[k as OptionAlias];
+  return has(canonical) ? canonical : undefined;
+}
+
+/** An alias given beside its camelCase key, found while the caller's object is read (parse() makes it EINVAL). */
+class Conflict extends Error {}
+
+/** What the message says of an alias given beside its camelCase key. */
+function bothGiven(at: string, alias: string, canonical: string): string {
+  return `${at}.${alias} and ${at}.${canonical} are one option (${alias} is liblxc's name for ${canonical}): give one of them`;
+}
+
+/**
+ * `value` with liblxc's spellings (optionAliases) renamed to the keys `t` has, at any depth, and
+ * copied only where one was; a Conflict for an alias given beside its camelCase key.
+ */
+function unalias(at: string, value: unknown, t: Z.ZodMiniType): unknown {
+  const shape = shapeOf(t);
+  if (shape === null || typeof value !== 'object' || value === null || !isPlainObject(value)) return value;
+  const has = (k: string) => Object.hasOwn(shape, k);
+  const keys = Object.keys(value as object);
+  // Nothing to rename and no object field below: the caller's object as it is (zod reads it once).
+  if (!keys.some((k) => aliasTarget(k, has) !== undefined || (has(k) && shapeOf(shape[k]) !== null))) return value;
+  // Each value read once (a getter runs once), as zod would.
+  const entries = new Map(keys.map((k) => [k, (value as Record<string, unknown>)[k]]));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) {
+    const canonical = aliasTarget(k, has);
+    if (canonical === undefined) {
+      // Undefined beside its alias's value: the alias's stands.
+      if (v === undefined && Object.hasOwn(out, k)) continue;
+      define(out, k, has(k) ? unalias(`${at}.${k}`, v, shape[k]) : v);
+      continue;
+    }
+    // An alias given as undefined is absent, as an undefined key is anywhere.
+    const other = entries.get(canonical);
+    if (v !== undefined && other !== undefined) throw new Conflict(bothGiven(at, k, canonical));
+    if (v !== undefined || !entries.has(canonical)) define(out, canonical, unalias(`${at}.${canonical}`, v, shape[canonical]));
+  }
+  return out;
+}
+
+/** Sets an own key, "__proto__" included (a plain assignment would set the prototype). */
+function define(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/** "is not a known option", with the key of `keys` (or its alias) it looks like a slip of. */
+function unknownKey(k: string, keys: readonly string[]): string {
+  const aliases = Object.entries(optionAliases).filter(([a, c]) => keys.includes(c) && !keys.includes(a)).map(([a]) => a);
+  const guess = optionKeyGuess(k, [...keys, ...aliases]);
+  const meant = guess !== null && Object.hasOwn(optionAliases, guess) && !keys.includes(guess) ? optionAliases[guess as OptionAlias] : guess;
+  return meant === null || meant === k ? 'is not a known option' : `is not a known option; did you mean ${meant}?`;
+}
+
 // ---- parsing ------------------------------------------------------------------------------------
 
 type Issue = Z.core.$ZodIssue;
@@ -121,13 +280,16 @@ function at(value: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
-/** One issue in the words of lib/validate.ts. */
-function describe(issue: Issue, input: unknown): Array<[PropertyKey[], string]> {
+/** One issue in the words of lib/validate.ts; `root` the schema, for the keys an unknown one is compared with. */
+function describe(issue: Issue, input: unknown, root: Z.ZodMiniType): Array<[PropertyKey[], string]> {
   const here = issue.path;
   const custom = issue.message && issue.message !== 'Invalid input' ? issue.message : null;
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((k) => [[...here, k], 'is not a known option']);
+    case 'unrecognized_keys': {
+      const at = schemaAt(root, here);
+      const keys = at ? Object.keys(shapeOf(at) ?? {}) : [];
+      return issue.keys.map((k) => [[...here, k], unknownKey(k, keys)]);
+    }
     case 'invalid_type': {
       const v = at(input, here);
       if (v === undefined) return [[here, 'is required']];
@@ -146,10 +308,12 @@ function describe(issue: Issue, input: unknown): Array<[PropertyKey[], string]> 
 }
 
 /**
- * `value` as `schema` accepts it, or LxcError EINVAL: "op: arg.path why; arg.path why".
+ * `value` as `schema` accepts it, or LxcError EINVAL: "op: arg.path why; arg.path why". liblxc's
+ * spellings of keys (optionAliases) are taken for the camelCase ones first; an unknown key is
+ * named with the known one it looks like ("did you mean bdevType?").
  *
  * @example
- * const o = parse('start', 'options', startOptionsSchema, { useinit: true });
+ * const o = parse('start', 'options', startOptionsSchema, { useinit: true }); // { useInit: true }
  */
 export function parse<T>(op: string, arg: string, schema: Z.ZodMiniType<T>, value: unknown): T {
   let problems: string[];
@@ -160,10 +324,12 @@ export function parse<T>(op: string, arg: string, schema: Z.ZodMiniType<T>, valu
       // zod drops an own "__proto__" key (JSON.parse makes them) without a word: refused as unknown instead.
       if (Object.hasOwn(value, '__proto__')) return failWith(op, [`${arg}.__proto__ is not a known option`]);
     }
-    const r = schema.safeParse(value);
+    const named = unalias(arg, value, schema);
+    const r = schema.safeParse(named);
     if (r.success) return r.data;
-    problems = r.error.issues.flatMap((i) => describe(i, value)).map(([p, why]) => `${[arg, ...p.map(String)].join('.')} ${why}`);
+    problems = r.error.issues.flatMap((i) => describe(i, named, schema)).map(([p, why]) => `${[arg, ...p.map(String)].join('.')} ${why}`);
   } catch (e) {
+    if (e instanceof Conflict) return failWith(op, [e.message]);
     // A getter or Proxy trap of the caller's threw while zod (or the message) read the object.
     throw unreadable(op, arg, e);
   }
@@ -243,6 +409,15 @@ export function fields<T>(checks: FieldChecks<T>, required: ReadonlyArray<keyof 
   const fast = (op: string, arg: string, value: unknown): T => {
     const given = new Map(optionEntries(op, arg, value));
     if (given.has('__proto__')) return failWith(op, [`${arg}.__proto__ is not a known option`]);
+    // liblxc's spellings taken for the camelCase keys, as parse() does.
+    for (const k of [...given.keys()]) {
+      const canonical = aliasTarget(k, (x) => Object.hasOwn(checks, x));
+      if (canonical === undefined) continue;
+      const v = given.get(k);
+      given.delete(k);
+      if (given.get(canonical) !== undefined && v !== undefined) failWith(op, [bothGiven(arg, k, canonical)]);
+      if (v !== undefined || !given.has(canonical)) given.set(canonical, v);
+    }
     const out: Record<string, unknown> = {};
     const problems: string[] = [];
     // In zod's order: the fields in the table's order, then the unknown keys.
@@ -266,7 +441,7 @@ export function fields<T>(checks: FieldChecks<T>, required: ReadonlyArray<keyof 
       }
       out[k] = taken;
     }
-    for (const k of given.keys()) if (!Object.hasOwn(checks, k)) problems.push(`${arg}.${k} is not a known option`);
+    for (const k of given.keys()) if (!Object.hasOwn(checks, k)) problems.push(`${arg}.${k} ${unknownKey(k, keys)}`);
     if (problems.length) failWith(op, problems);
     return out as T;
   };

@@ -2,7 +2,7 @@
 // interface (TSDoc per field, the default stated), its defaults object, its schema (checked
 // against the interface at compile time). How they are parsed: parse.ts.
 import { bdevTypes, type BdevType } from './lifecycle.js';
-import { schema, boolean, abortSignal, int, path, value, type Assert, type Same, type Infer, type Defaults } from './parse.js';
+import { schema, boolean, abortSignal, int, path, value, type Assert, type Same, type Infer, type Defaults, type Canonical } from './parse.js';
 
 // ---- clone --------------------------------------------------------------------------------------
 
@@ -10,9 +10,13 @@ import { schema, boolean, abortSignal, int, path, value, type Assert, type Same,
 export interface CloneOptions {
   /** Where the clone goes. Default: this container's lxcpath. */
   lxcpath?: string;
-  /** Backing store of the clone ('overlayfs' for the seed's overlay snapshots). Default: the source's. */
+  /** Backing store of the clone ('overlayfs' for an overlay snapshot): liblxc's clone() `bdevtype`. Default: the source's. */
+  bdevType?: BdevType;
+  /** Alias of bdevType (liblxc's and python3-lxc's name): `clone('web', { bdevtype: 'overlayfs', snapshot: true })`. */
   bdevtype?: BdevType;
-  /** Backing-store specific data, passed to liblxc as bdevdata (liblxc 5.0 ignores it for every store). */
+  /** Backing-store specific data: liblxc's clone() `bdevdata` (liblxc 5.0 ignores it for every store). Default: none. */
+  bdevData?: string;
+  /** Alias of bdevData (liblxc's name). */
   bdevdata?: string;
   /** A copy-on-write snapshot clone (LXC_CLONE_SNAPSHOT). Default false. */
   snapshot?: boolean;
@@ -39,9 +43,9 @@ export const cloneDefaults = {
   /** the source's lxcpath. */
   lxcpath: null,
   /** the source's backing store. */
-  bdevtype: null,
+  bdevType: null,
   /** none. */
-  bdevdata: null,
+  bdevData: null,
   /** the source's size. */
   newSize: 0,
   /** none. */
@@ -52,8 +56,8 @@ export const cloneDefaults = {
 
 export const cloneOptionsSchema = schema((z) => z.strictObject({
   lxcpath: z.optional(path()),
-  bdevtype: z.optional(z.enum(bdevTypes)),
-  bdevdata: z.optional(value()),
+  bdevType: z.optional(z.enum(bdevTypes)),
+  bdevData: z.optional(value()),
   snapshot: z.optional(boolean()),
   keepName: z.optional(boolean()),
   keepMacAddr: z.optional(boolean()),
@@ -64,4 +68,4 @@ export const cloneOptionsSchema = schema((z) => z.strictObject({
   flags: z.optional(int(0)),
   signal: z.optional(abortSignal()),
 }));
-type CloneChecked = Assert<Same<Infer<typeof cloneOptionsSchema>, CloneOptions>>;
+type CloneChecked = Assert<Same<Infer<typeof cloneOptionsSchema>, Canonical<CloneOptions>>>;

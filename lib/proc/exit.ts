@@ -11,12 +11,15 @@ export interface Exit {
   signal: number | null;
 }
 
+/** A signal's name: Node's (NodeJS.Signals, 'SIGKILL'), or `SIG<n>` for one Node has no name for (the real-time ones, 'SIG34'). */
+export type SignalName = NodeJS.Signals | `SIG${number}`;
+
 /** How an attached process ended: its exit code, or the signal that killed it. */
 export interface ExitStatus {
   /** Exit code, or null when a signal killed it. */
   exitCode: number | null;
   /** Signal name such as 'SIGKILL' when a signal killed it. */
-  signal?: string;
+  signal?: SignalName;
 }
 
 /** Decodes waitid()'s siginfo_t: CLD_EXITED carries the exit code, the other codes a signal. */
@@ -51,6 +54,6 @@ export function exitStatus(e: Exit): ExitStatus {
 }
 
 /** Signal name for a number, e.g. 9 → 'SIGKILL'. */
-export function signalName(n: number): string {
-  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `SIG${n}`;
+export function signalName(n: number): SignalName {
+  return (Object.entries(constants.signals) as Array<[NodeJS.Signals, number]>).find(([, v]) => v === n)?.[0] ?? `SIG${n}`;
 }

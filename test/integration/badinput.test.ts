@@ -58,9 +58,9 @@ t.test('numbers, states and options', async (t) => {
   }
   await t.rejects(c.reboot(NaN), { code: 'EINVAL' });
   await t.rejects(c.start({ argv: ['/bin/sh', 'a\0b'] }), { code: 'EINVAL', message: /argv/ });
-  await t.rejects(c.start({ useinit: 'yes' } as never), { code: 'EINVAL', message: /useinit/ });
+  await t.rejects(c.start({ useinit: 'yes' } as never), { code: 'EINVAL', message: /useInit must be boolean/ });
   await t.rejects(c.destroy({ snapshots: true } as never), { code: 'EINVAL', message: /snapshots/ });
-  await t.rejects(c.create('busybox', {}, { bdevtype: 'zfs; rm -rf /' } as never), { code: 'EINVAL', message: /bdevtype/ });
+  await t.rejects(c.create('busybox', {}, { bdevtype: 'zfs; rm -rf /' } as never), { code: 'EINVAL', message: /bdevType must be one of/ });
   t.equal(c.defined, true, 'the container is untouched');
   t.equal(c.state, 'STOPPED');
 });

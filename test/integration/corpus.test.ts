@@ -109,10 +109,10 @@ const badAttach = fc.oneof(badOptions(ATTACH_KEYS), G(
   () => ({ flags: -1 }), () => ({ flags: 1, elevatedPrivileges: true }), () => ({ logFd: -3 }), () => ({ signal: new AbortController() }),
 ));
 const badExec = fc.oneof(badAttach, G(() => ({ input: 42 }), () => ({ input: ['a'] }), () => ({ timeout: 0 }),
-  () => ({ timeout: 2 ** 31 }), () => ({ maxBuffer: 0 }), () => ({ encoding: 'latin1' }), () => ({ reject: 'yes' }), () => ({ stdout: 'pipe' })));
-const badCreate = fc.oneof(badOptions(['quiet', 'bdevtype', 'bdevSpecs', 'flags', 'templateArgs', 'signal']), G(
-  () => ({ bdevtype: 'zfs; rm -rf /' }), () => ({ bdevtype: 'DIR' }), () => ({ flags: -1 }), () => ({ flags: 0.5 }), () => ({ bdevSpecs: { fstype: 'ext4 -o x' } }),
-  () => ({ bdevSpecs: { dir: 'relative' } }), () => ({ bdevSpecs: { bogus: 1 } }), () => ({ bdevSpecs: { fssize: -1 } }), () => ({ onOutput: 'log' }),
+  () => ({ timeout: 2 ** 31 }), () => ({ timeout: 2147484 }), () => ({ timeout: Infinity }), () => ({ maxBuffer: 0 }), () => ({ encoding: 'latin1' }), () => ({ reject: 'yes' }), () => ({ stdout: 'pipe' })));
+const badCreate = fc.oneof(badOptions(['quiet', 'bdevType', 'bdevtype', 'bdevSpecs', 'flags', 'templateArgs', 'signal']), G(
+  () => ({ bdevtype: 'zfs; rm -rf /' }), () => ({ bdevtype: 'DIR' }), () => ({ flags: -1 }), () => ({ flags: 0.5 }), () => ({ bdevSpecs: { fsType: 'ext4 -o x' } }), () => ({ bdevSpecs: { fstype: 'ext4 -o x' } }), () => ({ bdevType: 'dir', bdevtype: 'dir' }),
+  () => ({ bdevSpecs: { dir: 'relative' } }), () => ({ bdevSpecs: { bogus: 1 } }), () => ({ bdevSpecs: { fsSize: -1 } }), () => ({ onOutput: 'log' }),
   () => ({ templateArgs: 'x' }), () => ({ templateArgs: [INJECT] }), () => ({ templateArgs: ['a\0b'] }), () => ({ templateArgs: holes() }),
   () => ({ templateArgs: [1] }), () => ({ templateArgs: ['--path=/etc'] }), () => ({ templateArgs: ['--rootfs', '/'] }), () => ({ templateArgs: ['--name=evil'] }),
   () => ({ templateArgs: ['-n', 'evil'] }), () => ({ templateArgs: ['-p', '/'] }), () => ({ templateArgs: proxyArray() }), () => ({ quiet: true, bogus: 1 }),
@@ -126,7 +126,7 @@ const badTemplateOptions = fc.oneof(badOptions([]), G(
 ));
 const badTemplate = fc.oneof(notString, K('', '../../bin/sh', 'busybox; true', 'busybox\n', 'busy box', '/nonexistent/template',
   '-busybox', 'toString', '__proto__', 'busybox\0', '\uD800', 'x'.repeat(MiB)));
-const badDownload = fc.oneof(badOptions(['dist', 'release', 'arch', 'variant', 'server', 'keyserver', 'keyid']), G(
+const badDownload = fc.oneof(badOptions(['dist', 'release', 'arch', 'variant', 'server', 'keyServer', 'keyserver', 'keyId']), G(
   () => ({ dist: 'debian', release: '-x', arch: 'amd64' }), () => ({ dist: 'debian', release: 'bookworm' }), () => ({ dist: 'debian', release: 'a b', arch: 'amd64' }),
   () => ({ dist: 'debian', release: 'bookworm', arch: 'amd64', server: '--flush-cache' }), () => ({ dist: '', release: 'x', arch: 'y' }),
 ));
@@ -160,7 +160,7 @@ const entries: Entry[] = [
   { name: 'create', async: true, call: (f, a) => C('fresh')(f).create(...a), ok: ['busybox', {}, { quiet: true }], bad: [badTemplate, badTemplateOptions, badCreate] },
   { name: 'create download', async: true, call: (f, a) => C('fresh')(f).create('download', ...a), ok: [{ dist: 'debian', release: 'bookworm', arch: 'amd64' }, { quiet: true }], bad: [badDownload, null] },
   { name: 'create none', async: true, call: (f, [o]) => C('fresh')(f).create('none', {}, o), ok: [{}], bad: [K({ templateArgs: ['x'] }, { templateArgs: ['--path=/'] })] },
-  { name: 'start', async: true, call: (f, a) => C('stopped')(f).start(...a), ok: [{}], bad: [fc.oneof(badOptions(['useinit', 'argv', 'daemonize', 'closeAllFds', 'signal']), badArgv.map((g) => () => ({ argv: g() })))] },
+  { name: 'start', async: true, call: (f, a) => C('stopped')(f).start(...a), ok: [{}], bad: [fc.oneof(badOptions(['useInit', 'useinit', 'argv', 'daemonize', 'closeAllFds', 'signal']), badArgv.map((g) => () => ({ argv: g() })))] },
   { name: 'execute', async: true, call: (f, a) => C('stopped')(f).execute(...a), ok: [['/bin/true'], {}], bad: [badArgv, badOptions(['closeAllFds', 'signal'])] },
   { name: 'stop', async: true, call: (f, a) => C('running')(f).stop(...a), ok: [{}], bad: [badOptions(['signal'])] },
   { name: 'shutdown', async: true, call: (f, a) => C('running')(f).shutdown(...a), ok: [0, {}], bad: [badTimeout, badOptions(['signal'])] },
@@ -177,8 +177,8 @@ const entries: Entry[] = [
   { name: 'attachShell', async: true, call: (f, a) => C('running')(f).attachShell(...a), ok: [{}], bad: [badAttach] },
   { name: 'getIps', async: true, call: (f, a) => C('running')(f).getIps(...a), ok: [{}], bad: [fc.oneof(badOptions(['interface', 'family', 'scope', 'timeout', 'signal']),
     K({ interface: 'eth0; x' }, { interface: 'x'.repeat(16) }, { family: 'inet4' }, { scope: -1 }, { timeout: NaN }, { timeout: -3 }))] },
-  { name: 'clone', async: true, call: (f, a) => C('stopped')(f).clone(...a), ok: ['copy', {}], bad: [badName, fc.oneof(badOptions(['lxcpath', 'bdevtype', 'bdevdata', 'snapshot', 'newSize', 'hookArgs', 'flags', 'signal']),
-    G(() => ({ lxcpath: 'relative' }), () => ({ bdevdata: INJECT }), () => ({ hookArgs: [INJECT] }), () => ({ hookArgs: holes() }), () => ({ newSize: -1 }),
+  { name: 'clone', async: true, call: (f, a) => C('stopped')(f).clone(...a), ok: ['copy', {}], bad: [badName, fc.oneof(badOptions(['lxcpath', 'bdevType', 'bdevtype', 'bdevData', 'snapshot', 'newSize', 'hookArgs', 'flags', 'signal']),
+    G(() => ({ lxcpath: 'relative' }), () => ({ bdevData: INJECT }), () => ({ hookArgs: [INJECT] }), () => ({ hookArgs: holes() }), () => ({ newSize: -1 }),
       () => ({ bdevtype: 'evil' }), () => ({ flags: 2 ** 53 * 2 })))] },
   { name: 'snapshot', async: true, call: (f, a) => C('stopped')(f).snapshot(...a), ok: [undefined, {}], bad: [badPath, badOptions(['signal'])] },
   { name: 'snapshotRestore', async: true, call: (f, a) => C('stopped')(f).snapshotRestore(...a), ok: ['snap0', 'restored', {}], bad: [badName, badName, badOptions(['signal'])] },
@@ -196,8 +196,8 @@ const entries: Entry[] = [
   { name: 'restore', async: true, call: (f, a) => C('stopped')(f).restore(...a), ok: ['/tmp/ckpt-none', {}], bad: [badPath, badOptions(['verbose', 'signal'])] },
   { name: 'migrate', async: true, call: (f, a) => C('running')(f).migrate(...a), ok: [lxc.MIGRATE_FEATURE_CHECK, { directory: '/tmp/ckpt-none' }],
     bad: [badInt([-1, 4, 99, 2 ** 32]), fc.oneof(badOptions(['directory', 'predumpDir', 'actionScript', 'pageserverAddress', 'ghostLimit']), K({}, { directory: 'rel' }, { directory: '/x', pageserverPort: INJECT }))] },
-  { name: 'mount', async: true, call: (f, a) => C('running')(f).mount(...a), ok: ['/tmp', '/mnt', {}], bad: [badPath, badPath, fc.oneof(badOptions(['fstype', 'flags', 'data']),
-    K({ fstype: 'ext4 -o x' }, { flags: -1 }, { data: INJECT }))] },
+  { name: 'mount', async: true, call: (f, a) => C('running')(f).mount(...a), ok: ['/tmp', '/mnt', {}], bad: [badPath, badPath, fc.oneof(badOptions(['fsType', 'fstype', 'flags', 'data']),
+    K({ fsType: 'ext4 -o x' }, { fstype: 'ext4 -o x' }, { flags: -1 }, { data: INJECT }))] },
   { name: 'umount', async: true, call: (f, a) => C('running')(f).umount(...a), ok: ['/mnt', {}], bad: [badPath, fc.oneof(badOptions(['flags']), K({ flags: -1 }, { flags: 0.5 }))] },
   { name: 'getConfigItem', call: (f, a) => C('stopped')(f).getConfigItem(...a), ok: ['lxc.uts.name'], bad: [badKey] },
   { name: 'getConfigList', call: (f, a) => C('stopped')(f).getConfigList(...a), ok: ['lxc.uts.name'], bad: [badKey] },

@@ -109,7 +109,8 @@ t.test('clone options and errors', async (t) => {
   t.equal(moved.defined, true);
   await t.rejects(src.clone('copy'), { code: 'EEXIST' });
   await t.rejects(src.clone('../x'), { code: 'EINVAL', message: /newName/ });
-  await t.rejects(src.clone('y', { bdevtype: 'nfs' } as never), { code: 'EINVAL', message: /bdevtype/ });
+  await t.rejects(src.clone('y', { bdevtype: 'nfs' } as never), { code: 'EINVAL', message: /bdevType must be one of/ });
+  await t.rejects(src.clone('y', { bdevtipe: 'dir' } as never), { code: 'EINVAL', message: /options\.bdevtipe is not a known option; did you mean bdevType\?/ });
   await src.start();
   await t.rejects(src.clone('live', { bdevtype: 'overlayfs', snapshot: true }), { code: 'ECLONE' }, 'a running container is not snapshot-cloned');
   await src.stop();

@@ -9,7 +9,7 @@ import { TerminalError } from '../../lib/attach/process.js';
 export async function typeChecks(c: lxc.Container, name: string): Promise<void> {
   // @ts-expect-error 'download' needs dist, release and arch
   await c.create('download', { dist: 'debian' });
-  // @ts-expect-error 'local' needs its metadata and fstree
+  // @ts-expect-error 'local' needs its metadata and fsTree
   await c.create('local', {});
   await c.create('download', { dist: 'debian', release: 'bookworm', arch: 'amd64' });
   await c.create('busybox');
@@ -19,6 +19,28 @@ export async function typeChecks(c: lxc.Container, name: string): Promise<void> 
   const ended: lxc.ExitStatus = await c.start({ daemonize: false });
   const started: void = await c.start();
   void [buffer, text, ended, started];
+  // Option keys are camelCase; liblxc's spellings are typed aliases (docs/conventions.md).
+  await c.clone('web', { bdevtype: 'overlayfs', snapshot: true });
+  await c.clone('web', { bdevType: 'overlayfs', snapshot: true });
+  await c.start({ useinit: true });
+  await c.start({ useInit: true });
+  await c.create('local', { metadata: '/m', fstree: '/f' });
+  await c.create('local', { metadata: '/m', fsTree: '/f' });
+  await c.create('busybox', {}, { bdevType: 'lvm', bdevSpecs: { fsType: 'ext4', lvm: { thinPool: 'tp' } } });
+  // @ts-expect-error 'local' needs its rootfs tarball, by either name
+  await c.create('local', { metadata: '/m' });
+  // Timeouts are Seconds.
+  const timeout: lxc.Seconds = 0.5;
+  await c.exec(['true'], { timeout });
+  // Literal unions where the values are a table.
+  await c.exec(['true'], { personality: 'i686' });
+  // @ts-expect-error not an architecture of the personality table
+  await c.exec(['true'], { personality: 'vax' });
+  c.network.add('veth');
+  // @ts-expect-error not a nic type
+  c.network.add('bridge');
+  const signal: NodeJS.Signals | `SIG${number}` | undefined = ended.signal;
+  void signal;
 }
 
 t.test('every error class says its name', async (t) => {

@@ -17,7 +17,7 @@ t.test('option objects are strict and typed', async (t) => {
   t.same(parse('start', 'options', s.startOptionsSchema, { argv: ['/bin/sh'] }), { argv: ['/bin/sh'] });
   t.throws(() => parse('create', 'templateOptions', s.downloadOptionsSchema, { dist: 'x', release: 'y' }), { message: /templateOptions\.arch is required/ }, 'arch is required');
   t.throws(() => parse('create', 'templateOptions', s.downloadOptionsSchema, { dist: 'x', release: 'y', arch: 'z', gpg: 'k' }), { message: /templateOptions\.gpg is not a known option/ }, 'unknown option');
-  t.throws(() => parse('create', 'createOptions', s.createOptionsSchema, { bdevtype: 'zfs; rm' }), { message: /bdevtype must be one of 'dir'/ });
+  t.throws(() => parse('create', 'createOptions', s.createOptionsSchema, { bdevType: 'zfs; rm' }), { message: /bdevType must be one of 'dir'/ });
   t.throws(() => parse('create', 'createOptions', s.createOptionsSchema, { flags: 1.5 }), { message: /flags must be an integer/ });
   t.throws(() => parse('create', 'createOptions', s.createOptionsSchema, { flags: -1 }), { message: /flags must be ≥ 0/ });
   t.throws(() => parse('create', 'createOptions', s.createOptionsSchema, []), { message: /createOptions must be object/ });
@@ -25,24 +25,25 @@ t.test('option objects are strict and typed', async (t) => {
   t.throws(() => parse('exec', 'options', s.execOptionsSchema, { input: 5 }), { message: /options\.input must be a string or a Buffer/ });
   t.throws(() => parse('attach', 'options', s.attachOptionsSchema, { flags: 0, elevatedPrivileges: true }), { message: /options\.elevatedPrivileges cannot be combined with options\.flags/ });
   t.throws(() => parse('attach', 'options', s.attachOptionsSchema, { stdin: 'tty' }), { message: /options\.stdin must be an fd, 'inherit', 'ignore' or 'pipe'/ });
+  t.throws(() => parse('create', 'templateOptions', s.genericTemplateOptionsSchema, { release: [] }), { message: /templateOptions\.release must be a string, a boolean or a finite number/ });
   t.throws(() => parse('getIps', 'options', s.getIpsOptionsSchema, { timeout: -3 }), { message: /options\.timeout must be ≥ 0 \(or -1/ });
   t.throws(() => parse('attach', 'options', s.attachOptionsSchema, { logFd: -1 }), { message: /options\.logFd must be ≥ 0/ });
   t.same(parse('attach', 'options', s.attachOptionsSchema, { logFd: 7 }), { logFd: 7 });
 });
 
 t.test('every problem is listed, each with its path', async (t) => {
-  const e = t.throws(() => parse('create', 'createOptions', s.createOptionsSchema, { quiet: 'yes', flags: -1, bdevtype: 'nope', extra: 1 })) as LxcError;
+  const e = t.throws(() => parse('create', 'createOptions', s.createOptionsSchema, { quiet: 'yes', flags: -1, bdevType: 'nope', extra: 1 })) as LxcError;
   t.ok(e instanceof LxcError);
   t.equal(e.code, 'EINVAL');
   t.equal(e.op, 'create');
-  for (const part of [/createOptions\.quiet must be boolean/, /createOptions\.flags must be ≥ 0/, /createOptions\.bdevtype must be one of/, /createOptions\.extra is not a known option/]) {
+  for (const part of [/createOptions\.quiet must be boolean/, /createOptions\.flags must be ≥ 0/, /createOptions\.bdevType must be one of/, /createOptions\.extra is not a known option/]) {
     t.match(e.message, part);
   }
   t.equal(e.message.split('; ').length, 4, `four problems: ${e.message}`);
 });
 
 t.test('the defaults the code uses cover the optional fields they name', async (t) => {
-  t.same(s.startDefaults, { useinit: false, daemonize: true, closeAllFds: false });
+  t.same(s.startDefaults, { useInit: false, daemonize: true, closeAllFds: false });
   t.same(s.executeDefaults, { closeAllFds: false });
   t.same(s.logDefaults, { level: 'ERROR', prefix: 'lxc', quiet: true });
   t.same(s.attachDefaults.env, 'keep');
@@ -62,7 +63,7 @@ t.test('the loader: {} and undefined need no schema; anything else is parsed, sy
 });
 
 t.test('options(): the defaults under what was given, one way for every call', async (t) => {
-  t.same(options('start', 'options', startOptionsSchema, { daemonize: false }, startDefaults), { useinit: false, daemonize: false, closeAllFds: false });
+  t.same(options('start', 'options', startOptionsSchema, { daemonize: false }, startDefaults), { useInit: false, daemonize: false, closeAllFds: false });
   t.same(options('start', 'options', startOptionsSchema, { daemonize: undefined }, startDefaults), startDefaults, 'a key given as undefined keeps its default');
   const clone = options('clone', 'options', cloneOptionsSchema, { newSize: 5 }, cloneDefaults);
   t.same(clone, { ...cloneDefaults, newSize: 5 });

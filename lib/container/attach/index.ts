@@ -58,8 +58,8 @@ export async function exec(h: Handle, argv: unknown, options_: unknown): Promise
   const op = 'exec';
   const { input, timeout, maxBuffer, encoding, reject, ...o } = options(op, 'options', execOptionsSchema, options_, execDefaults);
   const args = check(op, 'argv', argvCheck, argv);
-  // A timeout is an abort whose reason is a TimeoutError, as AbortSignal.timeout() gives it.
-  const timer = timeout === undefined ? undefined : AbortSignal.timeout(timeout);
+  // A timeout (seconds) is an abort whose reason is a TimeoutError, as AbortSignal.timeout() gives it.
+  const timer = timeout === undefined ? undefined : AbortSignal.timeout(Math.ceil(timeout * 1000));
   const signal = timer && o.signal ? AbortSignal.any([o.signal, timer]) : (timer ?? o.signal);
   const lib = await attachLib();
   const proc = await lib.spawnCommand(plan(h, op, { ...o, signal }), args, [input !== undefined ? 'pipe' : o.stdin, o.stdout, o.stderr]);
@@ -91,7 +91,7 @@ export async function exec(h: Handle, argv: unknown, options_: unknown): Promise
   const [status, outBytes, errBytes] = await Promise.all([proc.wait(), out, err]);
   const decode = (b: Buffer) => (encoding === 'buffer' ? b : b.toString('utf8'));
   const result = { ...status, stdout: decode(outBytes), stderr: decode(errBytes) };
-  if (signal?.aborted) throw h.aborted(op, signal, undefined, result, timer?.aborted && !o.signal?.aborted ? `timed out after ${timeout} ms` : 'aborted');
+  if (signal?.aborted) throw h.aborted(op, signal, undefined, result, timer?.aborted && !o.signal?.aborted ? `timed out after ${timeout} s` : 'aborted');
   if (overflow) throw h.error('EMAXBUFFER', op, `${args[0]} wrote more than ${maxBuffer} bytes to ${overflow} (maxBuffer); it was killed`, undefined, result);
   if (reject && status.exitCode !== 0) {
     const how = status.exitCode === null ? `was killed by ${status.signal}` : `exited with code ${status.exitCode}`;
