@@ -5,8 +5,8 @@ export type Completion = [string[], string];
 
 // `new lxc.Container('we` (or `new Container("we`): the open quote, then what was typed of the name.
 const CONSTRUCTOR = /new\s+(?:[A-Za-z_$][\w$]*\.)?Container\(\s*(['"`])([^'"`]*)$/;
-// `.attach we`, `.info we`
-const COMMAND = /^\s*\.(?:attach|info)\s+(\S*)$/;
+// `.attach we`, `.info we`, ...: the dot commands whose first word is an existing container's name.
+const COMMAND = /^\s*\.(?:attach|console|destroy|info|start|stop)\s+(\S*)$/;
 
 /**
  * Container names completing `line`, or null when the cursor is not where a name goes. A single
