@@ -27,3 +27,24 @@ export function completeName(line: string, names: string[], lxcpath: string, def
   const tail = lxcpath === defaultLxcpath ? ')' : `, ${quote}${lxcpath}${quote})`;
   return [[`${hits[0]}${quote}${tail}`], typed];
 }
+
+// `.lxcpath /srv/l`, `.ls ./x`: a directory goes there.
+const PATH_COMMAND = /^\s*\.(?:ls|lxcpath)\s+(\S*)$/;
+
+/**
+ * Directories completing the path after `.lxcpath ` or `.ls `, or null elsewhere. `dirsOf(dir)`
+ * gives the subdirectories of a directory (dir is what was typed up to its last '/', '' for the
+ * working directory); hidden ones are offered only once a '.' is typed.
+ *
+ * @example
+ * completeDir('.lxcpath /srv/l', (d) => (d === '/srv/' ? ['lxc', 'www'] : [])) // [['/srv/lxc/'], '/srv/l']
+ */
+export function completeDir(line: string, dirsOf: (dir: string) => string[]): Completion | null {
+  const m = PATH_COMMAND.exec(line);
+  if (!m) return null;
+  const typed = m[1];
+  const cut = typed.lastIndexOf('/') + 1;
+  const [dir, base] = [typed.slice(0, cut), typed.slice(cut)];
+  const hits = dirsOf(dir).filter((d) => d.startsWith(base) && (base.startsWith('.') || !d.startsWith('.'))).sort();
+  return [hits.map((d) => `${dir}${d}/`), typed];
+}

@@ -2,13 +2,13 @@
 // one lxcpath (.ls, .info, .create, .start, .stop, .destroy, .attach, .console, .lxcpath) and tab
 // completion of their names. Loaded by bin.ts only: `import 'lxc-ffi'` never pays for it.
 import repl, { type REPLServer } from 'node:repl';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, inspect } from 'node:util';
 import * as lxc from '../index.js';
 import { lsTable, infoText, checkText, type ContainerRow, type ContainerInfo } from './format.js';
-import { completeName, type Completion } from './complete.js';
+import { completeName, completeDir, type Completion } from './complete.js';
 import { parseCommand, createArgs, lxcpathOf } from './argv.js';
 import { packageVersion, versionMain } from './version.js';
 
@@ -314,9 +314,28 @@ export async function startRepl(options: ReplOptions = {}): Promise<REPLServer> 
     },
   });
 
-  // Node's completer (globals, properties, methods) with container names where a name goes.
+  // Node's completer (globals, properties, methods) with container names where a name goes, and
+  // directories after .lxcpath and .ls.
   const nodeCompleter = r.completer as (line: string, cb: (err: Error | null, result?: Completion) => void) => void;
+  const dirsOf = (dir: string) => {
+    try {
+      const abs = lxcpathOf(dir || '.');
+      const isDir = (name: string) => { try { return statSync(join(abs, name)).isDirectory(); } catch { return false; } };
+      // A symlink to a directory counts as one.
+      return readdirSync(abs, { withFileTypes: true }).filter((e) => e.isDirectory() || (e.isSymbolicLink() && isDir(e.name))).map((e) => e.name);
+    } catch { return []; }
+  };
+  // Node previews a single completion after the cursor and Enter takes the preview in: `.destroy w`
+  // would destroy web. A dot command's line completes on Tab only: the first completer call after
+  // a Tab is readline's, the next one (the preview's) gets nothing.
+  let tabbed = false;
+  input.prependListener('keypress', (_: unknown, key?: { name?: string }) => { tabbed = key?.name === 'tab'; });
   (r as { completer: unknown }).completer = (line: string, cb: (err: Error | null, result?: Completion) => void) => {
+    const fromTab = tabbed;
+    tabbed = false;
+    if (/^\s*\./.test(line) && !fromTab) return cb(null, [[], line]);
+    const dirs = completeDir(line, dirsOf);
+    if (dirs) return cb(null, dirs);
     let names: string[] = [];
     try { names = lxc.listContainers({ lxcpath }); } catch { /* an lxcpath that cannot be listed completes nothing */ }
     const hit = completeName(line, names, lxcpath, lxc.defaultConfigPath);

@@ -223,8 +223,14 @@ t.test('a container\'s life on a terminal: banner, .help, .create, .start, .ls, 
   // Another lxcpath, relative to the working directory; later commands and completion use it.
   await term.send('.lxcpath', 'Enter');
   await term.waitFor((s) => after(s, 'lxc> .lxcpath').startsWith(`\n${lxcpath}\nlxc>`), '.lxcpath prints the one in use');
-  await term.send(`.lxcpath ${relative(process.cwd(), other)}`, 'Enter');
+  const rel = relative(process.cwd(), other);
+  await term.send(`.lxcpath ${rel.slice(0, -2)}`, 'Tab');
+  await term.waitFor((s) => s.trimEnd().endsWith(`lxc> .lxcpath ${rel}/`), 'the directory completed, with no preview of rp4/ after it');
+  await term.send('', 'Enter');
   await term.waitFor((s) => after(s, 'lxc> .lxcpath ').includes(`lxcpath: ${other}\nlxc>`), '.lxcpath RELATIVE switches');
+  // Enter runs what was typed: no completion is taken in without a Tab.
+  await term.send('.info rp', 'Enter');
+  await term.waitFor((s) => after(s, 'lxc> .info rp').includes(`info "rp": no such container in ${other}\nlxc>`), 'a name typed in part is not completed by Enter');
   await term.send('.start r', 'Tab');
   await term.waitFor((s) => /lxc> \.start rp4 ?$/.test(s.trimEnd()), 'completion lists the new lxcpath');
   await term.send('', 'Enter');
