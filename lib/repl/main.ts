@@ -150,7 +150,7 @@ export function whenIdle(r: REPLServer): Promise<void> {
  *
  * @example
  * const r = await startRepl({ lxcpath: '/tmp/lxc' });
- * r.on('exit', () => process.exit());
+ * r.on('exit', () => void whenIdle(r).then(() => process.exit()));
  */
 export async function startRepl(options: ReplOptions = {}): Promise<REPLServer> {
   // The one lxcpath of every dot command, name completion and `lxcpath` in scope; .lxcpath and .ls PATH switch it.
