@@ -1,10 +1,13 @@
-// The REPL's pieces that need no liblxc (lib/repl/format.ts, lib/repl/complete.ts), and the
-// util.inspect forms of LxcError and the network view; test/integration/repl.test.ts drives the
-// REPL itself on a terminal.
+// The REPL's pieces that need no liblxc (lib/repl/format.ts, lib/repl/complete.ts,
+// lib/repl/argv.ts, lib/repl/version.ts), and the util.inspect forms of LxcError and the network
+// view; test/integration/repl.test.ts drives the REPL itself on a terminal.
 import t from 'tap';
 import { inspect } from 'node:util';
 import { lsTable, infoText, humanBytes, paintState } from '../../lib/repl/format.js';
-import { completeName } from '../../lib/repl/complete.js';
+import { completeName, completeDir } from '../../lib/repl/complete.js';
+import { splitArgs, parseCommand, createArgs, imageArch, lxcpathOf, usage } from '../../lib/repl/argv.js';
+import { packageVersion, versionLine } from '../../lib/repl/version.js';
+import { readFileSync } from 'node:fs';
 import { LxcError } from '../../lib/errors.js';
 import { NetworkList, type ConfigAccess } from '../../lib/net/list.js';
 
@@ -60,6 +63,9 @@ t.test('container names complete inside new lxc.Container(\' and after .attach /
   t.same(completeName("new Container('", names, '/var/lib/lxc', '/var/lib/lxc'), [names, ''], 'an imported Container too');
   t.same(completeName('.attach w', names, '/l', '/l'), [['web', 'web2'], 'w']);
   t.same(completeName('.info ', names, '/l', '/l'), [names, '']);
+  for (const cmd of ['start', 'stop', 'destroy', 'console']) t.same(completeName(`.${cmd} d`, names, '/l', '/l'), [['db'], 'd'], `after .${cmd}`);
+  t.equal(completeName('.create w', names, '/l', '/l'), null, 'not after .create: its name is a new one');
+  t.equal(completeName('.stop web --k', names, '/l', '/l'), null, 'only the first word');
   t.equal(completeName('lxc.Cont', names, '/l', '/l'), null, "elsewhere Node's completer answers");
   t.equal(completeName("new lxc.Container('web', '", names, '/l', '/l'), null, 'not in the second argument');
 });
@@ -89,4 +95,74 @@ t.test('NetworkList and NetworkInterface print their nics and items', async (t) 
   t.equal(inspect(list, { breakLength: Infinity }), "NetworkList(2) [ NetworkInterface { index: 0, type: 'veth', link: 'br0', l2proxy: '1' }, NetworkInterface { index: 2, type: 'empty' } ]");
   t.notMatch(inspect(list, { depth: 5 }), /config|Function|Proxy/, 'no internals');
   t.equal(inspect({ a: { b: list } }, { depth: 1 }), '{ a: { b: [NetworkList(2)] } }', 'past the depth: a summary');
+});
+
+t.test('directories complete after .lxcpath and .ls', async (t) => {
+  const tree: Record<string, string[]> = { '': ['lxc', 'lib', '.hidden', 'test'], '/srv/': ['lxc', 'www'], 'lib/': ['repl'] };
+  const dirsOf = (d: string) => tree[d] ?? [];
+  t.same(completeDir('.lxcpath /srv/l', dirsOf), [['/srv/lxc/'], '/srv/l']);
+  t.same(completeDir('.ls l', dirsOf), [['lib/', 'lxc/'], 'l'], 'relative: from the working directory');
+  t.same(completeDir('.ls lib/', dirsOf), [['lib/repl/'], 'lib/']);
+  t.same(completeDir('.lxcpath ', dirsOf), [['lib/', 'lxc/', 'test/'], ''], 'hidden ones left out');
+  t.same(completeDir('.lxcpath .h', dirsOf), [['.hidden/'], '.h'], '...until a dot is typed');
+  t.same(completeDir('.ls /nowhere/x', dirsOf), [[], '/nowhere/x']);
+  t.equal(completeDir('.info l', dirsOf), null);
+  t.equal(completeDir('.ls a b', dirsOf), null, 'one path only');
+});
+
+t.test('dot command arguments: words split as quoted, no shell', async (t) => {
+  t.same(splitArgs('  web  download --dist debian '), ['web', 'download', '--dist', 'debian']);
+  t.same(splitArgs(`a 'b c' "d \\"e\\" \\\\" f\\ g`), ['a', 'b c', 'd "e" \\', 'f g']);
+  t.same(splitArgs(`x'$(y)'"$HOME"`), ['x$(y)$HOME'], 'nothing is expanded');
+  t.same(splitArgs("''"), [''], 'an empty word');
+  t.same(splitArgs(''), []);
+  t.throws(() => splitArgs("'open"), /unterminated ' quote/);
+  t.throws(() => splitArgs('"open'), /unterminated " quote/);
+});
+
+t.test('dot command arguments: positionals and options against a spec', async (t) => {
+  const stop = { positionals: ['NAME'], options: { timeout: 'S', kill: true as const } };
+  t.same(parseCommand('stop', 'web --timeout 10', stop), { positionals: ['web'], options: { timeout: '10' } });
+  t.same(parseCommand('stop', '--kill web', stop), { positionals: ['web'], options: { kill: true } });
+  t.same(parseCommand('stop', 'web --timeout=5', stop).options, { timeout: '5' });
+  t.equal(usage('stop', stop), 'usage: .stop NAME [--timeout S] [--kill]');
+  t.throws(() => parseCommand('stop', '', stop), { message: 'usage: .stop NAME [--timeout S] [--kill]' }, 'no name');
+  t.throws(() => parseCommand('stop', 'a b', stop), { message: 'usage: .stop NAME [--timeout S] [--kill]' }, 'two names');
+  t.throws(() => parseCommand('stop', 'web --force', stop), { message: "Unknown option '--force'; usage: .stop NAME [--timeout S] [--kill]" });
+  t.throws(() => parseCommand('stop', 'web --timeout', stop), /^Option '--timeout <value>' argument missing; usage/);
+  t.same(parseCommand('ls', '', { positionals: ['PATH?'] }).positionals, [], 'an optional positional');
+  t.equal(usage('ls', { positionals: ['PATH?'] }), 'usage: .ls [PATH]');
+  for (const bad of ['web --nope', 'web --timeout', 'web --kill=x', '']) {
+    t.throws(() => parseCommand('stop', bad, stop), { message: /^[^\n]+$/ }, `one line for "${bad}"`);
+  }
+});
+
+t.test('.create arguments: name, template (busybox), template options camelCased', async (t) => {
+  t.same(createArgs('web'), { name: 'web', template: 'busybox', templateOptions: {} }, 'busybox by default');
+  t.same(createArgs('web download --dist debian --release bookworm --arch arm64', 'x64'),
+    { name: 'web', template: 'download', templateOptions: { dist: 'debian', release: 'bookworm', arch: 'arm64' } });
+  t.same(createArgs('web download --dist debian --release=bookworm --flush-cache', 'x64').templateOptions,
+    { dist: 'debian', release: 'bookworm', flushCache: true, arch: 'amd64' }, '--k=v, a flag, the host\'s arch');
+  t.same(createArgs('web download --dist debian --release bookworm', 'mips').templateOptions, { dist: 'debian', release: 'bookworm' }, 'no arch guessed for an unknown one');
+  t.same(createArgs('db ubuntu --packages "curl,vim" --force-cache').templateOptions, { packages: 'curl,vim', forceCache: true });
+  t.throws(() => createArgs(''), { message: 'usage: .create NAME [TEMPLATE] [--OPTION VALUE ...]' });
+  t.throws(() => createArgs('a b c'), { message: 'usage: .create NAME [TEMPLATE] [--OPTION VALUE ...]' });
+  t.throws(() => createArgs('web download --dist debian'), /^usage: \.create NAME download --dist DIST --release RELEASE/);
+  t.throws(() => createArgs('web --=x'), /an option is --NAME VALUE/);
+  t.equal(imageArch('x64'), 'amd64');
+  t.equal(imageArch('ia32'), 'i386');
+  t.equal(imageArch('nope'), undefined);
+});
+
+t.test('lxcpaths typed in the REPL resolve from the working directory', async (t) => {
+  t.equal(lxcpathOf('./lxc', '/home/alice'), '/home/alice/lxc');
+  t.equal(lxcpathOf('lxc/../srv', '/home/alice'), '/home/alice/srv');
+  t.equal(lxcpathOf('/srv/lxc/', '/home/alice'), '/srv/lxc', 'absolute: normalised, not moved');
+});
+
+t.test('--version: the package version from package.json, liblxc\'s or why it did not load', async (t) => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  t.equal(packageVersion(), version);
+  t.equal(versionLine('5.0.2'), `lxc-ffi ${version} (liblxc 5.0.2)`);
+  t.equal(versionLine({ error: 'liblxc.so.1: cannot open shared object file' }), `lxc-ffi ${version} (liblxc not loaded: liblxc.so.1: cannot open shared object file)`);
 });
