@@ -81,11 +81,12 @@ export const MS_BIND = 4096;
 /** Mount flag: recursive. */
 export const MS_REC = 16384;
 
-/** Personalities by architecture name (sys/personality.h): 64-bit names are PER_LINUX, 32-bit PER_LINUX32. */
-export const personalities = {
+/** An architecture name the personality table knows, such as 'i686' (attach's `personality` option). */
+export type Architecture = 'x86_64' | 'amd64' | 'aarch64' | 'arm64' | 'ppc64le' | 'ppc64el' | 's390x' | 'riscv64'
+  | 'i386' | 'i486' | 'i586' | 'i686' | 'x86' | 'armhf' | 'armel' | 'armv7l' | 'arm' | 'ppc';
+
+/** Personalities by architecture name (sys/personality.h): 64-bit names are PER_LINUX (0), 32-bit PER_LINUX32 (8). */
+export const personalities: Readonly<Record<Architecture, number>> = {
   x86_64: 0, amd64: 0, aarch64: 0, arm64: 0, ppc64le: 0, ppc64el: 0, s390x: 0, riscv64: 0,
   i386: 8, i486: 8, i586: 8, i686: 8, x86: 8, armhf: 8, armel: 8, armv7l: 8, arm: 8, ppc: 8,
-} as const satisfies Record<string, number>;
-
-/** An architecture name the personality table knows, such as 'i686' (attach's `personality` option). */
-export type Architecture = keyof typeof personalities;
+};

@@ -349,10 +349,12 @@ export type LocalOptions = {
 } & ({
   /** Absolute path of the rootfs tarball: the template's --fstree. */
   fsTree: string;
+  /** Not with fsTree: its alias. */
   fstree?: undefined;
 } | {
   /** Alias of fsTree (the template's name). */
   fstree: string;
+  /** Not with fstree: its alias. */
   fsTree?: undefined;
 });
 

@@ -176,11 +176,11 @@ export const optionAliases = {
 /** An alias of an option key (liblxc's spelling): a key of {@link optionAliases}. */
 export type OptionAlias = keyof typeof optionAliases;
 
-/** Values an options object holds as they are, not as options objects of their own. */
-type Opaque = AbortSignal | Buffer | ((...args: never[]) => unknown) | readonly unknown[];
-
-/** Options T without their aliases, at any depth: what a schema accepts and a parse gives back. */
-export type Canonical<T> = T extends Opaque ? T : T extends object ? { [K in keyof T as K extends OptionAlias ? never : K]: Canonical<T[K]> } : T;
+/**
+ * Options T without their aliases, at any depth: what a schema accepts and a parse gives back. Signals,
+ * Buffers, functions and arrays are values, kept as they are.
+ */
+export type Canonical<T> = T extends AbortSignal | Buffer | ((...args: never[]) => unknown) | readonly unknown[] ? T : T extends object ? { [K in keyof T as K extends OptionAlias ? never : K]: Canonical<T[K]> } : T;
 
 /** The field types of a strict object schema (optional or not), or null for any other schema. */
 function shapeOf(t: Z.ZodMiniType): Record<string, Z.ZodMiniType> | null {
