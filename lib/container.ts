@@ -31,12 +31,14 @@ import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
 import type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
 import type { InterfaceStats } from './net/netlink.js';
+import type { ContainerAddress } from './container/network.js';
 
 export type { ExecResult } from './container/attach/index.js';
 export type { Snapshot } from './container/snapshots.js';
 export type { ConsoleTty } from './container/console.js';
 export type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
 export type { InterfaceStats } from './net/netlink.js';
+export type { ContainerAddress } from './container/network.js';
 export { isKnownKey } from './container/config.js';
 
 /** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
@@ -369,6 +371,20 @@ export class Container {
    */
   getIps(options: GetIpsOptions = {}): Promise<string[]> {
     return this.#h.later('getIps', withSchemas(netState, parses(options)), (f) => f.getIps(this.#h, options));
+  }
+
+  /**
+   * Every address of the running container, `lo`'s and link-local ones included, each with its
+   * interface, family, prefix length and scope, sorted by interface, family and address. Read
+   * over netlink in the container's network namespace, as getIps() is; root only (`ENOTSUP`
+   * otherwise: liblxc's get_ips knows no prefix).
+   *
+   * @example
+   * const v4 = (await c.getAddresses()).filter((a) => a.family === 'inet' && a.interface === 'eth0');
+   * // [{ interface: 'eth0', family: 'inet', address: '10.0.3.57', prefixLength: 24, scope: 'global' }]
+   */
+  getAddresses(): Promise<ContainerAddress[]> {
+    return this.#h.later('getAddresses', netState, (f) => f.getAddresses(this.#h));
   }
 
   /**

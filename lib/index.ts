@@ -9,7 +9,7 @@ import { listDefaults, listOptionsSchema, hostCheckOptionsSchema, type ListOptio
 import type { HostReport } from './host/findings.js';
 import { options as optionsOf } from './options/parse.js';
 
-export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats } from './container.js';
+export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats, type ContainerAddress } from './container.js';
 export { NetworkList, NetworkInterface, netTypes, type NetType, type NetworkKey, type NetworkSubkey, type NetworkItems, type Inspect } from './net/list.js';
 // Types only: the classes load with the first attach call (lib/container/attach/).
 export type { Session } from './attach/session.js';
