@@ -21,7 +21,7 @@ import type { AttachOptions, ExecOptions } from './options.js';
 import type { ContainerOptions, ContainerState, StartOptions, ExecuteOptions, DestroyOptions, WaitOptions, AbortOptions } from './options.js';
 import type { CreateOptions, CreateTask, DownloadOptions, LocalOptions, TemplateOptions } from './options.js';
 import { EventFeed } from './create/feed.js';
-import type { CloneOptions } from './options.js';
+import type { CloneOptions, CloneEphemeralOptions } from './options.js';
 import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 import type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 import type { MountOptions, UmountOptions } from './options.js';
@@ -397,6 +397,21 @@ export class Container {
    */
   clone(newName: string, options: CloneOptions = {}): Promise<Container> {
     return this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options) as Promise<Container>);
+  }
+
+  /**
+   * A throw-away overlayfs snapshot of this (stopped) container, as `lxc-copy -e` makes (with
+   * `tmpfs`, `-t`): marked `lxc.ephemeral`, so that liblxc destroys it when it stops (stop,
+   * shutdown, its init exiting), and watched by a guard process that stops it (so it is destroyed)
+   * once this Node process is gone, even by SIGKILL. Resolves the new Container, not started.
+   * `newName` defaults to `NAME-eph-XXXXXX`.
+   *
+   * @example
+   * const job = await base.cloneEphemeral(undefined, { tmpfs: true });
+   * await job.start(); // ... await job.stop(): nothing of it is left
+   */
+  cloneEphemeral(newName?: string, options: CloneEphemeralOptions = {}): Promise<Container> {
+    return this.#h.later('cloneEphemeral', withSchemas(snapshots, parses(options)), (f) => f.cloneEphemeral(this.#h, newName, options) as Promise<Container>);
   }
 
   /**

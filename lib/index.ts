@@ -24,7 +24,7 @@ export { watch, Watcher, type StateChange, type ContainerExit, type WatchOptions
 export type { AttachOptions, ExecOptions, Namespace, Stdio } from './options.js';
 export type { CreateOptions, CreateTask, CreateEvent, CreatePhase, OutputStream, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options.js';
 export type { StartOptions, ExecuteOptions, DestroyOptions, AbortOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState, LogOptions, LogLevel } from './options.js';
-export type { CloneOptions } from './options.js';
+export type { CloneOptions, CloneEphemeralOptions } from './options.js';
 export type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 export type { MountOptions, UmountOptions } from './options.js';

@@ -4,7 +4,9 @@ import * as C from '../constants.js';
 import { check, containerName, absolutePath } from '../validate.js';
 import { options } from '../options/parse.js';
 import { abortOptionsSchema, type AbortOptions } from '../options/lifecycle.js';
-import { cloneOptionsSchema, cloneDefaults } from '../options/snapshots.js';
+import { cloneOptionsSchema, cloneDefaults, cloneEphemeralOptionsSchema, cloneEphemeralDefaults } from '../options/snapshots.js';
+import { armGuard } from '../guard/arm.js';
+import { fs } from '../builtins.js';
 import { sibling, type Handle, type Sibling } from './handle.js';
 import { exists } from '../call/routes.js';
 import { invoke } from '../call/invoke.js';
@@ -43,6 +45,47 @@ export async function clone(h: Handle, newName: unknown, options_: unknown): Pro
     throw h.aborted(op, o.signal, log, {}, `aborted: the clone "${name}" was made, and is destroyed again`);
   }
   return made;
+}
+
+export async function cloneEphemeral(h: Handle, newName: unknown, options_: unknown): Promise<Sibling> {
+  const op = 'cloneEphemeral';
+  const o = options(op, 'options', cloneEphemeralOptionsSchema, options_, cloneEphemeralDefaults);
+  const name = newName === undefined ? `${h.name}-eph-${Math.random().toString(36).slice(2, 8)}` : check(op, 'newName', containerName, newName);
+  const lxcpath = o.lxcpath ?? h.lxcpath;
+  const made = await clone(h, name, { ...(o.lxcpath === null ? {} : { lxcpath: o.lxcpath }), bdevType: 'overlayfs', snapshot: true, ...(o.signal ? { signal: o.signal } : {}) });
+  try {
+    if (o.tmpfs) made.setConfigItem('lxc.hook.pre-mount', tmpfsHook(made, name, lxcpath));
+    // liblxc's monitor destroys the container when it stops (start.c, lxc_end), unless it reboots.
+    made.setConfigItem('lxc.ephemeral', '1');
+    made.saveConfig();
+    // The guard covers what liblxc does not: this process going away while the container runs.
+    armGuard(name, lxcpath);
+  } catch (e) {
+    await discard(made);
+    throw h.error('ECLONE', op, `the ephemeral clone "${name}" could not be set up: ${(e as Error).message}`);
+  }
+  return made;
+}
+
+/**
+ * lxc-copy -t's pre-mount hook (tools/lxc_copy.c, mount_tmpfs): a tmpfs over the overlay's private
+ * directory, mounted in the container's mount namespace before its rootfs (so the host never sees
+ * it and it goes with the namespace), and the clone's hostname written again into the new delta.
+ */
+function tmpfsHook(made: Sibling, name: string, lxcpath: string): string {
+  const rootfs = made.getConfigItem('lxc.rootfs.path');
+  const delta = rootfs.slice(rootfs.lastIndexOf(':') + 1);
+  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const file = `${lxcpath}/${name}/pre-mount-tmpfs`;
+  fs.writeFileSync(file, [
+    '#!/bin/sh',
+    'set -e',
+    `mount -n -t tmpfs -o mode=0755 none ${q(delta.slice(0, delta.lastIndexOf('/')))}`,
+    `mkdir -p ${q(`${delta}/etc`)}`,
+    `echo ${q(name)} > ${q(`${delta}/etc/hostname`)}`,
+    '',
+  ].join('\n'), { mode: 0o755 });
+  return file;
 }
 
 /** Destroys and releases a container an aborted call made (its failure is not the caller's news). */
