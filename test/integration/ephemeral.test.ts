@@ -76,7 +76,9 @@ t.test('stop(): liblxc destroys it; the upper layer on disk while it ran', async
   const e = await base.cloneEphemeral('eph-stop');
   t.equal(e.getConfigItem('lxc.ephemeral'), '1', 'lxc.ephemeral = 1');
   t.match(readFileSync(`${lxcpath}/eph-stop/config`, 'utf8'), /^lxc\.rootfs\.path = overlay(fs)?:.*:.*\/eph-stop\/overlay\/delta$/m, 'an overlay clone, its delta in its directory');
-  t.equal(guardsOf('eph-stop', lxcpath).length, 1, 'one guard watches it');
+  const guards = guardsOf('eph-stop', lxcpath);
+  t.equal(guards.length, 1, 'one guard watches it');
+  t.comment(`the guard's ${/VmRSS:.*/.exec(readFileSync(`/proc/${guards[0]}/status`, 'utf8'))?.[0]}`);
   await e.start();
   t.equal((await e.exec(['sh', '-c', 'echo hi > /written'])).exitCode, 0);
   const delta = e.getConfigItem('lxc.rootfs.path').split(':').at(-1)!;
