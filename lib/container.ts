@@ -21,7 +21,7 @@ import type { AttachOptions, ExecOptions } from './options.js';
 import type { ContainerOptions, ContainerState, StartOptions, ExecuteOptions, DestroyOptions, WaitOptions, AbortOptions } from './options.js';
 import type { CreateOptions, CreateTask, DownloadOptions, LocalOptions, TemplateOptions } from './options.js';
 import { EventFeed } from './create/feed.js';
-import type { CloneOptions, CloneEphemeralOptions } from './options.js';
+import type { CloneOptions, CloneEphemeralOptions, CopyTask } from './options.js';
 import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 import type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 import type { MountOptions, UmountOptions } from './options.js';
@@ -389,14 +389,17 @@ export class Container {
 
   /**
    * Copies the (stopped) container to `newName`; with `snapshot`, a copy-on-write clone
-   * (overlayfs, btrfs, lvm, zfs). Resolves the new Container.
+   * (overlayfs, btrfs, lvm, zfs). Resolves the new Container. Iterate it for the copy's progress
+   * (a 'copy' phase, bytes of the source rootfs's total), or hand it to renderProgress().
    *
    * @example
    * // bdevtype: liblxc's and python3-lxc's name, an alias of bdevType
    * const web = await base.clone('web', { bdevtype: 'overlayfs', snapshot: true });
+   * const copy = base.clone('copy'); await renderProgress(copy); (await copy).release();
    */
-  clone(newName: string, options: CloneOptions = {}): Promise<Container> {
-    return this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options) as Promise<Container>);
+  clone(newName: string, options: CloneOptions = {}): CopyTask<Container> {
+    const feed = new EventFeed();
+    return feed.taskOf(this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options, feed) as Promise<Container>));
   }
 
   /**
@@ -416,14 +419,16 @@ export class Container {
 
   /**
    * Snapshots the (stopped) container; resolves the snapshot's name, e.g. 'snap0'. An abort
-   * once liblxc made it destroys the new snapshot and rejects with EABORT.
+   * once liblxc made it destroys the new snapshot and rejects with EABORT. Iterable for the
+   * copy's progress, as clone() is.
    *
    * @example
    * const name = await c.snapshot();
    * await c.snapshot('/tmp/comment.txt', { signal });
    */
-  snapshot(commentFile?: string, options: AbortOptions = {}): Promise<string> {
-    return this.#h.later('snapshot', withSchemas(snapshots, parses(options)), (f) => f.snapshot(this.#h, commentFile, options));
+  snapshot(commentFile?: string, options: AbortOptions = {}): CopyTask<string> {
+    const feed = new EventFeed();
+    return feed.taskOf(this.#h.later('snapshot', withSchemas(snapshots, parses(options)), (f) => f.snapshot(this.#h, commentFile, options, feed)));
   }
 
   /**

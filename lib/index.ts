@@ -22,7 +22,7 @@ export { watch, Watcher, type StateChange, type ContainerExit, type WatchOptions
 // Option types only: their schemas (and zod) load with the first call that parses one; a program
 // can validate them itself with the lxc-ffi/schemas subpath.
 export type { AttachOptions, ExecOptions, Namespace, Stdio } from './options.js';
-export type { CreateOptions, CreateTask, CreateEvent, CreatePhase, OutputStream, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options.js';
+export type { CreateOptions, CreateTask, CopyTask, CreateEvent, CreatePhase, OutputStream, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options.js';
 export type { StartOptions, ExecuteOptions, DestroyOptions, AbortOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState, LogOptions, LogLevel } from './options.js';
 export type { CloneOptions, CloneEphemeralOptions } from './options.js';
 export type { ConsoleOptions, ConsoleLogOptions } from './options.js';
