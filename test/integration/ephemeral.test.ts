@@ -119,14 +119,13 @@ t.test('its init exiting: destroyed', async (t) => {
   await gone(t, 'eph-exit', lxcpath, 'init exited');
 });
 
-t.test('never started: released, it stays until its maker goes (the guard then destroys it)', async (t) => {
+t.test('never started: released, it stays while its maker lives; destroyed by hand, its guard ends', async (t) => {
   const e = await base.cloneEphemeral('eph-idle');
   e.release();
   t.ok(existsSync(`${lxcpath}/eph-idle/config`), 'still there while this process lives');
   const [guard] = guardsOf('eph-idle', lxcpath);
   t.ok(guard, 'its guard runs');
-  // Stand in for this process's death: the guard's socket to us closed. Done by killing the guard
-  // would prove nothing; the SIGKILL test below covers the real thing. Here: destroy by hand.
+  // Its maker's death is the last test's; here the guard must notice a destroy it did not do.
   const { Container } = await import('../../lib/index.js');
   const again = new Container('eph-idle', lxcpath);
   await again.destroy();
@@ -134,9 +133,10 @@ t.test('never started: released, it stays until its maker goes (the guard then d
   await gone(t, 'eph-idle', lxcpath, 'destroyed by hand');
 });
 
-for (const tmpfs of [false, true]) {
-  t.test(`the maker SIGKILLed while it runs${tmpfs ? ' (tmpfs)' : ''}: the guard stops it, liblxc destroys it`, async (t) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/ephemeral-maker.ts', lxcpath, 'ephbase', ...(tmpfs ? ['tmpfs'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+for (const [tmpfs, start] of [[false, true], [true, true], [false, false]]) {
+  const what = start ? `while it runs${tmpfs ? ' (tmpfs)' : ''}: the guard stops it, liblxc destroys it` : 'before it was started: the guard destroys it';
+  t.test(`the maker SIGKILLed ${what}`, async (t) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/ephemeral-maker.ts', lxcpath, 'ephbase', tmpfs ? 'tmpfs' : 'plain', start ? 'start' : 'nostart'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const name = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (d) => {
@@ -154,7 +154,7 @@ for (const tmpfs of [false, true]) {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     t.comment(`SIGKILLed the maker (pid ${child.pid})`);
-    await gone(t, name, lxcpath, `maker SIGKILLed${tmpfs ? ', tmpfs' : ''}`);
+    await gone(t, name, lxcpath, `maker SIGKILLed${tmpfs ? ', tmpfs' : ''}${start ? '' : ', never started'}`);
     t.comment(`gone ${Date.now() - killedAt} ms after the kill`);
   });
 }
