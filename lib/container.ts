@@ -21,7 +21,7 @@ import type { AttachOptions, ExecOptions } from './options.js';
 import type { ContainerOptions, ContainerState, StartOptions, ExecuteOptions, DestroyOptions, WaitOptions, AbortOptions } from './options.js';
 import type { CreateOptions, CreateTask, DownloadOptions, LocalOptions, TemplateOptions } from './options.js';
 import { EventFeed } from './create/feed.js';
-import type { CloneOptions } from './options.js';
+import type { CloneOptions, CloneEphemeralOptions, CopyTask } from './options.js';
 import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 import type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 import type { MountOptions, UmountOptions } from './options.js';
@@ -31,12 +31,14 @@ import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
 import type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
 import type { InterfaceStats } from './net/netlink.js';
+import type { ContainerAddress } from './container/network.js';
 
 export type { ExecResult } from './container/attach/index.js';
 export type { Snapshot } from './container/snapshots.js';
 export type { ConsoleTty } from './container/console.js';
 export type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
 export type { InterfaceStats } from './net/netlink.js';
+export type { ContainerAddress } from './container/network.js';
 export { isKnownKey } from './container/config.js';
 
 /** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
@@ -372,27 +374,61 @@ export class Container {
   }
 
   /**
+   * Every address of the running container, `lo`'s and link-local ones included, each with its
+   * interface, family, prefix length and scope, sorted by interface, family and address. Read
+   * over netlink in the container's network namespace, as getIps() is; root only (`ENOTSUP`
+   * otherwise: liblxc's get_ips knows no prefix).
+   *
+   * @example
+   * const v4 = (await c.getAddresses()).filter((a) => a.family === 'inet' && a.interface === 'eth0');
+   * // [{ interface: 'eth0', family: 'inet', address: '10.0.3.57', prefixLength: 24, scope: 'global' }]
+   */
+  getAddresses(): Promise<ContainerAddress[]> {
+    return this.#h.later('getAddresses', netState, (f) => f.getAddresses(this.#h));
+  }
+
+  /**
    * Copies the (stopped) container to `newName`; with `snapshot`, a copy-on-write clone
-   * (overlayfs, btrfs, lvm, zfs). Resolves the new Container.
+   * (overlayfs, btrfs, lvm, zfs). Resolves the new Container. Iterate it for the copy's progress
+   * (a 'copy' phase, bytes of the source rootfs's total), or hand it to renderProgress().
    *
    * @example
    * // bdevtype: liblxc's and python3-lxc's name, an alias of bdevType
    * const web = await base.clone('web', { bdevtype: 'overlayfs', snapshot: true });
+   * const copy = base.clone('copy'); await renderProgress(copy); (await copy).release();
    */
-  clone(newName: string, options: CloneOptions = {}): Promise<Container> {
-    return this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options) as Promise<Container>);
+  clone(newName: string, options: CloneOptions = {}): CopyTask<Container> {
+    const feed = new EventFeed();
+    return feed.taskOf(this.#h.later('clone', withSchemas(snapshots, parses(options)), (f) => f.clone(this.#h, newName, options, feed) as Promise<Container>));
+  }
+
+  /**
+   * A throw-away overlayfs snapshot of this (stopped) container, as `lxc-copy -e` makes (with
+   * `tmpfs`, `-t`): marked `lxc.ephemeral`, so that liblxc destroys it when it stops (stop,
+   * shutdown, its init exiting), and watched by a guard process that stops it (so it is destroyed)
+   * once this Node process is gone, even by SIGKILL. Resolves the new Container, not started.
+   * `newName` defaults to `NAME-eph-XXXXXX`.
+   *
+   * @example
+   * const job = await base.cloneEphemeral(undefined, { tmpfs: true });
+   * await job.start(); // ... await job.stop(): nothing of it is left
+   */
+  cloneEphemeral(newName?: string, options: CloneEphemeralOptions = {}): Promise<Container> {
+    return this.#h.later('cloneEphemeral', withSchemas(snapshots, parses(options)), (f) => f.cloneEphemeral(this.#h, newName, options) as Promise<Container>);
   }
 
   /**
    * Snapshots the (stopped) container; resolves the snapshot's name, e.g. 'snap0'. An abort
-   * once liblxc made it destroys the new snapshot and rejects with EABORT.
+   * once liblxc made it destroys the new snapshot and rejects with EABORT. Iterable for the
+   * copy's progress, as clone() is.
    *
    * @example
    * const name = await c.snapshot();
    * await c.snapshot('/tmp/comment.txt', { signal });
    */
-  snapshot(commentFile?: string, options: AbortOptions = {}): Promise<string> {
-    return this.#h.later('snapshot', withSchemas(snapshots, parses(options)), (f) => f.snapshot(this.#h, commentFile, options));
+  snapshot(commentFile?: string, options: AbortOptions = {}): CopyTask<string> {
+    const feed = new EventFeed();
+    return feed.taskOf(this.#h.later('snapshot', withSchemas(snapshots, parses(options)), (f) => f.snapshot(this.#h, commentFile, options, feed)));
   }
 
   /**

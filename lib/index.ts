@@ -9,7 +9,7 @@ import { listDefaults, listOptionsSchema, hostCheckOptionsSchema, type ListOptio
 import type { HostReport } from './host/findings.js';
 import { options as optionsOf } from './options/parse.js';
 
-export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats } from './container.js';
+export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats, type ContainerAddress } from './container.js';
 export { NetworkList, NetworkInterface, netTypes, type NetType, type NetworkKey, type NetworkSubkey, type NetworkItems, type Inspect } from './net/list.js';
 // Types only: the classes load with the first attach call (lib/container/attach/).
 export type { Session } from './attach/session.js';
@@ -22,9 +22,9 @@ export { watch, Watcher, type StateChange, type ContainerExit, type WatchOptions
 // Option types only: their schemas (and zod) load with the first call that parses one; a program
 // can validate them itself with the lxc-ffi/schemas subpath.
 export type { AttachOptions, ExecOptions, Namespace, Stdio } from './options.js';
-export type { CreateOptions, CreateTask, CreateEvent, CreatePhase, OutputStream, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options.js';
+export type { CreateOptions, CreateTask, CopyTask, CreateEvent, CreatePhase, OutputStream, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options.js';
 export type { StartOptions, ExecuteOptions, DestroyOptions, AbortOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState, LogOptions, LogLevel } from './options.js';
-export type { CloneOptions } from './options.js';
+export type { CloneOptions, CloneEphemeralOptions } from './options.js';
 export type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 export type { MountOptions, UmountOptions } from './options.js';

@@ -13,7 +13,7 @@ import * as S from './options.js';
 
 P.provideZod(zodMini);
 
-import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, HostCheckOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions } from './options.js';
+import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneEphemeralOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, HostCheckOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions } from './options.js';
 
 export { parse, type Z } from './options/parse.js';
 export * from './options.js';
@@ -59,6 +59,8 @@ export const attachOptionsSchema: Schema<AttachOptions> = S.attachOptionsSchema(
 export const execOptionsSchema: Schema<ExecOptions> = S.execOptionsSchema();
 /** The CloneOptions of Container.clone. */
 export const cloneOptionsSchema: Schema<CloneOptions> = S.cloneOptionsSchema();
+/** The CloneEphemeralOptions of Container.cloneEphemeral. */
+export const cloneEphemeralOptionsSchema: Schema<CloneEphemeralOptions> = S.cloneEphemeralOptionsSchema();
 /** The ConsoleOptions of Container.console. */
 export const consoleOptionsSchema: Schema<ConsoleOptions> = S.consoleOptionsSchema();
 /** The ConsoleLogOptions of Container.consoleLog. */

@@ -24,6 +24,9 @@ let nextCid = 1;
 export interface Sibling {
   destroy(): Promise<void>;
   release(): void;
+  getConfigItem(key: string): string;
+  setConfigItem(key: string, value: string): void;
+  saveConfig(): void;
 }
 
 let makeContainer: ((name: string, lxcpath: string) => Sibling) | undefined;

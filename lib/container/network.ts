@@ -64,6 +64,51 @@ export async function interfaceStats(h: Handle): Promise<InterfaceStats[]> {
   }
 }
 
+/** One address of a running container, as getAddresses() returns it. */
+export interface ContainerAddress {
+  /** The interface it is on, by its own name (`eth0`, never an IPv4 label). */
+  interface: string;
+  /** The IPv4 label (`eth0:1`) when the address has one that differs from the interface's name. */
+  label?: string;
+  family: 'inet' | 'inet6';
+  /** In inet_ntop()'s notation, without a prefix or a %scope. */
+  address: string;
+  /** The prefix length: 24 for 10.0.3.5/24. */
+  prefixLength: number;
+  /** `ip addr`'s scope: 'global', 'site', 'link', 'host' or 'nowhere'; else the kernel's number as text. */
+  scope: string;
+}
+
+const scopeNames: Record<number, string> = { 0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' };
+
+export async function getAddresses(h: Handle): Promise<ContainerAddress[]> {
+  const op = 'getAddresses';
+  h.need(op, 'defined');
+  const pid = h.query(op, 'init_pid');
+  if (pid <= 0) throw h.error('ENOTRUNNING', op, 'the container is not running');
+  const netlink = await (netlinkModule ??= import('../net/netlink.js'));
+  let all: InterfaceAddress[];
+  try {
+    all = netlink.namespaceAddresses(pid);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).syscall === 'open') throw h.error('ENOTRUNNING', op, 'the container stopped while its addresses were read');
+    if (!(e instanceof netlink.NetlinkUnavailable)) throw e;
+    // liblxc's get_ips() knows no prefix or scope, so there is nothing to fall back on.
+    throw h.error('ENOTSUP', op, `the container's network namespace cannot be read here (${e.message})`);
+  }
+  // init is asked again: a pid reused meanwhile would have been another namespace.
+  if (h.query(op, 'init_pid') !== pid) throw h.error('ENOTRUNNING', op, 'the container stopped while its addresses were read');
+  const out = all.map((a): ContainerAddress => {
+    const iface = a.link || a.name;
+    return {
+      interface: iface, ...(a.name !== iface ? { label: a.name } : {}),
+      family: a.family, address: a.address, prefixLength: a.prefixLength, scope: scopeNames[a.scope] ?? String(a.scope),
+    };
+  });
+  const key = (a: ContainerAddress) => `${a.interface}\0${a.family}\0${a.address}`;
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 /**
  * get_ips() without its fork: the same addresses, filtered as liblxc filters them, read over
  * netlink in the container's network namespace. null when that cannot be done here (not root, or

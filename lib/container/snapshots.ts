@@ -4,10 +4,15 @@ import * as C from '../constants.js';
 import { check, containerName, absolutePath } from '../validate.js';
 import { options } from '../options/parse.js';
 import { abortOptionsSchema, type AbortOptions } from '../options/lifecycle.js';
-import { cloneOptionsSchema, cloneDefaults } from '../options/snapshots.js';
+import { cloneOptionsSchema, cloneDefaults, cloneEphemeralOptionsSchema, cloneEphemeralDefaults } from '../options/snapshots.js';
+import { armGuard } from '../guard/arm.js';
+import { fs } from '../builtins.js';
 import { sibling, type Handle, type Sibling } from './handle.js';
 import { exists } from '../call/routes.js';
 import { invoke } from '../call/invoke.js';
+import { getConfigItem } from './config.js';
+import { watchCopy, type CopyWatch } from '../copy-progress.js';
+import type { EventFeed } from '../create/feed.js';
 
 /** One snapshot of a container, as snapshotList() gives it. */
 export interface Snapshot {
@@ -21,7 +26,31 @@ export interface Snapshot {
   lxcpath: string;
 }
 
-export async function clone(h: Handle, newName: unknown, options_: unknown): Promise<Sibling> {
+/**
+ * The source rootfs of a copy, for a total: a dir rootfs only (a copy-on-write clone or another
+ * store copies nothing that a directory walk could count against it).
+ */
+function dirRootfs(h: Handle): string | null {
+  let path: string;
+  try {
+    path = getConfigItem(h, 'lxc.rootfs.path').replace(/^dir:/, '');
+  } catch {
+    return null;
+  }
+  if (!path.startsWith('/') || path.includes(':')) return null;
+  try {
+    return fs.statSync(path).isDirectory() ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `work`, reporting its copy on `feed` when there is one. */
+function copying<T>(feed: EventFeed | undefined, where: () => CopyWatch, work: () => Promise<T>): Promise<T> {
+  return feed ? watchCopy(feed, where(), work) : work();
+}
+
+export async function clone(h: Handle, newName: unknown, options_: unknown, feed?: EventFeed): Promise<Sibling> {
   const op = 'clone';
   const name = check(op, 'newName', containerName, newName);
   const o = options(op, 'options', cloneOptionsSchema, options_, cloneDefaults);
@@ -35,8 +64,9 @@ export async function clone(h: Handle, newName: unknown, options_: unknown): Pro
   if (o.keepBdevType) flags |= C.LXC_CLONE_KEEPBDEVTYPE;
   if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
   // The runner puts the struct clone() returns and answers whether there was one.
-  const { log } = await invoke(h, op, 'clone', { fails: { code: 'ECLONE', why: `liblxc could not clone it to "${name}"` }, signal: o.signal },
-    name, o.lxcpath, flags, o.bdevType, o.bdevData, BigInt(o.newSize), o.hookArgs === null ? null : [...o.hookArgs, null]);
+  const where = (): CopyWatch => ({ source: flags & C.LXC_CLONE_SNAPSHOT ? null : dirRootfs(h), target: `${lxcpath}/${name}` });
+  const { log } = await copying(feed, where, () => invoke(h, op, 'clone', { fails: { code: 'ECLONE', why: `liblxc could not clone it to "${name}"` }, signal: o.signal },
+    name, o.lxcpath, flags, o.bdevType, o.bdevData, BigInt(o.newSize), o.hookArgs === null ? null : [...o.hookArgs, null]));
   const made = sibling(name, lxcpath);
   if (o.signal?.aborted) {
     await discard(made);
@@ -45,17 +75,67 @@ export async function clone(h: Handle, newName: unknown, options_: unknown): Pro
   return made;
 }
 
+export async function cloneEphemeral(h: Handle, newName: unknown, options_: unknown): Promise<Sibling> {
+  const op = 'cloneEphemeral';
+  const o = options(op, 'options', cloneEphemeralOptionsSchema, options_, cloneEphemeralDefaults);
+  const name = newName === undefined ? `${h.name}-eph-${Math.random().toString(36).slice(2, 8)}` : check(op, 'newName', containerName, newName);
+  const lxcpath = o.lxcpath ?? h.lxcpath;
+  const made = await clone(h, name, { ...(o.lxcpath === null ? {} : { lxcpath: o.lxcpath }), bdevType: 'overlayfs', snapshot: true, ...(o.signal ? { signal: o.signal } : {}) });
+  try {
+    if (o.tmpfs) made.setConfigItem('lxc.hook.pre-mount', tmpfsHook(made, name, lxcpath));
+    // liblxc's monitor destroys the container when it stops (start.c, lxc_end), unless it reboots.
+    made.setConfigItem('lxc.ephemeral', '1');
+    made.saveConfig();
+    // The guard covers what liblxc does not: this process going away while the container runs.
+    armGuard(name, lxcpath);
+  } catch (e) {
+    await discard(made);
+    throw h.error('ECLONE', op, `the ephemeral clone "${name}" could not be set up: ${(e as Error).message}`);
+  }
+  return made;
+}
+
+/**
+ * lxc-copy -t's pre-mount hook (tools/lxc_copy.c, mount_tmpfs): a tmpfs over the overlay's private
+ * directory, mounted in the container's mount namespace before its rootfs (so the host never sees
+ * it and it goes with the namespace), and the clone's hostname written again into the new delta.
+ */
+function tmpfsHook(made: Sibling, name: string, lxcpath: string): string {
+  const rootfs = made.getConfigItem('lxc.rootfs.path');
+  const delta = rootfs.slice(rootfs.lastIndexOf(':') + 1);
+  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const file = `${lxcpath}/${name}/pre-mount-tmpfs`;
+  fs.writeFileSync(file, [
+    '#!/bin/sh',
+    'set -e',
+    `mount -n -t tmpfs -o mode=0755 none ${q(delta.slice(0, delta.lastIndexOf('/')))}`,
+    `mkdir -p ${q(`${delta}/etc`)}`,
+    `echo ${q(name)} > ${q(`${delta}/etc/hostname`)}`,
+    '',
+  ].join('\n'), { mode: 0o755 });
+  return file;
+}
+
 /** Destroys and releases a container an aborted call made (its failure is not the caller's news). */
 async function discard(made: Sibling): Promise<void> {
   await made.destroy().catch(() => undefined);
   made.release();
 }
 
-export async function snapshot(h: Handle, commentFile: unknown, options_: unknown): Promise<string> {
+export async function snapshot(h: Handle, commentFile: unknown, options_: unknown, feed?: EventFeed): Promise<string> {
   const op = 'snapshot';
   const file = commentFile === undefined || commentFile === null ? null : check(op, 'commentFile', absolutePath, commentFile);
   const { signal }: AbortOptions = options(op, 'options', abortOptionsSchema, options_);
-  const { result, log } = await invoke(h, op, 'snapshot', { fails: { code: 'ESNAPSHOT', why: 'liblxc could not snapshot it', when: (n) => n < 0 }, signal }, file);
+  const where = (): CopyWatch => {
+    // liblxc's snapshot dir: <lxcpath>snaps/<name> when that old-style directory exists
+    // (get_snappath_dir), then the first snapN that does not exist (get_next_index).
+    const old = `${h.lxcpath.replace(/\/+$/, '')}snaps`;
+    const dir = fs.existsSync(old) ? `${old}/${h.name}` : `${h.lxcpath}/${h.name}/snaps`;
+    let i = 0;
+    while (fs.existsSync(`${dir}/snap${i}`)) i++;
+    return { source: dirRootfs(h), target: `${dir}/snap${i}` };
+  };
+  const { result, log } = await copying(feed, where, () => invoke(h, op, 'snapshot', { fails: { code: 'ESNAPSHOT', why: 'liblxc could not snapshot it', when: (n) => n < 0 }, signal }, file));
   const name = `snap${result}`;
   if (signal?.aborted) {
     await invoke(h, op, 'snapshot_destroy', { undo: true }, name).catch(() => undefined);

@@ -1,4 +1,4 @@
-// The events of one create (CreateTask): kept from the call on, read by any number of async
+// The events of one create (CreateTask), clone or snapshot (CopyTask): kept from the call on, read by any number of async
 // iterators, ended by the create's outcome. Loaded with container.ts: create() makes one at the call.
 import type { CreateEvent, CreateTask } from '../options.js';
 
@@ -55,7 +55,15 @@ export class EventFeed {
 
   /** `work` as a CreateTask reading this feed; the feed ends when `work` settles. */
   task(work: Promise<void>): CreateTask {
-    const settled = work.then(() => this.end(), (e: unknown) => {
+    return this.taskOf(work);
+  }
+
+  /** `work` as a promise of its value that is also an async iterable of this feed (clone, snapshot). */
+  taskOf<T>(work: Promise<T>): Promise<T> & AsyncIterable<CreateEvent> {
+    const settled = work.then((v) => {
+      this.end();
+      return v;
+    }, (e: unknown) => {
       this.end(e);
       throw e;
     });

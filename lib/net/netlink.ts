@@ -15,6 +15,12 @@ export interface InterfaceAddress {
   address: string;
   /** IPv6 scope id: the interface index for link-local addresses, else 0. */
   scopeId: number;
+  /** The interface's own name (never a label); '' when the link dump did not name its index. */
+  link: string;
+  /** The prefix length (ifa_prefixlen). */
+  prefixLength: number;
+  /** The kernel's scope (ifa_scope): 0 global, 200 site, 253 link, 254 host, 255 nowhere. */
+  scope: number;
 }
 
 /** Thrown when the namespace cannot be joined or netlink misbehaves; the caller falls back to liblxc. */
@@ -322,14 +328,17 @@ export function addressesOf(addresses: Buffer[], names: Map<number, string>): In
     const bytes = local ?? address;
     const name = label ?? names.get(index);
     if (!bytes || name === undefined) continue;
+    const link = names.get(index) ?? '';
+    const prefixLength = m.readUInt8(1);
+    const scope = m.readUInt8(3);
     if (af === AF_INET) {
       if (bytes.length < 4) continue;
-      out.push({ name, family: 'inet', address: `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`, scopeId: 0 });
+      out.push({ name, family: 'inet', address: `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`, scopeId: 0, link, prefixLength, scope });
     } else {
       if (bytes.length < 16) continue;
       // Link-local unicast (fe80::/10) and multicast (ff02::/16) carry the interface as scope id.
       const linkLocal = (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80) || (bytes[0] === 0xff && (bytes[1] & 0x0f) === 0x02);
-      out.push({ name, family: 'inet6', address: ipv6Text(bytes), scopeId: linkLocal ? index : 0 });
+      out.push({ name, family: 'inet6', address: ipv6Text(bytes), scopeId: linkLocal ? index : 0, link, prefixLength, scope });
     }
   }
   return out;

@@ -247,7 +247,7 @@ export type OutputStream = 'stdout' | 'stderr';
  * (the rootfs), 'metadata', 'cache' (a cached image is used), 'unpack' (the rootfs is extracted),
  * 'configure' (config and file templates are written: once tar is seen ended, at the latest when the template ends).
  */
-export type CreatePhase = 'index' | 'download' | 'metadata' | 'cache' | 'unpack' | 'configure';
+export type CreatePhase = 'index' | 'download' | 'metadata' | 'cache' | 'unpack' | 'configure' | 'copy';
 
 /** What iterating a create gives: the template's lines, and for the download template its phases and byte counts. */
 export type CreateEvent =
@@ -271,7 +271,8 @@ export type CreateEvent =
   }
   /**
    * Bytes done in `phase`: 'download' and 'metadata' count the file wget is writing (no total: wget
-   * runs with -q and the server's length is not seen), 'unpack' how far tar has read the archive, of `total`.
+   * runs with -q and the server's length is not seen), 'unpack' how far tar has read the archive, of `total`;
+   * 'copy' (a clone or snapshot) the bytes its new rootfs holds so far, of the source rootfs's `total`.
    */
   | {
     /** A byte count. */
@@ -291,6 +292,12 @@ export type CreateEvent =
  * the call on (the last 1000), so an iterator made after the call still sees the first ones.
  */
 export type CreateTask = Promise<void> & AsyncIterable<CreateEvent>;
+
+/**
+ * What `clone()` and `snapshot()` return: a promise of the new Container (of the snapshot's name)
+ * that is also an async iterable of {@link CreateEvent}s: a 'copy' phase and its byte counts.
+ */
+export type CopyTask<T> = Promise<T> & AsyncIterable<CreateEvent>;
 
 // ---- the download template ----------------------------------------------------------------------
 

@@ -69,3 +69,30 @@ export const cloneOptionsSchema = schema((z) => z.strictObject({
   signal: z.optional(abortSignal()),
 }));
 type CloneChecked = Assert<Same<Infer<typeof cloneOptionsSchema>, Canonical<CloneOptions>>>;
+
+// ---- cloneEphemeral -----------------------------------------------------------------------------
+
+/** Options of `cloneEphemeral()`. */
+export interface CloneEphemeralOptions {
+  /** Where the clone goes. Default: this container's lxcpath. */
+  lxcpath?: string;
+  /** Its overlay's upper layer on a tmpfs in the container's mount namespace (lxc-copy -t): nothing it writes reaches the disk. Default false. */
+  tmpfs?: boolean;
+  /** Aborts the clone as clone()'s signal does. Rejects with EABORT. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `cloneEphemeral()`. */
+export const cloneEphemeralDefaults = {
+  /** the source's lxcpath. */
+  lxcpath: null,
+  /** the upper layer on disk, in the clone's directory. */
+  tmpfs: false,
+} as const satisfies Defaults<CloneEphemeralOptions>;
+
+export const cloneEphemeralOptionsSchema = schema((z) => z.strictObject({
+  lxcpath: z.optional(path()),
+  tmpfs: z.optional(boolean()),
+  signal: z.optional(abortSignal()),
+}));
+type CloneEphemeralChecked = Assert<Same<Infer<typeof cloneEphemeralOptionsSchema>, CloneEphemeralOptions>>;

@@ -354,8 +354,9 @@ export async function startRepl(options: ReplOptions = {}): Promise<REPLServer> 
 }
 
 /**
- * The namespace the REPL shows as `lxc`: a create() given neither `quiet` nor `onOutput` draws its
- * progress on the REPL's terminal (one live line; plain lines when not a terminal).
+ * The namespace the REPL shows as `lxc`: a create() given neither `quiet` nor `onOutput`, a clone()
+ * and a snapshot() draw their progress on the REPL's terminal (one live line; plain lines when not
+ * a terminal).
  */
 function withProgress(output: NodeJS.WritableStream): typeof lxc {
   class Container extends lxc.Container {
@@ -368,6 +369,19 @@ function withProgress(output: NodeJS.WritableStream): typeof lxc {
       const task = (lxc.Container.prototype.create as (t: string, o?: object, c?: lxc.CreateOptions) => lxc.CreateTask).call(this, template, templateOptions, createOptions);
       // The create's own rejection reaches whoever awaits it; the drawing only stops.
       if (!createOptions?.quiet && !createOptions?.onOutput) void lxc.renderProgress(task, output as lxc.ProgressStream).catch(() => undefined);
+      return task;
+    }
+
+    // A copy clone or snapshot draws its bytes of the total the same way ('copy 40% (…)').
+    override clone(newName: string, options?: lxc.CloneOptions): lxc.CopyTask<lxc.Container> {
+      const task = super.clone(newName, options);
+      void lxc.renderProgress(task, output as lxc.ProgressStream).catch(() => undefined);
+      return task;
+    }
+
+    override snapshot(commentFile?: string, options?: lxc.AbortOptions): lxc.CopyTask<string> {
+      const task = super.snapshot(commentFile, options);
+      void lxc.renderProgress(task, output as lxc.ProgressStream).catch(() => undefined);
       return task;
     }
   }

@@ -1,5 +1,5 @@
 // A container whose root floods our netlink socket (lib/net/netlink.ts) with forged and malformed
-// rtnetlink messages while getIps() and interfaceStats() read its namespace: every answer must be
+// rtnetlink messages while getIps(), interfaceStats() and getAddresses() read its namespace: every answer must be
 // the real one, nothing may throw a RangeError, and the caller's event loop and memory must stay
 // bounded. The flooder (test/fixtures/netlink-flooder.ts) finds our port in the container's
 // /proc/net/netlink and is also told our pid (the port the kernel gives our first socket).
@@ -108,6 +108,9 @@ t.test('a container flooding our netlink port gets neither forged answers, a sta
   t.equal(real.length, 1, `the DHCP lease: ${real}`);
   const realNames = (await c.interfaceStats()).map((s) => s.name);
   t.same(realNames, ['eth0', 'lo']);
+  const v4 = async () => JSON.stringify((await c.getAddresses()).filter((a) => a.family === 'inet'));
+  const realAddresses = await v4();
+  t.match(realAddresses, new RegExp(`"address":"${real[0]}","prefixLength":24`), `getAddresses: ${realAddresses}`);
 
   // getIps() (all addresses but lo's and link-local ones: the lease) and interfaceStats().
   const both = async (): Promise<string | undefined> => {
@@ -115,6 +118,8 @@ t.test('a container flooding our netlink port gets neither forged answers, a sta
     if (JSON.stringify(ips) !== JSON.stringify(real)) return `getIps: ${JSON.stringify(ips)}`;
     const names = (await c.interfaceStats()).map((s) => s.name);
     if (JSON.stringify(names) !== JSON.stringify(realNames)) return `interfaceStats: ${JSON.stringify(names)}`;
+    const addresses = await v4();
+    if (addresses !== realAddresses) return `getAddresses: ${addresses}`;
     return undefined;
   };
   const control = await measure(200, 20_000, both);

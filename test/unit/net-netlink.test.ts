@@ -37,7 +37,7 @@ function rta(type: number, data: Buffer, len = 4 + data.length): Buffer {
 /** An ifinfomsg of `index` and its attributes. */
 const link = (index: number, ...attrs: Buffer[]) => { const h = Buffer.alloc(16); h.writeInt32LE(index, 4); return Buffer.concat([h, ...attrs]); };
 /** An ifaddrmsg (AF_INET, `index`) and its attributes. */
-const addr = (index: number, ...attrs: Buffer[]) => { const h = Buffer.alloc(8); h.writeUInt8(2, 0); h.writeUInt32LE(index, 4); return Buffer.concat([h, ...attrs]); };
+const addr = (index: number, ...attrs: Buffer[]) => { const h = Buffer.alloc(8); h.writeUInt8(2, 0); h.writeUInt8(24, 1); h.writeUInt32LE(index, 4); return Buffer.concat([h, ...attrs]); };
 const name = (s: string) => rta(3, Buffer.from(`${s}\0`));
 const stats = rta(23, Buffer.alloc(64, 1));
 const ipv4 = (a: number[]) => rta(2, Buffer.from(a));
@@ -79,7 +79,7 @@ t.test('the payload parsers skip malformed messages', async (t) => {
   }
   const names = new Map([[2, 'eth0']]);
   t.same(addressesOf([Buffer.alloc(0), Buffer.alloc(7), addr(2, ipv4([10, 0, 0, 5]))], names),
-    [{ name: 'eth0', family: 'inet', address: '10.0.0.5', scopeId: 0 }], 'short ifaddrmsg skipped');
+    [{ name: 'eth0', family: 'inet', address: '10.0.0.5', scopeId: 0, link: 'eth0', prefixLength: 24, scope: 0 }], 'short ifaddrmsg skipped');
   t.same(addressesOf([addr(2, ipv4([10, 0]))], names), [], 'a 2-byte IPv4 address: skipped');
   t.same(addressesOf([addr(2, rta(2, Buffer.from([10, 0, 0, 5]), 200))], names), [], 'IFA_LOCAL whose rta_len runs past: skipped');
   t.same(addressesOf([addr(9, ipv4([10, 0, 0, 5]))], names), [], 'an unknown interface, no label: skipped');

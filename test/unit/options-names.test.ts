@@ -24,7 +24,7 @@ const WORDS = new Set([
   'active', 'arch', 'argv', 'clear', 'cwd', 'daemonize', 'data', 'defined', 'dir', 'directory', 'dist', 'encoding',
   'env', 'escape', 'family', 'file', 'flags', 'gid', 'groups', 'input', 'interface', 'level', 'lv', 'lvm', 'lxcpath',
   'metadata', 'names', 'namespaces', 'personality', 'prefix', 'quiet', 'rbd', 'read', 'reject', 'release', 'scope',
-  'server', 'signal', 'snapshot', 'stderr', 'stdin', 'stdout', 'stop', 'timeout', 'tty', 'uid', 'variant', 'verbose',
+  'server', 'signal', 'snapshot', 'stderr', 'stdin', 'stdout', 'stop', 'timeout', 'tmpfs', 'tty', 'uid', 'variant', 'verbose',
   'vg', 'zfs',
 ]);
 const CAMEL = /^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/;
