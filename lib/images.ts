@@ -3,9 +3,8 @@
 // kept a few minutes per server; and the check create('download') makes against it. node:https is
 // loaded on the first fetch: `import 'lxc-ffi'` does not compile the TLS stack.
 import { fs, builtins } from './builtins.js';
-import * as ffi from '../ffi/index.js';
 import { LxcError, invalid } from './errors.js';
-import { options } from './options/parse.js';
+import { options, loadSchemas, schemasLoaded, type Seconds } from './options/parse.js';
 import { imagesOptionsSchema, imagesDefaults, type ImagesOptions } from './options/lifecycle.js';
 import { nearest } from './suggest.js';
 
@@ -132,7 +131,7 @@ function get(server: string, path: string, ca: Buffer | undefined, deadline: num
 }
 
 /** Fetches and reads the index of `server` (index-MODE.COMPAT, then index-MODE as the template does). */
-async function fetchIndex(server: string, caFile: string | undefined, timeout: number): Promise<readonly ImageEntry[]> {
+async function fetchIndex(server: string, caFile: string | undefined, timeout: Seconds): Promise<readonly ImageEntry[]> {
   const deadline = Date.now() + timeout * 1000;
   const mode = indexMode();
   const level = await compat();
@@ -142,7 +141,9 @@ async function fetchIndex(server: string, caFile: string | undefined, timeout: n
   } catch (e) {
     throw new LxcError('EINDEX', `images: the CA file ${caFile} cannot be read (${(e as Error).message})`, { op: 'images', cause: e });
   }
-  const agent = `lxc/${ffi.versionString} compat:${level}`;
+  // The template's user agent: the server may pick what it lists by the compat level.
+  const { versionString } = await import('../ffi/index.js');
+  const agent = `lxc/${versionString} compat:${level}`;
   let last: Error | undefined;
   for (const path of [`/meta/1.0/index-${mode}.${level}`, `/meta/1.0/index-${mode}`]) {
     try {
@@ -156,7 +157,7 @@ async function fetchIndex(server: string, caFile: string | undefined, timeout: n
 }
 
 /** Indexes by server, CA and mode: the settled ones with when they were fetched, and the one under way. */
-const cache = new Map<string, { at: number; entries: Promise<readonly ImageEntry[]> }>();
+const cache = new Map<string, { at: number; settled: boolean; entries: Promise<readonly ImageEntry[]> }>();
 
 /** `promise`, or EABORT as soon as `signal` fires. */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -171,14 +172,14 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 /** images() for a given environment (create's, taken at its call). */
-export function catalogue(opts: { server: string; caFile?: string | undefined; maxAge: number; timeout: number; signal?: AbortSignal | undefined }, env: Record<string, string | undefined> = process.env): Promise<readonly ImageEntry[]> {
+export function catalogue(opts: { server: string; caFile?: string | undefined; maxAge: Seconds; timeout: Seconds; signal?: AbortSignal | undefined }, env: Record<string, string | undefined> = process.env): Promise<readonly ImageEntry[]> {
   const caFile = opts.caFile ?? wgetrcCa(env);
   const key = `${opts.server}\n${caFile ?? ''}\n${indexMode()}`;
   const hit = cache.get(key);
-  // Fetched no longer than maxAge ago, or being fetched now: shared (one request for N creates).
-  if (hit && (opts.maxAge < 0 || Date.now() - hit.at <= opts.maxAge * 1000)) return abortable(hit.entries, opts.signal);
-  const entry = { at: Date.now(), entries: fetchIndex(opts.server, caFile, opts.timeout) };
-  entry.entries.then(() => { entry.at = Date.now(); }, () => { if (cache.get(key) === entry) cache.delete(key); });
+  // Being fetched now, or fetched less than maxAge ago: shared (one request for N creates at once).
+  if (hit && (!hit.settled || opts.maxAge < 0 || Date.now() - hit.at < opts.maxAge * 1000)) return abortable(hit.entries, opts.signal);
+  const entry = { at: Date.now(), settled: false, entries: fetchIndex(opts.server, caFile, opts.timeout) };
+  entry.entries.then(() => { entry.at = Date.now(); entry.settled = true; }, () => { if (cache.get(key) === entry) cache.delete(key); });
   cache.set(key, entry);
   return abortable(entry.entries, opts.signal);
 }
@@ -192,14 +193,10 @@ export function catalogue(opts: { server: string; caFile?: string | undefined; m
  * const list = await lxc.images();
  * list.filter((i) => i.dist === 'debian' && i.arch === 'amd64').map((i) => i.release) // ['bookworm', 'trixie', …]
  */
-export function images(options_: ImagesOptions = {}): Promise<readonly ImageEntry[]> {
-  let o;
-  try {
-    o = options('images', 'options', imagesOptionsSchema, options_, imagesDefaults);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  return catalogue(o);
+export async function images(options_: ImagesOptions = {}): Promise<readonly ImageEntry[]> {
+  // zod loads with the first call that parses options.
+  if (!schemasLoaded()) await loadSchemas();
+  return catalogue(options('images', 'options', imagesOptionsSchema, options_, imagesDefaults));
 }
 
 /**
