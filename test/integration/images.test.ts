@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as lxc from '../../lib/index.js';
 import { startImageServer, type ImageServer } from '../fixtures/image-server.js';
 import { asRoot, removeTree, tempLxcpath, listTree } from '../helpers.js';
+import { Tmux } from '../fixtures/tmux.js';
 
 let server: ImageServer;
 let dir: string;
@@ -182,4 +183,25 @@ t.test('four creates of one image at once, an empty cache: one download, four co
   t.ok(existsSync(join(cached, 'build_id')) && existsSync(join(cached, 'rootfs.tar.xz')), 'the cache is complete');
   t.ok(existsSync(`${cached}.lock`), 'the lock file sits beside the cache directory');
   for (const c of cs) await c.destroy();
+});
+
+t.test('the REPL completes --dist, --release and --arch of `.create NAME download` from the server', async (t) => {
+  t.setTimeout(120_000);
+  const lxcpath = tempLxcpath(t);
+  const term = new Tmux('images-repl', { join: false });
+  t.teardown(() => term.kill());
+  // The REPL trusts the throw-away CA through WGETRC, as the template's wget does.
+  await term.start(`env -u NO_COLOR -u FORCE_COLOR WGETRC=${server.env.WGETRC} LXC_CACHE_PATH=${server.env.LXC_CACHE_PATH} LXC_FFI_HISTORY= ${process.execPath} --import tsx lib/repl/bin.ts --lxcpath ${lxcpath}`);
+  await term.waitFor((s) => /^lxc>/m.test(s), 'the prompt');
+  const line = `.create web download --server ${server.server}`;
+  await term.send(`${line} --dist de`, 'Tab');
+  await term.waitFor((s) => s.trimEnd().endsWith(`${line} --dist debian`), '--dist completed from the index');
+  await term.send(' --release b', 'Tab');
+  await term.waitFor((s) => s.trimEnd().endsWith(`--dist debian --release bookworm`), '--release completed among debian\'s');
+  await term.send(' --arch ', 'Tab');
+  await term.waitFor((s) => s.trimEnd().endsWith(`--release bookworm --arch ${server.arch}`), '--arch completed');
+  // Enter runs it: the create goes through the check and the template.
+  await term.send('', 'Enter');
+  await term.waitFor((s) => s.includes('created web (template download)'), '.create ran with the completed options', 90_000);
+  t.ok(existsSync(join(lxcpath, 'web', 'rootfs', 'bin', 'busybox')), 'the container was made');
 });
