@@ -35,7 +35,12 @@ function relevant(dir: string, name: string, mode: string): string {
   return file;
 }
 
-/** Whether the template will use the cache as it is, writing nothing: complete and not (about to be) expired. */
+/**
+ * Whether the template will use the cache as it is, writing nothing: complete and not (about to be) expired.
+ *
+ * @example
+ * cacheReady({ dir: '/var/cache/lxc/download/debian/bookworm/amd64/default', flush: false, force: false, mode: 'system' }) // true once downloaded
+ */
 export function cacheReady(l: CacheLock, now = Date.now() / 1000): boolean {
   if (l.flush) return false;
   if (!existsSync(`${l.dir}/rootfs.tar.xz`) || !existsSync(`${l.dir}/build_id`)) return false;
