@@ -150,13 +150,20 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
 async function checkDownload(image: DownloadOptions, env: Record<string, string>, signal: AbortSignal | undefined): Promise<void> {
   const { catalogue, checkImage } = await (imagesModule ??= import('../images.js'));
   const server = image.server ?? imagesDefaults.server;
-  let entries;
-  try {
-    entries = await catalogue({ server, maxAge: imagesDefaults.maxAge, timeout: imagesDefaults.timeout, signal }, env);
-  } catch {
-    return;
+  // A kept index first; an image it lacks is looked up once more in a fresh one (published since).
+  for (const maxAge of [imagesDefaults.maxAge, 0]) {
+    let entries;
+    try {
+      entries = await catalogue({ server, maxAge, timeout: imagesDefaults.timeout, signal }, env);
+    } catch {
+      return;
+    }
+    try {
+      return checkImage(image, entries, server);
+    } catch (e) {
+      if (maxAge === 0) throw e;
+    }
   }
-  checkImage(image, entries, server);
 }
 
 export async function start(h: Handle, options_: unknown): Promise<ExitStatus | undefined> {

@@ -159,6 +159,38 @@ t.test('create(download) with an image the server does not list: EINVAL, did you
   t.equal(c.defined, false);
 });
 
+t.test('an image published after the index was kept is looked up again before a refusal', async (t) => {
+  let index = 'debian;bookworm;amd64;default;b1;/images/b/\n';
+  const paths: string[] = [];
+  const s = await hostile((req, res) => {
+    // The template asks for //meta/...: a leading '/' of the path it appends to https://SERVER/.
+    const path = req.url!.replace(/\/{2,}/g, '/');
+    paths.push(path);
+    res.end(path.startsWith('/meta/') ? index : undefined);
+  });
+  t.teardown(s.close);
+  t.same((await lxc.images({ server: s.server })).map((e) => e.release), ['bookworm']);
+  index += 'debian;trixie;amd64;default;b2;/images/t/\n';
+  const lxcpath = tempLxcpath(t);
+  const c = new lxc.Container('later', lxcpath);
+  t.teardown(() => c.release());
+  const fetched = paths.length;
+  // Past the check (the fresh index lists trixie), the template fails on this server's empty tarballs.
+  const err = await c.create('download', { dist: 'debian', release: 'trixie', arch: 'amd64', server: s.server }, { quiet: true }).then(() => null, (e: lxc.LxcError) => e);
+  t.equal(err?.code, 'ECREATE', String(err));
+  t.ok(paths.slice(fetched).filter((p) => p.startsWith('/meta/')).length >= 2, 'the kept index, then a fresh one (and the template\'s own)');
+  t.ok(paths.some((p) => p.includes('/images/t/')), 'the template went on to the image');
+  // It left a cache directory without build_id (mkdir, mv, then the metadata failed): the next
+  // create removes it under the exclusive lock, so the template downloads again instead of
+  // unpacking what is there.
+  const partial = join(server.env.LXC_CACHE_PATH, 'download', 'debian', 'trixie', 'amd64', 'default');
+  t.ok(existsSync(join(partial, 'rootfs.tar.xz')) && !existsSync(join(partial, 'build_id')), 'a partial cache was left');
+  const rootfsAsked = () => paths.filter((p) => p === '/images/t/rootfs.tar.xz').length;
+  const asked = rootfsAsked();
+  await t.rejects(c.create('download', { dist: 'debian', release: 'trixie', arch: 'amd64', server: s.server }, { quiet: true }), { code: 'ECREATE' });
+  t.equal(rootfsAsked(), asked + 1, 'the partial cache was not used: the rootfs was asked for again');
+});
+
 t.test('four creates of one image at once, an empty cache: one download, four complete rootfs', async (t) => {
   const lxcpath = tempLxcpath(t);
   const cache = mkdtempSync(join(dir, 'cache-n-'));
