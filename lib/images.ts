@@ -55,11 +55,6 @@ export function parseIndex(text: string): ImageEntry[] {
   return out;
 }
 
-/** The index a create by this process asks for: the template runs in a user namespace for a normal user. */
-function indexMode(): 'system' | 'user' {
-  return process.getuid?.() === 0 ? 'system' : 'user';
-}
-
 /** The `ca_certificate` of the wgetrc `env.WGETRC` names: the CA the template's wget trusts. */
 function wgetrcCa(env: Record<string, string | undefined>): string | undefined {
   if (!env.WGETRC) return undefined;
@@ -133,7 +128,8 @@ function get(server: string, path: string, ca: Buffer | undefined, deadline: num
 /** Fetches and reads the index of `server` (index-MODE.COMPAT, then index-MODE as the template does). */
 async function fetchIndex(server: string, caFile: string | undefined, timeout: Seconds): Promise<readonly ImageEntry[]> {
   const deadline = Date.now() + timeout * 1000;
-  const mode = indexMode();
+  // The index a create by this process asks for (index-user in a user namespace).
+  const mode = (await import('./create/phases.js')).downloadMode();
   const level = await compat();
   let ca: Buffer | undefined;
   try {
@@ -156,7 +152,7 @@ async function fetchIndex(server: string, caFile: string | undefined, timeout: S
   throw new LxcError('EINDEX', `images: the image index of ${server} could not be fetched: ${last?.message ?? 'no answer'}`, { op: 'images', cause: last });
 }
 
-/** Indexes by server, CA and mode: the settled ones with when they were fetched, and the one under way. */
+/** Indexes by server and CA (the mode is the process's): the settled ones with when they were fetched, and the one under way. */
 const cache = new Map<string, { at: number; settled: boolean; entries: Promise<readonly ImageEntry[]> }>();
 
 /** `promise`, or EABORT as soon as `signal` fires. */
@@ -174,7 +170,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 /** images() for a given environment (create's, taken at its call). */
 export function catalogue(opts: { server: string; caFile?: string | undefined; maxAge: Seconds; timeout: Seconds; signal?: AbortSignal | undefined }, env: Record<string, string | undefined> = process.env): Promise<readonly ImageEntry[]> {
   const caFile = opts.caFile ?? wgetrcCa(env);
-  const key = `${opts.server}\n${caFile ?? ''}\n${indexMode()}`;
+  const key = `${opts.server}\n${caFile ?? ''}`;
   const hit = cache.get(key);
   // Being fetched now, or fetched less than maxAge ago: shared (one request for N creates at once).
   if (hit && (!hit.settled || opts.maxAge < 0 || Date.now() - hit.at < opts.maxAge * 1000)) return abortable(hit.entries, opts.signal);
@@ -185,8 +181,8 @@ export function catalogue(opts: { server: string; caFile?: string | undefined; m
 }
 
 /**
- * The images a download server lists (its index, as the download template reads it: index-system
- * for root, index-user for a normal user), fetched over HTTPS with Node's https and kept 5 minutes
+ * The images a download server lists (its index, as the download template reads it: index-system,
+ * or index-user where the template runs in a user namespace), fetched over HTTPS with Node's https and kept 5 minutes
  * per server (`maxAge`). Rejects with EINDEX when the index cannot be fetched, EABORT on `signal`.
  *
  * @example

@@ -99,13 +99,12 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     const schema = template === 'download' ? downloadOptionsSchema : template === 'local' ? localOptionsSchema : genericTemplateOptionsSchema;
     // Every template's options are checked (the download and local ones' required keys even when empty).
     const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions);
-    const [, { findTemplate, templateArgv, extraArgs }, { cachedRootfs: cacheOf }] = await createLib();
+    const [, { findTemplate, templateArgv, extraArgs }, { cachedRootfs: cacheOf, downloadMode }] = await createLib();
     const info = findTemplate(template);
     if (template === 'download') {
       const image = parsed as unknown as DownloadOptions;
       cachedRootfs = cacheOf(env, image);
-      // The template's DOWNLOAD_MODE: it runs in a user namespace for a normal user.
-      cacheLock = { dir: normalize(dirname(cachedRootfs)), flush: !!image.flushCache, force: !!image.forceCache, mode: process.getuid?.() === 0 ? 'system' : 'user' };
+      cacheLock = { dir: normalize(dirname(cachedRootfs)), flush: !!image.flushCache, force: !!image.forceCache, mode: downloadMode() };
     }
     // The typed templates' camelCase keys whose long option is spelled otherwise (keyServer: --keyserver).
     argv = [...templateArgv(info, template, parsed, template === 'download' || template === 'local' ? templateLongOptions : {}), ...extraArgs(opts.templateArgs)];
