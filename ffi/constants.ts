@@ -54,6 +54,7 @@ export const RTLD_NODELETE = 0x1000;
 export const LOCK_SH = 1;
 export const LOCK_EX = 2;
 export const LOCK_NB = 4;
+export const LOCK_UN = 8;
 
 // sys/wait.h
 export const P_PIDFD = 3;

@@ -18,4 +18,7 @@ export const builtins = {
   get net(): typeof import('node:net') { return require('node:net'); },
   get v8(): typeof import('node:v8') { return require('node:v8'); },
   get childProcess(): typeof import('node:child_process') { return require('node:child_process'); },
+  // TLS and HTTP: images() only.
+  get https(): typeof import('node:https') { return require('node:https'); },
+  get tls(): typeof import('node:tls') { return require('node:tls'); },
 };

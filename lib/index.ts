@@ -18,13 +18,14 @@ export type { SignalName } from './proc/exit.js';
 export { LxcError, type LxcErrorCode, type LxcErrorDetails } from './errors.js';
 export { logInit } from './logging.js';
 export { renderProgress, progressRenderer, formatBytes, type ProgressRenderer, type ProgressStream } from './progress.js';
+export { images, type ImageEntry } from './images.js';
 export { watch, Watcher, type StateChange, type ContainerExit, type WatchOptions } from './watch.js';
 // Option types only: their schemas (and zod) load with the first call that parses one; a program
 // can validate them itself with the lxc-ffi/schemas subpath.
 export type { AttachOptions, ExecOptions, Namespace, Stdio } from './options.js';
 export type { CreateOptions, CreateTask, CopyTask, CreateEvent, CreatePhase, OutputStream, DownloadOptions, LocalOptions, TemplateOptions, BdevSpecs, BdevType } from './options.js';
 export type { StartOptions, ExecuteOptions, DestroyOptions, AbortOptions, WaitOptions, ListOptions, ContainerOptions, ContainerState, LogOptions, LogLevel } from './options.js';
-export type { CloneOptions, CloneEphemeralOptions } from './options.js';
+export type { CloneOptions, CloneEphemeralOptions, ImagesOptions } from './options.js';
 export type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 export type { MountOptions, UmountOptions } from './options.js';

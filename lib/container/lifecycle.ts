@@ -8,10 +8,12 @@ import { options } from '../options/parse.js';
 import { abortOptionsSchema, destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options/lifecycle.js';
 import { createOptionsSchema, downloadOptionsSchema, localOptionsSchema, genericTemplateOptionsSchema } from '../options/lifecycle.js';
 import { states, startDefaults, executeDefaults, destroyDefaults, type ContainerState, type StartOptions, type AbortOptions, type WaitOptions } from '../options/lifecycle.js';
-import { createDefaults, templateLongOptions, type DownloadOptions } from '../options/lifecycle.js';
+import { createDefaults, templateLongOptions, imagesDefaults, type DownloadOptions } from '../options/lifecycle.js';
 import type { Defaulted } from '../options/parse.js';
 import type { EventFeed } from '../create/feed.js';
 import { bdevSpecsStruct } from '../create/protocol.js';
+import type { CacheLock } from '../create/cachelock.js';
+import { dirname, normalize } from 'node:path';
 import { sleep, deadline } from './waits.js';
 import { setCgroupItem } from './config.js';
 import { sibling, type Handle, type Sibling } from './handle.js';
@@ -24,6 +26,8 @@ import type { ContainerExit } from '../watch.js';
 let watchModule: Promise<typeof import('../watch.js')> | undefined;
 // snapshots.ts loads with the first call that needs it (destroy({ withSnapshots }) here).
 let snapshotsModule: Promise<typeof import('./snapshots.js')> | undefined;
+// images.ts (and node:https) load with the first download create.
+let imagesModule: Promise<typeof import('../images.js')> | undefined;
 let createModules: Promise<[typeof import('../create/pool.js'), typeof import('../create/templates.js'), typeof import('../create/phases.js')]> | undefined;
 const createLib = () => (createModules ??= Promise.all([import('../create/pool.js'), import('../create/templates.js'), import('../create/phases.js')]));
 
@@ -87,6 +91,7 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
   let argv: string[] = [];
   let path: string | null = null;
   let cachedRootfs: string | null = null;
+  let cacheLock: CacheLock | null = null;
   if (template === 'none') {
     if (Object.keys(templateOptions).length) throw invalid(op, 'templateOptions', 'must be empty for template "none"');
     if (opts.templateArgs.length) throw invalid(op, 'createOptions.templateArgs', 'must be empty for template "none"');
@@ -94,14 +99,21 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     const schema = template === 'download' ? downloadOptionsSchema : template === 'local' ? localOptionsSchema : genericTemplateOptionsSchema;
     // Every template's options are checked (the download and local ones' required keys even when empty).
     const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions);
-    const [, { findTemplate, templateArgv, extraArgs }, { cachedRootfs: cacheOf }] = await createLib();
+    const [, { findTemplate, templateArgv, extraArgs }, { cachedRootfs: cacheOf, downloadMode }] = await createLib();
     const info = findTemplate(template);
-    if (template === 'download') cachedRootfs = cacheOf(env, parsed as unknown as DownloadOptions);
+    if (template === 'download') {
+      const image = parsed as unknown as DownloadOptions;
+      cachedRootfs = cacheOf(env, image);
+      cacheLock = { dir: normalize(dirname(cachedRootfs)), flush: !!image.flushCache, force: !!image.forceCache, mode: downloadMode() };
+    }
     // The typed templates' camelCase keys whose long option is spelled otherwise (keyServer: --keyserver).
     argv = [...templateArgv(info, template, parsed, template === 'download' || template === 'local' ? templateLongOptions : {}), ...extraArgs(opts.templateArgs)];
     path = info.path;
   }
   if (h.query(op, 'is_defined')) throw h.error('EEXIST', op, `already exists in ${h.lxcpath}`);
+  // An image the server does not list fails here, before anything is downloaded; --force-cache
+  // needs no server, and a server that cannot be asked is left to the template to report.
+  if (template === 'download' && !(templateOptions as DownloadOptions).forceCache) await checkDownload(templateOptions as DownloadOptions, env, opts.signal);
   if (opts.signal?.aborted) throw h.aborted(op, opts.signal, undefined, {}, 'aborted before it started');
   await invoke(h, op, 'create', {
     signal: opts.signal,
@@ -129,8 +141,28 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     },
   }, {
     template: path, argv, bdevtype: opts.bdevType, specs: opts.bdevSpecs === null ? null : bdevSpecsStruct(opts.bdevSpecs), flags: opts.flags,
-    quiet: opts.quiet, onOutput: opts.onOutput, env, feed, cachedRootfs,
+    quiet: opts.quiet, onOutput: opts.onOutput, env, feed, cachedRootfs, cacheLock,
   });
+}
+
+/** Refuses (EINVAL, with "did you mean") a download image the server's index does not list. */
+async function checkDownload(image: DownloadOptions, env: Record<string, string>, signal: AbortSignal | undefined): Promise<void> {
+  const { catalogue, checkImage } = await (imagesModule ??= import('../images.js'));
+  const server = image.server ?? imagesDefaults.server;
+  // A kept index first; an image it lacks is looked up once more in a fresh one (published since).
+  for (const maxAge of [imagesDefaults.maxAge, 0]) {
+    let entries;
+    try {
+      entries = await catalogue({ server, maxAge, timeout: imagesDefaults.timeout, signal }, env);
+    } catch {
+      return;
+    }
+    try {
+      return checkImage(image, entries, server);
+    } catch (e) {
+      if (maxAge === 0) throw e;
+    }
+  }
 }
 
 export async function start(h: Handle, options_: unknown): Promise<ExitStatus | undefined> {

@@ -17,6 +17,20 @@ const PHASE_LINES: Array<[RegExp, CreatePhase]> = [
   [/^Unpacking the rootfs$/, 'unpack'],
 ];
 
+/**
+ * The download template's DOWNLOAD_MODE for a create by this process (its in_userns()): 'user' when
+ * it runs in a user namespace, as a normal user's template always does and root's does inside an
+ * unprivileged container; it then asks for index-user and reads the cache's NAME-user files.
+ *
+ * @example
+ * downloadMode() // 'system' for root on the host
+ */
+export function downloadMode(): 'system' | 'user' {
+  if (process.getuid?.() !== 0) return 'user';
+  const first = (read('/proc/self/uid_map') ?? '0 0 4294967295').trim().split('\n')[0].trim().split(/\s+/).join(' ');
+  return first === '0 0 4294967295' ? 'system' : 'user';
+}
+
 /** Where lxc-download keeps the rootfs of an image (its LXC_CACHE_PATH logic, system mode). */
 export function cachedRootfs(env: Record<string, string>, image: { dist: string; release: string; arch: string; variant?: string }): string {
   // The template caches under $HOME only in a user namespace, where liblxc runs it unprivileged.

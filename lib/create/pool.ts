@@ -259,7 +259,7 @@ export async function runCreate(opts: RunOptions): Promise<CreateOutcome> {
   }
   const request: CreateRequest = {
     id: nextId++, name: opts.name, lxcpath: opts.lxcpath, template: opts.template, argv: opts.argv,
-    bdevtype: opts.bdevtype, specs: opts.specs, flags: opts.flags, configFile, env: opts.env,
+    bdevtype: opts.bdevtype, specs: opts.specs, flags: opts.flags, configFile, env: opts.env, cacheLock: opts.cacheLock,
   };
   const output: string[] = [];
   const { feed } = opts;

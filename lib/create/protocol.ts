@@ -1,6 +1,7 @@
 // What the caller's create pool (pool.ts) and a create worker (worker.ts) say to each other over
 // Node's IPC channel, and the marker that ends one create's output on the worker's stdout/stderr.
 import type { BdevSpecs, Canonical } from '../options.js';
+import type { CacheLock } from './cachelock.js';
 
 /** struct bdev_specs as koffi fills it: liblxc's member names. */
 export interface BdevSpecsStruct {
@@ -46,6 +47,8 @@ export interface CreateRequest {
   configFile: string | null;
   /** The environment the template runs with: the caller's at the time of the call. */
   env: Record<string, string>;
+  /** The download template's image cache, locked around the run; null for other templates. */
+  cacheLock: CacheLock | null;
 }
 
 /** A worker's answer to one request. */

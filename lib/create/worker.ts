@@ -6,6 +6,7 @@ import { endMarker, type CreateRequest, type CreateReply } from './protocol.js';
 import { FD_CLOEXEC, F_SETFD } from '../../ffi/libc.js';
 import { adoptSessionLog } from '../logging.js';
 import { adoptEnv } from '../proc/env.js';
+import { lockCache, unlockCache } from './cachelock.js';
 
 // Node marks fds 0-2 close-on-exec: the template liblxc execs would start without stdio (and
 // tools such as awk then fail on close(2)). Let it inherit those, and nothing else (the IPC
@@ -38,8 +39,16 @@ const orphaned = () => process.exit(0);
 /** Sends to the parent; a send that fails means the parent is gone. */
 const tell = (message: CreateReply | { ready: true }) => process.send!(message, undefined, undefined, (e) => { if (e) orphaned(); });
 
-process.on('message', (req: CreateRequest) => {
-  const ok = create(req);
+process.on('message', async (req: CreateRequest) => {
+  // The download template's image cache: locked around the run (cachelock.ts).
+  const lock = req.cacheLock ? await lockCache(req.cacheLock, () => process.connected) : null;
+  if (req.cacheLock && lock === null) return orphaned();
+  let ok: boolean;
+  try {
+    ok = create(req);
+  } finally {
+    if (lock !== null) unlockCache(lock);
+  }
   if (!process.connected) return orphaned();
   // Everything the template wrote is in the pipes before these: the parent waits for both.
   const marker = `${endMarker(req.id)}\n`;

@@ -3,8 +3,8 @@
 // (download, local, any other), with what a create gives back (its events). Each option type is
 // one block: the interface (TSDoc per field, the default stated), its defaults object, its schema
 // (checked against the interface at compile time). How they are parsed: parse.ts.
-import { stringRules } from '../validate.js';
-import { schema, checked, boolean, abortSignal, int, text, path, value, templateArg, fn, type Assert, type Same, type Infer, type Defaults, type Canonical } from './parse.js';
+import { stringRules, positiveSeconds, timeoutSeconds } from '../validate.js';
+import { schema, checked, seconds, boolean, abortSignal, int, text, path, value, templateArg, fn, type Assert, type Same, type Infer, type Defaults, type Canonical, type Seconds } from './parse.js';
 
 /** Container states liblxc reports. */
 export const states = ['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'ABORTING', 'FREEZING', 'FROZEN', 'THAWED'] as const;
@@ -346,6 +346,45 @@ type DownloadChecked = Assert<Same<Infer<typeof downloadOptionsSchema>, Canonica
 
 /** The typed template options whose long option is not their key in kebab-case: key → the template's own spelling. */
 export const templateLongOptions: Readonly<Record<string, string>> = { keyServer: 'keyserver', keyId: 'keyid', fsTree: 'fstree' };
+
+// ---- images(): a download server's catalogue ---------------------------------------------------
+
+/** Options of `images()`. */
+export interface ImagesOptions {
+  /** Image server host[:port], as the download template's --server. Default: the template's ('images.linuxcontainers.org'). */
+  server?: string;
+  /**
+   * PEM file of the CA to trust besides Node's. Default: the `ca_certificate` of the file $WGETRC
+   * names, the CA the download template's wget trusts; none when unset.
+   */
+  caFile?: string;
+  /** How old a cached index of this server may be and still be used; 0 fetches it again. Default 300 (5 minutes). */
+  maxAge?: Seconds;
+  /** How long the fetch may take in all, both index names tried. Default 30 (the template's wget -T 30). */
+  timeout?: Seconds;
+  /** Stops the wait: the call rejects with EABORT. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of `images()`. */
+export const imagesDefaults = {
+  /** the download template's own server. */
+  server: 'images.linuxcontainers.org',
+  /** 5 minutes: the servers publish builds once a day, and a REPL Tab should not fetch each time. */
+  maxAge: 300,
+  /** the template's wget -T 30. */
+  timeout: 30,
+} as const satisfies Defaults<ImagesOptions>;
+
+export const imagesOptionsSchema = schema((z) => z.strictObject({
+  server: z.optional(templateArg()),
+  caFile: z.optional(path()),
+  maxAge: z.optional(seconds(timeoutSeconds)),
+  timeout: z.optional(seconds(positiveSeconds)),
+  signal: z.optional(abortSignal()),
+}));
+
+type ImagesChecked = Assert<Same<Infer<typeof imagesOptionsSchema>, ImagesOptions>>;
 
 // ---- the local template -------------------------------------------------------------------------
 

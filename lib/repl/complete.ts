@@ -48,3 +48,50 @@ export function completeDir(line: string, dirsOf: (dir: string) => string[]): Co
   const hits = dirsOf(dir).filter((d) => d.startsWith(base) && (base.startsWith('.') || !d.startsWith('.'))).sort();
   return [hits.map((d) => `${dir}${d}/`), typed];
 }
+
+// `.create NAME download ... --dist de`: the option whose value is being typed, and what was typed.
+const IMAGE_OPTION = /^\s*\.create\s+\S+\s+download\b(.*?)\s--(dist|release|arch|variant)(?:=|\s+)(\S*)$/;
+// The words of the command's options, for the ones typed before (--dist debian narrows --release).
+const OPTION_WORD = /--(dist|release|arch|variant|server)(?:=|\s+)(\S+)/g;
+
+/** A download server's image as completion needs it (lxc.images()' ImageEntry). */
+export interface ImageName {
+  dist: string;
+  release: string;
+  arch: string;
+  variant: string;
+}
+
+/**
+ * Where `.create NAME download … --dist|--release|--arch|--variant VALUE` is being typed: the option,
+ * what was typed of its value, the server named by `--server` (undefined: the default one) and the
+ * other image options already given; null elsewhere.
+ *
+ * @example
+ * imageQuery('.create web download --dist debian --release b') // { key: 'release', typed: 'b', given: { dist: 'debian' } }
+ */
+export function imageQuery(line: string): { key: keyof ImageName; typed: string; server?: string; given: Partial<ImageName> } | null {
+  const m = IMAGE_OPTION.exec(line);
+  if (!m) return null;
+  const given: Partial<ImageName> = {};
+  let server: string | undefined;
+  for (const [, k, v] of m[1].matchAll(OPTION_WORD)) {
+    if (k === 'server') server = v;
+    else given[k as keyof ImageName] = v;
+  }
+  return { key: m[2] as keyof ImageName, typed: m[3], given, ...(server === undefined ? {} : { server }) };
+}
+
+/**
+ * The values completing an image option (see imageQuery) from a server's entries: those of the
+ * entries that match the other options given, each once, sorted.
+ *
+ * @example
+ * completeImage('.create web download --dist deb', [{ dist: 'debian', release: 'bookworm', arch: 'amd64', variant: 'default' }]) // [['debian'], 'deb']
+ */
+export function completeImage(line: string, entries: readonly ImageName[]): Completion | null {
+  const q = imageQuery(line);
+  if (!q) return null;
+  const fits = entries.filter((e) => Object.entries(q.given).every(([k, v]) => k === q.key || e[k as keyof ImageName] === v));
+  return [[...new Set(fits.map((e) => e[q.key]))].filter((v) => v.startsWith(q.typed)).sort(), q.typed];
+}

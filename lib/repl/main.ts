@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs, inspect } from 'node:util';
 import * as lxc from '../index.js';
 import { lsTable, infoText, checkText, type ContainerRow, type ContainerInfo } from './format.js';
-import { completeName, completeDir, type Completion } from './complete.js';
+import { completeName, completeDir, completeImage, imageQuery, type Completion } from './complete.js';
 import { parseCommand, createArgs, lxcpathOf } from './argv.js';
 import { packageVersion, versionMain } from './version.js';
 
@@ -38,6 +38,8 @@ Commands: .ls [PATH], .lxcpath [PATH], .info NAME, .create NAME [TEMPLATE] [--OP
 
 /** How long `.stop` waits for init to halt before killing it, as lxc-stop. */
 const STOP_TIMEOUT_SEC = 60;
+// A Tab waits this long (seconds) for a server's image index; then it completes nothing.
+const IMAGE_TAB_TIMEOUT = 10;
 
 /** The error's message alone: a dot command's failure is one line, not a stack. */
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
@@ -336,6 +338,13 @@ export async function startRepl(options: ReplOptions = {}): Promise<REPLServer> 
     if (/^\s*\./.test(line) && !fromTab) return cb(null, [[], line]);
     const dirs = completeDir(line, dirsOf);
     if (dirs) return cb(null, dirs);
+    // `.create NAME download --dist <Tab>`: from the server's image index (kept 5 minutes).
+    const image = imageQuery(line);
+    if (image) {
+      lxc.images({ ...(image.server === undefined ? {} : { server: image.server }), timeout: IMAGE_TAB_TIMEOUT })
+        .then((entries) => cb(null, completeImage(line, entries) ?? [[], line]), () => cb(null, [[], image.typed]));
+      return;
+    }
     let names: string[] = [];
     try { names = lxc.listContainers({ lxcpath }); } catch { /* an lxcpath that cannot be listed completes nothing */ }
     const hit = completeName(line, names, lxcpath, lxc.defaultConfigPath);
