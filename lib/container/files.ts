@@ -298,7 +298,14 @@ function openForWrite(h: Handle, op: string, root: Root, path: string, o: FileWr
       }
       return fd;
     }
-    if (-fd !== 17 || attempt > 4) throw fail(h, op, path, 'cannot create', -fd);
+    if (-fd !== 17 || attempt > 40) throw fail(h, op, path, 'cannot create', -fd);
+    // EEXIST with nothing to follow: a dangling symlink. Its target is made, resolved in the root as it would be inside.
+    const link = lookup(h, op, root, path, false);
+    if (link !== null) {
+      const target = fs.fstatSync(link).isSymbolicLink() ? readlink(link) : '';
+      libc.close(link);
+      if (target !== '') path = target.startsWith('/') ? target : `${dirname(path)}/${target}`;
+    }
   }
 }
 
