@@ -7,9 +7,9 @@
 // final component that is never followed (mkdirat, unlinkat, symlinkat).
 import * as fs from 'node:fs';
 import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { join, dirname } from 'node:path';
 import * as libc from '../../ffi/libc.js';
+import { sendAll } from '../proc/sendfile.js';
 import { options } from '../options/parse.js';
 import {
   fileWriteOptionsSchema, fileWriteDefaults, fileReadOptionsSchema, fileReadDefaults, fileRemoveOptionsSchema, fileRemoveDefaults,
@@ -324,6 +324,17 @@ function readStreamOf(fd: number, size: number): Readable {
   return fs.createReadStream('', { fd, start: 0, end: size - 1, highWaterMark: 1 << 20 });
 }
 
+/** Copies the `size` bytes `from` had at open into `to` (sendfile, in the kernel), sets `to`'s mode; closes both. */
+async function copyFd(from: number, to: number, size: number, mode: number): Promise<void> {
+  try {
+    await sendAll(to, from, size);
+    fs.fchmodSync(to, mode);
+  } finally {
+    fs.closeSync(from);
+    fs.closeSync(to);
+  }
+}
+
 // ---- the calls -----------------------------------------------------------------------------------
 
 export function read(h: Handle, path_: unknown, options_: unknown): Promise<Buffer> {
@@ -498,7 +509,14 @@ export function push(h: Handle, hostPath_: unknown, path_: unknown, options_: un
         for (const entry of await fs.promises.readdir(from)) await copy(join(from, entry), `${to}/${entry}`, false);
       } else if (s.isFile()) {
         const fd = openForWrite(h, op, root, to, { ...o, parents: top ? o.parents : false }, mode);
-        await pipeline(fs.createReadStream(from, { highWaterMark: 1 << 20 }), fs.createWriteStream('', { fd, highWaterMark: 1 << 20 }));
+        let src: number;
+        try {
+          src = fs.openSync(from, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+        } catch (e) {
+          fs.closeSync(fd);
+          throw e;
+        }
+        await copyFd(src, fd, s.size, mode);
         done.files++;
         done.bytes += s.size;
       } else if (s.isSymbolicLink()) {
@@ -549,8 +567,7 @@ export function pull(h: Handle, path_: unknown, hostPath_: unknown): Promise<Cop
           fs.closeSync(fd);
           throw e;
         }
-        const out = fs.createWriteStream('', { fd: hostFd, highWaterMark: 1 << 20 });
-        await pipeline(readStreamOf(fd, st.size), out);
+        await copyFd(fd, hostFd, st.size, st.mode & 0o777);
         done.files++;
         done.bytes += st.size;
       } else if (s.isSymbolicLink()) {
