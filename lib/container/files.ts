@@ -17,7 +17,7 @@ import {
 } from '../options/files.js';
 import { getConfigItem } from './config.js';
 import type { Handle } from './handle.js';
-import type { LxcError } from '../errors.js';
+import { LxcError } from '../errors.js';
 
 /** What a path in the container is. */
 export type FileType = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'char-device' | 'block-device';
@@ -95,9 +95,10 @@ function errno(): number {
 }
 
 function fail(h: Handle, op: string, path: string, what: string, e: number | NodeJS.ErrnoException): LxcError {
-  const n = typeof e === 'number' ? e : -(e.errno ?? 0);
-  const name = typeof e === 'number' ? errnoName(e) : e.code ?? 'error';
-  return h.error('EFILE', op, `${what} ${path}: ${name}`, undefined, { errno: typeof e === 'number' ? e : Math.abs(n) });
+  // libc gives a positive errno, Node's errors a negative one beside their code.
+  const n = typeof e === 'number' ? e : Math.abs(e.errno ?? 0);
+  if (n === 38) return h.error('ENOTSUP', op, `this kernel has no openat2(2) or new mount API (Linux ≥ 5.6 is needed): ${what} ${path}`);
+  return h.error('EFILE', op, `${what} ${path}: ${typeof e === 'number' ? errnoName(e) : e.code ?? errnoName(n)}`, undefined, { errno: n });
 }
 
 const ERRNO_NAMES: Record<number, string> = {
@@ -117,6 +118,11 @@ function openRoot(h: Handle, op: string): Root {
   if (pid > 0) {
     fd = libc.open(`/proc/${pid}/root`, libc.O_PATH | libc.O_DIRECTORY | libc.O_CLOEXEC);
     if (fd < 0) throw fail(h, op, `/proc/${pid}/root`, 'cannot open the root of init', errno());
+    // Still the container's init once the root is open: not a process that took a freed pid.
+    if (h.query(op, 'init_pid') !== pid) {
+      libc.close(fd);
+      throw h.error('ENOTRUNNING', op, 'the container stopped while its root was being opened');
+    }
   } else {
     fd = stoppedRoot(h, op, getConfigItem(h, 'lxc.rootfs.path'));
   }
@@ -206,6 +212,10 @@ async function withRoot<T>(h: Handle, op: string, f: (root: Root) => Promise<T> 
   const root = openRoot(h, op);
   try {
     return await f(root);
+  } catch (e) {
+    // A Node fs error (a host path, a reopen) becomes the one error type, its errno kept.
+    if (e instanceof LxcError || !(e instanceof Error) || typeof (e as NodeJS.ErrnoException).errno !== 'number') throw e;
+    throw fail(h, op, (e as NodeJS.ErrnoException).path ?? '', `${(e as NodeJS.ErrnoException).syscall ?? 'copy'}:`, e as NodeJS.ErrnoException);
   } finally {
     libc.close(root.fd);
   }

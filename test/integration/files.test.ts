@@ -66,6 +66,7 @@ t.test('small files, stat, list, mkdir -p, remove: stopped, then running', async
     await t.rejects(c.files.read('/etc'), { code: 'EFILE', errno: 21 }, `${state}: a directory is not read as a file`);
     await t.rejects(c.files.read('/etc/passwd', { maxBytes: 1 }), { code: 'EFILE' }, `${state}: maxBytes`);
     await t.rejects(c.files.write('/', 'x'), { code: 'EINVAL' }, `${state}: "/" names no file`);
+    await t.rejects(c.files.push('/nonexistent-host-path', '/x'), { code: 'EFILE', errno: 2 }, `${state}: a missing host path is EFILE`);
   }
   t.equal(c.running, true);
   await c.files.write('/tmp/seen', 'by the container');
