@@ -289,6 +289,13 @@ function openForWrite(h: Handle, op: string, root: Root, path: string, o: FileWr
   const uid = toHost(op, h, root.uids, o.uid, 'uid');
   const gid = toHost(op, h, root.gids, o.gid, 'gid');
   if (o.parents) libc.close(mkdirs(h, op, root, parent, 0o755, o.uid, o.gid, true));
+  const unlinkCreated = (made: string) => {
+    const [dir, base] = split(h, op, made);
+    const pfd = resolveAt(root.fd, dir, libc.O_PATH | libc.O_DIRECTORY);
+    if (pfd < 0) return;
+    libc.unlinkat(pfd, base, 0);
+    libc.close(pfd);
+  };
   for (let attempt = 0; ; attempt++) {
     const existing = lookup(h, op, root, path, true);
     if (existing !== null) {
@@ -303,7 +310,9 @@ function openForWrite(h: Handle, op: string, root: Root, path: string, o: FileWr
         fs.fchownSync(fd, uid, gid);
         fs.fchmodSync(fd, mode);
       } catch (e) {
+        // Not left behind owned by the caller (a normal user may create in a 1777 /tmp but not chown).
         fs.closeSync(fd);
+        unlinkCreated(path);
         throw fail(h, op, path, 'cannot own', e as NodeJS.ErrnoException);
       }
       return fd;
