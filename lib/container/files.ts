@@ -243,12 +243,22 @@ function mkdirs(h: Handle, op: string, root: Root, path: string, mode: number, u
         throw fail(h, op, prefix, 'cannot make directory', -next);
       }
       if (libc.mkdirat(fd, parts[i], mode) === 0) {
+        // Owned through an fd of the new directory itself, opened O_NOFOLLOW: never by a path the
+        // container could swap for a symlink (a host path walk would follow it out of the root).
+        const made = libc.openat(fd, parts[i], libc.O_PATH | libc.O_DIRECTORY | libc.O_NOFOLLOW | libc.O_CLOEXEC);
+        if (made < 0) {
+          const e = errno();
+          libc.close(fd);
+          throw fail(h, op, prefix, 'the new directory was replaced:', e);
+        }
         try {
-          fs.chownSync(self(fd, parts[i]), toHost(op, h, root.uids, uid, 'uid'), toHost(op, h, root.gids, gid, 'gid'));
-          fs.chmodSync(self(fd, parts[i]), mode);
+          fs.chownSync(self(made), toHost(op, h, root.uids, uid, 'uid'), toHost(op, h, root.gids, gid, 'gid'));
+          fs.chmodSync(self(made), mode);
         } catch (e) {
           libc.close(fd);
           throw e instanceof Error && 'code' in e ? fail(h, op, prefix, 'cannot own', e as NodeJS.ErrnoException) : e;
+        } finally {
+          libc.close(made);
         }
       } else if (errno() !== 17) {
         const e = errno();
