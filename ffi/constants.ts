@@ -14,6 +14,10 @@ export const O_CLOEXEC = 0o2000000;
 export const O_DIRECTORY = process.arch === 'arm64' ? 0o40000 : 0o200000;
 export const O_NOFOLLOW = process.arch === 'arm64' ? 0o100000 : 0o400000;
 export const AT_FDCWD = -100;
+export const O_CREAT = 0o100;
+export const O_EXCL = 0o200;
+export const O_TRUNC = 0o1000;
+export const O_PATH = 0o10000000;
 export const AT_REMOVEDIR = 0x200;
 export const F_DUPFD_CLOEXEC = 1030;
 export const F_GETFD = 1;
@@ -131,3 +135,20 @@ export const IFLA_STATS64 = 23;
 export const IFA_ADDRESS = 1;
 export const IFA_LOCAL = 2;
 export const IFA_LABEL = 3;
+
+// linux/openat2.h: struct open_how's resolve flags
+export const RESOLVE_NO_XDEV = 0x01;
+export const RESOLVE_NO_MAGICLINKS = 0x02;
+export const RESOLVE_NO_SYMLINKS = 0x04;
+export const RESOLVE_BENEATH = 0x08;
+export const RESOLVE_IN_ROOT = 0x10;
+// asm/unistd.h: the same numbers on x86_64 and aarch64 (the unified table of Linux ≥ 5.1)
+export const SYS_fsopen = 430;
+export const SYS_fsconfig = 431;
+export const SYS_fsmount = 432;
+export const SYS_openat2 = 437;
+// linux/mount.h: the new mount API
+export const FSOPEN_CLOEXEC = 0x1;
+export const FSCONFIG_SET_STRING = 1;
+export const FSCONFIG_CMD_CREATE = 6;
+export const FSMOUNT_CLOEXEC = 0x1;

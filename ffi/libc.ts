@@ -30,6 +30,12 @@ export const fdopendir = libc.func('void *fdopendir(int fd)');
 export const readdir = libc.func('void *readdir(void *dirp)');
 /** int closedir(DIR *dirp) */
 export const closedir = libc.func('int closedir(void *dirp)');
+/** int mkdirat(int dirfd, const char *pathname, mode_t mode) */
+export const mkdirat = libc.func('int mkdirat(int dirfd, const char *pathname, uint32_t mode)');
+/** int symlinkat(const char *target, int newdirfd, const char *linkpath) */
+export const symlinkat = libc.func('int symlinkat(const char *target, int newdirfd, const char *linkpath)');
+/** ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz) */
+export const readlinkat = libc.func('int64_t readlinkat(int dirfd, const char *pathname, _Out_ uint8_t *buf, size_t bufsiz)');
 /** int close(int fd) */
 export const close = libc.func('int close(int fd)');
 /** int pidfd_open(pid_t pid, unsigned int flags) */
@@ -52,6 +58,19 @@ export const bind = libc.func('int bind(int sockfd, const void *addr, uint32_t a
 export const getsockname = libc.func('int getsockname(int sockfd, _Out_ void *addr, _Inout_ uint32_t *addrlen)');
 /** ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags, struct sockaddr *src_addr, socklen_t *addrlen), the address as raw bytes */
 export const recvfrom = libc.func('int64_t recvfrom(int sockfd, _Out_ void *buf, size_t len, int flags, _Out_ void *src_addr, _Inout_ uint32_t *addrlen)');
+
+// openat2(2) and the new mount API have no glibc wrappers: syscall(2) with the argument types of
+// each, declared once per syscall (the numbers are in constants.ts: SYS_openat2, ...).
+/** struct open_how { __u64 flags; __u64 mode; __u64 resolve; } (linux/openat2.h) */
+export const open_how = koffi.struct('open_how', { flags: 'uint64_t', mode: 'uint64_t', resolve: 'uint64_t' });
+/** long syscall(SYS_openat2, int dirfd, const char *pathname, struct open_how *how, size_t size) */
+export const syscall_openat2 = libc.func('syscall', 'int64_t', ['int64_t', 'int', 'const char *', koffi.pointer(open_how), 'size_t']);
+/** long syscall(SYS_fsopen, const char *fsname, unsigned int flags) */
+export const syscall_fsopen = libc.func('syscall', 'int64_t', ['int64_t', 'const char *', 'unsigned int']);
+/** long syscall(SYS_fsconfig, int fd, unsigned int cmd, const char *key, const void *value, int aux) */
+export const syscall_fsconfig = libc.func('syscall', 'int64_t', ['int64_t', 'int', 'unsigned int', 'const char *', 'const char *', 'int']);
+/** long syscall(SYS_fsmount, int fd, unsigned int flags, unsigned int attr_flags) */
+export const syscall_fsmount = libc.func('syscall', 'int64_t', ['int64_t', 'int', 'unsigned int', 'unsigned int']);
 
 export { koffi };
 /** A koffi type object. */

@@ -1,6 +1,6 @@
 // Container: one public class for one liblxc struct lxc_container. Each family of methods lives in
 // its own module under lib/container/ (lifecycle, config, attach, network, snapshots, devices,
-// console, checkpoint); this class holds their TSDoc and delegates to them through its Handle,
+// console, checkpoint, files); this class holds their TSDoc and delegates to them through its Handle,
 // the one path into C (lib/container/handle.ts).
 import * as ffi from '../ffi/index.js';
 import { invalid } from './errors.js';
@@ -26,6 +26,9 @@ import type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 import type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 import type { MountOptions, UmountOptions } from './options.js';
 import type { GetIpsOptions, Seconds } from './options.js';
+import type { FileWriteOptions, FileReadOptions, FileRemoveOptions } from './options.js';
+import type { FileStat, FileEntry, CopySummary } from './container/files.js';
+import type { Readable, Writable } from 'node:stream';
 import type { ExecResult } from './container/attach/index.js';
 import type { Snapshot } from './container/snapshots.js';
 import type { ConsoleTty } from './container/console.js';
@@ -39,6 +42,7 @@ export type { ConsoleTty } from './container/console.js';
 export type { MemoryFigures, CpuFigures, IoFigures } from './container/resources.js';
 export type { InterfaceStats } from './net/netlink.js';
 export type { ContainerAddress } from './container/network.js';
+export type { FileStat, FileEntry, FileType, CopySummary } from './container/files.js';
 export { isKnownKey } from './container/config.js';
 
 /** Marker for `attachWait(attachRunCommand, argv)`, so python3-lxc code ports literally. */
@@ -59,6 +63,7 @@ const attachFamily = lazy(() => import('./container/attach/index.js'));
 const netState = lazy(() => import('./container/network.js'));
 const snapshots = lazy(() => import('./container/snapshots.js'));
 const checkpoints = lazy(() => import('./container/checkpoint.js'));
+const filesFamily = lazy(() => import('./container/files.js'));
 
 /** The default lxcpath (lxc.lxcpath of the global config). */
 export function globalLxcpath(): string {
@@ -83,6 +88,19 @@ export class Container {
   /** The container's name. */
   readonly name: string;
   readonly #h: Handle;
+  #files?: ContainerFiles;
+
+  /**
+   * Files and directory trees in and out of the container, running or stopped (docs/files.md).
+   * Every path is resolved inside the container's root, whatever symlinks or `..` it holds.
+   *
+   * @example
+   * await c.files.write('/etc/motd', 'hello\n', { mode: 0o644 });
+   * const text = (await c.files.read('/etc/os-release')).toString();
+   */
+  get files(): ContainerFiles {
+    return (this.#files ??= new ContainerFiles(this.#h));
+  }
 
   constructor(name: string, lxcpath?: string | ContainerOptions) {
     this.name = check('Container', 'name', containerName, name);
@@ -822,3 +840,67 @@ export class Container {
 
 // The families' Siblings are these Containers (hence their casts above).
 setSiblingFactory((name, lxcpath) => new Container(name, lxcpath));
+
+/**
+ * The files of one container: `c.files`. Paths are paths of the container (relative ones are
+ * taken from its root); uid/gid are container ids, mapped through lxc.idmap. Errors: LxcError
+ * `EFILE` with the errno.
+ */
+export class ContainerFiles {
+  readonly #h: Handle;
+
+  /** @internal */
+  constructor(h: Handle) {
+    this.#h = h;
+  }
+
+  /** A file's content (up to `maxBytes`, default 64 MiB). @example const b = await c.files.read('/etc/hostname') */
+  read(path: string, options: FileReadOptions = {}): Promise<Buffer> {
+    return this.#h.later('files.read', withSchemas(filesFamily, parses(options)), (f) => f.read(this.#h, path, options));
+  }
+
+  /** Writes a string or bytes, creating the file (and its parents) owned by uid/gid of the container. @example await c.files.write('/root/a.txt', 'hi', { uid: 1000, gid: 1000 }) */
+  write(path: string, data: string | Uint8Array, options: FileWriteOptions = {}): Promise<void> {
+    return this.#h.later('files.write', withSchemas(filesFamily, parses(options)), (f) => f.write(this.#h, path, data, options));
+  }
+
+  /** A stream of a file's bytes, as large as it was when opened. @example (await c.files.readStream('/var/log/big')).pipe(process.stdout) */
+  readStream(path: string): Promise<Readable> {
+    return this.#h.later('files.readStream', filesFamily, (f) => f.readStream(this.#h, path));
+  }
+
+  /** A stream into a file (created or truncated). @example await pipeline(fs.createReadStream('img'), await c.files.writeStream('/img')) */
+  writeStream(path: string, options: FileWriteOptions = {}): Promise<Writable> {
+    return this.#h.later('files.writeStream', withSchemas(filesFamily, parses(options)), (f) => f.writeStream(this.#h, path, options));
+  }
+
+  /** Copies a host file or directory tree into the container. @example await c.files.push('./site', '/srv/www', { uid: 33, gid: 33 }) */
+  push(hostPath: string, path: string, options: FileWriteOptions = {}): Promise<CopySummary> {
+    return this.#h.later('files.push', withSchemas(filesFamily, parses(options)), (f) => f.push(this.#h, hostPath, path, options));
+  }
+
+  /** Copies a file or directory tree of the container to the host. @example await c.files.pull('/var/log', './logs') */
+  pull(path: string, hostPath: string): Promise<CopySummary> {
+    return this.#h.later('files.pull', filesFamily, (f) => f.pull(this.#h, path, hostPath));
+  }
+
+  /** What a path is (a final symlink is not followed). @example const s = await c.files.stat('/etc/passwd'); s.uid // 0 */
+  stat(path: string): Promise<FileStat> {
+    return this.#h.later('files.stat', filesFamily, (f) => f.stat(this.#h, path));
+  }
+
+  /** A directory's entries, sorted by name. @example for (const e of await c.files.list('/etc')) console.log(e.name, e.type) */
+  list(path: string): Promise<FileEntry[]> {
+    return this.#h.later('files.list', filesFamily, (f) => f.list(this.#h, path));
+  }
+
+  /** Makes a directory, and its parents unless `parents: false`. @example await c.files.mkdir('/srv/a/b', { mode: 0o750 }) */
+  mkdir(path: string, options: FileWriteOptions = {}): Promise<void> {
+    return this.#h.later('files.mkdir', withSchemas(filesFamily, parses(options)), (f) => f.mkdir(this.#h, path, options));
+  }
+
+  /** Removes a file, a symlink (not its target) or an empty directory; a tree with `recursive`. @example await c.files.remove('/tmp/x', { recursive: true }) */
+  remove(path: string, options: FileRemoveOptions = {}): Promise<void> {
+    return this.#h.later('files.remove', withSchemas(filesFamily, parses(options)), (f) => f.remove(this.#h, path, options));
+  }
+}

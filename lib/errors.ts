@@ -24,11 +24,13 @@ const OWN_FRAMES = [fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(
  * - `EMAXBUFFER`: `exec()`: the command wrote more than `maxBuffer` bytes to stdout or stderr; it was killed.
  * - `EACCES`: the caller may not do it (not root, or no rights on the lxcpath).
  * - `EINDEX`: `images()`: a download server's image index could not be fetched (no answer in time, an HTTP error, too large, TLS).
+ * - `EFILE`: `c.files`: a path in the container could not be read, written or resolved inside its
+ *   root (`errno` says why: ENOENT, EXDEV/ELOOP for a path the kernel would not resolve inside).
  */
 export type LxcErrorCode =
   | 'EINVAL' | 'ENOTDEFINED' | 'EEXIST' | 'ENOTRUNNING' | 'ERUNNING' | 'ERELEASED' | 'ENOTSUP'
   | 'ENOLIB' | 'EABORT' | 'ECREATE' | 'ESTART' | 'ESTOP' | 'ESHUTDOWN' | 'EREBOOT' | 'EFREEZE'
-  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EATTACH' | 'EEVAL' | 'ERUNNER' | 'ECLONE' | 'ESNAPSHOT' | 'EDEVICE' | 'EFD' | 'ECONSOLE' | 'ECHECKPOINT' | 'EMOUNT' | 'EEXIT' | 'EMAXBUFFER' | 'EACCES' | 'EINDEX';
+  | 'EUNFREEZE' | 'EDESTROY' | 'ERENAME' | 'ECONFIG' | 'ECGROUP' | 'ESAVE' | 'ELOAD' | 'EATTACH' | 'EEVAL' | 'ERUNNER' | 'ECLONE' | 'ESNAPSHOT' | 'EDEVICE' | 'EFD' | 'ECONSOLE' | 'ECHECKPOINT' | 'EMOUNT' | 'EEXIT' | 'EMAXBUFFER' | 'EACCES' | 'EINDEX' | 'EFILE';
 
 /** What an LxcError carries besides its message. */
 export interface LxcErrorDetails {

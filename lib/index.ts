@@ -9,7 +9,7 @@ import { listDefaults, listOptionsSchema, hostCheckOptionsSchema, type ListOptio
 import type { HostReport } from './host/findings.js';
 import { options as optionsOf } from './options/parse.js';
 
-export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats, type ContainerAddress } from './container.js';
+export { Container, attachRunCommand, type ExecResult, type Snapshot, type ConsoleTty, type MemoryFigures, type CpuFigures, type IoFigures, type InterfaceStats, type ContainerAddress, ContainerFiles, type FileStat, type FileEntry, type FileType, type CopySummary } from './container.js';
 export { NetworkList, NetworkInterface, netTypes, type NetType, type NetworkKey, type NetworkSubkey, type NetworkItems, type Inspect } from './net/list.js';
 // Types only: the classes load with the first attach call (lib/container/attach/).
 export type { Session } from './attach/session.js';
@@ -30,6 +30,7 @@ export type { ConsoleOptions, ConsoleLogOptions } from './options.js';
 export type { CheckpointOptions, RestoreOptions, MigrateOptions } from './options.js';
 export type { MountOptions, UmountOptions } from './options.js';
 export type { GetIpsOptions } from './options.js';
+export type { FileWriteOptions, FileReadOptions, FileRemoveOptions } from './options.js';
 // The convention's types (docs/conventions.md); the alias table itself is exported by lxc-ffi/schemas.
 export type { Seconds, OptionAlias } from './options.js';
 export type { HostCheckOptions } from './options.js';

@@ -10,6 +10,7 @@
 //   console.ts     console, consoleLog
 //   checkpoint.ts  checkpoint, restore, migrate
 //   devices.ts     mount, umount
+//   files.ts       c.files: write, push, mkdir, read, remove
 //   network.ts     getIps
 //   global.ts      listContainers/containers, new Container, logInit, watch, checkHost: checked
 //                  without zod
@@ -21,6 +22,7 @@ export * from './options/snapshots.js';
 export * from './options/console.js';
 export * from './options/checkpoint.js';
 export * from './options/devices.js';
+export * from './options/files.js';
 export * from './options/network.js';
 export * from './options/global.js';
 // The convention's pieces (docs/conventions.md): the unit of every timeout, liblxc's spellings of keys.

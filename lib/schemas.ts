@@ -13,7 +13,7 @@ import * as S from './options.js';
 
 P.provideZod(zodMini);
 
-import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneEphemeralOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, HostCheckOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions } from './options.js';
+import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneEphemeralOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, HostCheckOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions, FileWriteOptions, FileReadOptions, FileRemoveOptions } from './options.js';
 
 export { parse, type Z } from './options/parse.js';
 export * from './options.js';
@@ -75,5 +75,11 @@ export const migrateOptionsSchema: Schema<MigrateOptions> = S.migrateOptionsSche
 export const mountOptionsSchema: Schema<MountOptions> = S.mountOptionsSchema();
 /** The UmountOptions of Container.umount. */
 export const umountOptionsSchema: Schema<UmountOptions> = S.umountOptionsSchema();
+/** The FileWriteOptions of files.write, writeStream, push and mkdir. */
+export const fileWriteOptionsSchema: Schema<FileWriteOptions> = S.fileWriteOptionsSchema();
+/** The FileReadOptions of files.read. */
+export const fileReadOptionsSchema: Schema<FileReadOptions> = S.fileReadOptionsSchema();
+/** The FileRemoveOptions of files.remove. */
+export const fileRemoveOptionsSchema: Schema<FileRemoveOptions> = S.fileRemoveOptionsSchema();
 /** The GetIpsOptions of Container.getIps. */
 export const getIpsOptionsSchema: Schema<GetIpsOptions> = S.getIpsOptionsSchema();

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { fs } from '../builtins.js';
 import { nodeBinary } from '../proc/node.js';
+import { sendAll } from '../proc/sendfile.js';
 import * as libc from '../../ffi/libc.js';
 import { readElf } from './elf.js';
 import { F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC } from '../../ffi/libc.js';
@@ -103,14 +104,8 @@ async function sealedCopy(path: string, mode: number): Promise<number> {
   if (memfd < 0) throw new Error(`memfd_create() failed (errno ${libc.koffi.errno()})`);
   const source = openSync(path, 'r');
   try {
-    let left = fstatSync(source).size;
-    while (left > 0) {
-      // sendfile copies inside the kernel, on libuv's pool so the event loop keeps running.
-      const n = await new Promise<number>((resolve, reject) =>
-        libc.sendfile.async(memfd, source, null, Math.min(left, 1 << 30), (err: unknown, r: number) => (err ? reject(err) : resolve(Number(r)))));
-      if (n <= 0) throw new Error(`sendfile() failed copying ${path}`);
-      left -= n;
-    }
+    const size = fstatSync(source).size;
+    if ((await sendAll(memfd, source, size)) !== size) throw new Error(`sendfile() failed copying ${path}`);
     if (libc.fchmod(memfd, mode) !== 0) throw new Error(`fchmod() of the copy of ${path} failed`);
     if (libc.fcntl(memfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) !== 0) throw new Error(`sealing the copy of ${path} failed`);
   } catch (e) {

@@ -138,6 +138,36 @@ export const rows: readonly Row[] = [
     needs: { clone: true },
     note: "Of a stopped busybox container (dir-backed). C: `c->clone(c, NEW, NULL, LXC_CLONE_SNAPSHOT, \"overlayfs\", NULL, 0, NULL)` then `destroy` of the clone. python3-lxc: `c.clone(NEW, config_path=LXCPATH, flags=LXC_CLONE_SNAPSHOT, bdevtype='overlayfs')` then `destroy()`. lxc-* tools: `lxc-copy -n BASE -P LXCPATH -N NEW -s -B overlayfs`, `lxc-destroy`. lxc-ffi: `clone(NEW, { bdevtype: 'overlayfs', snapshot: true })`, `destroy()`, `release()`.",
   },
+  {
+    id: 'files_push',
+    cpu: true,
+    label: 'push a 100 MiB file into the running container',
+    ops: { 'lxc-tools': 'attach_cat_push', 'lxc-ffi': 'files_push' },
+    note: "lxc-* tools: `lxc-attach -n NAME -P LXCPATH -- sh -c 'cat > /bench-pushed'` with the host file as its stdin (spawn, no shell on the host). lxc-ffi: `files.push(FILE, '/bench-pushed')`: openat2(RESOLVE_IN_ROOT) on /proc/<init>/root, a 1 MiB-chunk stream copy in this process.",
+  },
+  {
+    id: 'files_push_cp',
+    control: true,
+    cpu: true,
+    label: 'control: `cp` into /proc/<pid>/root (follows the container\'s symlinks onto the host)',
+    ops: { 'lxc-tools': 'cp_push', 'lxc-ffi': 'files_push' },
+    note: "`cp FILE /proc/PID/root/bench-pushed` (execFile): what users do by hand, unsafe against a hostile container (docs/files.md); the lxc-ffi column is the files_push row's measurement.",
+  },
+  {
+    id: 'files_pull',
+    cpu: true,
+    label: 'pull a 100 MiB file out of the running container',
+    ops: { 'lxc-tools': 'attach_cat_pull', 'lxc-ffi': 'files_pull' },
+    note: "lxc-* tools: `lxc-attach -- cat /bench-pull-source` with its stdout on a host file. lxc-ffi: `files.pull('/bench-pull-source', OUT)`. The source was pushed once before the timings.",
+  },
+  {
+    id: 'files_pull_cp',
+    control: true,
+    cpu: true,
+    label: 'control: `cp` out of /proc/<pid>/root',
+    ops: { 'lxc-tools': 'cp_pull', 'lxc-ffi': 'files_pull' },
+    note: "`cp /proc/PID/root/bench-pull-source OUT` (execFile); the lxc-ffi column is the files_pull row's measurement.",
+  },
 ];
 
 /** The probes' sizes (probes/index.ts). */
@@ -177,6 +207,7 @@ export const plans: Record<'quick' | 'full', Plan> = {
       tool: { warmup: 1, iterations: 8 },
       lifecycle: { warmup: 0, iterations: 1 },
       clone: { warmup: 0, iterations: 2 },
+      file: { warmup: 1, iterations: 4 },
     },
     probes: { lifecycles: 2, importRuns: 4, churn: 10_000, execs: 50, cControl: false },
   },
@@ -191,6 +222,7 @@ export const plans: Record<'quick' | 'full', Plan> = {
       tool: { warmup: 3, iterations: 150 },
       lifecycle: { warmup: 0, iterations: 6 },
       clone: { warmup: 1, iterations: 10 },
+      file: { warmup: 2, iterations: 30 },
     },
     probes: { lifecycles: 16, importRuns: 20, churn: 100_000, execs: 1000, cControl: true },
   },

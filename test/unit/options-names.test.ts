@@ -22,9 +22,10 @@ const { parse } = s;
 // added here: a reviewer decides it is one word (`quiet`) and not two run together (`bdevtype`).
 const WORDS = new Set([
   'active', 'arch', 'argv', 'clear', 'cwd', 'daemonize', 'data', 'defined', 'dir', 'directory', 'dist', 'encoding',
-  'env', 'escape', 'family', 'file', 'flags', 'gid', 'groups', 'input', 'interface', 'level', 'lv', 'lvm', 'lxcpath',
-  'metadata', 'names', 'namespaces', 'personality', 'prefix', 'quiet', 'rbd', 'read', 'reject', 'release', 'scope',
-  'server', 'signal', 'snapshot', 'stderr', 'stdin', 'stdout', 'stop', 'timeout', 'tmpfs', 'tty', 'uid', 'variant', 'verbose',
+  'env', 'escape', 'family', 'file', 'flags', 'force', 'gid', 'groups', 'input', 'interface', 'level', 'lv', 'lvm',
+  'lxcpath', 'metadata', 'mode', 'names', 'namespaces', 'parents', 'personality', 'prefix', 'quiet', 'rbd', 'read',
+  'recursive', 'reject', 'release', 'scope', 'server', 'signal', 'snapshot', 'stderr', 'stdin', 'stdout', 'stop',
+  'timeout', 'tmpfs', 'tty', 'uid', 'variant', 'verbose',
   'vg', 'zfs',
 ]);
 const CAMEL = /^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/;

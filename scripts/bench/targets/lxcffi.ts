@@ -6,6 +6,8 @@ import { netConfig } from '../../../test/helpers.js';
 import type { BenchContext } from '../setup.js';
 import type { Target, Prepared } from './target.js';
 import { time, expect } from './timing.js';
+import { join } from 'node:path';
+import { payload, PAYLOAD_BYTES, PUSHED, PULL_SOURCE } from './payload.js';
 
 type Op = () => unknown;
 
@@ -15,7 +17,7 @@ export const lxcffi: Target = {
   ops: {
     attachWait_true: 'attach', exec_true: 'attach', exec_echo: 'attach', evaluate_oneshot: 'worker', session_evaluate: 'session',
     get_config_item: 'cheap', is_defined: 'cheap', getppid: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
-    lifecycle: 'lifecycle', clone_overlay: 'clone',
+    lifecycle: 'lifecycle', clone_overlay: 'clone', files_push: 'file', files_pull: 'file',
   },
   async prepare(ctx: BenchContext): Promise<Prepared> {
     const c = ctx.container;
@@ -28,7 +30,16 @@ export const lxcffi: Target = {
     };
     // The control row's system call, declared through koffi as ffi/libc.ts declares its functions.
     const getppid = libc.func('int getppid(void)');
+    const pulled = join(ctx.scratch, 'ffi-pulled');
     const ops: Record<string, Op> = {
+      files_push: async () => {
+        const s = await c.files.push(payload(ctx), PUSHED);
+        expect('files.push()', s.bytes === PAYLOAD_BYTES, s);
+      },
+      files_pull: async () => {
+        const s = await c.files.pull(PULL_SOURCE, pulled);
+        expect('files.pull()', s.bytes === PAYLOAD_BYTES, s);
+      },
       attachWait_true: async () => {
         const code = await c.attachWait(['true'], ignore);
         expect("attachWait(['true'])", code === 0, code);
@@ -107,6 +118,7 @@ export const lxcffi: Target = {
         if (!call) throw new Error(`lxc-ffi has no bench operation ${op}`);
         // The session is opened once, outside the timings: the row measures calls on it.
         if (op === 'session_evaluate') session ??= await c.openSession();
+        if (op === 'files_pull') await c.files.push(payload(ctx), PULL_SOURCE);
         const batch = await time(call, warmup, iterations);
         // evaluate() starts the next call's worker ahead: let it finish starting before the next
         // operation is timed, so its start does not land in another row's samples.

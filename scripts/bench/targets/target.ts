@@ -8,9 +8,10 @@ export type TargetId = 'c' | 'python3-lxc' | 'lxc-tools' | 'lxc-ffi';
 /**
  * How expensive one call is, which sets its iteration counts (rows.ts, plans): an attached
  * process, a fresh Node worker, a call on a session, a call that stays in this process, one fork
- * (get_ips), one run of an lxc-* tool, a whole create → start → stop → destroy, an overlay clone.
+ * (get_ips), one run of an lxc-* tool, a whole create → start → stop → destroy, an overlay clone,
+ * a 100 MiB file copied.
  */
-export type Cost = 'attach' | 'worker' | 'session' | 'cheap' | 'fork' | 'tool' | 'lifecycle' | 'clone';
+export type Cost = 'attach' | 'worker' | 'session' | 'cheap' | 'fork' | 'tool' | 'lifecycle' | 'clone' | 'file';
 
 /** Why a target cannot run on this machine (gcc or headers missing, `import lxc` failing, ...). */
 export interface Skip {

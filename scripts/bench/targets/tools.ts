@@ -1,13 +1,15 @@
 // The lxc-* command-line tools driven from this Node process the way CLI wrappers do it:
 // execFile (argv, no shell) per query or action, the answer parsed from stdout. Each sample is one
 // execFile call (or the chain of calls an action needs), from the call to its callback.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lxc from '../../../lib/index.js';
 import { run, type Outcome } from '../child.js';
 import type { BenchContext } from '../setup.js';
 import type { Target, Prepared, Skip } from './target.js';
 import { time, expect } from './timing.js';
+import { payload, PAYLOAD_BYTES, PUSHED, PULL_SOURCE } from './payload.js';
 
 const TOOLS = ['lxc-info', 'lxc-ls', 'lxc-attach', 'lxc-create', 'lxc-start', 'lxc-stop', 'lxc-destroy', 'lxc-copy'];
 
@@ -21,6 +23,17 @@ async function tool(file: string, args: string[]): Promise<Outcome> {
   return out;
 }
 
+/** Runs `file` with stdin and stdout on the given fds (a file copy through a tool); throws unless it exits 0. */
+function piped(file: string, args: string[], stdin: number | 'ignore', stdout: number | 'ignore'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: [stdin, stdout, 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${file} ${args.join(' ')}: ${code ?? signal} ${err.trim()}`))));
+  });
+}
+
 /** The value after `Label:` in lxc-info's output (`State:          RUNNING`), every occurrence. */
 function fields(stdout: string, label: string): string[] {
   return [...stdout.matchAll(new RegExp(`^${label}:\\s+(\\S+)\\s*$`, 'gm'))].map((m) => m[1]);
@@ -32,6 +45,7 @@ export const tools: Target = {
   ops: {
     attach_true: 'tool', exec_echo: 'tool', get_config_item: 'tool', is_defined: 'tool', state: 'tool', init_pid: 'tool',
     get_ips: 'tool', lifecycle: 'lifecycle', clone_overlay: 'clone',
+    attach_cat_push: 'file', cp_push: 'file', attach_cat_pull: 'file', cp_pull: 'file',
   },
   async prepare(ctx: BenchContext): Promise<Prepared | Skip> {
     const missing = TOOLS.filter((t) => !['/usr/bin', '/usr/local/bin', '/bin'].some((d) => existsSync(join(d, t))));
@@ -50,7 +64,30 @@ export const tools: Target = {
       if (what === undefined) throw new Error(`${row}: the fixture has no container for it`);
       return what;
     };
+    const pulled = join(ctx.scratch, 'tools-pulled');
+    const root = () => `/proc/${ctx.container.initPid}/root`;
+    const withFd = async (path: string, flags: string, f: (fd: number) => Promise<void>) => {
+      const fd = openSync(path, flags, 0o600);
+      try {
+        await f(fd);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const pulledAll = (what: string) => expect(what, statSync(pulled).size === PAYLOAD_BYTES, statSync(pulled).size);
     const ops: Record<string, () => Promise<void>> = {
+      attach_cat_push: () => withFd(payload(ctx), 'r', (fd) => piped('lxc-attach', [...at(name), '--', 'sh', '-c', `cat > ${PUSHED}`], fd, 'ignore')),
+      cp_push: async () => {
+        await tool('cp', [payload(ctx), `${root()}${PUSHED}`]);
+      },
+      attach_cat_pull: async () => {
+        await withFd(pulled, 'w', (fd) => piped('lxc-attach', [...at(name), '--', 'cat', PULL_SOURCE], 'ignore', fd));
+        pulledAll('lxc-attach -- cat');
+      },
+      cp_pull: async () => {
+        await tool('cp', [`${root()}${PULL_SOURCE}`, pulled]);
+        pulledAll('cp');
+      },
       attach_true: async () => {
         await tool('lxc-attach', [...at(name), '--', 'true']);
       },
@@ -104,6 +141,7 @@ export const tools: Target = {
       async run(op, warmup, iterations) {
         const call = ops[op];
         if (!call) throw new Error(`lxc-tools has no bench operation ${op}`);
+        if (op.endsWith('_pull')) await ctx.container.files.push(payload(ctx), PULL_SOURCE);
         return time(call, warmup, iterations);
       },
       async dispose() {},
