@@ -39,10 +39,13 @@ export const DIRENT_RECLEN_OFFSET = 16;
 export const DIRENT_NAME_OFFSET = 19;
 
 // errno.h
+export const EPERM = 1;
 export const ENOENT = 2;
 export const EINTR = 4;
+export const EIO = 5;
 export const EAGAIN = 11;
 export const EISDIR = 21;
+export const EINVAL = 22;
 export const ENODATA = 61;
 export const ENOBUFS = 105;
 
@@ -61,6 +64,7 @@ export const LOCK_NB = 4;
 export const LOCK_UN = 8;
 
 // sys/wait.h
+export const P_PID = 1;
 export const P_PIDFD = 3;
 export const WEXITED = 4;
 export const CLD_EXITED = 1;
@@ -72,6 +76,7 @@ export const SIGINFO_STATUS_OFFSET = 24;
 // signal.h
 export const SIGINT = 2;
 export const SIGQUIT = 3;
+export const SIGKILL = 9;
 export const SIGPIPE = 13;
 export const SIGCHLD = 17;
 export const SIGXFSZ = 25;
@@ -102,6 +107,11 @@ export const TIOCGPTPEER = 0x5441;
 // sched.h (lib/constants.ts exports CLONE_NEWNET to users with the other namespace flags)
 /** Namespace flag: network. */
 export const CLONE_NEWNET = 0x40000000;
+/** Namespace flag: user. */
+export const CLONE_NEWUSER = 0x10000000;
+
+// sys/prctl.h
+export const PR_SET_DUMPABLE = 4;
 
 // sys/socket.h
 export const AF_UNIX = 1;

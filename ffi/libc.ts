@@ -50,6 +50,8 @@ export const fchmod = libc.func('int fchmod(int fd, uint32_t mode)');
 export const sendfile = libc.func('int64_t sendfile(int out_fd, int in_fd, void *offset, size_t count)');
 /** int setns(int fd, int nstype) */
 export const setns = libc.func('int setns(int fd, int nstype)');
+/** int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5) */
+export const prctl = libc.func('int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)');
 /** int socket(int domain, int type, int protocol) */
 export const socket = libc.func('int socket(int domain, int type, int protocol)');
 /** int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen), the address as raw bytes */

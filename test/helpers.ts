@@ -106,6 +106,16 @@ export function writeRootfs(c: Container, lxcpath: string, rel: string, content:
   execFileSync('lxc-usernsexec', [...usernsMaps(c), '--', 'sh', '-c', 'cat > "$1" && chmod "$2" "$1"', 'sh', path, mode.toString(8)], { input: content });
 }
 
+/**
+ * Runs `sh -c script sh ...args` as the owner of the files in `c`'s rootfs: as root itself, as a
+ * normal user as the container's root (lxc-usernsexec with its id map).
+ */
+export function asRootfsOwner(c: Container, script: string, args: string[] = []): void {
+  const sh = ['sh', '-c', script, 'sh', ...args];
+  if (asRoot) execFileSync(sh[0], sh.slice(1), { stdio: 'inherit' });
+  else execFileSync('lxc-usernsexec', [...usernsMaps(c), '--', ...sh], { stdio: 'inherit' });
+}
+
 /** Reads `rel` in the rootfs of `c`, as writeRootfs() writes it. */
 export function readRootfs(c: Container, lxcpath: string, rel: string): string {
   const path = join(lxcpath, c.name, 'rootfs', rel);

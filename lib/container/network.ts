@@ -1,6 +1,7 @@
 // The network state family: the running container's interfaces and addresses (the nic list over
 // lxc.net.N.* is config: config.ts).
-import type { InterfaceAddress, InterfaceStats } from '../net/netlink.js';
+import { constants } from 'node:os';
+import type { InterfaceAddress, InterfaceStats, RouteSocket } from '../net/netlink.js';
 import { options, type Defaulted } from '../options/parse.js';
 import { getIpsOptionsSchema } from '../options/network.js';
 import { getIpsDefaults, type GetIpsOptions } from '../options/network.js';
@@ -8,9 +9,12 @@ import { sleep, deadline } from './waits.js';
 import type { Handle } from './handle.js';
 import { invoke, plain } from '../call/invoke.js';
 import { fs } from '../builtins.js';
+import { LxcError } from '../errors.js';
 
 // The netlink reader, loaded with the first getIps().
 let netlinkModule: Promise<typeof import('../net/netlink.js')> | undefined;
+// The runners, where a normal user's netlink socket is opened (getAddresses()).
+let runnerModule: Promise<typeof import('../runner/pool.js')> | undefined;
 
 export async function getInterfaces(h: Handle): Promise<string[]> {
   const op = 'getInterfaces';
@@ -89,8 +93,10 @@ export async function getAddresses(h: Handle): Promise<ContainerAddress[]> {
   const netlink = await (netlinkModule ??= import('../net/netlink.js'));
   let all: InterfaceAddress[];
   try {
-    all = netlink.namespaceAddresses(pid);
+    // Root joins the namespace on this thread; a normal user's socket is opened by a runner's child.
+    all = process.getuid?.() === 0 ? netlink.namespaceAddresses(pid) : netlink.namespaceAddresses(pid, await enteredSocket(h, op, netlink, pid));
   } catch (e) {
+    if (e instanceof LxcError) throw e;
     if ((e as NodeJS.ErrnoException).syscall === 'open') throw h.error('ENOTRUNNING', op, 'the container stopped while its addresses were read');
     if (!(e instanceof netlink.NetlinkUnavailable)) throw e;
     // liblxc's get_ips() knows no prefix or scope, so there is nothing to fall back on.
@@ -107,6 +113,24 @@ export async function getAddresses(h: Handle): Promise<ContainerAddress[]> {
   });
   const key = (a: ContainerAddress) => `${a.interface}\0${a.family}\0${a.address}`;
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
+ * A socket in the network namespace of `pid`, opened by a child a runner forks (joining the
+ * container's user namespace first, as liblxc's get_ips() does): what a normal user, whose
+ * threads keep this process from joining a user namespace, reads the addresses through.
+ */
+async function enteredSocket(h: Handle, op: string, netlink: typeof import('../net/netlink.js'), pid: number): Promise<RouteSocket> {
+  const { netlinkSocket } = await (runnerModule ??= import('../runner/pool.js'));
+  const got = await netlinkSocket(pid);
+  if (typeof got === 'number') return netlink.routeSocketOf(got);
+  const name = Object.entries(constants.errno).find(([, n]) => n === got.errno)?.[0] ?? `errno ${got.errno}`;
+  if (got.step === 'open' && got.errno === constants.errno.ENOENT) throw h.error('ENOTRUNNING', op, 'the container stopped while its addresses were read');
+  const uid = process.getuid?.() ?? -1;
+  if (got.step === 'open' || got.step === 'setns user' || got.step === 'setns net') {
+    throw h.error('ENOTSUP', op, `its network namespace cannot be entered by this user (uid ${uid}; ${got.step}: ${name}): a normal user enters only the namespaces of containers it started in a user namespace of its own (lxc.idmap); root may enter any`);
+  }
+  throw h.error('ENOTSUP', op, `its network namespace cannot be read here (${got.step}: ${name})`);
 }
 
 /**

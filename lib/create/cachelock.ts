@@ -4,7 +4,10 @@
 // unpacking from it. Here a create that will only read the cache (it is complete and not about to
 // expire) shares the lock; one that may write it (an empty, partial or expired cache, flushCache)
 // holds it alone, and a partial cache left by a killed download is removed first. N creates of one
-// image at once: the first downloads, the others then unpack from the cache together.
+// image at once: the first downloads, the others then unpack from the cache together. A normal
+// user's template runs as the container's root in a user namespace, so a partial cache it left is
+// owned by the user's subordinate ids, which the worker cannot remove: the template removes it then
+// (--flush-cache), under the same exclusive lock.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { flock, LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN } from '../../ffi/libc.js';
@@ -54,21 +57,28 @@ export function cacheReady(l: CacheLock, now = Date.now() / 1000): boolean {
   }
 }
 
+/** A lock held: its fd, and whether the template must remove the cache first (`--flush-cache`). */
+export interface HeldLock {
+  fd: number;
+  /** A partial cache is there that this process could not remove (files of a user namespace's ids). */
+  flush: boolean;
+}
+
 /**
  * Takes the image's lock (its file is the cache directory's sibling `VARIANT.lock`, which the
- * template never removes): shared when the cache is ready, else exclusive. Resolves to the fd to
- * give to {@link unlockCache}, or null when the parent went away meanwhile.
+ * template never removes): shared when the cache is ready, else exclusive. Resolves to the lock
+ * (its fd to give to {@link unlockCache}), or null when the parent went away meanwhile.
  *
  * @example
- * const fd = await lockCache({ dir, flush: false, force: false, mode: 'system' }, () => process.connected);
+ * const lock = await lockCache({ dir, flush: false, force: false, mode: 'system' }, () => process.connected);
  */
-export async function lockCache(l: CacheLock, alive: () => boolean): Promise<number | null> {
+export async function lockCache(l: CacheLock, alive: () => boolean): Promise<HeldLock | null> {
   mkdirSync(dirname(l.dir), { recursive: true });
   // Node opens with O_CLOEXEC: the template liblxc runs does not inherit (and keep) the lock.
   const fd = openSync(`${l.dir}.lock`, 'a', 0o644);
   for (;;) {
     if (flock(fd, LOCK_SH | LOCK_NB) === 0) {
-      if (cacheReady(l)) return fd;
+      if (cacheReady(l)) return { fd, flush: false };
       flock(fd, LOCK_UN);
     }
     if (flock(fd, LOCK_EX | LOCK_NB) === 0) {
@@ -76,8 +86,17 @@ export async function lockCache(l: CacheLock, alive: () => boolean): Promise<num
       if (!cacheReady(l)) {
         // A cache directory without its build_id (written last) is a download killed half-way; the
         // template would unpack from it as it is.
-        if (!l.flush && existsSync(l.dir) && !existsSync(`${l.dir}/build_id`)) rmSync(l.dir, { recursive: true, force: true });
-        return fd;
+        let flush = false;
+        if (!l.flush && existsSync(l.dir) && !existsSync(`${l.dir}/build_id`)) {
+          try {
+            rmSync(l.dir, { recursive: true, force: true });
+          } catch (e) {
+            // Owned by the subordinate ids of a normal user's template: the template removes it.
+            if ((e as NodeJS.ErrnoException).code !== 'EACCES' && (e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+            flush = true;
+          }
+        }
+        return { fd, flush };
       }
       flock(fd, LOCK_UN);
     }

@@ -20,14 +20,16 @@ for (const name of readdirSync('/proc/self/fd')) {
 // session log when it set one); quiet keeps them off the template output.
 if (!adoptSessionLog()) ffi.lxc_log_init({ name: null, lxcpath: null, file: process.argv[process.argv.length - 1], level: 'ERROR', prefix: 'lxc', quiet: true });
 
-function create(req: CreateRequest): boolean {
+function create(req: CreateRequest, flush: boolean): boolean {
   // The template runs with the caller's environment as it was at the call.
   adoptEnv(req.env);
   const c = ffi.lxc_container_new(req.name, req.lxcpath) as bigint | null;
   if (!c) return false;
   try {
     if (req.configFile && !ffi.method(c, 'load_config')(c, req.configFile)) return false;
-    return ffi.method(c, 'create')(c, req.template, req.bdevtype, req.specs, req.flags, [...req.argv, null]);
+    // First: after a `--` of the caller's template arguments it would be no option.
+    const argv = flush ? ['--flush-cache', ...req.argv] : req.argv;
+    return ffi.method(c, 'create')(c, req.template, req.bdevtype, req.specs, req.flags, [...argv, null]);
   } finally {
     ffi.lxc_container_put(c);
   }
@@ -45,9 +47,9 @@ process.on('message', async (req: CreateRequest) => {
   if (req.cacheLock && lock === null) return orphaned();
   let ok: boolean;
   try {
-    ok = create(req);
+    ok = create(req, lock?.flush ?? false);
   } finally {
-    if (lock !== null) unlockCache(lock);
+    if (lock !== null) unlockCache(lock.fd);
   }
   if (!process.connected) return orphaned();
   // Everything the template wrote is in the pipes before these: the parent waits for both.

@@ -64,21 +64,35 @@ export function openRouteSocket(pid: number, { kernelOnly = true }: { kernelOnly
       }
     }
     if (sock < 0) throw new NetlinkUnavailable(`socket: errno ${libc.koffi.errno()}`);
+  } catch (e) {
+    if (sock >= 0) libc.close(sock);
+    throw e;
+  } finally {
+    fs.closeSync(target);
+    if (home >= 0) fs.closeSync(home);
+  }
+  return routeSocketOf(sock, { kernelOnly });
+}
+
+/**
+ * Makes `fd`, a NETLINK_ROUTE socket opened in some namespace (by openRouteSocket(), or by a
+ * runner's child for a normal user: lib/runner/pool.ts netlinkSocket()), a RouteSocket: connect()ed
+ * to the kernel as openRouteSocket() says, its port read. Takes `fd` over: closed on failure.
+ */
+export function routeSocketOf(fd: number, { kernelOnly = true }: { kernelOnly?: boolean } = {}): RouteSocket {
+  try {
     // sockaddr_nl { AF_NETLINK, 0, nl_pid 0 (the kernel), nl_groups 0 }; connect() binds us a port too.
     const kernel = Buffer.alloc(SOCKADDR_NL_SIZE);
     kernel.writeUInt16LE(AF_NETLINK, 0);
-    const bound = kernelOnly ? libc.connect(sock, kernel, kernel.length) : libc.bind(sock, kernel, kernel.length);
+    const bound = kernelOnly ? libc.connect(fd, kernel, kernel.length) : libc.bind(fd, kernel, kernel.length);
     if (bound !== 0) throw new NetlinkUnavailable(`${kernelOnly ? 'connect' : 'bind'}: errno ${libc.koffi.errno()}`);
     const self = Buffer.alloc(SOCKADDR_NL_SIZE);
     const selfLen = new Uint32Array([self.length]);
-    if (libc.getsockname(sock, self, selfLen) !== 0) throw new NetlinkUnavailable(`getsockname: errno ${libc.koffi.errno()}`);
-    const out = { fd: sock, port: self.readUInt32LE(4) };
-    sock = -1;
-    return out;
-  } finally {
-    if (sock >= 0) libc.close(sock);
-    fs.closeSync(target);
-    if (home >= 0) fs.closeSync(home);
+    if (libc.getsockname(fd, self, selfLen) !== 0) throw new NetlinkUnavailable(`getsockname: errno ${libc.koffi.errno()}`);
+    return { fd, port: self.readUInt32LE(4) };
+  } catch (e) {
+    libc.close(fd);
+    throw e;
   }
 }
 
@@ -355,10 +369,12 @@ export function namespaceLinkStats(pid: number): InterfaceStats[] {
   }
 }
 
-/** Every address of every interface in the network namespace of `pid`, in the kernel's order. */
-export function namespaceAddresses(pid: number): InterfaceAddress[] {
+/**
+ * Every address of every interface in the network namespace of `pid` (or of `sock`, a socket
+ * opened there, which this closes), in the kernel's order.
+ */
+export function namespaceAddresses(pid: number, sock: RouteSocket = openRouteSocket(pid)): InterfaceAddress[] {
   const deadline = deadlineFromNow();
-  const sock = openRouteSocket(pid);
   try {
     const names = linkNamesOf(readDump(sock, 'link', deadline));
     return addressesOf(readDump(sock, 'address', deadline), names);

@@ -11,11 +11,11 @@ import { fs } from '../builtins.js';
 import { FrameReader, frame, receive, sendBytes } from '../proc/socket.js';
 import { adoptEnv } from '../proc/env.js';
 import { reap as reapPidfd } from '../proc/exit.js';
-import type { Arg, CallRequest, Reply, Request } from './protocol.js';
+import type { Arg, CallRequest, NetlinkFailure, NetlinkRequest, Reply, Request } from './protocol.js';
 import { cgroupPaths, restoreCgroups } from './cgroups.js';
 import { StructLog } from './log.js';
 import { adoptSessionLog } from '../logging.js';
-import { FD_CLOEXEC, F_SETFD, POLLFD_EVENTS_OFFSET, POLLFD_REVENTS_OFFSET, POLLFD_SIZE, POLLIN, SIGACTION_SIZE, SIGCHLD, SIGINT, SIGPIPE, SIGQUIT, SIGXFSZ } from '../../ffi/libc.js';
+import { AF_NETLINK, AF_UNIX, CLONE_NEWNET, CLONE_NEWUSER, EIO, FD_CLOEXEC, F_SETFD, NETLINK_ROUTE, POLLFD_EVENTS_OFFSET, POLLFD_REVENTS_OFFSET, POLLFD_SIZE, POLLIN, PR_SET_DUMPABLE, P_PID, SIGACTION_SIZE, SIGCHLD, SIGINFO_SIZE, SIGINT, SIGKILL, SIGPIPE, SIGQUIT, SIGXFSZ, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_RAW, SOCK_STREAM, WEXITED } from '../../ffi/libc.js';
 
 const { koffi } = ffi;
 // The caller's session log (logInit), if it set one: liblxc's lines of this process go there too.
@@ -205,11 +205,117 @@ function reap(pid: number, pidfd: number): void {
   send({ t: 'exit', pid, ...(reapPidfd(pidfd) ?? { code: null, signal: null }) });
 }
 
+// ---- A netlink socket in a container's network namespace (NetlinkRequest) ----
+/** How long the forked child may take to answer (it makes four syscalls) before it is killed. */
+const NETLINK_CHILD_MS = 5000;
+/** The child's steps, in order; its answer names a failed one by its index + 1 (0: done). */
+const NETLINK_STEPS = ['prctl', 'setns user', 'setns net', 'socket'] as const;
+
+/**
+ * The forked child: never dumpable (the container's root, whose user namespace it joins, may not
+ * ptrace it or open its fds), then the user namespace of the container (when not the runner's),
+ * its network namespace, a socket there, handed back on `out`. Ends with _exit(): nothing of Node
+ * runs after it.
+ */
+function netlinkChild(out: number, user: number, net: number): never {
+  let status = 0;
+  try {
+    let sock = -1;
+    const steps = [
+      () => ffi.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) as number,
+      () => (user < 0 ? 0 : (ffi.setns(user, CLONE_NEWUSER) as number)),
+      () => ffi.setns(net, CLONE_NEWNET) as number,
+      () => (sock = ffi.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE) as number),
+    ];
+    for (let i = 0; i < steps.length && status === 0; i++) {
+      if (steps[i]() >= 0) continue;
+      const failed = Buffer.alloc(5);
+      failed[0] = i + 1;
+      failed.writeInt32LE(koffi.errno(), 1);
+      sendBytes(out, failed);
+      status = 1;
+    }
+    if (status === 0) sendBytes(out, Buffer.from([0]), [sock]);
+  } catch {
+    status = 2;
+  }
+  ffi._exit(status);
+  throw new Error('unreachable');
+}
+
+/** Answers a NetlinkRequest: the socket, made in a child forked for it, or why there is none. */
+function netlinkSocket(req: NetlinkRequest): void {
+  const fail = (f: NetlinkFailure) => send({ t: 'done', id: req.id, result: f, outs: [], log: [] });
+  const opened: number[] = [];
+  const closeAll = () => { for (const fd of opened.splice(0)) ffi.close(fd); };
+  let user = -1;
+  let net: number;
+  try {
+    net = fs.openSync(`/proc/${req.pid}/ns/net`, 'r');
+    opened.push(net);
+    // setns() into one's own user namespace is EINVAL: joined only when it is another.
+    const theirs = fs.statSync(`/proc/${req.pid}/ns/user`);
+    const ours = fs.statSync('/proc/self/ns/user');
+    if (theirs.ino !== ours.ino || theirs.dev !== ours.dev) opened.push(user = fs.openSync(`/proc/${req.pid}/ns/user`, 'r'));
+  } catch (e) {
+    closeAll();
+    fail({ step: 'open', errno: Math.abs((e as NodeJS.ErrnoException).errno ?? EIO) });
+    return;
+  }
+  const sv = [0, 0];
+  if (ffi.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) !== 0) {
+    const errno = koffi.errno();
+    closeAll();
+    fail({ step: 'fork', errno });
+    return;
+  }
+  opened.push(sv[0]);
+  ffi.sigaction(SIGCHLD, defaultAction, null);
+  const child = ffi.fork() as number;
+  if (child === 0) netlinkChild(sv[1], user, net);
+  const forkErrno = koffi.errno();
+  ffi.close(sv[1]);
+  if (child < 0) {
+    closeAll();
+    fail({ step: 'fork', errno: forkErrno });
+    return;
+  }
+  const pfd = Buffer.alloc(POLLFD_SIZE);
+  pfd.writeInt32LE(sv[0], 0);
+  pfd.writeInt16LE(POLLIN, POLLFD_EVENTS_OFFSET);
+  let got: ReturnType<typeof receive> = null;
+  if ((ffi.poll(pfd, 1, NETLINK_CHILD_MS) as number) > 0) got = receive(sv[0], true);
+  else ffi.kill(child, SIGKILL);
+  ffi.waitid(P_PID, child, Buffer.alloc(SIGINFO_SIZE), WEXITED);
+  closeAll();
+  const bytes = got?.bytes ?? Buffer.alloc(0);
+  if (bytes.length === 1 && bytes[0] === 0 && got!.fds.length === 1) {
+    const [sock] = got!.fds;
+    try {
+      sendBytes(SOCKET, frame({ t: 'done', id: req.id, result: null, outs: [], log: [], fds: 1 }), [sock]);
+    } finally {
+      ffi.close(sock);
+    }
+    return;
+  }
+  for (const fd of got?.fds ?? []) ffi.close(fd);
+  if (bytes.length === 5 && bytes[0] >= 1 && bytes[0] <= NETLINK_STEPS.length) fail({ step: NETLINK_STEPS[bytes[0] - 1], errno: bytes.readInt32LE(1) });
+  else fail({ step: 'child', errno: EIO });
+}
+
 function handle(message: Request, fds: number[]): void {
   if (message.t === 'forget') {
     const held = containers.get(message.cid);
     if (held) drop(held);
     containers.delete(message.cid);
+    return;
+  }
+  if (message.t === 'netlink') {
+    try {
+      netlinkSocket(message);
+    } catch (e) {
+      send({ t: 'fail', id: message.id, message: (e as Error).stack ?? String(e) });
+    }
     return;
   }
   if (message.t === 'call') {

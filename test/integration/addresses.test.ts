@@ -1,9 +1,12 @@
 // getAddresses() (lib/container/network.ts) on a real container: a DHCP lease on a bridge, static
 // IPv4/IPv6 addresses and a labelled alias on a second nic, each with its prefix and scope,
-// checked against what `ip addr` inside the container says.
+// checked against what `ip addr` inside the container says. As root and as a normal user (whose
+// socket a runner's child opens from inside the container's user namespace).
 import t from 'tap';
+import { readdirSync } from 'node:fs';
 import { createBridge, type Bridge } from '../fixtures/bridge.js';
 import { asRoot, tempLxcpath, busybox } from '../helpers.js';
+import type { ContainerAddress } from '../../lib/index.js';
 
 let bridge: Bridge;
 
@@ -12,12 +15,14 @@ t.before(async () => {
   t.teardown(() => bridge.close());
 });
 
-t.test('getAddresses: interface, family, address, prefix length and scope of each address', { skip: !asRoot && 'netlink in the namespace: root only' }, async (t) => {
+t.test('getAddresses: interface, family, address, prefix length and scope of each address', async (t) => {
   const lxcpath = tempLxcpath(t);
   const c = await busybox(lxcpath, 'addrs', bridge.name);
   t.teardown(() => c.release());
   await t.rejects(c.getAddresses(), { code: 'ENOTRUNNING' }, 'stopped: ENOTRUNNING');
-  for (const [k, v] of [['type', 'veth'], ['name', 'eth1'], ['flags', 'up'], ['ipv4.address', '10.97.0.7/24'], ['ipv6.address', 'fd00:97::7/64']]) {
+  // A normal user's veth nics must be on a bridge its lxc-usernet quota names (the test bridge).
+  const link = asRoot ? [] : [['link', bridge.name]];
+  for (const [k, v] of [['type', 'veth'], ['name', 'eth1'], ['flags', 'up'], ...link, ['ipv4.address', '10.97.0.7/24'], ['ipv6.address', 'fd00:97::7/64']]) {
     c.setConfigItem(`lxc.net.1.${k}`, v);
   }
   c.saveConfig();
@@ -48,6 +53,21 @@ t.test('getAddresses: interface, family, address, prefix length and scope of eac
   const theirs = [...ip.matchAll(/^\d+:\s+(\S+)\s+(inet6?)\s+(\S+)\/(\d+)\s.*?scope (\w+)/gm)].map((m) => `${m[2]} ${m[3]}/${m[4]} ${m[5]}`).sort();
   const ours = all.map((a) => `${a.family} ${a.address}/${a.prefixLength} ${a.scope}`).sort();
   t.same(ours, theirs, `ip -o addr inside agrees (${theirs.length} addresses)`);
+  // Each call's socket is closed (as a normal user's, a runner's child opened it and sent it here).
+  const fds = () => readdirSync('/proc/self/fd').length;
+  const before = fds();
+  const again: ContainerAddress[][] = [];
+  for (let i = 0; i < 10; i++) again.push(await c.getAddresses());
+  t.equal(fds(), before, 'ten calls leave no fd open');
+  t.ok(again.every((a) => JSON.stringify(a) === JSON.stringify(all)), 'each answered the same');
+  // The socket a runner's child opens (a normal user's way in; root's too when it asks for one).
+  const { netlinkSocket } = await import('../../lib/runner/pool.js');
+  const { namespaceAddresses, routeSocketOf } = await import('../../lib/net/netlink.js');
+  const fd = await netlinkSocket(c.initPid);
+  if (typeof fd !== 'number') t.fail(`netlinkSocket: ${JSON.stringify(fd)}`);
+  else t.equal(namespaceAddresses(c.initPid, routeSocketOf(fd)).length, all.length, 'through a runner\'s child: the same addresses');
+  t.same(await netlinkSocket(2 ** 22 + 1), { step: 'open', errno: 2 }, 'no such process: ENOENT at open');
+  if (!asRoot) t.same(await netlinkSocket(1), { step: 'open', errno: 13 }, 'the host\'s init, not the user\'s: EACCES at open');
   await c.stop();
   await t.rejects(c.getAddresses(), { code: 'ENOTRUNNING' }, 'stopped again: ENOTRUNNING');
 });

@@ -2,12 +2,13 @@
 // phase and byte counts of the source rootfs's total while liblxc's rsync runs, through the same
 // events and renderProgress() as create's; the walks run on a worker thread, so the caller's event
 // loop keeps turning. The rootfs is padded with a few hundred MiB here and removed at teardown.
+// As root and as a normal user (whose rsync liblxc runs as the container's root).
 import t, { type Test } from 'tap';
-import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as lxc from '../../lib/index.js';
-import { busybox, tempLxcpath } from '../helpers.js';
+import { asRootfsOwner, busybox, tempLxcpath } from '../helpers.js';
 
 const MiB = 1 << 20;
 const PAD_MIB = 320;
@@ -42,14 +43,11 @@ t.test('a copy clone and a snapshot of a large dir rootfs report bytes done of t
   const base = await busybox(lxcpath, 'bigbase');
   t.teardown(() => base.release());
   const rootfs = base.getConfigItem('lxc.rootfs.path').replace(/^dir:/, '');
-  // Not zeros: rsync -S would write holes. One random MiB, repeated.
-  const chunk = randomBytes(MiB);
-  mkdirSync(`${rootfs}/pad`);
-  for (let f = 0; f < PAD_MIB / 32; f++) {
-    const fd = openSync(`${rootfs}/pad/file${f}`, 'w');
-    for (let i = 0; i < 32; i++) writeSync(fd, chunk);
-    closeSync(fd);
-  }
+  // Not zeros: rsync -S would write holes. One random MiB, repeated, written as the rootfs's owner
+  // (a normal user's container root, a subordinate id, must read the chunk: the lxcpath is 0711).
+  const chunk = `${lxcpath}/chunk`;
+  writeFileSync(chunk, randomBytes(MiB), { mode: 0o644 });
+  asRootfsOwner(base, 'mkdir "$1/pad" && for f in $(seq 1 "$3"); do for i in $(seq 1 32); do cat "$2"; done > "$1/pad/file$f"; done', [rootfs, chunk, String(PAD_MIB / 32)]);
   const padded = PAD_MIB * MiB;
 
   const c = await follow(base.clone('bigcopy'));
