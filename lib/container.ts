@@ -394,8 +394,10 @@ export class Container {
   /**
    * Every address of the running container, `lo`'s and link-local ones included, each with its
    * interface, family, prefix length and scope, sorted by interface, family and address. Read
-   * over netlink in the container's network namespace, as getIps() is; root only (`ENOTSUP`
-   * otherwise: liblxc's get_ips knows no prefix).
+   * over netlink in the container's network namespace, as getIps() is; for a normal user through
+   * a socket a child process opens there from inside the container's user namespace, as liblxc's
+   * get_ips enters it (`ENOTSUP` when the kernel refuses that: a container not in a user namespace
+   * of this user's).
    *
    * @example
    * const v4 = (await c.getAddresses()).filter((a) => a.family === 'inet' && a.interface === 'eth0');

@@ -1,7 +1,8 @@
 // The addresses of a container's interfaces, read over rtnetlink from inside its network namespace.
 // liblxc's get_ips() forks the caller to enter the namespace, which for a Node process costs
 // milliseconds (docs/benchmarks.md). setns() is per thread, and a netlink socket answers for the
-// namespace it was opened in: join on this thread, open the socket, go back, then ask.
+// namespace it was opened in: join on this thread, open the socket, go back, then ask. A normal
+// user's socket is opened by a runner's forked child instead (routeSocketOf; lib/runner/main.ts).
 import { fs } from '../builtins.js';
 import * as libc from '../../ffi/libc.js';
 import { AF_INET, AF_INET6, AF_NETLINK, CLONE_NEWNET, EAGAIN, EINTR, ENOBUFS, IFA_ADDRESS, IFA_LABEL, IFA_LOCAL, IFLA_IFNAME, IFLA_STATS64, MSG_DONTWAIT, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_REQUEST, POLLIN, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_RAW, SOCKADDR_NL_SIZE } from '../../ffi/libc.js';

@@ -15,7 +15,7 @@ import type { Arg, CallRequest, NetlinkFailure, NetlinkRequest, Reply, Request }
 import { cgroupPaths, restoreCgroups } from './cgroups.js';
 import { StructLog } from './log.js';
 import { adoptSessionLog } from '../logging.js';
-import { AF_NETLINK, AF_UNIX, CLONE_NEWNET, CLONE_NEWUSER, EIO, FD_CLOEXEC, F_SETFD, NETLINK_ROUTE, POLLFD_EVENTS_OFFSET, POLLFD_REVENTS_OFFSET, POLLFD_SIZE, POLLIN, PR_SET_DUMPABLE, P_PID, SIGACTION_SIZE, SIGCHLD, SIGINFO_SIZE, SIGINT, SIGKILL, SIGPIPE, SIGQUIT, SIGXFSZ, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_RAW, SOCK_STREAM, WEXITED } from '../../ffi/libc.js';
+import { AF_NETLINK, CLONE_FILES, CLONE_NEWNET, CLONE_NEWUSER, CLONE_VFORK, CLONE_VM, EINVAL, EIO, FD_CLOEXEC, F_SETFD, NETLINK_ROUTE, POLLFD_EVENTS_OFFSET, POLLFD_REVENTS_OFFSET, POLLFD_SIZE, POLLIN, PR_SET_DUMPABLE, P_PID, SIGACTION_SIZE, SIGCHLD, SIGINFO_SIZE, SIGINT, SIGPIPE, SIGQUIT, SIGXFSZ, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_RAW, UCONTEXT_SIZE, UCONTEXT_SP_OFFSET, WEXITED } from '../../ffi/libc.js';
 
 const { koffi } = ffi;
 // The caller's session log (logInit), if it set one: liblxc's lines of this process go there too.
@@ -206,44 +206,66 @@ function reap(pid: number, pidfd: number): void {
 }
 
 // ---- A netlink socket in a container's network namespace (NetlinkRequest) ----
-/** How long the forked child may take to answer (it makes four syscalls) before it is killed. */
-const NETLINK_CHILD_MS = 5000;
-/** The child's steps, in order; its answer names a failed one by its index + 1 (0: done). */
-const NETLINK_STEPS = ['prctl', 'setns user', 'setns net', 'socket'] as const;
+// A normal user's process may enter a container's network namespace only from inside the
+// container's user namespace, and only a single-threaded process may join a user namespace: this
+// one never is (Node's threads), and a fork()ed copy of it cannot run JavaScript (V8 maps its heap
+// MADV_DONTFORK). So, as liblxc's get_ips() runs its setns() calls in a child, the child here is a
+// clone() that shares this process's memory and fd table (CLONE_VM | CLONE_FILES) and suspends
+// this thread until it exits (CLONE_VFORK): a task of its own, which may join namespaces, running
+// a koffi callback as this thread would. Its stack lies in the lower half of koffi's own stack for
+// synchronous calls, below what the clone() call uses: koffi then runs the callback on the Node
+// stack below the caller's frames, as any callback during a call (a stack elsewhere trips V8's
+// stack check). The socket it opens is in the shared fd table; its namespaces go with it.
 
-/**
- * The forked child: never dumpable (the container's root, whose user namespace it joins, may not
- * ptrace it or open its fds), then the user namespace of the container (when not the runner's),
- * its network namespace, a socket there, handed back on `out`. Ends with _exit(): nothing of Node
- * runs after it.
- */
-function netlinkChild(out: number, user: number, net: number): never {
-  let status = 0;
+/** The child's inputs and outputs (shared memory), and the registered callback that runs it. */
+const child = { user: -1, net: -1, sock: -1, step: 0, errno: 0 };
+let childEntry: unknown = null;
+let childStack: bigint | null | undefined;
+/** The child's steps, in order; a failed one is named by its index + 1 (0: all done). */
+const NETLINK_STEPS = ['setns user', 'setns net', 'socket'] as const;
+
+/** What the child runs: never throws (an exception would be left pending for this thread). */
+function childMain(): number {
   try {
-    let sock = -1;
     const steps = [
-      () => ffi.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) as number,
-      () => (user < 0 ? 0 : (ffi.setns(user, CLONE_NEWUSER) as number)),
-      () => ffi.setns(net, CLONE_NEWNET) as number,
-      () => (sock = ffi.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE) as number),
+      () => (child.user < 0 ? 0 : (ffi.setns(child.user, CLONE_NEWUSER) as number)),
+      () => ffi.setns(child.net, CLONE_NEWNET) as number,
+      () => (child.sock = ffi.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE) as number),
     ];
-    for (let i = 0; i < steps.length && status === 0; i++) {
+    for (let i = 0; i < steps.length; i++) {
       if (steps[i]() >= 0) continue;
-      const failed = Buffer.alloc(5);
-      failed[0] = i + 1;
-      failed.writeInt32LE(koffi.errno(), 1);
-      sendBytes(out, failed);
-      status = 1;
+      child.errno = koffi.errno();
+      child.step = i + 1;
+      return 1;
     }
-    if (status === 0) sendBytes(out, Buffer.from([0]), [sock]);
+    return 0;
   } catch {
-    status = 2;
+    child.step = -1;
+    return 2;
   }
-  ffi._exit(status);
-  throw new Error('unreachable');
 }
 
-/** Answers a NetlinkRequest: the socket, made in a child forked for it, or why there is none. */
+/**
+ * The top of the child's stack: the middle of the mapping that holds koffi's synchronous stack
+ * (found from the stack pointer getcontext() saves when koffi calls it), or null when it cannot be
+ * found here (another architecture, a stack of under 256 KiB).
+ */
+function findChildStack(): bigint | null {
+  if (UCONTEXT_SP_OFFSET < 0) return null;
+  const uc = Buffer.alloc(UCONTEXT_SIZE);
+  if (ffi.getcontext(uc) !== 0) return null;
+  const sp = uc.readBigUInt64LE(UCONTEXT_SP_OFFSET);
+  for (const line of fs.readFileSync('/proc/self/maps', 'utf8').split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) rw/.exec(line);
+    if (!m) continue;
+    const [start, end] = [BigInt(`0x${m[1]}`), BigInt(`0x${m[2]}`)];
+    if (sp < start || sp >= end) continue;
+    return sp - start < 256n * 1024n ? null : (start + (sp - start) / 2n) & ~15n;
+  }
+  return null;
+}
+
+/** Answers a NetlinkRequest: the socket, opened by a clone()d child, or why there is none. */
 function netlinkSocket(req: NetlinkRequest): void {
   const fail = (f: NetlinkFailure) => send({ t: 'done', id: req.id, result: f, outs: [], log: [] });
   const opened: number[] = [];
@@ -262,45 +284,43 @@ function netlinkSocket(req: NetlinkRequest): void {
     fail({ step: 'open', errno: Math.abs((e as NodeJS.ErrnoException).errno ?? EIO) });
     return;
   }
-  const sv = [0, 0];
-  if (ffi.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) !== 0) {
-    const errno = koffi.errno();
+  if (childStack === undefined) childStack = findChildStack();
+  childEntry ??= koffi.register(childMain, koffi.pointer(koffi.proto('int lxcffi_netns_child(void *arg)')));
+  if (childStack === null) {
     closeAll();
-    fail({ step: 'fork', errno });
+    fail({ step: 'clone', errno: EINVAL });
     return;
   }
-  opened.push(sv[0]);
-  ffi.sigaction(SIGCHLD, defaultAction, null);
-  const child = ffi.fork() as number;
-  if (child === 0) netlinkChild(sv[1], user, net);
-  const forkErrno = koffi.errno();
-  ffi.close(sv[1]);
-  if (child < 0) {
+  Object.assign(child, { user, net, sock: -1, step: 0, errno: 0 });
+  // Non-dumpable while the child lives (it shares this memory): the container's root, whose user
+  // namespace the child joins, may then neither ptrace it nor open its fds.
+  ffi.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  let tid: number;
+  let cloneErrno = 0;
+  try {
+    ffi.sigaction(SIGCHLD, defaultAction, null);
+    tid = ffi.clone(childEntry, koffi.as(childStack, 'void *'), CLONE_VM | CLONE_FILES | CLONE_VFORK | SIGCHLD, null) as number;
+    cloneErrno = koffi.errno();
+    if (tid > 0) ffi.waitid(P_PID, tid, Buffer.alloc(SIGINFO_SIZE), WEXITED);
+  } finally {
+    ffi.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     closeAll();
-    fail({ step: 'fork', errno: forkErrno });
+  }
+  if (tid < 0) {
+    fail({ step: 'clone', errno: cloneErrno });
     return;
   }
-  const pfd = Buffer.alloc(POLLFD_SIZE);
-  pfd.writeInt32LE(sv[0], 0);
-  pfd.writeInt16LE(POLLIN, POLLFD_EVENTS_OFFSET);
-  let got: ReturnType<typeof receive> = null;
-  if ((ffi.poll(pfd, 1, NETLINK_CHILD_MS) as number) > 0) got = receive(sv[0], true);
-  else ffi.kill(child, SIGKILL);
-  ffi.waitid(P_PID, child, Buffer.alloc(SIGINFO_SIZE), WEXITED);
-  closeAll();
-  const bytes = got?.bytes ?? Buffer.alloc(0);
-  if (bytes.length === 1 && bytes[0] === 0 && got!.fds.length === 1) {
-    const [sock] = got!.fds;
-    try {
-      sendBytes(SOCKET, frame({ t: 'done', id: req.id, result: null, outs: [], log: [], fds: 1 }), [sock]);
-    } finally {
-      ffi.close(sock);
-    }
+  if (child.step !== 0 || child.sock < 0) {
+    if (child.sock >= 0) ffi.close(child.sock);
+    fail(child.step > 0 ? { step: NETLINK_STEPS[child.step - 1], errno: child.errno } : { step: 'child', errno: EIO });
     return;
   }
-  for (const fd of got?.fds ?? []) ffi.close(fd);
-  if (bytes.length === 5 && bytes[0] >= 1 && bytes[0] <= NETLINK_STEPS.length) fail({ step: NETLINK_STEPS[bytes[0] - 1], errno: bytes.readInt32LE(1) });
-  else fail({ step: 'child', errno: EIO });
+  const sock = child.sock;
+  try {
+    sendBytes(SOCKET, frame({ t: 'done', id: req.id, result: null, outs: [], log: [], fds: 1 }), [sock]);
+  } finally {
+    ffi.close(sock);
+  }
 }
 
 function handle(message: Request, fds: number[]): void {

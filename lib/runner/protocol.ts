@@ -42,10 +42,11 @@ export interface ForgetRequest {
 
 /**
  * Opens a NETLINK_ROUTE socket (non-blocking, close-on-exec) in the network namespace of `pid`, as
- * liblxc's get_ips() enters it: from a child forked for it, which joins the user namespace of `pid`
- * first when it is not the runner's (a normal user may enter its containers' namespaces only from
- * inside their user namespace, and only a single-threaded process may join one). Answered by a
- * CallReply whose result is null with the socket as its one fd, or a NetlinkFailure.
+ * liblxc's get_ips() enters it: from a child (a clone() sharing the runner's memory and fds), which
+ * joins the user namespace of `pid` first when it is not the runner's (a normal user may enter its
+ * containers' namespaces only from inside their user namespace, and only a single-threaded process
+ * may join one). Answered by a CallReply whose result is null with the socket as its one fd, or a
+ * NetlinkFailure.
  */
 export interface NetlinkRequest {
   t: 'netlink';
@@ -56,7 +57,7 @@ export interface NetlinkRequest {
 
 /** Why a NetlinkRequest got no socket: the step that failed and its errno. */
 export interface NetlinkFailure {
-  step: 'open' | 'fork' | 'prctl' | 'setns user' | 'setns net' | 'socket' | 'child';
+  step: 'open' | 'clone' | 'setns user' | 'setns net' | 'socket' | 'child';
   errno: number;
 }
 
