@@ -1,5 +1,5 @@
 // Shared pieces of the integration tests: temporary lxcpaths that clean up after themselves.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ExecFileSyncOptionsWithStringEncoding } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -107,13 +107,18 @@ export function writeRootfs(c: Container, lxcpath: string, rel: string, content:
 }
 
 /**
- * Runs `sh -c script sh ...args` as the owner of the files in `c`'s rootfs: as root itself, as a
- * normal user as the container's root (lxc-usernsexec with its id map).
+ * Runs `sh -c script sh ...args` as the owner of the files in `c`'s rootfs (as root itself, as a
+ * normal user as the container's root: lxc-usernsexec with its id map); resolves its stdout.
  */
-export function asRootfsOwner(c: Container, script: string, args: string[] = []): void {
+export function asRootfsOwner(c: Container, script: string, args: string[] = []): string {
   const sh = ['sh', '-c', script, 'sh', ...args];
-  if (asRoot) execFileSync(sh[0], sh.slice(1), { stdio: 'inherit' });
-  else execFileSync('lxc-usernsexec', [...usernsMaps(c), '--', ...sh], { stdio: 'inherit' });
+  const opts: ExecFileSyncOptionsWithStringEncoding = { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 };
+  return asRoot ? execFileSync(sh[0], sh.slice(1), opts) : execFileSync('lxc-usernsexec', [...usernsMaps(c), '--', ...sh], opts);
+}
+
+/** Every path below `c`'s rootfs directory (relative, sorted), as its owner sees them (asRootfsOwner). */
+export function rootfsTree(c: Container, lxcpath: string): string[] {
+  return asRootfsOwner(c, 'cd "$1" && find . -mindepth 1', [join(lxcpath, c.name, 'rootfs')]).split('\n').filter(Boolean).map((p) => p.slice(2)).sort();
 }
 
 /** Reads `rel` in the rootfs of `c`, as writeRootfs() writes it. */

@@ -4,12 +4,12 @@
 import t from 'tap';
 import { createServer as createHttps, type Server as HttpsServer } from 'node:https';
 import { createServer as createTcp, type Server as TcpServer, type Socket } from 'node:net';
-import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lxc from '../../lib/index.js';
 import { startImageServer, type ImageServer } from '../fixtures/image-server.js';
-import { asRoot, removeTree, tempLxcpath, listTree } from '../helpers.js';
+import { asRoot, removeTree, rootfsTree, tempLxcpath, listTree } from '../helpers.js';
 import { Tmux } from '../fixtures/tmux.js';
 
 let server: ImageServer;
@@ -206,7 +206,8 @@ t.test('four creates of one image at once, an empty cache: one download, four co
   const results = await Promise.allSettled(cs.map((c) => c.create('download', image, { quiet: true })));
   t.same(results.map((r) => r.status), names.map(() => 'fulfilled'), results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')).join('; '));
   t.equal(rootfs() - before, 1, 'the rootfs was downloaded once');
-  const tree = (n: string) => (readdirSync(join(lxcpath, n, 'rootfs'), { recursive: true }) as string[]).sort();
+  // As the rootfs's owner: a normal user's container root owns it, and /root is 0700.
+  const tree = (n: string) => rootfsTree(cs[names.indexOf(n)], lxcpath);
   const first = tree('n0');
   t.ok(first.length > 20 && existsSync(join(lxcpath, 'n0', 'rootfs', 'bin', 'busybox')), `n0's rootfs has ${first.length} entries`);
   for (const n of names.slice(1)) t.same(tree(n), first, `${n}'s rootfs is the same tree`);
