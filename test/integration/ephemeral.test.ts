@@ -2,7 +2,7 @@
 // clone is destroyed when it stops by stop(), by shutdown(), by its init exiting, and when the Node
 // process that made it is SIGKILLed; each time nothing of it is left within a deadline: its
 // directory (config, overlay delta), a mount of it on the host (the tmpfs is in its own mount
-// namespace), its cgroups (payload and monitor), a running guard.
+// namespace), its cgroups (payload and monitor), a running guard. As root and as a normal user.
 import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -145,7 +145,8 @@ for (const [tmpfs, start] of [[false, true], [true, true], [false, false]]) {
         if (m) resolve(m[1]);
       });
       child.once('exit', (code, sig) => reject(new Error(`the maker ended first (${sig ?? code})`)));
-      setTimeout(() => reject(new Error('the maker was not ready in 60 s')), 60_000);
+      // Unref'd: left running, it held this file's process open for a minute after its last test.
+      setTimeout(() => reject(new Error('the maker was not ready in 60 s')), 60_000).unref();
     });
     t.ok(existsSync(`${lxcpath}/${name}/config`), `${name} made`);
     const state = readdirSync(`${lxcpath}/${name}`);
