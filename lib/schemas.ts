@@ -13,7 +13,7 @@ import * as S from './options.js';
 
 P.provideZod(zodMini);
 
-import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneEphemeralOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, HostCheckOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions, FileWriteOptions, FileReadOptions, FileRemoveOptions } from './options.js';
+import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneEphemeralOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, HostCheckOptions, ImagesOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions, FileWriteOptions, FileReadOptions, FileRemoveOptions } from './options.js';
 
 export { parse, type Z } from './options/parse.js';
 export * from './options.js';
@@ -43,6 +43,8 @@ export const logOptionsSchema: Schema<LogOptions> = S.logOptionsSchema();
 export const watchOptionsSchema: Schema<WatchOptions> = S.watchOptionsSchema();
 /** The HostCheckOptions of checkHost. */
 export const hostCheckOptionsSchema: Schema<HostCheckOptions> = S.hostCheckOptionsSchema();
+/** The ImagesOptions of images(). */
+export const imagesOptionsSchema: Schema<ImagesOptions> = S.imagesOptionsSchema();
 /** The BdevSpecs of CreateOptions.bdevSpecs. */
 export const bdevSpecsSchema: Schema<BdevSpecs> = S.bdevSpecsSchema();
 /** The CreateOptions of Container.create. */
