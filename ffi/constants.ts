@@ -39,7 +39,6 @@ export const DIRENT_RECLEN_OFFSET = 16;
 export const DIRENT_NAME_OFFSET = 19;
 
 // errno.h
-export const EPERM = 1;
 export const ENOENT = 2;
 export const EINTR = 4;
 export const EIO = 5;
@@ -76,7 +75,6 @@ export const SIGINFO_STATUS_OFFSET = 24;
 // signal.h
 export const SIGINT = 2;
 export const SIGQUIT = 3;
-export const SIGKILL = 9;
 export const SIGPIPE = 13;
 export const SIGCHLD = 17;
 export const SIGXFSZ = 25;

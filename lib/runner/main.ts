@@ -1,4 +1,5 @@
-// A runner: the process in which liblxc's forking calls run (start, clone, snapshot, attach, ...).
+// A runner: the process in which liblxc's forking calls run (start, clone, snapshot, attach, ...),
+// and where a normal user's netlink socket in a container's namespace is opened (below).
 // liblxc forks and raw-clone()s its caller; a raw clone's child inherits any glibc lock (stdio's
 // list lock, malloc's arenas) that another thread held at that instant, and blocks on it forever.
 // Here the call runs synchronously on the only busy thread: started with --single-threaded, V8
