@@ -68,7 +68,8 @@ if [ $# -eq 0 ] && [ "${LXC_FFI_USER_RUNS:-1}" = 1 ]; then
   user_tests=(test/integration/unprivileged.test.ts test/integration/lifecycle.test.ts test/integration/attach.test.ts
     test/integration/terminal.test.ts test/integration/network.test.ts test/integration/snapshots.test.ts
     test/integration/watch.test.ts test/integration/resources.test.ts test/integration/download.test.ts
-    test/integration/examples.test.ts test/integration/host-check.test.ts test/integration/monitor-cgroups.test.ts)
+    test/integration/examples.test.ts test/integration/host-check.test.ts test/integration/monitor-cgroups.test.ts
+    test/integration/files.test.ts)
   for layout in hybrid cgroup2; do
     echo "# As a normal user, $layout cgroups: ${user_tests[*]}"
     counted "user $layout" bash scripts/as-user.sh --layout "$layout" -- node node_modules/tap/dist/esm/run.mjs --reporter=tap "${user_tests[@]}"

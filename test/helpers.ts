@@ -106,6 +106,17 @@ export function writeRootfs(c: Container, lxcpath: string, rel: string, content:
   execFileSync('lxc-usernsexec', [...usernsMaps(c), '--', 'sh', '-c', 'cat > "$1" && chmod "$2" "$1"', 'sh', path, mode.toString(8)], { input: content });
 }
 
+/**
+ * Runs `sh -c script` (with `args` as $1 …) on the host as the container's root would act on its
+ * rootfs: as root directly, as a normal user through lxc-usernsexec with the container's map.
+ * Returns its stdout.
+ */
+export function asContainerRoot(c: Container, script: string, ...args: string[]): string {
+  const argv = ['sh', '-c', script, 'sh', ...args];
+  if (asRoot) return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  return execFileSync('lxc-usernsexec', [...usernsMaps(c), '--', ...argv], { encoding: 'utf8' });
+}
+
 /** Reads `rel` in the rootfs of `c`, as writeRootfs() writes it. */
 export function readRootfs(c: Container, lxcpath: string, rel: string): string {
   const path = join(lxcpath, c.name, 'rootfs', rel);

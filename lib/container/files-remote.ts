@@ -174,7 +174,12 @@ class Helper {
    */
   #fail(why: string | FileFault): void {
     if (this.#gone) return;
-    const make = () => (typeof why === 'string' ? this.#fault(why) : why);
+    // Its exit status says more than a closed socket, once it is known.
+    const make = () => {
+      if (typeof why !== 'string') return why;
+      const { exitCode, signalCode } = this.#child;
+      return this.#fault(exitCode !== null || signalCode !== null ? `exited (${signalCode ?? `code ${exitCode}`})` : why);
+    };
     this.#gone = make();
     const settle = () => {
       if (this.#closed) return;
