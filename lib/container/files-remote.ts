@@ -21,7 +21,8 @@ const CALL_MS = 300_000;
 /** After the call, how long the helper may take to go before it is killed. */
 const EXIT_MS = 5_000;
 
-const helperArgs = childArgs(import.meta.url, 'files-helper');
+/** The Node arguments that run the helper. */
+export const helperArgs = childArgs(import.meta.url, 'files-helper');
 
 /** How the helper gets the container's ids: joins a running container's user namespace, or maps a stopped one's lxc.idmap. */
 export type Entry = { pid: number } | { idmap: string[] };
@@ -57,9 +58,11 @@ class Helper {
   /** Why it is gone (null while it serves). */
   #gone: FileFault | null = null;
   #closed = false;
+  /** Why the command could not be run (ENOENT: not installed). */
+  #spawnError: FileFault | null = null;
   readonly #childClosed: Promise<void>;
 
-  constructor(entry: Entry) {
+  constructor(entry: Entry, command?: [string, string[]]) {
     const sv = [0, 0];
     if (libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) !== 0) throw new FileFault('EFILE', `socketpair() failed (errno ${libc.koffi.errno()})`);
     this.#fd = sv[0];
@@ -67,8 +70,8 @@ class Helper {
     // nsenter itself once it runs: the image goes along as fd 4 instead.
     const memfd = process.execPath.startsWith('/memfd:');
     const image = memfd ? fs.openSync('/proc/self/exe', 'r') : -1;
-    const [file, args] = helperCommand(entry, memfd ? '/proc/self/fd/4' : nodeBinary());
-    this.#what = `${file} ${'pid' in entry ? `--user --target ${entry.pid}` : args.slice(0, args.indexOf('--')).join(' ')}`;
+    const [file, args] = command ?? helperCommand(entry, memfd ? '/proc/self/fd/4' : nodeBinary());
+    this.#what = command ? file : `${file} ${'pid' in entry ? `--user --target ${entry.pid}` : args.slice(0, args.indexOf('--')).join(' ')}`;
     try {
       this.#child = builtins.childProcess.spawn(file, args, {
         stdio: ['ignore', 'ignore', 'pipe', sv[1], ...(memfd ? [image] : [])],
@@ -81,13 +84,20 @@ class Helper {
       libc.close(sv[1]);
       if (memfd) fs.closeSync(image);
     }
+    // Neither the process nor its stderr keeps the caller alive: a pending request does (the poll).
+    this.#child.unref();
+    (this.#child.stderr as unknown as { unref?(): void } | null)?.unref?.();
     this.#child.stderr!.setEncoding('utf8');
     this.#child.stderr!.on('data', (d: string) => { this.#stderr = (this.#stderr + d).slice(-4000); });
-    this.#childClosed = new Promise((resolve) => this.#child.once('close', () => resolve()));
+    this.#childClosed = new Promise((resolve) => {
+      this.#child.once('close', () => resolve());
+      this.#child.once('error', () => resolve());
+    });
     this.#child.once('error', (e: NodeJS.ErrnoException) => {
-      this.#fail(e.code === 'ENOENT'
+      this.#spawnError = e.code === 'ENOENT'
         ? new FileFault('ENOTSUP', `${file} is needed for files of an idmapped container as a normal user (${file === 'nsenter' ? 'util-linux' : 'lxc'}), and was not found`)
-        : new FileFault('EFILE', `the files helper (${this.#what}) could not be started: ${e.message}`));
+        : new FileFault('EFILE', `the files helper (${this.#what}) could not be started: ${e.message}`);
+      this.#fail(this.#spawnError);
     });
     this.#child.once('exit', (code, signal) => this.#fail(`exited (${signal ?? `code ${code}`})`));
     this.#poll = libc.koffi.node.poll(this.#fd, { readable: true }, () => this.#read());
@@ -112,6 +122,8 @@ class Helper {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(this.#fault(`gave no answer to ${op} within ${ms / 1000} s`));
+        // Stuck: it goes now, not after EXIT_MS.
+        try { this.#child.kill('SIGKILL'); } catch { /* gone */ }
         this.close();
       }, ms);
       this.#pending.set(id, { op, resolve, reject, timer });
@@ -121,9 +133,8 @@ class Helper {
         // The socket is blocking and the helper answers one request at a time: a request is small.
         if (sendBytes(this.#fd, bytes, fds) !== bytes.length) throw new Error('short write');
       } catch (e) {
-        clearTimeout(timer);
-        this.#pending.delete(id);
-        reject(this.#fault(`could not be sent ${op}: ${(e as Error).message}`));
+        // Most likely it is gone already: what it said, or why it never ran, makes the message.
+        this.#fail(`could not be sent ${op}: ${(e as Error).message}`);
       }
     });
   }
@@ -176,6 +187,7 @@ class Helper {
     if (this.#gone) return;
     // Its exit status says more than a closed socket, once it is known.
     const make = () => {
+      if (this.#spawnError) return this.#spawnError;
       if (typeof why !== 'string') return why;
       const { exitCode, signalCode } = this.#child;
       return this.#fault(exitCode !== null || signalCode !== null ? `exited (${signalCode ?? `code ${exitCode}`})` : why);
@@ -214,14 +226,20 @@ class Helper {
   }
 }
 
+/** For tests: another command that starts the helper, and a shorter start deadline. */
+export interface HelperTest {
+  command?: [string, string[]];
+  startMs?: number;
+}
+
 /**
  * Starts a helper in the container's ids (`entry`), has it open the root `spec`, and gives its
  * primitives. A failure to start is a FileFault naming the command and what it printed.
  */
-export async function helperSide(entry: Entry, spec: RootSpec): Promise<RootSide> {
-  const helper = new Helper(entry);
+export async function helperSide(entry: Entry, spec: RootSpec, test: HelperTest = {}): Promise<RootSide> {
+  const helper = new Helper(entry, test.command);
   try {
-    await helper.request('open', { spec }, [], START_MS);
+    await helper.request('open', { spec }, [], test.startMs ?? START_MS);
   } catch (e) {
     helper.close();
     throw e;
