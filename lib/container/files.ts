@@ -132,6 +132,16 @@ function split(h: Handle, op: string, path: string): [string, string] {
   }
 }
 
+/** A path that names no file ("/", "a/.."): the call's promise rejects with EINVAL before the root is opened. */
+function namesNoFile(h: Handle, op: string, path: string): Promise<never> | null {
+  try {
+    splitPath(path);
+    return null;
+  } catch (e) {
+    return Promise.reject(lxcError(h, op, e));
+  }
+}
+
 /** uid and gid are container ids that the container's lxc.idmap maps: EINVAL before any work otherwise. */
 function checkIds(h: Handle, op: string, ids: IdMap, o: { uid: number; gid: number }): void {
   try {
@@ -204,7 +214,8 @@ export function write(h: Handle, path_: unknown, data: unknown, options_: unknow
   const path = pathArg(h, op, path_);
   if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw h.error('EINVAL', op, 'data must be a string, Buffer or Uint8Array');
   const o = writeOptions(op, options_);
-  split(h, op, path);
+  const bad = namesNoFile(h, op, path);
+  if (bad) return bad;
   return withRoot(h, op, async (root) => {
     const fd = await openWrite(h, op, root, path, o, o.mode ?? 0o644);
     try {
@@ -219,7 +230,8 @@ export function writeStream(h: Handle, path_: unknown, options_: unknown): Promi
   const op = 'files.writeStream';
   const path = pathArg(h, op, path_);
   const o = writeOptions(op, options_);
-  split(h, op, path);
+  const bad = namesNoFile(h, op, path);
+  if (bad) return bad;
   return withRoot(h, op, async (root) => {
     const fd = await openWrite(h, op, root, path, o, o.mode ?? 0o644);
     return fs.createWriteStream('', { fd, highWaterMark: 1 << 20 });
@@ -255,7 +267,8 @@ export function remove(h: Handle, path_: unknown, options_: unknown): Promise<vo
   const op = 'files.remove';
   const path = pathArg(h, op, path_);
   const o = options(op, 'options', fileRemoveOptionsSchema, options_, fileRemoveDefaults);
-  split(h, op, path);
+  const bad = namesNoFile(h, op, path);
+  if (bad) return bad;
   return withRoot(h, op, ({ side }) => side.remove(path, o.recursive, o.force));
 }
 
