@@ -21,8 +21,27 @@ const CALL_MS = 300_000;
 /** After the call, how long the helper may take to go before it is killed. */
 const EXIT_MS = 5_000;
 
-/** The Node arguments that run the helper. */
-export const helperArgs = childArgs(import.meta.url, 'files-helper');
+/**
+ * The Node arguments that run the helper. Run from .ts sources, a module loader is needed, and
+ * only that: other hooks of this process (a test runner's) would run as the container's root,
+ * which may not write their files.
+ */
+export const helperArgs = loaderOnly(childArgs(import.meta.url, 'files-helper'));
+
+/** `args` without the --import/--require/--loader flags that load no TypeScript loader (tsx). */
+export function loaderOnly(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^(--import|--require|-r|--loader|--experimental-loader)(=(.*))?$/.exec(args[i]);
+    if (!m) {
+      if (args[i] !== '--enable-source-maps') out.push(args[i]);
+      continue;
+    }
+    const value = m[2] === undefined ? args[++i] : m[3];
+    if (/(^|[/@])tsx([/.]|$)/.test(value ?? '')) out.push(...(m[2] === undefined ? [args[i - 1], value] : [args[i]]));
+  }
+  return out;
+}
 
 /** How the helper gets the container's ids: joins a running container's user namespace, or maps a stopped one's lxc.idmap. */
 export type Entry = { pid: number } | { idmap: string[] };

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { helperArgs, helperCommand, helperSide } from '../../lib/container/files-remote.js';
+import { helperArgs, helperCommand, helperSide, loaderOnly } from '../../lib/container/files-remote.js';
 import { FileFault } from '../../lib/container/files-root.js';
 import { check } from '../../scripts/check-imports.js';
 import { children } from '../helpers.js';
@@ -32,6 +32,9 @@ t.test('commands: nsenter into a running container, lxc-usernsexec with a stoppe
   t.equal(file2, 'lxc-usernsexec');
   t.same(args2, ['-m', 'u:0:165536:65536', '-m', 'g:0:165536:65536', '--', '/usr/bin/node', ...helperArgs]);
   t.match(helperArgs.at(-1), /lib\/container\/files-helper\.(ts|js)$/);
+  t.same(loaderOnly(['--single-threaded', '--import=file:///n/@tapjs/mock/dist/esm/import.mjs', '--enable-source-maps', '--import', 'tsx',
+    '--require', '/n/@tapjs/processinfo/x.js', '--import=file:///n/tsx/dist/esm/index.mjs', '/x/files-helper.ts']),
+  ['--single-threaded', '--import', 'tsx', '--import=file:///n/tsx/dist/esm/index.mjs', '/x/files-helper.ts'], 'only the TypeScript loader of this process\'s flags');
 });
 
 t.test('the helper loads no more than it needs: no zod, no liblxc, no lib/index', { timeout: 60_000 }, async (t) => {
