@@ -94,7 +94,8 @@ class Helper {
     try {
       this.#child = builtins.childProcess.spawn(file, args, {
         stdio: ['ignore', 'ignore', 'pipe', sv[1], ...(memfd ? [image] : [])],
-        env: helperEnv({ LXC_FFI_KEEP_FDS: '3' }),
+        // It loads no liblxc (so no memfd re-exec that would need LXC_FFI_KEEP_FDS).
+        env: helperEnv(),
       });
     } catch (e) {
       libc.close(sv[0]);
