@@ -77,6 +77,7 @@ class Helper {
   /** Why it is gone (null while it serves). */
   #gone: FileFault | null = null;
   #closed = false;
+  #exited: Promise<void> = Promise.resolve();
   /** Why the command could not be run (ENOENT: not installed). */
   #spawnError: FileFault | null = null;
   readonly #childClosed: Promise<void>;
@@ -222,9 +223,12 @@ class Helper {
     else void Promise.race([this.#childClosed, new Promise((r) => setTimeout(r, 1000).unref())]).then(settle);
   }
 
-  /** Closes our end: the helper sees EOF and exits (killed if it has not after EXIT_MS). */
-  close(): void {
-    if (this.#closed) return;
+  /**
+   * Closes our end: the helper sees EOF and exits. Resolves once it has (killed if it has not
+   * after EXIT_MS), so that what it held (a stopped overlay clone's mount) is gone by then.
+   */
+  close(): Promise<void> {
+    if (this.#closed) return this.#exited;
     this.#closed = true;
     this.#gone ??= new FileFault('EFILE', 'the files helper was closed');
     for (const p of this.#pending.values()) {
@@ -238,11 +242,15 @@ class Helper {
     const child = this.#child;
     (child.stderr as unknown as { unref?(): void } | null)?.unref?.();
     child.unref();
-    if (child.exitCode === null && child.signalCode === null) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      // Left referenced until it exits: a caller awaiting this keeps its process until then.
       const killer = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, EXIT_MS);
-      killer.unref();
-      child.once('exit', () => clearTimeout(killer));
+      this.#exited = new Promise((resolve) => child.once('exit', () => {
+        clearTimeout(killer);
+        resolve();
+      }));
     }
+    return this.#exited;
   }
 }
 
@@ -261,7 +269,7 @@ export async function helperSide(entry: Entry, spec: RootSpec, test: HelperTest 
   try {
     await helper.request('open', { spec }, [], test.startMs ?? START_MS);
   } catch (e) {
-    helper.close();
+    await helper.close();
     throw e;
   }
   const side = { close: () => helper.close() } as RootSide;

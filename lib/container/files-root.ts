@@ -483,13 +483,13 @@ function removeAt(dirfd: number, name: string, shown: string, recursive: boolean
 /**
  * The primitives of one open root, wherever they run: in this process (`localSide`) or in a helper
  * in the container's user namespace (files-remote.ts). Each returns a promise; the fds in results
- * are this process's own. `close()` releases the root (and ends a helper).
+ * are this process's own. `close()` releases the root (and ends a helper), resolving once it has.
  */
-export type RootSide = { [K in Primitive]: (...args: Parameters<RootOps[K]>) => Promise<ReturnType<RootOps[K]>> } & { close(): void };
+export type RootSide = { [K in Primitive]: (...args: Parameters<RootOps[K]>) => Promise<ReturnType<RootOps[K]>> } & { close(): Promise<void> };
 
 /** The primitives run here, on `ops`. */
 export function localSide(ops: RootOps): RootSide {
-  const side = { close: () => ops.close() } as RootSide;
+  const side = { close: () => Promise.resolve(ops.close()) } as RootSide;
   for (const name of PRIMITIVES) {
     (side as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       try {

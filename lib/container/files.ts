@@ -86,7 +86,7 @@ async function openSide(h: Handle, op: string): Promise<Root> {
   const side = helper ? await helperSide(pid > 0 ? { pid } : { idmap: ids.lines }, spec) : localSide(new RootOps(openRoot(spec), ids));
   // Still the container's init once the root is open: not a process that took a freed pid.
   if (pid > 0 && h.query(op, 'init_pid') !== pid) {
-    side.close();
+    await side.close();
     throw h.error('ENOTRUNNING', op, 'the container stopped while its root was being opened');
   }
   return { side, ids };
@@ -113,7 +113,7 @@ async function withRoot<T>(h: Handle, op: string, f: (root: Root) => Promise<T> 
   } catch (e) {
     throw lxcError(h, op, e);
   } finally {
-    root.side.close();
+    await root.side.close();
   }
 }
 
