@@ -8,7 +8,7 @@
 // path that escaped the container's root would change it.
 import t, { type Test } from 'tap';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -259,6 +259,8 @@ t.test('a stopped overlay clone: writes go to its upper layer, its base is untou
   const base = await busybox(lxcpath, 'base');
   const clone = await base.clone('ov', { bdevType: 'overlayfs', snapshot: true });
   await clone.files.write('/etc/only-in-clone', 'clone');
+  const upper = clone.getConfigItem('lxc.rootfs.path').split(':').pop()!;
+  t.equal(statSync(join(upper, 'etc/only-in-clone')).uid, hostId(clone, 'u', 0), "in the upper layer, owned by the container's root on the host");
   t.equal((await clone.files.read('/etc/only-in-clone')).toString(), 'clone');
   t.ok((await clone.files.read('/etc/passwd')).length > 0, 'the lower layer is read through the overlay');
   await clone.files.write('/etc/passwd', 'root:x:0:0::/root:/bin/sh\n');
@@ -284,7 +286,9 @@ t.test('push and pull trees, and a large stream with flat memory', async (t) => 
   await within(60_000, 'start', c.start());
   t.match(await c.files.push(join(host, 'in'), '/opt/tree', { uid: 7, gid: 7 }), { files: 2, directories: 3, symlinks: 1 }, 'push summary');
   t.match(await c.files.stat('/opt/tree/a/b/f.txt'), { mode: 0o600, uid: 7, gid: 7 }, 'modes kept, owner given');
-  t.equal(statSync(join(rootfs(c), 'opt/tree/top.txt')).uid, hostId(c, 'u', 7), 'owned on the host by the mapped id of uid 7');
+  const owner = (rel: string) => { const s = lstatSync(join(rootfs(c), rel)); return [s.uid, s.gid]; };
+  const seven = [hostId(c, 'u', 7), hostId(c, 'g', 7)];
+  t.same([owner('opt/tree/top.txt'), owner('opt/tree/a/b'), owner('opt/tree/link')], [seven, seven, seven], 'file, directory and symlink owned on the host by the mapped ids of 7');
   t.equal((await c.exec(['cat', '/opt/tree/link'])).stdout, 'deep', 'the symlink works inside');
   t.match(await c.files.pull('/opt/tree', join(host, 'out')), { files: 2, directories: 3, symlinks: 1 }, 'pull summary');
   t.equal(readFileSync(join(host, 'out/a/b/f.txt'), 'utf8'), 'deep');
