@@ -126,10 +126,6 @@ class Helper {
     openPolls.add(this.#poll);
   }
 
-  get pid(): number | undefined {
-    return this.#child.pid;
-  }
-
   #fault(why: string): FileFault {
     const said = this.#stderr.trim().split('\n').filter(Boolean).slice(-6).join(' | ');
     return new FileFault('EFILE', `the files helper (${this.#what}, pid ${this.#child.pid}) ${why}${said ? `: ${said}` : ''}`);

@@ -83,11 +83,19 @@ async function openSide(h: Handle, op: string): Promise<Root> {
   const pid = h.query(op, 'init_pid');
   const spec: RootSpec = pid > 0 ? { pid } : { rootfs: getConfigItem(h, 'lxc.rootfs.path') };
   const helper = process.geteuid?.() !== 0 && ids.lines.length > 0;
-  const side = helper ? await helperSide(pid > 0 ? { pid } : { idmap: ids.lines }, spec) : localSide(new RootOps(openRoot(spec), ids));
+  const stopped = () => h.error('ENOTRUNNING', op, 'the container stopped while its root was being opened');
+  let side: RootSide;
+  try {
+    side = helper ? await helperSide(pid > 0 ? { pid } : { idmap: ids.lines }, spec) : localSide(new RootOps(openRoot(spec), ids));
+  } catch (e) {
+    // A helper that could not join init's namespace because init is gone: the same error as root's.
+    if (pid > 0 && h.query(op, 'init_pid') !== pid) throw stopped();
+    throw e;
+  }
   // Still the container's init once the root is open: not a process that took a freed pid.
   if (pid > 0 && h.query(op, 'init_pid') !== pid) {
     await side.close();
-    throw h.error('ENOTRUNNING', op, 'the container stopped while its root was being opened');
+    throw stopped();
   }
   return { side, ids };
 }

@@ -156,8 +156,15 @@ t.test('a symlink swapped for a directory during copies (a loop in the container
   const lxcpath = tempLxcpath(t);
   const c = await busybox(lxcpath, 'swap');
   await within(60_000, 'start', c.start());
-  // /s flips between a directory, a symlink to / and a symlink to ../../.. as fast as busybox can.
-  const loop = await c.attach(['sh', '-c', `while :; do rm -rf /s; mkdir -p /s${secretDir}; ln -sfn / /s2; mv -T /s2 /s; rm -f /s; ln -s ../../../../.. /s; rm -f /s; done`]);
+  // /s is a directory, then a symlink to /, swapped by rename(2) for a symlink to ../../.., then for
+  // a symlink to a directory, as fast as busybox can; /swaps counts the rounds.
+  const loop = await c.attach(['sh', '-c', `exec 2>/dev/null; mkdir -p /d${secretDir}; i=0; while :; do
+    rm -rf /s; mkdir -p /s${secretDir}
+    ln -sfn / /s2; rm -rf /s; mv -T /s2 /s
+    ln -sfn ../../../../.. /s3; mv -T /s3 /s
+    ln -sfn /d /s4; mv -T /s4 /s
+    i=$((i + 1)); echo $i >/swaps
+  done`]);
   t.teardown(() => { try { loop.kill('SIGKILL'); } catch { /* gone */ } });
   const host = mkdtempSync(join(tmpdir(), 'lxcffi-swap-'));
   t.teardown(() => rmSync(host, { recursive: true, force: true }));
@@ -165,7 +172,7 @@ t.test('a symlink swapped for a directory during copies (a loop in the container
   let ok = 0;
   let failed = 0;
   // As a normal user each call starts a helper (0.1 s, more from .ts sources): fewer rounds, the same operations.
-  const rounds = asRoot ? 300 : 60;
+  const rounds = asRoot ? 300 : 40;
   for (let i = 0; i < rounds; i++) {
     for (const work of [
       () => c.files.write(`/s${secretDir}/${secret}`, 'swapped'),
@@ -184,6 +191,8 @@ t.test('a symlink swapped for a directory during copies (a loop in the container
     }
   }
   t.ok(ok + failed === rounds * 5, `${ok} operations done, ${failed} failed cleanly (EFILE) against the swapping`);
+  const swaps = Number((await c.exec(['cat', '/swaps'])).stdout);
+  t.ok(swaps > rounds, `the loop went round ${swaps} times meanwhile`);
   loop.kill('SIGKILL');
   hostUntouched(t);
   t.notOk(existsSync(`${secretDir}/${secret}-d`) || existsSync(`${secretDir}/${secret}-tree`), `nothing made in the host ${secretDir}`);
