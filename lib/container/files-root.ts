@@ -13,7 +13,15 @@
 import * as fs from 'node:fs';
 import { join, dirname } from 'node:path';
 import * as libc from '../../ffi/libc.js';
-import type { FileEntry, FileType } from './files.js';
+
+/** What a path in the container is. */
+export type FileType = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'char-device' | 'block-device';
+
+/** An entry of `files.list()`. */
+export interface FileEntry {
+  name: string;
+  type: FileType;
+}
 
 /** A failure of a root-side operation: the LxcError code and message it becomes, and the errno. */
 export class FileFault extends Error {

@@ -18,9 +18,9 @@ import type { Handle } from './handle.js';
 import { LxcError } from '../errors.js';
 import { FileFault, RootOps, asFault, fault, localSide, openRoot, split as splitPath, toHost, type IdMap, type IdRange, type RootSide, type RootSpec } from './files-root.js';
 import { helperSide } from './files-remote.js';
+import type { FileEntry, FileType } from './files-root.js';
 
-/** What a path in the container is. */
-export type FileType = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'char-device' | 'block-device';
+export type { FileType, FileEntry } from './files-root.js';
 
 /** `files.stat()`: one object of the container, its ids as the container sees them. */
 export interface FileStat {
@@ -34,12 +34,6 @@ export interface FileStat {
   mtime: Date;
   /** A symlink's target, as stored (never followed on the host). */
   target?: string;
-}
-
-/** An entry of `files.list()`. */
-export interface FileEntry {
-  name: string;
-  type: FileType;
 }
 
 /** What `files.push()` / `files.pull()` copied. */
