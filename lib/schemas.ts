@@ -13,7 +13,7 @@ import * as S from './options.js';
 
 P.provideZod(zodMini);
 
-import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneEphemeralOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, HostCheckOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions, FileWriteOptions, FileReadOptions, FileRemoveOptions } from './options.js';
+import type { AbortOptions, AttachOptions, BdevSpecs, CheckpointOptions, CloneEphemeralOptions, CloneOptions, ConsoleLogOptions, ConsoleOptions, ContainerOptions, CreateOptions, DestroyOptions, DownloadOptions, ExecOptions, ExecuteOptions, GetIpsOptions, HostCheckOptions, ListOptions, LocalOptions, LogOptions, MigrateOptions, MountOptions, RestoreOptions, StartOptions, TemplateOptions, UmountOptions, WaitOptions, WatchOptions, FileWriteOptions, FileReadOptions, FileRemoveOptions, ImagesOptions } from './options.js';
 
 export { parse, type Z } from './options/parse.js';
 export * from './options.js';
@@ -81,5 +81,7 @@ export const fileWriteOptionsSchema: Schema<FileWriteOptions> = S.fileWriteOptio
 export const fileReadOptionsSchema: Schema<FileReadOptions> = S.fileReadOptionsSchema();
 /** The FileRemoveOptions of files.remove. */
 export const fileRemoveOptionsSchema: Schema<FileRemoveOptions> = S.fileRemoveOptionsSchema();
+/** The ImagesOptions of images. */
+export const imagesOptionsSchema: Schema<ImagesOptions> = S.imagesOptionsSchema();
 /** The GetIpsOptions of Container.getIps. */
 export const getIpsOptionsSchema: Schema<GetIpsOptions> = S.getIpsOptionsSchema();

@@ -19,7 +19,9 @@ export type FileType = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'c
 
 /** An entry of `files.list()`. */
 export interface FileEntry {
+  /** The entry's name in its directory. */
   name: string;
+  /** What it is (a symlink is not followed). */
   type: FileType;
 }
 

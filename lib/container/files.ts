@@ -24,13 +24,17 @@ export type { FileType, FileEntry } from './files-root.js';
 
 /** `files.stat()`: one object of the container, its ids as the container sees them. */
 export interface FileStat {
+  /** What it is (a final symlink is not followed: `'symlink'`). */
   type: FileType;
+  /** Size in bytes (a symlink's: the length of its target). */
   size: number;
   /** Permission bits (mode & 0o7777). */
   mode: number;
   /** Owner, a container uid (65534, the overflow id, when the host owner is not mapped). */
   uid: number;
+  /** Group, a container gid (65534 when the host group is not mapped). */
   gid: number;
+  /** Last modification. */
   mtime: Date;
   /** A symlink's target, as stored (never followed on the host). */
   target?: string;
@@ -38,9 +42,13 @@ export interface FileStat {
 
 /** What `files.push()` / `files.pull()` copied. */
 export interface CopySummary {
+  /** Regular files copied. */
   files: number;
+  /** Directories made (or found) on the other side, the top one included. */
   directories: number;
+  /** Symlinks copied as symlinks. */
   symlinks: number;
+  /** Bytes of the regular files copied. */
   bytes: number;
   /** Paths not copied: fifos, sockets and device nodes (never opened). */
   skipped: string[];
