@@ -192,7 +192,7 @@ t.test('a symlink swapped for a directory during copies (a loop in the container
   }
   t.ok(ok + failed === rounds * 5, `${ok} operations done, ${failed} failed cleanly (EFILE) against the swapping`);
   const swaps = Number((await c.exec(['cat', '/swaps'])).stdout);
-  t.ok(swaps > rounds, `the loop went round ${swaps} times meanwhile`);
+  t.ok(swaps > 20, `the loop went round ${swaps} times meanwhile`);
   loop.kill('SIGKILL');
   hostUntouched(t);
   t.notOk(existsSync(`${secretDir}/${secret}-d`) || existsSync(`${secretDir}/${secret}-tree`), `nothing made in the host ${secretDir}`);
