@@ -5,6 +5,7 @@
 import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync, closeSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helperArgs, helperCommand, helperSide, loaderOnly } from '../../lib/container/files-remote.js';
@@ -112,4 +113,28 @@ t.test('a helper that fails or never answers: an EFILE that says so, at once or 
   const t3 = Date.now();
   while (children().some((c) => c.cmdline.startsWith('sleep') && c.state !== 'Z') && Date.now() - t3 < 5000) await new Promise((r) => setTimeout(r, 50));
   t.notOk(children().some((c) => c.cmdline.startsWith('sleep') && c.state !== 'Z'), 'the stuck one was killed');
+});
+
+t.test('a helper does not outlive its caller: killed mid-call, the helper goes too', { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcffi-files-orphan-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const script = join(dir, 'caller.mts');
+  writeFileSync(script, `
+    import { readdirSync, readFileSync } from 'node:fs';
+    import { helperArgs, helperSide } from ${JSON.stringify(join(repo, 'lib/container/files-remote.ts'))};
+    await helperSide({ idmap: [] }, { rootfs: '/' }, { command: [process.execPath, helperArgs] });
+    const kids = readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).filter((p) => {
+      try { return readFileSync('/proc/' + p + '/stat', 'utf8').split(') ')[1].split(' ')[1] === String(process.pid) && readFileSync('/proc/' + p + '/cmdline', 'utf8').includes('files-helper'); } catch { return false; }
+    });
+    console.log(kids.join(' '));
+    process.kill(process.pid, 'SIGKILL');
+  `);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: repo, encoding: 'utf8', timeout: 30_000 });
+  const pids = r.stdout.trim().split(/\s+/).filter(Boolean).map(Number);
+  t.equal(r.signal, 'SIGKILL', 'the caller was killed');
+  t.equal(pids.length, 1, `its helper: ${pids.join(' ')}`);
+  const alive = () => pids.filter((p) => { try { return !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z '); } catch { return false; } });
+  const t0 = Date.now();
+  while (alive().length && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+  t.same(alive(), [], 'and the helper exited (its socket closed)');
 });
