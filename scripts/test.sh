@@ -70,7 +70,7 @@ if [ $# -eq 0 ] && [ "${LXC_FFI_USER_RUNS:-1}" = 1 ]; then
     test/integration/watch.test.ts test/integration/resources.test.ts test/integration/download.test.ts
     test/integration/examples.test.ts test/integration/host-check.test.ts test/integration/monitor-cgroups.test.ts
     test/integration/addresses.test.ts test/integration/ephemeral.test.ts test/integration/copy-progress.test.ts
-    test/integration/images.test.ts)
+    test/integration/images.test.ts test/integration/files.test.ts)
   for layout in hybrid cgroup2; do
     echo "# As a normal user, $layout cgroups: ${user_tests[*]}"
     counted "user $layout" bash scripts/as-user.sh --layout "$layout" -- node node_modules/tap/dist/esm/run.mjs --reporter=tap "${user_tests[@]}"

@@ -74,7 +74,7 @@ export interface ContainerAddress {
   interface: string;
   /** The IPv4 label (`eth0:1`) when the address has one that differs from the interface's name. */
   label?: string;
-  /** 'inet' (IPv4) or 'inet6' (IPv6). */
+  /** `'inet'` (IPv4) or `'inet6'` (IPv6). */
   family: 'inet' | 'inet6';
   /** In inet_ntop()'s notation, without a prefix or a %scope. */
   address: string;
