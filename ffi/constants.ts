@@ -41,10 +41,8 @@ export const DIRENT_NAME_OFFSET = 19;
 // errno.h
 export const ENOENT = 2;
 export const EINTR = 4;
-export const EIO = 5;
 export const EAGAIN = 11;
 export const EISDIR = 21;
-export const EINVAL = 22;
 export const ENODATA = 61;
 export const ENOBUFS = 105;
 
@@ -63,7 +61,6 @@ export const LOCK_NB = 4;
 export const LOCK_UN = 8;
 
 // sys/wait.h
-export const P_PID = 1;
 export const P_PIDFD = 3;
 export const WEXITED = 4;
 export const CLD_EXITED = 1;
@@ -105,20 +102,6 @@ export const TIOCGPTPEER = 0x5441;
 // sched.h (lib/constants.ts exports CLONE_NEWNET to users with the other namespace flags)
 /** Namespace flag: network. */
 export const CLONE_NEWNET = 0x40000000;
-/** Namespace flag: user. */
-export const CLONE_NEWUSER = 0x10000000;
-/** clone() flags: share the address space, share the fd table, suspend the caller until the child exits. */
-export const CLONE_VM = 0x100;
-export const CLONE_FILES = 0x400;
-export const CLONE_VFORK = 0x4000;
-
-// ucontext.h: a buffer that holds a ucontext_t (968 bytes on x86_64, 4560 on aarch64), and where
-// getcontext() saves the stack pointer (x86_64: gregs[REG_RSP]; aarch64: uc_mcontext.sp); -1 elsewhere.
-export const UCONTEXT_SIZE = 8192;
-export const UCONTEXT_SP_OFFSET = process.arch === 'x64' ? 40 + 15 * 8 : process.arch === 'arm64' ? 176 + 8 + 31 * 8 : -1;
-
-// sys/prctl.h
-export const PR_SET_DUMPABLE = 4;
 
 // sys/socket.h
 export const AF_UNIX = 1;

@@ -50,15 +50,6 @@ export const fchmod = libc.func('int fchmod(int fd, uint32_t mode)');
 export const sendfile = libc.func('int64_t sendfile(int out_fd, int in_fd, void *offset, size_t count)');
 /** int setns(int fd, int nstype) */
 export const setns = libc.func('int setns(int fd, int nstype)');
-/** int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5) */
-export const prctl = libc.func('int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)');
-/**
- * int clone(int (*fn)(void *), void *stack, int flags, void *arg), without the optional arguments
- * (no CLONE_PARENT_SETTID, CLONE_SETTLS or CLONE_CHILD_SETTID is ever passed)
- */
-export const clone = libc.func('int clone(void *fn, void *stack, int flags, void *arg)');
-/** int getcontext(ucontext_t *ucp), the struct as raw bytes (UCONTEXT_SIZE) */
-export const getcontext = libc.func('int getcontext(void *ucp)');
 /** int socket(int domain, int type, int protocol) */
 export const socket = libc.func('int socket(int domain, int type, int protocol)');
 /** int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen), the address as raw bytes */

@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as libc from '../../ffi/libc.js';
 import { builtins, fs } from '../builtins.js';
 import { FrameReader, frame, receive, sendBytes } from '../proc/socket.js';
-import { childArgs, nodeBinary } from '../proc/node.js';
+import { childArgs, loaderOnly, wrappedNode } from '../proc/node.js';
 import { helperEnv } from '../proc/env.js';
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM } from '../../ffi/libc.js';
 import { FileFault, PRIMITIVES, type RootSide, type RootSpec } from './files-root.js';
@@ -22,26 +22,10 @@ const CALL_MS = 300_000;
 const EXIT_MS = 5_000;
 
 /**
- * The Node arguments that run the helper. Run from .ts sources, a module loader is needed, and
- * only that: other hooks of this process (a test runner's) would run as the container's root,
- * which may not write their files.
+ * The Node arguments that run the helper: only the TypeScript loader of this process's flags (other
+ * hooks, a test runner's, would run as the container's root, which may not write their files).
  */
 export const helperArgs = loaderOnly(childArgs(import.meta.url, 'files-helper'));
-
-/** `args` without the --import/--require/--loader flags that load no TypeScript loader (tsx). */
-export function loaderOnly(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const m = /^(--import|--require|-r|--loader|--experimental-loader)(=(.*))?$/.exec(args[i]);
-    if (!m) {
-      if (args[i] !== '--enable-source-maps') out.push(args[i]);
-      continue;
-    }
-    const value = m[2] === undefined ? args[++i] : m[3];
-    if (/(^|[/@])tsx([/.]|$)/.test(value ?? '')) out.push(...(m[2] === undefined ? [args[i - 1], value] : [args[i]]));
-  }
-  return out;
-}
 
 /** How the helper gets the container's ids: joins a running container's user namespace, or maps a stopped one's lxc.idmap. */
 export type Entry = { pid: number } | { idmap: string[] };
@@ -86,11 +70,9 @@ class Helper {
     const sv = [0, 0];
     if (libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) !== 0) throw new FileFault('EFILE', `socketpair() failed (errno ${libc.koffi.errno()})`);
     this.#fd = sv[0];
-    // After liblxc re-executed this process from a memfd (nodeBinary()), /proc/self/exe would name
-    // nsenter itself once it runs: the image goes along as fd 4 instead.
-    const memfd = process.execPath.startsWith('/memfd:');
-    const image = memfd ? fs.openSync('/proc/self/exe', 'r') : -1;
-    const [file, args] = command ?? helperCommand(entry, memfd ? '/proc/self/fd/4' : nodeBinary());
+    const { node, image } = wrappedNode();
+    const memfd = image >= 0;
+    const [file, args] = command ?? helperCommand(entry, node);
     this.#what = command ? file : `${file} ${'pid' in entry ? `--user --target ${entry.pid}` : args.slice(0, args.indexOf('--')).join(' ')}`;
     try {
       this.#child = builtins.childProcess.spawn(file, args, {

@@ -1,6 +1,5 @@
 // The network state family: the running container's interfaces and addresses (the nic list over
 // lxc.net.N.* is config: config.ts).
-import { constants } from 'node:os';
 import type { InterfaceAddress, InterfaceStats, RouteSocket } from '../net/netlink.js';
 import { options, type Defaulted } from '../options/parse.js';
 import { getIpsOptionsSchema } from '../options/network.js';
@@ -13,8 +12,8 @@ import { LxcError } from '../errors.js';
 
 // The netlink reader, loaded with the first getIps().
 let netlinkModule: Promise<typeof import('../net/netlink.js')> | undefined;
-// The runners, where a normal user's netlink socket is opened (getAddresses()).
-let runnerModule: Promise<typeof import('../runner/pool.js')> | undefined;
+// nsenter's way in, where a normal user's netlink socket is opened (getAddresses()).
+let enteredModule: Promise<typeof import('../net/entered.js')> | undefined;
 
 export async function getInterfaces(h: Handle): Promise<string[]> {
   const op = 'getInterfaces';
@@ -94,7 +93,7 @@ export async function getAddresses(h: Handle): Promise<ContainerAddress[]> {
   const netlink = await (netlinkModule ??= import('../net/netlink.js'));
   let all: InterfaceAddress[];
   try {
-    // Root joins the namespace on this thread; a normal user's socket is opened by a runner's child.
+    // Root joins the namespace on this thread; a normal user's socket is opened by a child (entered.ts).
     all = process.getuid?.() === 0 ? netlink.namespaceAddresses(pid) : netlink.namespaceAddresses(pid, await enteredSocket(h, op, netlink, pid));
   } catch (e) {
     if (e instanceof LxcError) throw e;
@@ -117,21 +116,21 @@ export async function getAddresses(h: Handle): Promise<ContainerAddress[]> {
 }
 
 /**
- * A socket in the network namespace of `pid`, opened by a child a runner forks (joining the
- * container's user namespace first, as liblxc's get_ips() does): what a normal user, whose
- * threads keep this process from joining a user namespace, reads the addresses through.
+ * A socket in the network namespace of `pid`, opened there by a child that first joins the
+ * container's user namespace (nsenter; lib/net/entered.ts), as liblxc's get_ips() enters it:
+ * what a normal user, whose threads keep this process from joining a user namespace, reads the
+ * addresses through.
  */
 async function enteredSocket(h: Handle, op: string, netlink: typeof import('../net/netlink.js'), pid: number): Promise<RouteSocket> {
-  const { netlinkSocket } = await (runnerModule ??= import('../runner/pool.js'));
-  const got = await netlinkSocket(pid);
-  if (typeof got === 'number') return netlink.routeSocketOf(got);
-  const name = Object.entries(constants.errno).find(([, n]) => n === got.errno)?.[0] ?? `errno ${got.errno}`;
-  if (got.step === 'open' && got.errno === constants.errno.ENOENT) throw h.error('ENOTRUNNING', op, 'the container stopped while its addresses were read');
-  const uid = process.getuid?.() ?? -1;
-  if (got.step === 'open' || got.step === 'setns user' || got.step === 'setns net') {
-    throw h.error('ENOTSUP', op, `its network namespace cannot be entered by this user (uid ${uid}; ${got.step}: ${name}): a normal user enters only the namespaces of containers it started in a user namespace of its own (lxc.idmap); root may enter any`);
+  const { enteredRouteSocket, EnterFailure } = await (enteredModule ??= import('../net/entered.js'));
+  try {
+    return netlink.routeSocketOf(await enteredRouteSocket(pid));
+  } catch (e) {
+    if (!(e instanceof EnterFailure)) throw e;
+    if (e.gone) throw h.error('ENOTRUNNING', op, 'the container stopped while its addresses were read');
+    if (e.missing) throw h.error('ENOTSUP', op, `a normal user reads a container's addresses through ${e.message}`);
+    throw h.error('ENOTSUP', op, `its network namespace cannot be entered by this user (uid ${process.getuid?.() ?? -1}: ${e.message}): a normal user enters only the namespaces of containers it started in a user namespace of its own (lxc.idmap); root may enter any`);
   }
-  throw h.error('ENOTSUP', op, `its network namespace cannot be read here (${got.step}: ${name})`);
 }
 
 /**

@@ -2,7 +2,7 @@
 // liblxc's get_ips() forks the caller to enter the namespace, which for a Node process costs
 // milliseconds (docs/benchmarks.md). setns() is per thread, and a netlink socket answers for the
 // namespace it was opened in: join on this thread, open the socket, go back, then ask. A normal
-// user's socket is opened by a runner's forked child instead (routeSocketOf; lib/runner/main.ts).
+// user's socket is opened by a child in the container's user namespace instead (entered.ts).
 import { fs } from '../builtins.js';
 import * as libc from '../../ffi/libc.js';
 import { AF_INET, AF_INET6, AF_NETLINK, CLONE_NEWNET, EAGAIN, EINTR, ENOBUFS, IFA_ADDRESS, IFA_LABEL, IFA_LOCAL, IFLA_IFNAME, IFLA_STATS64, MSG_DONTWAIT, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_REQUEST, POLLIN, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_RAW, SOCKADDR_NL_SIZE } from '../../ffi/libc.js';
@@ -77,7 +77,7 @@ export function openRouteSocket(pid: number, { kernelOnly = true }: { kernelOnly
 
 /**
  * Makes `fd`, a NETLINK_ROUTE socket opened in some namespace (by openRouteSocket(), or by a
- * runner's child for a normal user: lib/runner/pool.ts netlinkSocket()), a RouteSocket: connect()ed
+ * child in the container's user namespace for a normal user: entered.ts), a RouteSocket: connect()ed
  * to the kernel as openRouteSocket() says, its port read. Takes `fd` over: closed on failure.
  */
 export function routeSocketOf(fd: number, { kernelOnly = true }: { kernelOnly?: boolean } = {}): RouteSocket {

@@ -1,5 +1,4 @@
-// A runner: the process in which liblxc's forking calls run (start, clone, snapshot, attach, ...),
-// and where a normal user's netlink socket in a container's namespace is opened (below).
+// A runner: the process in which liblxc's forking calls run (start, clone, snapshot, attach, ...).
 // liblxc forks and raw-clone()s its caller; a raw clone's child inherits any glibc lock (stdio's
 // list lock, malloc's arenas) that another thread held at that instant, and blocks on it forever.
 // Here the call runs synchronously on the only busy thread: started with --single-threaded, V8
@@ -12,11 +11,11 @@ import { fs } from '../builtins.js';
 import { FrameReader, frame, receive, sendBytes } from '../proc/socket.js';
 import { adoptEnv } from '../proc/env.js';
 import { reap as reapPidfd } from '../proc/exit.js';
-import type { Arg, CallRequest, NetlinkFailure, NetlinkRequest, Reply, Request } from './protocol.js';
+import type { Arg, CallRequest, Reply, Request } from './protocol.js';
 import { cgroupPaths, restoreCgroups } from './cgroups.js';
 import { StructLog } from './log.js';
 import { adoptSessionLog } from '../logging.js';
-import { AF_NETLINK, CLONE_FILES, CLONE_NEWNET, CLONE_NEWUSER, CLONE_VFORK, CLONE_VM, EINVAL, EIO, FD_CLOEXEC, F_SETFD, NETLINK_ROUTE, POLLFD_EVENTS_OFFSET, POLLFD_REVENTS_OFFSET, POLLFD_SIZE, POLLIN, PR_SET_DUMPABLE, P_PID, SIGACTION_SIZE, SIGCHLD, SIGINFO_SIZE, SIGINT, SIGPIPE, SIGQUIT, SIGXFSZ, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_RAW, UCONTEXT_SIZE, UCONTEXT_SP_OFFSET, WEXITED } from '../../ffi/libc.js';
+import { FD_CLOEXEC, F_SETFD, POLLFD_EVENTS_OFFSET, POLLFD_REVENTS_OFFSET, POLLFD_SIZE, POLLIN, SIGACTION_SIZE, SIGCHLD, SIGINT, SIGPIPE, SIGQUIT, SIGXFSZ } from '../../ffi/libc.js';
 
 const { koffi } = ffi;
 // The caller's session log (logInit), if it set one: liblxc's lines of this process go there too.
@@ -206,137 +205,11 @@ function reap(pid: number, pidfd: number): void {
   send({ t: 'exit', pid, ...(reapPidfd(pidfd) ?? { code: null, signal: null }) });
 }
 
-// ---- A netlink socket in a container's network namespace (NetlinkRequest) ----
-// A normal user's process may enter a container's network namespace only from inside the
-// container's user namespace, and only a single-threaded process may join a user namespace: this
-// one never is (Node's threads), and a fork()ed copy of it cannot run JavaScript (V8 maps its heap
-// MADV_DONTFORK). So, as liblxc's get_ips() runs its setns() calls in a child, the child here is a
-// clone() that shares this process's memory and fd table (CLONE_VM | CLONE_FILES) and suspends
-// this thread until it exits (CLONE_VFORK): a task of its own, which may join namespaces, running
-// a koffi callback as this thread would. Its stack lies in the lower half of koffi's own stack for
-// synchronous calls, below what the clone() call uses: koffi then runs the callback on the Node
-// stack below the caller's frames, as any callback during a call (a stack elsewhere trips V8's
-// stack check). The socket it opens is in the shared fd table; its namespaces go with it.
-
-/** The child's inputs and outputs (shared memory), and the registered callback that runs it. */
-const child = { user: -1, net: -1, sock: -1, step: 0, errno: 0 };
-let childEntry: unknown = null;
-let childStack: bigint | null | undefined;
-/** The child's steps, in order; a failed one is named by its index + 1 (0: all done). */
-const NETLINK_STEPS = ['setns user', 'setns net', 'socket'] as const;
-
-/** What the child runs: never throws (an exception would be left pending for this thread). */
-function childMain(): number {
-  try {
-    const steps = [
-      () => (child.user < 0 ? 0 : (ffi.setns(child.user, CLONE_NEWUSER) as number)),
-      () => ffi.setns(child.net, CLONE_NEWNET) as number,
-      () => (child.sock = ffi.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE) as number),
-    ];
-    for (let i = 0; i < steps.length; i++) {
-      if (steps[i]() >= 0) continue;
-      child.errno = koffi.errno();
-      child.step = i + 1;
-      return 1;
-    }
-    return 0;
-  } catch {
-    child.step = -1;
-    return 2;
-  }
-}
-
-/**
- * The top of the child's stack: the middle of the mapping that holds koffi's synchronous stack
- * (found from the stack pointer getcontext() saves when koffi calls it), or null when it cannot be
- * found here (another architecture, a stack of under 256 KiB).
- */
-function findChildStack(): bigint | null {
-  if (UCONTEXT_SP_OFFSET < 0) return null;
-  const uc = Buffer.alloc(UCONTEXT_SIZE);
-  if (ffi.getcontext(uc) !== 0) return null;
-  const sp = uc.readBigUInt64LE(UCONTEXT_SP_OFFSET);
-  for (const line of fs.readFileSync('/proc/self/maps', 'utf8').split('\n')) {
-    const m = /^([0-9a-f]+)-([0-9a-f]+) rw/.exec(line);
-    if (!m) continue;
-    const [start, end] = [BigInt(`0x${m[1]}`), BigInt(`0x${m[2]}`)];
-    if (sp < start || sp >= end) continue;
-    return sp - start < 256n * 1024n ? null : (start + (sp - start) / 2n) & ~15n;
-  }
-  return null;
-}
-
-/** Answers a NetlinkRequest: the socket, opened by a clone()d child, or why there is none. */
-function netlinkSocket(req: NetlinkRequest): void {
-  const fail = (f: NetlinkFailure) => send({ t: 'done', id: req.id, result: f, outs: [], log: [] });
-  const opened: number[] = [];
-  const closeAll = () => { for (const fd of opened.splice(0)) ffi.close(fd); };
-  let user = -1;
-  let net: number;
-  try {
-    net = fs.openSync(`/proc/${req.pid}/ns/net`, 'r');
-    opened.push(net);
-    // setns() into one's own user namespace is EINVAL: joined only when it is another.
-    const theirs = fs.statSync(`/proc/${req.pid}/ns/user`);
-    const ours = fs.statSync('/proc/self/ns/user');
-    if (theirs.ino !== ours.ino || theirs.dev !== ours.dev) opened.push(user = fs.openSync(`/proc/${req.pid}/ns/user`, 'r'));
-  } catch (e) {
-    closeAll();
-    fail({ step: 'open', errno: Math.abs((e as NodeJS.ErrnoException).errno ?? EIO) });
-    return;
-  }
-  if (childStack === undefined) childStack = findChildStack();
-  childEntry ??= koffi.register(childMain, koffi.pointer(koffi.proto('int lxcffi_netns_child(void *arg)')));
-  if (childStack === null) {
-    closeAll();
-    fail({ step: 'clone', errno: EINVAL });
-    return;
-  }
-  Object.assign(child, { user, net, sock: -1, step: 0, errno: 0 });
-  // Non-dumpable while the child lives (it shares this memory): the container's root, whose user
-  // namespace the child joins, may then neither ptrace it nor open its fds.
-  ffi.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  let tid: number;
-  let cloneErrno = 0;
-  try {
-    ffi.sigaction(SIGCHLD, defaultAction, null);
-    tid = ffi.clone(childEntry, koffi.as(childStack, 'void *'), CLONE_VM | CLONE_FILES | CLONE_VFORK | SIGCHLD, null) as number;
-    cloneErrno = koffi.errno();
-    if (tid > 0) ffi.waitid(P_PID, tid, Buffer.alloc(SIGINFO_SIZE), WEXITED);
-  } finally {
-    ffi.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-    closeAll();
-  }
-  if (tid < 0) {
-    fail({ step: 'clone', errno: cloneErrno });
-    return;
-  }
-  if (child.step !== 0 || child.sock < 0) {
-    if (child.sock >= 0) ffi.close(child.sock);
-    fail(child.step > 0 ? { step: NETLINK_STEPS[child.step - 1], errno: child.errno } : { step: 'child', errno: EIO });
-    return;
-  }
-  const sock = child.sock;
-  try {
-    sendBytes(SOCKET, frame({ t: 'done', id: req.id, result: null, outs: [], log: [], fds: 1 }), [sock]);
-  } finally {
-    ffi.close(sock);
-  }
-}
-
 function handle(message: Request, fds: number[]): void {
   if (message.t === 'forget') {
     const held = containers.get(message.cid);
     if (held) drop(held);
     containers.delete(message.cid);
-    return;
-  }
-  if (message.t === 'netlink') {
-    try {
-      netlinkSocket(message);
-    } catch (e) {
-      send({ t: 'fail', id: message.id, message: (e as Error).stack ?? String(e) });
-    }
     return;
   }
   if (message.t === 'call') {

@@ -15,7 +15,7 @@ import { spawnTurn } from '../proc/turn.js';
 import { envPrint, envSnapshot, helperEnv } from '../proc/env.js';
 import { IdlePool } from '../proc/pool.js';
 import type { Exit } from '../proc/exit.js';
-import type { CallReply, CallRequest, ExitEvent, MemberCall, NetlinkFailure, NetlinkRequest, Reply } from './protocol.js';
+import type { CallReply, ExitEvent, MemberCall, Reply, Request } from './protocol.js';
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM } from '../../ffi/libc.js';
 
 const nodeArgs = childArgs(import.meta.url, 'main');
@@ -93,9 +93,6 @@ export interface RunResult {
   watch: ExitWatch | null;
 }
 
-/** A reply as the caller received it: the fds that came with it, its own now. */
-type Received = CallReply & { received: number[] };
-
 interface Watcher {
   resolve: (e: Exit) => void;
   reject: (e: Error) => void;
@@ -115,7 +112,7 @@ class Runner {
   dead = false;
   #poll: { close(): void; ref(): void; unref(): void };
   #reader = new FrameReader();
-  #pending: { id: number; member: string; resolve: (r: Received) => void; reject: (e: Error) => void } | null = null;
+  #pending: { id: number; member: string; resolve: (r: CallReply) => void; reject: (e: Error) => void } | null = null;
   #watchers = new Map<number, Watcher>();
   /** Exits that arrived before anyone asked (the reply and the exit may come in one read). */
   #early = new Map<number, Exit>();
@@ -182,22 +179,21 @@ class Runner {
         this.#gone('closed its channel');
         return;
       }
-      // A reply says how many fds came with it (a NetlinkRequest's socket); any other is closed.
-      for (const { message, fds } of this.#reader.push(got.bytes, got.fds)) this.#dispatch(message as Reply, fds);
+      for (const fd of got.fds) libc.close(fd);
+      for (const { message } of this.#reader.push(got.bytes, [])) this.#dispatch(message as Reply);
     }
   }
 
-  #dispatch(m: Reply, fds: number[]): void {
+  #dispatch(m: Reply): void {
     if (process.env.LXC_FFI_DEBUG_RUNNER) console.error('recv', this.pid, JSON.stringify(m).slice(0, 200));
-    const p = this.#pending;
-    if (m.t === 'exit' || !p || p.id !== m.id || m.t !== 'done') for (const fd of fds) libc.close(fd);
     if (m.t === 'exit') {
       this.#exited(m);
       return;
     }
+    const p = this.#pending;
     if (!p || p.id !== m.id) return;
     this.#pending = null;
-    if (m.t === 'done') p.resolve({ ...m, received: fds });
+    if (m.t === 'done') p.resolve(m);
     else p.reject(new Error(`lxc-ffi runner (pid ${this.pid}) could not run ${p.member}: ${m.message}`));
   }
 
@@ -213,11 +209,11 @@ class Runner {
     this.#updateRef();
   }
 
-  /** Sends one request; resolves its reply (with the fds that came with it). The runner is busy until then. */
-  call(request: CallRequest | NetlinkRequest, fds: number[], member: string): Promise<Received> {
+  /** Sends one call; resolves its reply. The runner is busy until then. */
+  call(request: Request & { t: 'call' }, fds: number[], member: string): Promise<CallReply> {
     this.#inCall = true;
     this.#updateRef();
-    return new Promise<Received>((resolve, reject) => {
+    return new Promise<CallReply>((resolve, reject) => {
       this.#pending = { id: request.id, member, resolve, reject };
       try {
         const bytes = frame(request);
@@ -345,30 +341,6 @@ export async function run(spec: RunSpec): Promise<RunResult> {
     throw e;
   } finally {
     if (file) fs.rmSync(file, { force: true });
-    runner.busy = false;
-    pool.release(runner);
-  }
-}
-
-/**
- * A NETLINK_ROUTE socket (non-blocking, close-on-exec) opened in the network namespace of `pid`,
- * from a child a runner forks for it (protocol.ts NetlinkRequest): what a normal user's process,
- * whose threads keep it from joining the container's user namespace, reads a container's addresses
- * through. The fd is the caller's to close; a NetlinkFailure says which step failed.
- *
- * @example
- * const got = await netlinkSocket(c.initPid);
- * if (typeof got === 'number') libc.close(got);
- */
-export async function netlinkSocket(pid: number): Promise<number | NetlinkFailure> {
-  const runner = pool.take() ?? (await pool.acquire())!;
-  runner.busy = true;
-  try {
-    const reply = await runner.call({ t: 'netlink', id: nextId++, pid, fds: 0 }, [], 'netlink');
-    if (reply.result === null && reply.received.length === 1) return reply.received[0];
-    for (const fd of reply.received) libc.close(fd);
-    return reply.result as NetlinkFailure;
-  } finally {
     runner.busy = false;
     pool.release(runner);
   }

@@ -40,28 +40,7 @@ export interface ForgetRequest {
   cid: number;
 }
 
-/**
- * Opens a NETLINK_ROUTE socket (non-blocking, close-on-exec) in the network namespace of `pid`, as
- * liblxc's get_ips() enters it: from a child (a clone() sharing the runner's memory and fds), which
- * joins the user namespace of `pid` first when it is not the runner's (a normal user may enter its
- * containers' namespaces only from inside their user namespace, and only a single-threaded process
- * may join one). Answered by a CallReply whose result is null with the socket as its one fd, or a
- * NetlinkFailure.
- */
-export interface NetlinkRequest {
-  t: 'netlink';
-  id: number;
-  pid: number;
-  fds: 0;
-}
-
-/** Why a NetlinkRequest got no socket: the step that failed and its errno. */
-export interface NetlinkFailure {
-  step: 'open' | 'clone' | 'setns user' | 'setns net' | 'socket' | 'child';
-  errno: number;
-}
-
-export type Request = CallRequest | ForgetRequest | NetlinkRequest;
+export type Request = CallRequest | ForgetRequest;
 
 /** The answer to one CallRequest. */
 export interface CallReply {
@@ -71,8 +50,6 @@ export interface CallReply {
   /** The values of the out-parameters, in argument order. */
   outs: number[][];
   log: string[];
-  /** How many fds came with the reply (a NetlinkRequest's socket); none when absent. */
-  fds?: number;
 }
 
 /** A CallRequest that could not be carried out at all (not a liblxc failure, which is a result). */
