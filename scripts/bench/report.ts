@@ -83,7 +83,10 @@ export interface Results {
 
 const finite = (x: number | undefined | null): x is number => x !== undefined && x !== null && Number.isFinite(x);
 
-export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>): RowResult {
+/** Another row's cell of a target, in the same run (a goal's control row). */
+export type CellOf = (row: string, target: TargetId) => Cell | undefined;
+
+export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>, cellOf: CellOf = () => undefined): RowResult {
   const med = (t: TargetId) => cells[t]?.summary?.median;
   const ffi = med('lxc-ffi');
   const perRound = (t: TargetId) => {
@@ -104,11 +107,14 @@ export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>): Row
     if (r.cpuRatios) r.cpuRatios[key] = ratio(cpuOf('lxc-ffi'), cpuOf(b));
   }
   for (const g of row.goals ?? []) {
-    const x = ratio(ffi, med(g.against));
-    const cx = ratio(cpuOf('lxc-ffi'), cpuOf(g.against));
+    const other = g.row === undefined ? null : cellOf(g.row, g.against);
+    const x = other === null ? ratio(ffi, med(g.against)) : ratio(ffi, other?.summary?.median);
+    const cx = other === null ? ratio(cpuOf('lxc-ffi'), cpuOf(g.against)) : NaN;
+    const rounds = other === null ? perRound(g.against)
+      : (cells['lxc-ffi']?.roundMedians ?? []).map((v, i) => ratio(v, other?.roundMedians?.[i]));
     r.goals.push({
       text: g.text, against: g.against, max: g.max,
-      ratio: finite(x) ? x : null, roundRatios: perRound(g.against), cpuRatio: finite(cx) ? cx : null,
+      ratio: finite(x) ? x : null, roundRatios: rounds, cpuRatio: finite(cx) ? cx : null,
       met: finite(x) ? x <= g.max : null,
     });
   }

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setUp, type Fixture, type Needs } from './setup.js';
-import { rows, plans, share } from './rows.js';
+import { rows, plans, share, type Row } from './rows.js';
 import { targets, isSkip, type Prepared, type TargetId } from './targets/index.js';
 import { probes, type ProbeResult } from './probes/index.js';
 import { summarize, median, formatUs } from './stats.js';
@@ -155,7 +155,7 @@ export async function main(opts: RunOptions): Promise<number> {
   }
   if (interrupted) return new Promise<number>(() => undefined); // onSignal exits once the cleanup is done
 
-  const rowResults = selected.map((row) => {
+  const cellsOf = (row: Row): Partial<Record<TargetId, Cell>> => {
     const cells: Partial<Record<TargetId, Cell>> = {};
     for (const [t, op] of Object.entries(row.ops) as [TargetId, string][]) {
       const key = `${t}:${op}`;
@@ -168,8 +168,10 @@ export async function main(opts: RunOptions): Promise<number> {
         ...(errors.has(key) ? { error: errors.get(key) } : {}),
       };
     }
-    return rowResult(row, cells);
-  });
+    return cells;
+  };
+  const measured = new Map(selected.map((row) => [row.id, cellsOf(row)]));
+  const rowResults = selected.map((row) => rowResult(row, measured.get(row.id)!, (id, t) => measured.get(id)?.[t]));
   const results: Results = {
     mode,
     unit: 'us',

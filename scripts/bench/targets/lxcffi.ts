@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as lxc from '../../../lib/index.js';
 import { libc } from '../../../ffi/libc.js';
+import * as ffi from '../../../ffi/index.js';
 import { netConfig } from '../../../test/helpers.js';
 import type { BenchContext } from '../setup.js';
 import type { Target, Prepared } from './target.js';
@@ -16,7 +17,7 @@ export const lxcffi: Target = {
   label: 'lxc-ffi',
   ops: {
     attachWait_true: 'attach', exec_true: 'attach', exec_echo: 'attach', evaluate_oneshot: 'worker', session_evaluate: 'session',
-    get_config_item: 'cheap', is_defined: 'cheap', getppid: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
+    get_config_item: 'cheap', get_config_item_bare: 'cheap', is_defined: 'cheap', getppid: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
     lifecycle: 'lifecycle', clone_overlay: 'clone', files_push: 'file', files_pull: 'file',
   },
   async prepare(ctx: BenchContext): Promise<Prepared> {
@@ -30,6 +31,10 @@ export const lxcffi: Target = {
     };
     // The control row's system call, declared through koffi as ffi/libc.ts declares its functions.
     const getppid = libc.func('int getppid(void)');
+    // The bare koffi call under getConfigItem: the member on a struct of our own, a buffer made once.
+    const bareStruct = ffi.lxc_container_new(c.name, c.lxcpath) as bigint;
+    const bareItem = ffi.method(bareStruct, 'get_config_item') as unknown as (c: bigint, key: string, retv: Buffer, inlen: number) => number;
+    const bareBuffer = Buffer.alloc(4096);
     const pulled = join(ctx.scratch, 'ffi-pulled');
     const ops: Record<string, Op> = {
       files_push: async () => {
@@ -63,6 +68,10 @@ export const lxcffi: Target = {
       get_config_item: () => {
         const v = c.getConfigItem('lxc.uts.name');
         if (!v) expect("getConfigItem('lxc.uts.name')", false, v);
+      },
+      get_config_item_bare: () => {
+        const n = bareItem(bareStruct, 'lxc.uts.name', bareBuffer, bareBuffer.length);
+        if (!(n > 0) || bareBuffer.toString('utf8', 0, Math.min(n, bareBuffer.length)) === '') expect('get_config_item(lxc.uts.name)', false, n);
       },
       is_defined: () => {
         if (!c.defined) expect('defined', false, false);
@@ -128,6 +137,7 @@ export const lxcffi: Target = {
       async dispose() {
         await session?.close();
         session = undefined;
+        ffi.lxc_container_put(bareStruct);
       },
     };
   },
