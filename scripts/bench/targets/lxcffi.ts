@@ -32,7 +32,7 @@ export const lxcffi: Target = {
     // The control row's system call, declared through koffi as ffi/libc.ts declares its functions.
     const getppid = libc.func('int getppid(void)');
     // The bare koffi call under getConfigItem: the member on a struct of our own, a buffer made once.
-    const bareStruct = ffi.lxc_container_new(c.name, c.lxcpath) as bigint;
+    let bareStruct = ffi.lxc_container_new(c.name, c.lxcpath) as bigint;
     const bareItem = ffi.method(bareStruct, 'get_config_item') as unknown as (c: bigint, key: string, retv: Buffer, inlen: number) => number;
     const bareBuffer = Buffer.alloc(4096);
     const pulled = join(ctx.scratch, 'ffi-pulled');
@@ -137,7 +137,9 @@ export const lxcffi: Target = {
       async dispose() {
         await session?.close();
         session = undefined;
-        ffi.lxc_container_put(bareStruct);
+        // dispose() runs twice (before the probes, and at the end): the struct is put once.
+        if (bareStruct !== 0n) ffi.lxc_container_put(bareStruct);
+        bareStruct = 0n;
       },
     };
   },
