@@ -223,6 +223,26 @@ export function check(root: string, withTypes = false): Report {
 }
 
 /** The report as lines; `ok` when no rule is broken. */
+/**
+ * The files of `root` that `entry` (a path relative to `root`) loads at run time, itself included,
+ * sorted: a helper process's module graph.
+ *
+ * @example
+ * reachable(repo, 'lib/net/netns-helper.ts') // ['ffi/constants.ts', 'ffi/koffi.ts', …]
+ */
+export function reachable(root: string, entry: string): string[] {
+  const graph = new Map<string, string[]>();
+  for (const e of check(root).edges) {
+    if (e.typeOnly) continue;
+    const from = relative(root, e.from);
+    graph.set(from, [...(graph.get(from) ?? []), relative(root, e.to)]);
+  }
+  const seen = new Set<string>();
+  const walk = (f: string) => { if (seen.has(f)) return; seen.add(f); for (const n of graph.get(f) ?? []) walk(n); };
+  walk(entry);
+  return [...seen].sort();
+}
+
 export function format(r: Report, withTypes = false): { ok: boolean; lines: string[] } {
   const lines: string[] = [];
   const typeOnly = r.edges.filter((e) => e.typeOnly).length;

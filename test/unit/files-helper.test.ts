@@ -6,12 +6,12 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync, closeSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helperArgs, helperCommand, helperSide } from '../../lib/container/files-remote.js';
 import { loaderOnly } from '../../lib/proc/node.js';
 import { FileFault } from '../../lib/container/files-root.js';
-import { check } from '../../scripts/check-imports.js';
+import { reachable } from '../../scripts/check-imports.js';
 import { children } from '../helpers.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -40,17 +40,7 @@ t.test('commands: nsenter into a running container, lxc-usernsexec with a stoppe
 });
 
 t.test('the helper loads no more than it needs: no zod, no liblxc, no lib/index', { timeout: 60_000 }, async (t) => {
-  const report = check(repo);
-  const graph = new Map<string, string[]>();
-  for (const e of report.edges) {
-    if (e.typeOnly) continue;
-    const from = relative(repo, e.from);
-    graph.set(from, [...(graph.get(from) ?? []), relative(repo, e.to)]);
-  }
-  const seen = new Set<string>();
-  const walk = (f: string) => { if (seen.has(f)) return; seen.add(f); for (const n of graph.get(f) ?? []) walk(n); };
-  walk('lib/container/files-helper.ts');
-  t.same([...seen].sort(), [
+  t.same(reachable(repo, 'lib/container/files-helper.ts'), [
     'ffi/constants.ts', 'ffi/koffi.ts', 'ffi/libc.ts',
     'lib/container/files-helper.ts', 'lib/container/files-root.ts', 'lib/proc/frames.ts', 'lib/proc/socket.ts',
   ]);

@@ -5,11 +5,11 @@
 import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnterFailure, enterCommand, enteredRouteSocket } from '../../lib/net/entered.js';
 import { namespaceAddresses, routeSocketOf } from '../../lib/net/netlink.js';
-import { check } from '../../scripts/check-imports.js';
+import { reachable } from '../../scripts/check-imports.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const asRoot = process.getuid?.() === 0;
@@ -38,16 +38,7 @@ t.test('the argv: nsenter joins the user namespace only when it is not ours, kee
 });
 
 t.test('the helper loads no more than it needs: koffi, libc and the socket framing', async (t) => {
-  const graph = new Map<string, string[]>();
-  for (const e of check(repo).edges) {
-    if (e.typeOnly) continue;
-    const from = relative(repo, e.from);
-    graph.set(from, [...(graph.get(from) ?? []), relative(repo, e.to)]);
-  }
-  const seen = new Set<string>();
-  const walk = (f: string) => { if (seen.has(f)) return; seen.add(f); for (const n of graph.get(f) ?? []) walk(n); };
-  walk('lib/net/netns-helper.ts');
-  t.same([...seen].sort(), ['ffi/constants.ts', 'ffi/koffi.ts', 'ffi/libc.ts', 'lib/net/netns-helper.ts', 'lib/proc/frames.ts', 'lib/proc/socket.ts']);
+  t.same(reachable(repo, 'lib/net/netns-helper.ts'), ['ffi/constants.ts', 'ffi/koffi.ts', 'ffi/libc.ts', 'lib/net/netns-helper.ts', 'lib/proc/frames.ts', 'lib/proc/socket.ts']);
 });
 
 t.test('a socket opened in another network namespace answers for that one', { skip: !asRoot && 'unshare --net needs root', timeout: 60_000 }, async (t) => {
