@@ -61,6 +61,8 @@ export interface CallSpec<R = unknown> {
   /** runner: fds handed over with the request (attach's stdio), and whether it watches the pid in out-parameter 0. */
   fds?: number[];
   track?: boolean;
+  /** runner, clone: the runner keeps the struct clone() returns for the Container the caller makes with this cid (Handle's reserveCid). */
+  adopt?: { cid: number; name: string };
   /** Cleanup of work already admitted (an aborted call's undo): neither checked nor queued. */
   undo?: boolean;
   /** Runs in the call's queue turn, before it: stop's end of lxc-ffi's own processes in the container. */
@@ -193,6 +195,7 @@ async function inRunner(h: Handle, op: string, ptr: bigint, r: Route, spec: Call
     return await runners.run({
       cid: h.cid, gen: h.gen, onDisk: h.gen === h.diskGen, name: h.name, lxcpath: h.lxcpath, calls: all,
       result: r.result, ...(spec.track ? { track: true } : {}), ...(spec.fds ? { fds: spec.fds } : {}),
+      ...(spec.adopt ? { adopt: spec.adopt } : {}),
       saveConfig: (file) => saveConfig(h, op, file),
     });
   } catch (e) {
@@ -202,6 +205,11 @@ async function inRunner(h: Handle, op: string, ptr: bigint, r: Route, spec: Call
   }
 }
 const RUNNERS = 'call:runners';
+
+/** Drops the runners' structs of the Container `cid`: one a runner adopted (clone) for a Container released since, or never made. */
+export function forgetInRunners(cid: number): void {
+  void runnerModule?.then((runners) => runners.forget(cid));
+}
 
 /** create in a create worker: config set on this object before create() reaches it through a saved file. */
 async function inWorker(h: Handle, op: string, spec: CallSpec, request: CreateCall): Promise<Outcome<CreateOutcome>> {

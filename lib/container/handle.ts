@@ -16,6 +16,18 @@ const toRegister = new Map<Handle, object>();
 let flushQueued = false;
 
 let nextCid = 1;
+/** A struct a runner already holds for a Container not made yet: its cid (reserveCid()), and what drops it. */
+export interface Adopted {
+  cid: number;
+  release: () => void;
+}
+// What the next Handle takes (sibling() sets it for the length of the constructor).
+let given: Adopted | undefined;
+
+/** A cid for a Container made later by sibling(): a runner can know it before the Container exists. */
+export function reserveCid(): number {
+  return nextCid++;
+}
 
 /**
  * The Container a family's call resolves with (clone, rename, snapshotRestore), as the family sees
@@ -36,9 +48,14 @@ export function setSiblingFactory(f: (name: string, lxcpath: string) => Sibling)
   makeContainer = f;
 }
 
-/** A new Container object for `name` in `lxcpath`, without the families importing the class. */
-export function sibling(name: string, lxcpath: string): Sibling {
-  return makeContainer!(name, lxcpath);
+/** A new Container object for `name` in `lxcpath`, without the families importing the class; with the struct a runner adopted for it. */
+export function sibling(name: string, lxcpath: string, adopted?: Adopted): Sibling {
+  given = adopted;
+  try {
+    return makeContainer!(name, lxcpath);
+  } finally {
+    given = undefined;
+  }
 }
 
 // ---- families loaded on first call (container.ts): zod loaded beside a family whose call parses options,
@@ -109,7 +126,7 @@ export class Handle {
   /** The public object this handle belongs to (the finalizer's target). */
   readonly owner: object;
   /** Identifies this object to the runners. */
-  readonly cid = nextCid++;
+  readonly cid = given?.cid ?? nextCid++;
   /** Generation of the in-memory config; a runner whose copy is of another is sent it again. */
   gen = 0;
   /** The generation whose config is the one in the config file (loaded or saved there). */
@@ -143,6 +160,7 @@ export class Handle {
     if (!ptr && process.geteuid?.() !== 0) throw new LxcError('EACCES', `Container "${name}" in ${lxcpath}: liblxc refused it to uid ${process.geteuid?.()}; ${NOT_ROOT_HINT}`, { op: 'Container', container: name, lxcpath });
     if (!ptr) throw new LxcError('EINVAL', `cannot allocate container "${name}" in ${lxcpath}`, { op: 'Container', container: name, lxcpath });
     this.#ptr = ptr;
+    if (given) this.onRelease.push(given.release);
     this.#register();
   }
 

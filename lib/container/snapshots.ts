@@ -7,9 +7,9 @@ import { abortOptionsSchema, type AbortOptions } from '../options/lifecycle.js';
 import { cloneOptionsSchema, cloneDefaults, cloneEphemeralOptionsSchema, cloneEphemeralDefaults } from '../options/snapshots.js';
 import { armGuard } from '../guard/arm.js';
 import { fs } from '../builtins.js';
-import { sibling, type Handle, type Sibling } from './handle.js';
+import { reserveCid, sibling, type Handle, type Sibling } from './handle.js';
 import { exists } from '../call/routes.js';
-import { invoke } from '../call/invoke.js';
+import { forgetInRunners, invoke } from '../call/invoke.js';
 import { getConfigItem } from './config.js';
 import { watchCopy, type CopyWatch } from '../copy-progress.js';
 import type { EventFeed } from '../create/feed.js';
@@ -63,11 +63,19 @@ export async function clone(h: Handle, newName: unknown, options_: unknown, feed
   if (o.keepMacAddr) flags |= C.LXC_CLONE_KEEPMACADDR;
   if (o.keepBdevType) flags |= C.LXC_CLONE_KEEPBDEVTYPE;
   if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
-  // The runner puts the struct clone() returns and answers whether there was one.
+  // The runner keeps the struct clone() returns for the Container made below (its cid reserved
+  // now), or puts it, and answers whether there was one.
+  const cid = reserveCid();
   const where = (): CopyWatch => ({ source: flags & C.LXC_CLONE_SNAPSHOT ? null : dirRootfs(h), target: `${lxcpath}/${name}` });
-  const { log } = await copying(feed, where, () => invoke(h, op, 'clone', { fails: { code: 'ECLONE', why: `liblxc could not clone it to "${name}"` }, signal: o.signal },
+  const { log } = await copying(feed, where, () => invoke(h, op, 'clone', { fails: { code: 'ECLONE', why: `liblxc could not clone it to "${name}"` }, signal: o.signal, adopt: { cid, name } },
     name, o.lxcpath, flags, o.bdevType, o.bdevData, BigInt(o.newSize), o.hookArgs === null ? null : [...o.hookArgs, null]));
-  const made = sibling(name, lxcpath);
+  let made: Sibling;
+  try {
+    made = sibling(name, lxcpath, { cid, release: () => forgetInRunners(cid) });
+  } catch (e) {
+    forgetInRunners(cid);
+    throw e;
+  }
   if (o.signal?.aborted) {
     await discard(made);
     throw h.aborted(op, o.signal, log, {}, `aborted: the clone "${name}" was made, and is destroyed again`);

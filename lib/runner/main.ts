@@ -181,9 +181,10 @@ function call(req: CallRequest, fds: number[]): void {
   const read = held.log?.read() ?? [];
   const lines = req.log ? read : [];
   if (held.log && req.calls.some((c) => routeOf(c.member).keepsLog)) held.log.open();
+  let adopted: Held | null = null;
   if (req.result === 'strings') result = ffi.takeStringArray(result as bigint | null);
   else if (req.result === 'put') {
-    if (result) ffi.lxc_container_put(result as bigint);
+    if (result) adopted = adopt(req, result as bigint);
     result = Boolean(result);
   } else if (typeof result === 'bigint') result = String(result);
   const outValues = outs.map((o) => Array.from(o));
@@ -192,7 +193,23 @@ function call(req: CallRequest, fds: number[]): void {
     const pidfd = ffi.pidfd_open(pid, 0) as number;
     if (pidfd >= 0) tracked.set(pid, pidfd);
   }
-  send({ t: 'done', id: req.id, result, outs: outValues, log: lines });
+  send({ t: 'done', id: req.id, result, outs: outValues, log: lines, ...(adopted ? { adopted: true } : {}) });
+  // Its log capture is made while the caller makes its Container, not in that Container's first call.
+  if (adopted && req.log) adopted.log = logOf(adopted.ptr, req.adopt!.name);
+}
+
+/**
+ * Keeps the container a call returned (clone's) as the struct of the caller's Container for it, or
+ * puts it. Not when a clone hook ran: it may have rewritten the config file this struct was saved to.
+ */
+function adopt(req: CallRequest, ptr: bigint): Held | null {
+  if (!req.adopt || readItem(ptr, 'lxc.hook.clone') !== '' || containers.has(req.adopt.cid)) {
+    ffi.lxc_container_put(ptr);
+    return null;
+  }
+  const held: Held = { ptr, log: null };
+  containers.set(req.adopt.cid, held);
+  return held;
 }
 
 function readItem(ptr: bigint, key: string): string {
@@ -206,11 +223,10 @@ function reap(pid: number, pidfd: number): void {
 }
 
 function handle(message: Request, fds: number[]): void {
-  if (message.t === 'forget') {
-    const held = containers.get(message.cid);
+  for (const cid of message.forget ?? []) {
+    const held = containers.get(cid);
     if (held) drop(held);
-    containers.delete(message.cid);
-    return;
+    containers.delete(cid);
   }
   if (message.t === 'call') {
     try {

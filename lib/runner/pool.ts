@@ -83,6 +83,8 @@ export interface RunSpec {
   /** Watch the pid in out-parameter 0 (attach). */
   track?: boolean;
   fds?: number[];
+  /** result 'put': the runner keeps the returned struct for the caller's Container `cid` (protocol.ts). */
+  adopt?: { cid: number; name: string };
 }
 
 /** What a call answered, and the runner it ran in (which watches any process it started). */
@@ -108,6 +110,8 @@ class Runner {
   readonly known = new Map<number, number>();
   /** The environment last sent: envPrint()'s answer, or the serialised environment where it has none. */
   env = '';
+  /** Released Containers whose structs this runner still holds: put at its next request. */
+  forgotten: number[] = [];
   busy = false;
   dead = false;
   #poll: { close(): void; ref(): void; unref(): void };
@@ -230,10 +234,12 @@ class Runner {
     });
   }
 
-  /** Tells the runner a Container is gone. */
+  /**
+   * Notes that a Container is gone; the runner puts its struct at its next request (a frame of its
+   * own would cost a wake-up of each process per release), or drops it when it retires.
+   */
   forget(cid: number): void {
-    if (!this.known.delete(cid) || this.dead) return;
-    try { sendBytes(this.fd, frame({ t: 'forget', cid })); } catch { /* going away anyway */ }
+    if (this.known.delete(cid) && !this.dead) this.forgotten.push(cid);
   }
 
   watch(pid: number): ExitWatch {
@@ -322,8 +328,11 @@ export async function run(spec: RunSpec): Promise<RunResult> {
     const env = envPrint();
     const sendEnv = env !== runner.env;
     runner.env = env;
+    const forget = runner.forgotten.length ? runner.forgotten.splice(0) : undefined;
     const request = {
       ...(sendEnv ? { env: envSnapshot() } : {}),
+      ...(forget ? { forget } : {}),
+      ...(spec.adopt ? { adopt: spec.adopt } : {}),
       t: 'call' as const, id: nextId++, cid: spec.cid, name: spec.name, lxcpath: spec.lxcpath,
       ...(config !== undefined ? { config } : {}),
       calls: spec.calls, result: spec.result ?? 'value', log: spec.log ?? true, track: spec.track ?? false, fds: fds.length,
@@ -331,6 +340,8 @@ export async function run(spec: RunSpec): Promise<RunResult> {
     const member = spec.calls[spec.calls.length - 1].member;
     const reply = await runner.call(request, fds, member);
     runner.known.set(spec.cid, spec.gen);
+    // A new Container's first generation (Handle.gen) is 0, its config the file the clone saved.
+    if (reply.adopted) runner.known.set(spec.adopt!.cid, 0);
     const pid = reply.outs[0]?.[0];
     const watch = spec.track && reply.result === 0 && pid > 0 ? runner.watch(pid) : null;
     return { result: reply.result, outs: reply.outs, log: reply.log, watch };

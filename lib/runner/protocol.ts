@@ -32,15 +32,17 @@ export interface CallRequest {
   track: boolean;
   /** How many fds came with this frame. */
   fds: number;
+  /**
+   * With result 'put': the container the call returns becomes the runner's struct for the caller's
+   * Container `cid` (the one the caller makes for it) instead of being put, which saves that
+   * Container's first call here a lxc_container_new().
+   */
+  adopt?: { cid: number; name: string };
+  /** Containers the caller released since its last request to this runner: their structs are put first. */
+  forget?: number[];
 }
 
-/** Drops the runner's struct for a released Container. */
-export interface ForgetRequest {
-  t: 'forget';
-  cid: number;
-}
-
-export type Request = CallRequest | ForgetRequest;
+export type Request = CallRequest;
 
 /** The answer to one CallRequest. */
 export interface CallReply {
@@ -50,6 +52,8 @@ export interface CallReply {
   /** The values of the out-parameters, in argument order. */
   outs: number[][];
   log: string[];
+  /** Whether the struct of CallRequest.adopt was kept. */
+  adopted?: boolean;
 }
 
 /** A CallRequest that could not be carried out at all (not a liblxc failure, which is a result). */

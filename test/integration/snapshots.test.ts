@@ -2,10 +2,12 @@
 // overlay chain, clone options, snapshots.
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { promisify } from 'node:util';
 import * as lxc from '../../lib/index.js';
+import { runnerPids } from '../../lib/runner/pool.js';
+import { scratchDir } from '../../lib/scratch.js';
 import { createBridge, type Bridge } from '../fixtures/bridge.js';
 import { asRoot, tempLxcpath, busybox, readRootfs, writeRootfs } from '../helpers.js';
 
@@ -114,6 +116,51 @@ t.test('clone options and errors', async (t) => {
   await src.start();
   await t.rejects(src.clone('live', { bdevtype: 'overlayfs', snapshot: true }), { code: 'ECLONE' }, 'a running container is not snapshot-cloned');
   await src.stop();
+});
+
+// The runner keeps the struct clone() returns as the new Container's (its first call makes none):
+// that struct must be what the config file holds, and go when the Container does.
+t.test("a clone's struct in the runner: the config a clone hook wrote, and gone with its Container", async (t) => {
+  const lxcpath = tempLxcpath(t);
+  const src = await busybox(lxcpath, 'hooksrc');
+  t.teardown(() => src.release());
+  // A clone hook may rewrite the new config: the runner must then not keep the struct it saved.
+  const hook = `${lxcpath}/clone-hook.sh`;
+  writeFileSync(hook, '#!/bin/sh\nsed -i "s/^lxc.uts.name = .*/lxc.uts.name = hooked/" "$LXC_CONFIG_FILE"\n', { mode: 0o755 });
+  src.setConfigItem('lxc.hook.clone', hook);
+  src.saveConfig();
+  const hooked = await src.clone('hooked1', { bdevtype: 'overlayfs', snapshot: true });
+  t.teardown(() => hooked.release());
+  t.equal(hooked.getConfigItem('lxc.uts.name'), 'hooked', 'the hook rewrote the config file');
+  await hooked.start();
+  t.teardown(() => hooked.running && hooked.stop());
+  const out = await hooked.exec(['hostname']);
+  t.equal(out.stdout.trim(), 'hooked', "start() in the runner used the hook's config, not the one clone() saved");
+  await hooked.stop();
+  await hooked.destroy();
+  src.clearConfigItem('lxc.hook.clone');
+  src.saveConfig();
+
+  // Clones released without a call of their own: each runner struct goes with its Container.
+  const scratch = scratchDir();
+  const logFds = () => runnerPids().reduce((n, pid) => {
+    let links: string[] = [];
+    try { links = readdirSync(`/proc/${pid}/fd`).map((fd) => { try { return readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { return ''; } }); } catch { /* gone */ }
+    return n + links.filter((l) => l.startsWith(scratch) && l.endsWith('.log')).length;
+  }, 0);
+  const cycle = async (i: number) => {
+    const made = await src.clone(`unused${i}`, { bdevtype: 'overlayfs', snapshot: true });
+    made.release();
+    const again = new lxc.Container(`unused${i}`, lxcpath);
+    await again.destroy();
+    again.release();
+  };
+  await cycle(0);
+  const before = logFds();
+  for (let i = 1; i <= 6; i++) await cycle(i);
+  const after = logFds();
+  t.ok(after <= before + 2, `the runners' log fds did not grow with released clones (${before} after one, ${after} after seven)`);
+  t.notOk(existsSync(`${lxcpath}/unused6`), 'each clone was destroyed');
 });
 
 t.test('snapshot round trip', async (t) => {
