@@ -47,6 +47,18 @@ export interface RowResult {
   /** lxc-ffi's CPU per call over each baseline's, where the row's work is all in reaped processes. */
   cpuRatios?: Partial<Record<RatioKey, number>>;
   note?: string;
+  floor?: FloorResult;
+}
+
+/** A row's floor (rows.ts Floor) as measured in this run. */
+export interface FloorResult {
+  text: string;
+  /** The sum of its terms (µs); null when a term has no number. */
+  value: number | null;
+  /** How it was summed: each term's row, target and median. */
+  terms: string;
+  /** lxc-ffi's median over the floor. */
+  ratio: number | null;
 }
 
 /** One line of the "targets" section: one target of the issue, met or not, and what was measured. */
@@ -119,7 +131,26 @@ export function rowResult(row: Row, cells: Partial<Record<TargetId, Cell>>, cell
     });
   }
   if (row.note) r.note = row.note;
+  if (row.floor) r.floor = floorResult(row, ffi, cellOf);
   return r;
+}
+
+function floorResult(row: Row, ffi: number | undefined, cellOf: CellOf): FloorResult {
+  const parts = row.floor!.terms.map((t) => ({ t, median: cellOf(t.row, t.target)?.summary?.median }));
+  const sum = parts.reduce((a, p) => a + (p.t.times ?? 1) * (p.median ?? Number.NaN), 0);
+  const terms = parts.map(({ t, median }, i) => {
+    const k = t.times ?? 1;
+    const sign = i === 0 ? (k < 0 ? '− ' : '') : k < 0 ? ' − ' : ' + ';
+    const n = Math.abs(k) === 1 ? '' : `${Math.abs(k)} × `;
+    return `${sign}${n}${t.row} (${t.target}) ${finite(median) ? formatUs(median) : '—'}`;
+  }).join('');
+  const x = ratio(ffi, sum);
+  return { text: row.floor!.text, value: finite(sum) ? sum : null, terms, ratio: finite(x) ? x : null };
+}
+
+/** The floor beside a missed target: its value, how it was summed, lxc-ffi against it. */
+function floorLine(f: FloorResult): string {
+  return `floor ${f.value === null ? '—' : formatUs(f.value)}: ${f.text} (${f.terms}); lxc-ffi at ${f.ratio === null ? '—' : formatRatio(f.ratio)} its floor`;
 }
 
 /** Cells and probes that should hold a number and do not: a target that ran but failed its op or gave no samples. */
@@ -213,7 +244,10 @@ export function goalLines(rows: RowResult[], probes: ProbeResult[]): GoalLine[] 
       const rounds = g.roundRatios.filter(Number.isFinite);
       const spread = rounds.length > 1 ? ` (per round: ${formatRatio(Math.min(...rounds))}–${formatRatio(Math.max(...rounds))})` : '';
       const cpu = g.cpuRatio === null ? '' : `; CPU per call ${formatRatio(g.cpuRatio)}`;
-      lines.push({ text: g.text, met: g.met, measured: `${g.ratio === null ? '—' : near(g.ratio, g.max)}${spread}${cpu}` });
+      lines.push({
+        text: g.text, met: g.met, measured: `${g.ratio === null ? '—' : near(g.ratio, g.max)}${spread}${cpu}`,
+        ...(g.met === false && r.floor ? { details: [floorLine(r.floor)] } : {}),
+      });
     }
   }
   // Every row with a python3-lxc operation: lxc-ffi's median ≤ python3-lxc's.
@@ -226,7 +260,7 @@ export function goalLines(rows: RowResult[], probes: ProbeResult[]): GoalLine[] 
       text: 'every measured operation ≤ python3-lxc',
       met: missed.length ? false : unmeasured ? null : true,
       measured: missed.length ? `${missed.length} of ${each.length} operations slower: ${missed.map(({ r, x }) => `${r.label} ${near(x, 1)}`).join(', ')}` : `all ${each.length} at or below 1×`,
-      details: each.map(({ r, x }) => `${r.label}: ${near(x, 1)} → ${verdict(finite(x) ? x <= 1 : null)}`),
+      details: each.map(({ r, x }) => `${r.label}: ${near(x, 1)} → ${verdict(finite(x) ? x <= 1 : null)}${finite(x) && x > 1 && r.floor ? `; ${floorLine(r.floor)}` : ''}`),
     });
   }
   // The queries: lxc-ffi ≥ 10× faster than the lxc-* tools.

@@ -14,6 +14,23 @@ export interface Goal {
   text: string;
 }
 
+/** One term of a floor: `times` × `target`'s median in control row `row` of the same run. */
+export interface FloorTerm {
+  row: string;
+  target: TargetId;
+  /** Default 1; −1 subtracts. */
+  times?: number;
+}
+
+/**
+ * What lxc-ffi cannot go below on an operation, built from control rows of the same run: the report
+ * states it beside each missed target of the row, and lxc-ffi's median against it.
+ */
+export interface Floor {
+  terms: FloorTerm[];
+  text: string;
+}
+
 export interface Row {
   id: string;
   /** What the row measures, for the table. */
@@ -38,7 +55,13 @@ export interface Row {
   needs?: Needs;
   /** A note for the docs (what exactly each side does). */
   note?: string;
+  floor?: Floor;
 }
+
+/** The runner round trip under every forking call (control row runner_roundtrip). */
+const roundTrips = (times: number): FloorTerm => ({ row: 'runner_roundtrip', target: 'lxc-ffi', times });
+/** The floor rows' C side: a process carrying a Node-sized heap (their notes say how). */
+const HEAVY = 'from a C process with a Node-sized heap';
 
 /** The issue's "queries vs the lxc-* tools ≥ 10× faster": lxc-ffi / tools ≤ this. */
 export const QUERY_VS_TOOLS_MAX = 0.1;
@@ -53,7 +76,16 @@ export const rows: readonly Row[] = [
       { against: 'c', max: 1.2, text: "attachWait(['true']) ≤ 1.2× C" },
       { against: 'python3-lxc', max: 1, text: "attachWait(['true']) < python3-lxc" },
     ],
+    floor: { terms: [{ row: 'attach_true_heap', target: 'c' }, roundTrips(1)], text: "C's attach_run_wait " + HEAVY + ', plus one runner round trip' },
     note: "C: `c->attach_run_wait(c, &opts, \"true\", argv)` (lxc_attach_run_command) with default options and fds 0–2 on /dev/null. python3-lxc: `c.attach_wait(lxc.attach_run_command, ['true'], stdin=, stdout=, stderr=/dev/null)`. lxc-* tools: `execFile('lxc-attach', ['-n', NAME, '-P', LXCPATH, '--', 'true'])`. lxc-ffi: `attachWait(['true'], { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' })`.",
+  },
+  {
+    id: 'attach_true_heap',
+    control: true,
+    cpu: true,
+    label: "control: C's attach and wait for `true` from a process with a Node-sized heap",
+    ops: { c: 'attach_run_wait_true+heap', 'lxc-ffi': 'attachWait_true' },
+    note: "C: bench.c's attach_run_wait_true with LXC_BENCH_BALLAST_MB=10 and LXC_BENCH_RETOUCH_MB=2 (scripts/bench/targets/c.ts): a fork of this process copies page tables for a heap like a runner's, and each page written again faults after it. The lxc-ffi column is the row above's measurement.",
   },
   {
     id: 'exec_echo',
@@ -61,7 +93,16 @@ export const rows: readonly Row[] = [
     label: 'exec `echo x`, output captured',
     ops: { c: 'attach_echo_capture', 'python3-lxc': 'attach_echo_capture', 'lxc-tools': 'exec_echo', 'lxc-ffi': 'exec_echo' },
     goals: [{ against: 'c', max: 1.3, text: 'exec ≤ 1.3× C' }],
+    floor: { terms: [{ row: 'exec_echo_heap', target: 'c' }, roundTrips(1)], text: "C's attach with pipes " + HEAVY + ', plus one runner round trip' },
     note: "C: `c->attach(c, lxc_attach_run_command, {echo x}, &opts, &pid)` with stdout and stderr on pipes, both read to EOF with poll(), then waitpid(). python3-lxc: `c.attach_wait(lxc.attach_run_command, ['echo', 'x'], stdout=, stderr=` pipe write ends`)`, then the pipes read. lxc-* tools: `execFile('lxc-attach', [..., '--', 'echo', 'x'])` and its stdout. lxc-ffi: `exec(['echo', 'x'])` (stdout and stderr through pipes, collected as strings). Every side checks that it read `x\\n`.",
+  },
+  {
+    id: 'exec_echo_heap',
+    control: true,
+    cpu: true,
+    label: "control: C's `echo x` captured, from a process with a Node-sized heap",
+    ops: { c: 'attach_echo_capture+heap', 'lxc-ffi': 'exec_echo' },
+    note: "C: bench.c's attach_echo_capture with LXC_BENCH_BALLAST_MB=10 and LXC_BENCH_RETOUCH_MB=2 (scripts/bench/targets/c.ts): a fork of this process copies page tables for a heap like a runner's, and each page written again faults after it. The lxc-ffi column is the row above's measurement.",
   },
   {
     id: 'evaluate_oneshot',
@@ -86,6 +127,7 @@ export const rows: readonly Row[] = [
       { against: 'lxc-ffi', row: 'get_config_item_bare', max: 1.2, text: 'getConfigItem ≤ 1.2× the bare koffi call of get_config_item' },
     ],
     query: true,
+    floor: { terms: [{ row: 'get_config_item_bare', target: 'lxc-ffi' }], text: 'the bare koffi call of get_config_item (control row)' },
     note: 'C: one call into a buffer sized beforehand, the best C can do (python3-lxc asks the length first, then fetches). lxc-* tools: `lxc-info -n NAME -P LXCPATH -c lxc.uts.name`, the value parsed. lxc-ffi: `getConfigItem()`, key validation included.',
   },
   {
@@ -101,6 +143,10 @@ export const rows: readonly Row[] = [
     ops: { c: 'is_defined', 'python3-lxc': 'is_defined', 'lxc-tools': 'is_defined', 'lxc-ffi': 'is_defined' },
     goals: [{ against: 'c', max: 1.2, text: 'defined ≤ 1.2× C' }],
     query: true,
+    floor: {
+      terms: [{ row: 'is_defined', target: 'c' }, { row: 'getppid', target: 'lxc-ffi' }, { row: 'getppid', target: 'c', times: -1 }],
+      text: "C's is_defined plus what one system call costs more from Node than from C (the getppid control row)",
+    },
     note: 'lxc-* tools: `lxc-ls -P LXCPATH -1` and the name looked up in its lines (the lxcpath holds the bench containers: up to three).',
   },
   {
@@ -109,6 +155,13 @@ export const rows: readonly Row[] = [
     label: 'control: getppid(), one bare system call (no liblxc)',
     ops: { c: 'getppid', 'python3-lxc': 'getppid', 'lxc-ffi': 'getppid' },
     note: "No liblxc: what one system call costs from each side, the floor under is_defined (a mutex and a stat()). C: `getppid()`. python3-lxc: `os.getppid()` (Python's own binding). lxc-ffi: `getppid` declared with koffi on libc, as ffi/libc.ts declares its functions.",
+  },
+  {
+    id: 'runner_roundtrip',
+    control: true,
+    label: 'control: one runner round trip (is_defined called in a runner)',
+    ops: { 'lxc-ffi': 'runner_roundtrip' },
+    note: "What every forking call pays on top of liblxc: the request framed and sent to an idle runner (lib/runner/), the runner woken, its per-call steps (signal dispositions, log capture) around the cheapest member, `is_defined`, and the reply back through the caller's event loop. lxc-ffi's internal run() on a struct of its own in the runner.",
   },
   {
     id: 'state',
@@ -140,7 +193,15 @@ export const rows: readonly Row[] = [
     label: 'create → start → stop → destroy (busybox)',
     ops: { c: 'lifecycle', 'python3-lxc': 'lifecycle', 'lxc-tools': 'lifecycle', 'lxc-ffi': 'lifecycle' },
     goals: [{ against: 'c', max: 1.05, text: 'the lifecycle ≤ 1.05× C' }],
+    floor: { terms: [{ row: 'lifecycle_heap', target: 'c' }, roundTrips(2)], text: 'the C lifecycle ' + HEAVY + ', plus the runner round trips of start and destroy' },
     note: "One new container per sample in the same lxcpath. C: `lxc_container_new`, `create(c, \"busybox\", NULL, NULL, LXC_CREATE_QUIET, argv)`, `clear_config_item(\"lxc.net\")` + `lxc.net.0.type = empty` + `save_config`, `start` (daemonized: it returns once the container is RUNNING), `stop`, `destroy`, `lxc_container_put`. python3-lxc: the same calls on `lxc.Container(name, lxcpath)`. lxc-* tools: `lxc-create -t busybox -f CONF -q` (CONF: the default config with `lxc.net.0.type = empty`), `lxc-start`, `lxc-stop -k`, `lxc-destroy`. lxc-ffi: `create('busybox', {}, { quiet: true })` (in a create worker process), the same config, `start()`, `stop()`, `destroy()`, `release()`. Most of the time is the busybox template's shell script (hundreds of `ln -s`).",
+  },
+  {
+    id: 'lifecycle_heap',
+    control: true,
+    label: "control: C's lifecycle from a process with a Node-sized heap",
+    ops: { c: 'lifecycle+heap', 'lxc-ffi': 'lifecycle' },
+    note: "C: bench.c's lifecycle with LXC_BENCH_BALLAST_MB=10 and LXC_BENCH_RETOUCH_MB=2 (scripts/bench/targets/c.ts): a fork of this process copies page tables for a heap like a runner's, and each page written again faults after it. The lxc-ffi column is the row above's measurement.",
   },
   {
     id: 'clone_overlay',
@@ -148,7 +209,16 @@ export const rows: readonly Row[] = [
     ops: { c: 'clone_overlay', 'python3-lxc': 'clone_overlay', 'lxc-tools': 'clone_overlay', 'lxc-ffi': 'clone_overlay' },
     goals: [{ against: 'c', max: 1.2, text: 'overlay clone ≤ 1.2× C' }],
     needs: { clone: true },
+    floor: { terms: [{ row: 'clone_overlay_heap', target: 'c' }, roundTrips(2)], text: "C's clone + destroy " + HEAVY + ', plus the runner round trips of clone and destroy' },
     note: "Of a stopped busybox container (dir-backed). C: `c->clone(c, NEW, NULL, LXC_CLONE_SNAPSHOT, \"overlayfs\", NULL, 0, NULL)` then `destroy` of the clone. python3-lxc: `c.clone(NEW, config_path=LXCPATH, flags=LXC_CLONE_SNAPSHOT, bdevtype='overlayfs')` then `destroy()`. lxc-* tools: `lxc-copy -n BASE -P LXCPATH -N NEW -s -B overlayfs`, `lxc-destroy`. lxc-ffi: `clone(NEW, { bdevtype: 'overlayfs', snapshot: true })`, `destroy()`, `release()`.",
+  },
+  {
+    id: 'clone_overlay_heap',
+    control: true,
+    label: "control: C's overlayfs clone + destroy from a process with a Node-sized heap",
+    ops: { c: 'clone_overlay+heap', 'lxc-ffi': 'clone_overlay' },
+    needs: { clone: true },
+    note: "C: bench.c's clone_overlay with LXC_BENCH_BALLAST_MB=10 and LXC_BENCH_RETOUCH_MB=2 (scripts/bench/targets/c.ts): a fork of this process copies page tables for a heap like a runner's, and each page written again faults after it. The lxc-ffi column is the row above's measurement.",
   },
   {
     id: 'files_push',

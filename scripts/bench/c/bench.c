@@ -10,8 +10,8 @@
  * Operations that make containers (lifecycle, clone_overlay) name them NAME-c<pid>-<n>: for
  * lifecycle NAME is only that prefix, for clone_overlay it is the stopped container to clone.
  *
- * For profiling by hand: the op attach_only times c->attach() alone
- * (the wait for the process is left out of the sample), and LXC_BENCH_BALLAST_MB=N makes this
+ * The op attach_only times c->attach() alone (the wait for the process is left out of the sample),
+ * for profiling by hand. LXC_BENCH_BALLAST_MB=N (the floor rows of rows.ts, and by hand) makes this
  * process allocate and touch N MiB first, so its fork()s copy page tables as big as Node's;
  * LXC_BENCH_RETOUCH_MB=M writes M MiB of it again before each call, as a JavaScript heap is
  * written between calls (each such page is write-protected again by the next fork).

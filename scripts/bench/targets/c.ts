@@ -8,6 +8,14 @@ import type { Target, Prepared, Skip } from './target.js';
 
 const source = join(benchDir, 'c', 'bench.c');
 
+/**
+ * An op named `op+heap` runs from a C process that first touches HEAP_MB MiB of malloc'ed memory
+ * and writes RETOUCH_MB MiB of it again before each call (bench.c): what a runner, a Node process,
+ * carries into every fork liblxc makes of it, and what its JavaScript writes between calls.
+ */
+export const HEAP_MB = 10;
+export const RETOUCH_MB = 2;
+
 /** A helper batch that takes longer than this is killed (and its row has no number). */
 export const BATCH_TIMEOUT_MS = 240_000;
 
@@ -43,6 +51,8 @@ export const c: Target = {
     attach_run_wait_true: 'attach', attach_echo_capture: 'attach',
     get_config_item: 'cheap', is_defined: 'cheap', getppid: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
     lifecycle: 'lifecycle', clone_overlay: 'clone',
+    // The same operations from a C process that carries a Node-sized heap (the floor rows of rows.ts).
+    'attach_run_wait_true+heap': 'attach', 'attach_echo_capture+heap': 'attach', 'clone_overlay+heap': 'clone', 'lifecycle+heap': 'lifecycle',
   },
   async prepare(ctx: BenchContext): Promise<Prepared | Skip> {
     const built = await compile(ctx.scratch);
@@ -50,8 +60,10 @@ export const c: Target = {
     const versions: Record<string, string> = { gcc: built.gcc };
     return {
       versions,
-      async run(op, warmup, iterations) {
-        const out = await run(built.binary, [ctx.lxcpath, subject(ctx, op), op, String(warmup), String(iterations)], { timeoutMs: BATCH_TIMEOUT_MS });
+      async run(name, warmup, iterations) {
+        const [op, heap] = name.split('+');
+        const env = heap ? { ...process.env, LXC_BENCH_BALLAST_MB: String(HEAP_MB), LXC_BENCH_RETOUCH_MB: String(RETOUCH_MB) } : process.env;
+        const out = await run(built.binary, [ctx.lxcpath, subject(ctx, op), op, String(warmup), String(iterations)], { timeoutMs: BATCH_TIMEOUT_MS, env });
         const batch = parseBatch(out, `bench-c ${op}`);
         versions.liblxc ??= (JSON.parse(out.stdout.trim().split('\n').pop()!) as { version: string }).version;
         return batch;

@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as lxc from '../../../lib/index.js';
 import { libc } from '../../../ffi/libc.js';
 import * as ffi from '../../../ffi/index.js';
+import { run as inRunner } from '../../../lib/runner/pool.js';
+import { reserveCid } from '../../../lib/container/handle.js';
 import { netConfig } from '../../../test/helpers.js';
 import type { BenchContext } from '../setup.js';
 import type { Target, Prepared } from './target.js';
@@ -19,6 +21,7 @@ export const lxcffi: Target = {
     attachWait_true: 'attach', exec_true: 'attach', exec_echo: 'attach', evaluate_oneshot: 'worker', session_evaluate: 'session',
     get_config_item: 'cheap', get_config_item_bare: 'cheap', is_defined: 'cheap', getppid: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
     lifecycle: 'lifecycle', clone_overlay: 'clone', files_push: 'file', files_pull: 'file',
+    runner_roundtrip: 'attach',
   },
   async prepare(ctx: BenchContext): Promise<Prepared> {
     const c = ctx.container;
@@ -36,6 +39,8 @@ export const lxcffi: Target = {
     const bareItem = ffi.method(bareStruct, 'get_config_item') as unknown as (c: bigint, key: string, retv: Buffer, inlen: number) => number;
     const bareBuffer = Buffer.alloc(4096);
     const pulled = join(ctx.scratch, 'ffi-pulled');
+    // The control row's runner round trip: a struct of its own there, as a Container's would be.
+    const roundTrip = { cid: reserveCid(), gen: 0, onDisk: true, name: c.name, lxcpath: c.lxcpath, saveConfig: () => false, calls: [{ member: 'is_defined', args: [] }] };
     const ops: Record<string, Op> = {
       files_push: async () => {
         const s = await c.files.push(payload(ctx), PUSHED);
@@ -64,6 +69,10 @@ export const lxcffi: Target = {
       session_evaluate: async () => {
         const v = await session!.evaluate(() => 1);
         expect('session.evaluate(() => 1)', v === 1, v);
+      },
+      runner_roundtrip: async () => {
+        const r = await inRunner(roundTrip);
+        expect('is_defined in a runner', r.result === true, r.result);
       },
       get_config_item: () => {
         const v = c.getConfigItem('lxc.uts.name');
