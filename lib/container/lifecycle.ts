@@ -2,7 +2,7 @@
 import { constants as osConstants } from 'node:os';
 import * as ffi from '../../ffi/index.js';
 import { fs } from '../builtins.js';
-import { logReason, invalid, type LxcErrorCode } from '../errors.js';
+import { logReason, invalid, type LxcError, type LxcErrorCode } from '../errors.js';
 import { check, accepts, containerName, absolutePath, timeoutSeconds, argv as argvRule } from '../validate.js';
 import { options } from '../options/parse.js';
 import { abortOptionsSchema, destroyOptionsSchema, executeOptionsSchema, startOptionsSchema, waitOptionsSchema } from '../options/lifecycle.js';
@@ -423,11 +423,18 @@ async function poll(h: Handle, op: string, done: () => boolean, timeoutSec: numb
 export async function destroy(h: Handle, options_: unknown): Promise<void> {
   const op = 'destroy';
   const o = options(op, 'options', destroyOptionsSchema, options_, destroyDefaults);
-  h.need(op, 'stopped');
+  // destroy_with_snapshots removes the snapshots before it finds the container running: asked first.
+  h.need(op, o.withSnapshots ? 'stopped' : 'defined');
   // liblxc (3.0 to 7.0) fails destroy_with_snapshots on a container that has never had a
   // snapshot (remove_all_snapshots cannot open the missing snaps directory); nothing to remove then.
   const withSnapshots = o.withSnapshots === true && (await (await (snapshotsModule ??= import('./snapshots.js'))).snapshotList(h)).length > 0;
-  await invoke(h, op, withSnapshots ? 'destroy_with_snapshots' : 'destroy', { fails: { code: 'EDESTROY', why: 'liblxc could not destroy it' }, signal: o.signal });
+  try {
+    await invoke(h, op, withSnapshots ? 'destroy_with_snapshots' : 'destroy', { fails: { code: 'EDESTROY', why: 'liblxc could not destroy it' }, signal: o.signal });
+  } catch (e) {
+    // A plain destroy's state is asked only now (routes.ts): liblxc refused a running one untouched.
+    if ((e as LxcError).code === 'EDESTROY' && h.query(op, 'is_running')) throw h.error('ERUNNING', op, 'the container is running: stop it first');
+    throw e;
+  }
 }
 
 export async function rename(h: Handle, newName: unknown): Promise<Sibling> {
