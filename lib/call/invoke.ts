@@ -61,8 +61,8 @@ export interface CallSpec<R = unknown> {
   /** runner: fds handed over with the request (attach's stdio), and whether it watches the pid in out-parameter 0. */
   fds?: number[];
   track?: boolean;
-  /** runner, clone: the runner keeps the struct clone() returns for the Container the caller makes with this cid (Handle's reserveCid). */
-  adopt?: { cid: number; name: string };
+  /** runner, clone: the runner makes its struct for the Container the caller makes with this cid (Handle's reserveCid) after it answers. */
+  adopt?: { cid: number; name: string; lxcpath: string };
   /** Cleanup of work already admitted (an aborted call's undo): neither checked nor queued. */
   undo?: boolean;
   /** Runs in the call's queue turn, before it: stop's end of lxc-ffi's own processes in the container. */

@@ -63,11 +63,11 @@ export async function clone(h: Handle, newName: unknown, options_: unknown, feed
   if (o.keepMacAddr) flags |= C.LXC_CLONE_KEEPMACADDR;
   if (o.keepBdevType) flags |= C.LXC_CLONE_KEEPBDEVTYPE;
   if (o.maybeSnapshot) flags |= C.LXC_CLONE_MAYBE_SNAPSHOT;
-  // The runner keeps the struct clone() returns for the Container made below (its cid reserved
-  // now), or puts it, and answers whether there was one.
+  // The runner puts the struct clone() returns, answers whether there was one, then makes its struct
+  // for the Container made below (its cid reserved now) while this process makes that Container.
   const cid = reserveCid();
   const where = (): CopyWatch => ({ source: flags & C.LXC_CLONE_SNAPSHOT ? null : dirRootfs(h), target: `${lxcpath}/${name}` });
-  const { log } = await copying(feed, where, () => invoke(h, op, 'clone', { fails: { code: 'ECLONE', why: `liblxc could not clone it to "${name}"` }, signal: o.signal, adopt: { cid, name } },
+  const { log } = await copying(feed, where, () => invoke(h, op, 'clone', { fails: { code: 'ECLONE', why: `liblxc could not clone it to "${name}"` }, signal: o.signal, adopt: { cid, name, lxcpath } },
     name, o.lxcpath, flags, o.bdevType, o.bdevData, BigInt(o.newSize), o.hookArgs === null ? null : [...o.hookArgs, null]));
   let made: Sibling;
   try {

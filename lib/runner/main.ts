@@ -181,10 +181,10 @@ function call(req: CallRequest, fds: number[]): void {
   const read = held.log?.read() ?? [];
   const lines = req.log ? read : [];
   if (held.log && req.calls.some((c) => routeOf(c.member).keepsLog)) held.log.open();
-  let adopted: Held | null = null;
+  let made: bigint | null = null;
   if (req.result === 'strings') result = ffi.takeStringArray(result as bigint | null);
   else if (req.result === 'put') {
-    if (result) adopted = adopt(req, result as bigint);
+    made = result as bigint | null;
     result = Boolean(result);
   } else if (typeof result === 'bigint') result = String(result);
   const outValues = outs.map((o) => Array.from(o));
@@ -193,23 +193,17 @@ function call(req: CallRequest, fds: number[]): void {
     const pidfd = ffi.pidfd_open(pid, 0) as number;
     if (pidfd >= 0) tracked.set(pid, pidfd);
   }
-  send({ t: 'done', id: req.id, result, outs: outValues, log: lines, ...(adopted ? { adopted: true } : {}) });
-  // Its log capture is made while the caller makes its Container, not in that Container's first call.
-  if (adopted && req.log) adopted.log = logOf(adopted.ptr, req.adopt!.name);
-}
-
-/**
- * Keeps the container a call returned (clone's) as the struct of the caller's Container for it, or
- * puts it. Not when a clone hook ran: it may have rewritten the config file this struct was saved to.
- */
-function adopt(req: CallRequest, ptr: bigint): Held | null {
-  if (!req.adopt || readItem(ptr, 'lxc.hook.clone') !== '' || containers.has(req.adopt.cid)) {
-    ffi.lxc_container_put(ptr);
-    return null;
+  const adopt = made !== null && req.adopt && !containers.has(req.adopt.cid) ? req.adopt : null;
+  send({ t: 'done', id: req.id, result, outs: outValues, log: lines, ...(adopt ? { adopted: true } : {}) });
+  // After the answer, while the caller makes its Container: the clone's struct is put, and the new
+  // Container's is made from its config file, as its first call here would otherwise make it. Not
+  // the struct clone() returned: its in-memory config is not what loading the file gives (a start
+  // from it fails to open its rootfs), and a clone hook may have rewritten the file since.
+  if (made) ffi.lxc_container_put(made);
+  if (adopt) {
+    const ptr = ffi.lxc_container_new(adopt.name, adopt.lxcpath) as bigint | null;
+    if (ptr) containers.set(adopt.cid, { ptr, log: req.log ? logOf(ptr, adopt.name) : null });
   }
-  const held: Held = { ptr, log: null };
-  containers.set(req.adopt.cid, held);
-  return held;
 }
 
 function readItem(ptr: bigint, key: string): string {

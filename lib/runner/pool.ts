@@ -84,7 +84,7 @@ export interface RunSpec {
   track?: boolean;
   fds?: number[];
   /** result 'put': the runner keeps the returned struct for the caller's Container `cid` (protocol.ts). */
-  adopt?: { cid: number; name: string };
+  adopt?: { cid: number; name: string; lxcpath: string };
 }
 
 /** What a call answered, and the runner it ran in (which watches any process it started). */

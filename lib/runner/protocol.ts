@@ -33,11 +33,11 @@ export interface CallRequest {
   /** How many fds came with this frame. */
   fds: number;
   /**
-   * With result 'put': the container the call returns becomes the runner's struct for the caller's
-   * Container `cid` (the one the caller makes for it) instead of being put, which saves that
-   * Container's first call here a lxc_container_new().
+   * With result 'put': the runner makes its struct for the caller's Container `cid` (the one the
+   * caller makes for the container the call returned, `name` in `lxcpath`) after it answered, so
+   * that Container's first call here finds it made.
    */
-  adopt?: { cid: number; name: string };
+  adopt?: { cid: number; name: string; lxcpath: string };
   /** Containers the caller released since its last request to this runner: their structs are put first. */
   forget?: number[];
 }
@@ -52,7 +52,7 @@ export interface CallReply {
   /** The values of the out-parameters, in argument order. */
   outs: number[][];
   log: string[];
-  /** Whether the struct of CallRequest.adopt was kept. */
+  /** Whether the runner makes the struct of CallRequest.adopt. */
   adopted?: boolean;
 }
 

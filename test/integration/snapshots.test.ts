@@ -118,13 +118,13 @@ t.test('clone options and errors', async (t) => {
   await src.stop();
 });
 
-// The runner keeps the struct clone() returns as the new Container's (its first call makes none):
-// that struct must be what the config file holds, and go when the Container does.
+// The runner makes its struct for a clone's Container right after clone() answers (its first call
+// makes none): that struct must be what the config file holds, and go when the Container does.
 t.test("a clone's struct in the runner: the config a clone hook wrote, and gone with its Container", async (t) => {
   const lxcpath = tempLxcpath(t);
   const src = await busybox(lxcpath, 'hooksrc');
   t.teardown(() => src.release());
-  // A clone hook may rewrite the new config: the runner must then not keep the struct it saved.
+  // A clone hook may rewrite the new config: the runner's struct is read after it ran.
   const hook = `${lxcpath}/clone-hook.sh`;
   writeFileSync(hook, '#!/bin/sh\nsed -i "s/^lxc.uts.name = .*/lxc.uts.name = hooked/" "$LXC_CONFIG_FILE"\n', { mode: 0o755 });
   src.setConfigItem('lxc.hook.clone', hook);
@@ -140,6 +140,14 @@ t.test("a clone's struct in the runner: the config a clone hook wrote, and gone 
   await hooked.destroy();
   src.clearConfigItem('lxc.hook.clone');
   src.saveConfig();
+  // Without a hook: the runner's struct starts the clone (liblxc's own returned struct could not).
+  const plain = await src.clone('plain1', { bdevtype: 'overlayfs', snapshot: true });
+  t.teardown(() => plain.release());
+  await plain.start();
+  t.teardown(() => plain.running && plain.stop());
+  t.equal((await plain.exec(['hostname'])).stdout.trim(), 'plain1', 'a clone without a hook starts, under its own name');
+  await plain.stop();
+  await plain.destroy();
 
   // Clones released without a call of their own: each runner struct goes with its Container.
   const scratch = scratchDir();
