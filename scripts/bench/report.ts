@@ -248,7 +248,7 @@ export function goalLines(rows: RowResult[], probes: ProbeResult[]): GoalLine[] 
       lines.push({ text: p.label, met: null, measured: `error: ${p.error}` });
       continue;
     }
-    for (const g of p.goals) lines.push({ text: g.text, met: g.met, measured: g.value === null ? '—' : formatValue(g.value, g.unit) });
+    for (const g of p.goals) lines.push({ text: g.text, met: g.met, measured: g.value === null ? '—' : formatValue(g.value, g.unit), ...(g.details ? { details: g.details } : {}) });
   }
   return lines;
 }
