@@ -45,8 +45,9 @@ const ZOD_BATCH = 4;
 
 /** import('zod/mini'), its files first a few a turn (ZOD_CORE_ORDER, then the locales); plainly when zod's layout is not the one expected. */
 async function stagedImport(): Promise<typeof Z> {
-  // Not in the turn of the call that asked (sixteen new Containers and their creates, say).
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  // Not in the turn of the call that asked (sixteen new Containers and their creates, say), nor
+  // in that iteration: an immediate queued there runs before the next timers.
+  await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
   let files: string[] = [];
   try {
     const core = import.meta.resolve('zod/v4/core');
