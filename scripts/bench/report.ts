@@ -396,7 +396,9 @@ then at most max(1, cores − 1) of them (now min(2 × cores, free memory / 64 M
   Beside the lag, the probe reports what this process holds the loop for: the most CPU its main
   thread ran within one timer gap (goal ≤ 10 ms) and the longest garbage collection (goal ≤ 20 ms,
   with the thread's CPU in the gaps it overlaps). 2026-12-08, \`--only concurrent\` on a host at load
-  5–6: 30.9 and 27.7 ms before, 8.2 ms after (longest GC 14.8 and 23.1 ms before, 4.7 ms after).
+  5–7: 30.9 and 27.7 ms before; 8.2, 10.0, 7.7 and 6.8 ms after (longest GC 14.8 and 23.1 ms before; 4.7,
+  5.7, 8.5 and 8.1 ms after). At load 7–8 the probe alone saw 7.6–12.3 ms, and collections of 12–27 ms
+  wall in which the main thread ran ≤ 4.9 ms.
   The busy gaps were all in the first ≈ 150 ms (\`node --cpu-prof\` of the probe, samples mapped to
   its gaps): zod's module graph evaluated in one turn (17–27 ms; now four files a turn), the
   sixteen create() calls that waited for their family all starting in the turn it came in, beside
