@@ -1,6 +1,6 @@
 // The C surface of liblxc, declared for the exact runtime version. No policy lives here.
 import { koffi, liblxc, free, LibraryNotFoundError, type CFunction } from './library.js';
-export { liblxcString } from './library.js';
+export { liblxcPath, liblxcPathAsync } from './library.js';
 import { declare, type Declarations } from './types.js';
 import { compareVersions, functionIn, functionName, functionSince, layoutOf, newest, structs, tags, type LxcVersion } from './layouts.js';
 

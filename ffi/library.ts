@@ -1,5 +1,5 @@
 // Loads liblxc.so.1 (libc lives in libc.ts); with libc.ts, the only places that open shared objects.
-import { readFileSync } from 'node:fs';
+import { readFile, readFileSync } from 'node:fs';
 import type { LibraryHandle } from 'koffi';
 import { koffi } from './koffi.js';
 import { fcntl, F_GETFD, F_SETFD, FD_CLOEXEC } from './libc.js';
@@ -44,23 +44,74 @@ function open(): LibraryHandle {
 /** The liblxc shared object. */
 export const liblxc = open();
 
-// Strings of the loaded liblxc's file: what it was built with, which no call exports.
-let liblxcText: string | null | undefined;
+// Paths found in the loaded liblxc's file, by the name they end with; the file's bytes are kept
+// only until the next turn (a few lookups in a row read it once: 1.1 MB that nothing else needs).
+const liblxcPaths = new Map<string, string | null>();
+let liblxcBytes: Buffer | null | undefined;
+
+/** The path of the loaded liblxc's file, from /proc/self/maps. */
+function liblxcFileName(): string | undefined {
+  return /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(readFileSync('/proc/self/maps', 'utf8'))?.[1];
+}
+
+/** The loaded liblxc's file, read once per turn; null when it cannot be. */
+function liblxcFile(): Buffer | null {
+  if (liblxcBytes !== undefined) return liblxcBytes;
+  liblxcBytes = null;
+  try {
+    const lib = liblxcFileName();
+    if (lib) liblxcBytes = readFileSync(lib);
+  } catch { /* no /proc, or unreadable */ }
+  setImmediate(() => { liblxcBytes = undefined; }).unref();
+  return liblxcBytes;
+}
+
+/** The first path in `bytes` that liblxcPath() would answer for `tail`. */
+function pathIn(bytes: Buffer, tail: string): string | null {
+  const end = Buffer.from(`/${tail}\0`, 'latin1');
+  for (let at = bytes.indexOf(end); at >= 0; at = bytes.indexOf(end, at + 1)) {
+    let from = at;
+    while (from > 0 && bytes[from - 1] >= 0x21 && bytes[from - 1] <= 0x7e) from--;
+    if (from > 0 && bytes[from - 1] === 0 && bytes[from] === 0x2f) return bytes.toString('latin1', from, at + end.length - 1);
+  }
+  return null;
+}
 
 /**
- * The first NUL-terminated string of the loaded liblxc's file that `pattern` (anchored on a NUL
- * at each end) finds: the paths liblxc was built with (LXCTEMPLATEDIR, LXC_MONITORD_PATH), which
- * no call exports. null when the file cannot be read.
+ * The first NUL-terminated absolute path of printable ASCII in the loaded liblxc's file that ends
+ * in `/tail`: the paths liblxc was built with (LXCTEMPLATEDIR: `lxc/templates`,
+ * LXC_MONITORD_PATH: `lxc-monitord`), which no call exports. null when there is none or the file
+ * cannot be read. A search of the bytes: the file as a string and a regular expression over it
+ * took ≈ 3 ms of the main thread, in the turn of the first create() (which now reads it with
+ * liblxcPathAsync(), off the main thread).
+ *
+ * @example
+ * liblxcPath('lxc/templates') // '/usr/share/lxc/templates'
  */
-export function liblxcString(pattern: RegExp): string | null {
-  if (liblxcText === undefined) {
-    liblxcText = null;
-    try {
-      const lib = /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(readFileSync('/proc/self/maps', 'utf8'))?.[1];
-      if (lib) liblxcText = readFileSync(lib).toString('latin1');
-    } catch { /* no /proc, or unreadable */ }
-  }
-  return liblxcText === null ? null : (pattern.exec(liblxcText)?.[1] ?? null);
+export function liblxcPath(tail: string): string | null {
+  const known = liblxcPaths.get(tail);
+  if (known !== undefined) return known;
+  const bytes = liblxcFile();
+  if (bytes === null) return null;
+  const found = pathIn(bytes, tail);
+  liblxcPaths.set(tail, found);
+  return found;
 }
+
+/** liblxcPath(), the file read on libuv's thread pool: the main thread only searches it (≈ 0.3 ms). */
+export async function liblxcPathAsync(tail: string): Promise<string | null> {
+  const known = liblxcPaths.get(tail);
+  if (known !== undefined) return known;
+  let bytes: Buffer | null = null;
+  try {
+    const lib = liblxcFileName();
+    if (lib) bytes = await new Promise<Buffer>((resolve, reject) => readFile(lib, (e, b) => (e ? reject(e) : resolve(b))));
+  } catch { /* no /proc, or unreadable */ }
+  if (bytes === null) return null;
+  const found = pathIn(bytes, tail);
+  liblxcPaths.set(tail, found);
+  return found;
+}
+
 export { koffi };
 export * from './libc.js';

@@ -153,5 +153,5 @@ export function archToPersonality(arch: string): number {
 export async function checkHost(options: HostCheckOptions = {}): Promise<HostReport> {
   const o = optionsOf('checkHost', 'options', hostCheckOptionsSchema, options);
   const { checkHost: check } = await import('./host/check.js');
-  return check({ version: ffi.versionString, strings: ffi.liblxcString }, o.lxcpath ?? globalLxcpath());
+  return check({ version: ffi.versionString, paths: ffi.liblxcPath }, o.lxcpath ?? globalLxcpath());
 }

@@ -45,7 +45,8 @@ export function scratchDir(): string {
       }
     });
     dir = made;
-    sweep(made);
+    // The sweep reads the whole temp dir (1–3 ms here): not in the turn of the first call that needed scratch space.
+    setImmediate(() => sweep(made));
   }
   return dir;
 }

@@ -59,7 +59,7 @@ let monitordPath: string | null | undefined;
 /** LXC_MONITORD_PATH of the loaded liblxc: compiled in, read from the library file. */
 function monitord(): string | null {
   if (monitordPath !== undefined) return monitordPath;
-  monitordPath = ffi.liblxcString(/\0(\/[\x21-\x7e]*\/lxc-monitord)\0/)
+  monitordPath = ffi.liblxcPath('lxc-monitord')
     ?? ['/usr/libexec/lxc/lxc-monitord', '/usr/lib/x86_64-linux-gnu/lxc/lxc-monitord', '/usr/lib/lxc/lxc-monitord'].find((p) => fs.existsSync(p)) ?? null;
   return monitordPath;
 }

@@ -10,12 +10,37 @@ import type { Handle } from '../container/handle.js';
 import type { CreateOutcome, runCreate } from '../create/pool.js';
 import type { ExitWatch } from '../runner/pool.js';
 import { ROUTES, apiExtension, decode, type Route, type SyncMember } from './routes.js';
+import { ownTurn } from '../proc/turn.js';
+
+/**
+ * A module loaded by the first call that needs it. The calls that waited for it go on one per
+ * event-loop iteration (ownTurn()): sixteen creates at once went on together in the turn it came
+ * in, its evaluation and their first steps (scratch files, the pool, the first worker) in one
+ * stretch of the main thread.
+ */
+function onDemand<M>(load: () => Promise<M>): OnDemand<M> {
+  let loaded: M | undefined;
+  let loading: Promise<M> | undefined;
+  const get = async (): Promise<M> => {
+    if (loaded !== undefined) return loaded;
+    const m = await (loading ??= load().then((x) => (loaded = x)));
+    await ownTurn();
+    return m;
+  };
+  return Object.defineProperty(get, 'loaded', { get: () => loaded }) as OnDemand<M>;
+}
+
+/** onDemand()'s module: a call loads it; `loaded` is it once it is in. */
+interface OnDemand<M> {
+  (): Promise<M>;
+  readonly loaded: M | undefined;
+}
 
 // The log capture of calls on koffi's thread, loaded with the first such call.
-let callLogModule: Promise<typeof import('./log.js')> | undefined;
+const callLogModule = onDemand(() => import('./log.js'));
 // Runner processes (lib/runner/) and create workers (lib/create/), loaded with the first call that needs one.
-let runnerModule: Promise<typeof import('../runner/pool.js')> | undefined;
-let createModule: Promise<typeof import('../create/pool.js')> | undefined;
+const runnerModule = onDemand(() => import('../runner/pool.js'));
+const createModule = onDemand(() => import('../create/pool.js'));
 
 type Members = ffi.LxcContainerMembers;
 type DropFirst<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
@@ -170,7 +195,7 @@ function lane(h: Handle, op: string, member: ffi.MemberName, r: Route, ptr: bigi
 // ---- lanes ---------------------------------------------------------------------------------------
 
 async function onThread(h: Handle, op: string, ptr: bigint, fn: ffi.CFunction, args: unknown[]): Promise<Outcome<unknown>> {
-  const { CallLog } = await (callLogModule ??= import('./log.js'));
+  const { CallLog } = await callLogModule();
   const log = new CallLog(logTarget(h, op, ptr));
   try {
     const result = await new Promise((resolve, reject) => fn.async(ptr, ...args, (err: unknown, r: unknown) => (err ? reject(err) : resolve(r))));
@@ -183,7 +208,7 @@ async function onThread(h: Handle, op: string, ptr: bigint, fn: ffi.CFunction, a
 
 /** Forking calls in a runner process, on its struct mirroring this one. */
 async function inRunner(h: Handle, op: string, ptr: bigint, r: Route, spec: CallSpec, calls: MemberCall[]): Promise<Outcome<unknown>> {
-  const runners = await (runnerModule ??= import('../runner/pool.js'));
+  const runners = await runnerModule();
   if (!h.extras.has(RUNNERS)) {
     h.extras.set(RUNNERS, true);
     // A released Container's structs in the runners go with it.
@@ -208,12 +233,12 @@ const RUNNERS = 'call:runners';
 
 /** Drops the runners' structs of the Container `cid`: one a runner adopted (clone) for a Container released since, or never made. */
 export function forgetInRunners(cid: number): void {
-  void runnerModule?.then((runners) => runners.forget(cid));
+  runnerModule.loaded?.forget(cid);
 }
 
 /** create in a create worker: config set on this object before create() reaches it through a saved file. */
 async function inWorker(h: Handle, op: string, spec: CallSpec, request: CreateCall): Promise<Outcome<CreateOutcome>> {
-  const { runCreate } = await (createModule ??= import('../create/pool.js'));
+  const { runCreate } = await createModule();
   const outcome = await runCreate({
     ...request, name: h.name, lxcpath: h.lxcpath, signal: spec.signal,
     saveConfig: (file: string) => saveConfig(h, op, file),

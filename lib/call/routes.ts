@@ -164,11 +164,19 @@ export function apiExtension(name: string): boolean {
   return ffi.lxc_has_api_extension(name) as boolean;
 }
 
+// The members the loaded liblxc's struct lxc_container was found to have (requireMember passed).
+const present = new Set<string>();
+
 /** The decoded member, cached in `cache` (a Handle's members); ENOTSUP naming the release that added it when this runtime lacks it. */
 export function decode<K extends ffi.MemberName>(cache: Record<string, ffi.CFunction>, op: string, name: K, ptr: bigint): ffi.Member<K> {
   let fn = cache[name];
   if (!fn) {
-    requireMember(name, ffi.layoutVersion, op);
+    // Checked once per member: it filters and parses the struct's layout (≈ 60 declarations), and
+    // each new Container decodes its members again.
+    if (!present.has(name)) {
+      requireMember(name, ffi.layoutVersion, op);
+      present.add(name);
+    }
     fn = ffi.method(ptr, name as string);
     cache[name] = fn;
   }

@@ -7,6 +7,7 @@ import { decode } from '../call/routes.js';
 import { fs } from '../builtins.js';
 import { loadSchemas, schemasLoaded } from '../options/parse.js';
 import type { Need } from '../call/routes.js';
+import { ownTurn } from '../proc/turn.js';
 
 // Backstop for Containers dropped without release(): put their liblxc reference. Containers join it
 // a microtask after construction (Handle.register), so one released in the same turn never does:
@@ -28,6 +29,9 @@ let given: Adopted | undefined;
 export function reserveCid(): number {
   return nextCid++;
 }
+
+// Calls of lazily loaded families waiting for their module or their turn (Handle.later).
+let waitingCalls = 0;
 
 /**
  * The Container a family's call resolves with (clone, rename, snapshotRestore), as the family sees
@@ -233,7 +237,7 @@ export class Handle {
    * instead of failing it, exactly as for a call whose family was already there.
    */
   later<M, R>(op: string, family: Lazy<M>, run: (m: M) => Promise<R>): Promise<R> {
-    if (family.loaded) return run(family.loaded);
+    if (family.loaded && waitingCalls === 0) return run(family.loaded);
     // An async call reports ERELEASED as a rejection, as the family's own check would.
     try {
       this.ref(op);
@@ -241,7 +245,12 @@ export class Handle {
       return Promise.reject(e);
     }
     this.#busy++;
-    return family.load().then((m) => {
+    // Calls made while the module loads (sixteen creates at once) start one per turn once it is
+    // in; until the last has, later calls queue behind them, loaded family or not (calls start in
+    // the order they were made).
+    waitingCalls++;
+    const turn = family.load().then((m) => ownTurn().then(() => m)).finally(() => { waitingCalls--; });
+    return turn.then((m) => {
       // The call's synchronous start (its checks, then the queueing of its work) runs now.
       this.#grace++;
       try {

@@ -99,7 +99,9 @@ export async function create(h: Handle, template: unknown, templateOptions: unkn
     const schema = template === 'download' ? downloadOptionsSchema : template === 'local' ? localOptionsSchema : genericTemplateOptionsSchema;
     // Every template's options are checked (the download and local ones' required keys even when empty).
     const parsed = options(op, 'templateOptions', schema as typeof genericTemplateOptionsSchema, templateOptions);
-    const [, { findTemplate, templateArgv, extraArgs }, { cachedRootfs: cacheOf, downloadMode }] = await createLib();
+    const [, { findTemplate, templateArgv, extraArgs, templateDirReady }, { cachedRootfs: cacheOf, downloadMode }] = await createLib();
+    const dirRead = templateDirReady();
+    if (dirRead) await dirRead;
     const info = findTemplate(template);
     if (template === 'download') {
       const image = parsed as unknown as DownloadOptions;

@@ -12,7 +12,7 @@ import type { CreateRequest, CreateReply } from './protocol.js';
 import { endMarker } from './protocol.js';
 import { sessionLog, logGeneration, linesOf } from '../logging.js';
 import { childArgs, nodeBinary } from '../proc/node.js';
-import { spawnTurn } from '../proc/turn.js';
+import { ownTurn } from '../proc/turn.js';
 import { helperEnv } from '../proc/env.js';
 import { IdlePool } from '../proc/pool.js';
 import { logLines, sizeOf, tailFile } from '../proc/logtail.js';
@@ -96,7 +96,7 @@ class Worker {
     // node:child_process (and the stream and net modules it brings) is compiled on first use: let
     // timers run between that and the spawn, which forks this process on the main thread.
     void builtins.childProcess;
-    void spawnTurn().then(() => this.#start(ready, failed));
+    void ownTurn().then(() => this.#start(ready, failed));
   }
 
   #start(ready: () => void, failed: (e: Error) => void): void {

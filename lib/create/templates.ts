@@ -1,6 +1,6 @@
 // Finds an installed template and the long options it accepts, by reading its getopt line.
 import { fs } from '../builtins.js';
-import { liblxcString } from '../../ffi/index.js';
+import { liblxcPath, liblxcPathAsync } from '../../ffi/index.js';
 import { invalid } from '../errors.js';
 import { optionKeyGuess } from '../suggest.js';
 
@@ -13,11 +13,23 @@ let ownDir: string | null | undefined;
 /**
  * LXCTEMPLATEDIR of the liblxc this process loaded: compiled in as a string and not exported by
  * any call, so it is read from the library file (the first NUL-terminated absolute path ending in
- * /lxc/templates). A liblxc built into its own prefix (/opt/lxc-6.0/...) finds its own templates.
+ * /lxc/templates, liblxcPath()). A liblxc built into its own prefix (/opt/lxc-6.0/...) finds its own templates.
  */
 export function liblxcTemplateDir(): string | null {
-  if (ownDir === undefined) ownDir = liblxcString(/\0(\/[\x21-\x7e]*\/lxc\/templates)\0/);
+  if (ownDir === undefined) ownDir = liblxcPath('lxc/templates');
   return ownDir;
+}
+
+let ownDirRead: Promise<void> | undefined;
+
+/**
+ * liblxcTemplateDir() made ready without holding the event loop (the library file, 1.1 MB here, is
+ * read on the thread pool); undefined when it is known already. create() awaits it before
+ * findTemplate(): the synchronous read took 1–5 ms of the first create's turn.
+ */
+export function templateDirReady(): Promise<void> | undefined {
+  if (ownDir !== undefined) return undefined;
+  return (ownDirRead ??= liblxcPathAsync('lxc/templates').then((d) => { ownDir ??= d; }, () => undefined));
 }
 
 /** The directories searched for a template by name: liblxc's own first, then the usual ones. */

@@ -19,10 +19,10 @@ function liblxcFile(): string | undefined {
   try { return /\s(\/\S*liblxc\.so[^\s]*)$/m.exec(fs.readFileSync('/proc/self/maps', 'utf8'))?.[1]; } catch { return undefined; }
 }
 
-/** The loaded liblxc: its release, and the strings of its file (ffi's liblxcString: the paths it was built with). */
+/** The loaded liblxc: its release, and the paths it was built with, by the name they end with (ffi's liblxcPath). */
 export interface LoadedLiblxc {
   version: string;
-  strings: (pattern: RegExp) => string | null;
+  paths: (tail: string) => string | null;
 }
 
 /**
@@ -46,9 +46,9 @@ export function realEnv(liblxc: LoadedLiblxc | { error: string }, lxcpath?: stri
     path: process.env.PATH,
     lxcpath,
     liblxc: loaded ? { version: liblxc.version, file: liblxcFile() } : liblxc,
-    templateDir: loaded ? liblxc.strings(/\0(\/[\x21-\x7e]*\/lxc\/templates)\0/) : null,
-    monitord: loaded ? liblxc.strings(/\0(\/[\x21-\x7e]*\/lxc-monitord)\0/) : null,
-    userNic: loaded ? liblxc.strings(/\0(\/[\x21-\x7e]*\/lxc-user-nic)\0/) : null,
+    templateDir: loaded ? liblxc.paths('lxc/templates') : null,
+    monitord: loaded ? liblxc.paths('lxc-monitord') : null,
+    userNic: loaded ? liblxc.paths('lxc-user-nic') : null,
     fileCapabilities,
   };
 }

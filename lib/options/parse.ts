@@ -17,6 +17,9 @@ import type * as Z from 'zod/mini';
 import { LxcError } from '../errors.js';
 import { unreadable, isPlainObject, optionEntries, int as intCheck, absolutePath, noNul, configValue, templateValue, type Checker } from '../validate.js';
 import { optionKeyGuess } from '../suggest.js';
+import { fs } from '../builtins.js';
+
+const { readdirSync } = fs;
 
 export type { Z };
 let loaded: typeof Z | undefined;
@@ -24,7 +27,44 @@ let loading: Promise<typeof Z> | undefined;
 
 /** Imports zod/mini (once); every parse needs it loaded first. */
 export function loadSchemas(): Promise<typeof Z> {
-  return (loading ??= import('zod/mini').then((m) => (loaded = m)));
+  return (loading ??= stagedImport().then((m) => (loaded = m)));
+}
+
+// zod/mini's core files in the order they are imported, a few per event-loop turn (ZOD_BATCH),
+// before its locales and zod/mini itself, dependencies first: an ES module graph is evaluated in
+// one synchronous step once its files are in, and zod's (its core, the 64 locales its core
+// re-exports) took 17–27 ms of the main thread in one turn; now no turn takes more than ≈ 7 ms.
+// A file of another zod release that this list lacks comes with zod/mini at the end; a file
+// missing is skipped.
+const ZOD_CORE_ORDER = ['core', 'util', 'regexes', 'versions', 'doc', 'errors', 'parse', 'checks', 'memoizer', 'registries',
+  'compile', 'api', 'to-json-schema', 'json-schema-processors', 'json-schema-generator', 'json-schema'];
+
+// Files imported together in one turn: one a turn cost ≈ 25 ms of CPU more than the plain import
+// (each import's own resolution and job), four ≈ 12 ms, with no turn above ≈ 7 ms.
+const ZOD_BATCH = 4;
+
+/** import('zod/mini'), its files first a few a turn (ZOD_CORE_ORDER, then the locales); plainly when zod's layout is not the one expected. */
+async function stagedImport(): Promise<typeof Z> {
+  // Not in the turn of the call that asked (sixteen new Containers and their creates, say), nor
+  // in that iteration: an immediate queued there runs before the next timers.
+  await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+  let files: string[] = [];
+  try {
+    const core = import.meta.resolve('zod/v4/core');
+    const inDir = (dir: URL) => readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'index.js');
+    const coreFiles = inDir(new URL('./', core));
+    const ordered = ZOD_CORE_ORDER.map((f) => `${f}.js`).filter((f) => coreFiles.includes(f));
+    files = [
+      ...ordered.map((f) => new URL(f, core).href),
+      ...inDir(new URL('../locales/', core)).map((f) => new URL(`../locales/${f}`, core).href),
+    ];
+  } catch { /* not laid out as zod 4's package is: the plain import below */ }
+  for (let i = 0; i < files.length; i += ZOD_BATCH) {
+    // What zod/mini does not need may fail alone: its own import says.
+    await Promise.all(files.slice(i, i + ZOD_BATCH).map((f) => import(f).catch(() => undefined)));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return import('zod/mini');
 }
 
 /** Takes zod/mini from a module that imported it statically (lxc-ffi/schemas), so that module needs no top-level await. */

@@ -282,7 +282,7 @@ export function goalLines(rows: RowResult[], probes: ProbeResult[]): GoalLine[] 
       lines.push({ text: p.label, met: null, measured: `error: ${p.error}` });
       continue;
     }
-    for (const g of p.goals) lines.push({ text: g.text, met: g.met, measured: g.value === null ? '—' : formatValue(g.value, g.unit) });
+    for (const g of p.goals) lines.push({ text: g.text, met: g.met, measured: g.value === null ? '—' : formatValue(g.value, g.unit), ...(g.details ? { details: g.details } : {}) });
   }
   return lines;
 }
@@ -427,6 +427,21 @@ then at most max(1, cores − 1) of them (now min(2 × cores, free memory / 64 M
   no JavaScript) while 16 bench.c lifecycles run at once saw a largest lateness of 15.1, 19.8 and 27.3 ms
   (p99 6.1–8.8 ms) in three runs: on this 2-core host the target is at the scheduler's own spread. Runners
   stay at the caller's priority: a container started from a niced runner would inherit its nice value.
+  Beside the lag, the probe reports what this process holds the loop for: the most CPU its main
+  thread ran within one timer gap (goal ≤ 10 ms) and the longest garbage collection (goal ≤ 20 ms,
+  with the thread's CPU in the gaps it overlaps). 2026-12-08, \`--only concurrent\` on a host at load
+  5–7: 30.9 and 27.7 ms before; 8.2, 10.0, 7.7 and 6.8 ms after (longest GC 14.8 and 23.1 ms before; 4.7,
+  5.7, 8.5 and 8.1 ms after). At load 7–8 the probe alone saw 7.6–12.3 ms, and collections of 12–27 ms
+  wall in which the main thread ran ≤ 4.9 ms.
+  The busy gaps were all in the first ≈ 150 ms (\`node --cpu-prof\` of the probe, samples mapped to
+  its gaps): zod's module graph evaluated in one turn (17–27 ms; now four files a turn), the
+  sixteen create() calls that waited for their family all starting in the turn it came in, beside
+  the first worker's fork (now one per event-loop iteration, as are the spawns), and the first
+  create's one-time work (liblxc's file read for its template directory, 1–5 ms, now on the
+  thread pool; the scratch sweep; the first runner's ELF reads, 7–10 ms, now eight per turn). A
+  spawn() costs this thread ≤ 6 ms of CPU (the fork), the floor of a gap that holds one. Under a
+  CPU quota of 0.6 core (cgroup \`cpu.cfs_quota_us\`), collections of 65–97 ms wall held ≤ 7.7 ms of
+  the main thread's CPU: a long collection on a saturated host is the scheduler's, as the lag is.
 - **One-shot \`evaluate\`** (12.1–12.7× python3-lxc's \`attach_wait(func)\`): a fresh Node worker per call; Node's
   start alone is ≈ 120 ms here, while python3-lxc forks its interpreter (14 ms). The spare worker that
   \`evaluate\` starts ahead only helps calls spaced further apart than a worker's start: called back to

@@ -137,7 +137,7 @@ t.test('file capabilities: a newuidmap with cap_setuid and no setuid bit passes'
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   copyFileSync('/bin/true', join(dir, 'newuidmap'));
   chmodSync(join(dir, 'newuidmap'), 0o755);
-  const env = { ...realEnv({ version: lxc.version, strings: () => null }), uid: 65534, gid: 65534, groups: [], path: dir };
+  const env = { ...realEnv({ version: lxc.version, paths: () => null }), uid: 65534, gid: 65534, groups: [], path: dir };
   const before = checkHostAt(env).findings.find((f) => f.id === 'newuidmap')!;
   t.match(before, { ok: false, fix: /setcap cap_setuid\+ep/ }, 'no setuid bit, no capabilities: fails');
   const set = await run('setcap', ['cap_setuid+ep', join(dir, 'newuidmap')]);
