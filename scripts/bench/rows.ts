@@ -68,7 +68,22 @@ export const rows: readonly Row[] = [
     cpu: true,
     label: 'run a function, one-shot',
     ops: { 'python3-lxc': 'attach_wait_func', 'lxc-ffi': 'evaluate_oneshot' },
-    note: "python3-lxc: `c.attach_wait(f)` with an `f` that returns at once (stdout → /dev/null): a fork of the Python process. lxc-ffi: `evaluate(() => 1)`: a Node worker attached and rooted in the container per call.",
+    goals: [{ against: 'lxc-ffi', row: 'node_e0', max: 1.2, text: 'one-shot evaluate (back to back) ≤ 1.2× `node -e 0`' }],
+    note: "python3-lxc: `c.attach_wait(f)` with an `f` that returns at once (stdout → /dev/null): a fork of the Python process. lxc-ffi: `evaluate(() => 1)`: a Node worker attached and rooted in the container per call; calls back to back, so each waits for the rest of the start of the spare worker the call before began as it took its own. A first call, with no spare, costs at least the evaluate_floor row.",
+  },
+  {
+    id: 'node_e0',
+    control: true,
+    label: 'control: `node -e 0`, spawn to exit (no container)',
+    ops: { 'lxc-ffi': 'node_e0' },
+    note: "What a Node start costs on this host, the reference of the one-shot evaluate's target: `spawn(node, ['-e', '0'])` from the bench process, stdio on /dev/null, timed until `close`; the Node lxc-ffi runs, with the environment a function worker gets (NODE_OPTIONS and NODE_EXTRA_CA_CERTS emptied: a NODE_EXTRA_CA_CERTS alone adds ≈ 40 ms to every Node start here).",
+  },
+  {
+    id: 'evaluate_floor',
+    control: true,
+    label: 'control: attach + Node from the sealed image, `-e 0` (no worker code)',
+    ops: { 'lxc-ffi': 'evaluate_floor' },
+    note: "The floor under a one-shot evaluate: liblxc's attach of the sealed Node image with a worker's options, fds and environment, running `node -e 0` instead of the worker's program (lib/attach/spawn.ts, bareNode), timed until its exit; no channel, no call.",
   },
   {
     id: 'session_evaluate',
