@@ -9,7 +9,7 @@ import * as C from '../constants.js';
 import type { LxcErrorCode } from '../errors.js';
 import { planStdio, releaseStdio, pipeStream, AttachedProcess, TerminalError, type StdioSpec } from './process.js';
 import { Session } from './session.js';
-import { nodeImage } from './image.js';
+import { nodeImage, type NodeImage } from './image.js';
 import { workerSource, type WorkerConfig } from './worker.js';
 import { MAX_FRAME } from './wire.js';
 import { namespaceMask, type AttachSettings } from './options.js';
@@ -103,33 +103,47 @@ export function workerProblem(o: AttachSettings): string | null {
 }
 
 /**
+ * What liblxc executes to start the sealed Node image: the dynamic linker (or a static Node) from
+ * an fd, with `--preload` naming the libraries' fds and Node's; `args` are Node's own arguments,
+ * made knowing `at` (an fd of this process → its number in the attached process) and `loaded` (the
+ * image fds the linker opens, which the program may close). The fds to send: the image's, then `extra`.
+ */
+function imageCommand(image: NodeImage, extra: number[], args: (at: (fd: number) => number, loaded: number[]) => Arg[]): { payload: Arg; fds: number[] } {
+  // What the dynamic linker opens after exec: the libraries, then Node (none for a static Node).
+  const loaded = image.node === null ? [] : [...image.preload, image.node];
+  // fds sent after the three of stdio, by index: the image, then the extra ones.
+  const fds = [image.exec, ...loaded, ...extra];
+  const at = (fd: number) => 3 + fds.indexOf(fd);
+  const script = args(at, loaded);
+  const argv: Arg[] = image.node === null ? ['node', ...script] : ['node', '--preload', fdPathArg(image.preload.map(at), true), fdPathArg([at(image.node)], true), ...script];
+  return { payload: asArg('lxc_attach_command_t *', { program: fdPathArg([at(image.exec)], false), argv: [...argv, null] }), fds };
+}
+
+async function image(plan: AttachPlan): Promise<NodeImage> {
+  try {
+    return await nodeImage();
+  } catch (e) {
+    throw plan.error('EATTACH', `cannot make the sealed copies of Node that functions run from: ${(e as Error).message}`, e);
+  }
+}
+
+/**
  * Starts a function worker (workerMain in worker.ts): liblxc attaches it to the container's
  * namespaces and executes the sealed Node image from inherited fds; resolves once it is ready.
  * The family has checked workerProblem() and that the container runs.
  */
 export async function worker(plan: AttachPlan, once: boolean): Promise<{ session: Session; proc: AttachedProcess }> {
   const o = plan.options;
-  let image;
-  try {
-    image = await nodeImage();
-  } catch (e) {
-    throw plan.error('EATTACH', `cannot make the sealed copies of Node that functions run from: ${(e as Error).message}`, e);
-  }
+  const img = await image(plan);
   const toWorker = channelPipe();
   let fromWorker: [number, number] | undefined;
   let proc: AttachedProcess | undefined;
   try {
     fromWorker = channelPipe();
-    // What the dynamic linker opens after exec: the libraries, then Node (none for a static Node).
-    const loaded = image.node === null ? [] : [...image.preload, image.node];
-    // fds sent after the three of stdio, by index: the image, then the worker's channel ends.
-    const sent = [image.exec, ...loaded, toWorker[0], fromWorker[1]];
-    const at = (fd: number) => 3 + sent.indexOf(fd);
     const config: WorkerConfig = { once, maxFrame: MAX_FRAME };
-    const script = ['-e', workerSource, JSON.stringify(config), fdNumberArg([at(toWorker[0]), at(fromWorker[1])]), image.node === null ? '' : fdNumberArg(loaded.map(at))];
-    const argv: Arg[] = image.node === null ? ['node', ...script] : ['node', '--preload', fdPathArg(image.preload.map(at), true), fdPathArg([at(image.node)], true), ...script];
-    const payload = asArg('lxc_attach_command_t *', { program: fdPathArg([at(image.exec)], false), argv: [...argv, null] });
-    proc = await spawn(plan, 'lxc_attach_run_command', payload, [o.stdin, o.stdout, o.stderr], { fds: sent });
+    const ends = [toWorker[0], fromWorker[1]];
+    const { payload, fds } = imageCommand(img, ends, (at, loaded) => ['-e', workerSource, JSON.stringify(config), fdNumberArg(ends.map(at)), loaded.length ? fdNumberArg(loaded.map(at)) : '']);
+    proc = await spawn(plan, 'lxc_attach_run_command', payload, [o.stdin, o.stdout, o.stderr], { fds });
   } catch (e) {
     for (const fd of [...toWorker, ...(fromWorker ?? [])]) libc.close(fd);
     throw e;
@@ -140,4 +154,15 @@ export async function worker(plan: AttachPlan, once: boolean): Promise<{ session
   const session = new Session(proc, channel, plan.where, o.signal);
   await session.ready();
   return { session, proc };
+}
+
+/**
+ * The floor under a function worker, for the benchmark's control row: the sealed Node image
+ * attached as a worker is (same options, same fds, same environment) but running `node -e 0`: no
+ * channel, no worker program. Resolves once liblxc has forked it; wait() gives its exit.
+ */
+export async function bareNode(plan: AttachPlan): Promise<AttachedProcess> {
+  const o = plan.options;
+  const { payload, fds } = imageCommand(await image(plan), [], () => ['-e', '0']);
+  return spawn(plan, 'lxc_attach_run_command', payload, [o.stdin, o.stdout, o.stderr], { fds });
 }

@@ -447,6 +447,21 @@ then at most max(1, cores − 1) of them (now min(2 × cores, free memory / 64 M
   \`evaluate\` starts ahead only helps calls spaced further apart than a worker's start: called back to
   back, as here, each call waits for the spare the previous one started. A session (\`openSession\`,
   0.0075–0.0078× python3-lxc) is the way to run functions often.
+  *Against \`node -e 0\`* (the node_e0 control row, run with a worker's environment: a NODE_EXTRA_CA_CERTS
+  in the bench's environment alone added ≈ 40 ms to every bare Node start on this host). Since 2026-12-08 a
+  call that takes a current spare starts the next one at once instead of once its own is ready, so calls back
+  to back overlap two starts: 1.57×, 1.72×, 1.76×, 1.85× → 1.06×, 1.01×, 1.74×, 1.27× (\`--only
+  evaluate_oneshot,node_e0,evaluate_floor\`, full plan, old and new code alternated, 4 runs each, load average
+  5–9 on the 2 cores from other work: under such load the target is met in some runs only). A call with no
+  spare ready (the first, or \`attachWait(fn)\`) cannot get within 1.2×: the evaluate_floor control row, the
+  sealed image attached with \`-e 0\` and no worker code, was 1.27–1.60× \`node -e 0\` in those runs (liblxc's attach from a
+  runner, and the exec after a fork of it: ≈ 2 ms more system CPU at Node's start), and the worker adds
+  ≈ 6 ms of CPU (≈ 2.4 ms of it Node's streams, which node:v8 loads for \`serialize\` and node:net for the
+  channel). Measured and dropped: a startup snapshot of the worker (\`--build-snapshot\`: 1.25× slower to
+  start than \`node -e 0\`), Node and V8 start-up flags (\`--single-threaded\`, \`--v8-pool-size=0\`,
+  \`--max-semi-space-size\`, \`--no-opt\`, \`--max-lazy\`, \`--lite-mode\`, \`--disable-wasm-trap-handler\`:
+  0.94–1.04× CPU, within noise), the ready message sent before node:v8 and node:net load (its answer waits
+  for the runner's attach reply anyway: no change).
 - **state and init_pid against python3-lxc** (0.89–1.07× across the full runs): one round trip to the
   container's monitor socket either way (≈ 45–50 µs); the per-round ratios spread over 0.70–1.74×, so a
   median above 1× in one run is a tie, not a gap.

@@ -1,6 +1,7 @@
 // The spare function worker evaluate() keeps ready, one per container, in the Handle's extras:
 // each evaluate() takes it and starts the next, so a call does not wait for Node to start inside
-// the container (a one-shot worker costs ≈ 45 ms).
+// the container (a one-shot worker costs ≈ 45 ms). Taking a current spare starts the next at once,
+// before the one taken is ready: calls back to back each wait for part of a start, not a whole one.
 import type { AttachSettings } from '../../attach/options.js';
 import type { Session } from '../../attach/session.js';
 import type { Handle } from '../handle.js';
@@ -19,7 +20,7 @@ interface Spare {
 }
 const SPARE = 'attach.spare';
 
-/** The spare worker for these options if one is ready and current, else a new one; then prepares the next. */
+/** The spare worker for these options if one is current (awaited while it starts), else a new one; prepares the next. */
 export async function takeSpare(lib: AttachLib, h: Handle, op: string, o: AttachSettings): Promise<Session> {
   h.need(op, 'running');
   if (!h.extras.has(SPARE)) {
@@ -30,10 +31,15 @@ export async function takeSpare(lib: AttachLib, h: Handle, op: string, o: Attach
   const initPid = h.query(op, 'init_pid');
   const spare = h.extras.get(SPARE) as Spare | null | undefined;
   h.extras.set(SPARE, null);
+  const current = spare?.key === key && spare.initPid === initPid;
+  // Calls back to back: the next call's worker starts now, while this one's may still be starting
+  // (half the wait of each such call, where the cores allow). A first call, or one with other
+  // options, starts its own worker alone first: two Node starts at once would slow it.
+  if (current) prepareSpare(lib, h, op, o, key, initPid);
   let session: Session | null = null;
   if (spare) {
     clearTimeout(spare.timer);
-    const ready = spare.key === key && spare.initPid === initPid ? await spare.ready.catch(() => null) : null;
+    const ready = current ? await spare.ready.catch(() => null) : null;
     // Its death (the container restarted, someone killed it) may not have been reported yet.
     if (ready?.alive && lib.running(ready.pid)) {
       ready.ref();
@@ -43,7 +49,7 @@ export async function takeSpare(lib: AttachLib, h: Handle, op: string, o: Attach
     }
   }
   session ??= (await worker(lib, h, op, o, false)).session;
-  prepareSpare(lib, h, op, o, key, initPid);
+  if (!current) prepareSpare(lib, h, op, o, key, initPid);
   return session;
 }
 

@@ -1,6 +1,12 @@
 // lxc-ffi itself, in this process: the public API on the bench containers, as a user calls it.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
 import * as lxc from '../../../lib/index.js';
+import { Handle } from '../../../lib/container/handle.js';
+import { plan as attachPlan, attachLib } from '../../../lib/container/attach/plan.js';
+import { options } from '../../../lib/options/parse.js';
+import { attachOptionsSchema, functionDefaults } from '../../../lib/options/attach.js';
+import { nodeBinary } from '../../../lib/proc/node.js';
 import { libc } from '../../../ffi/libc.js';
 import * as ffi from '../../../ffi/index.js';
 import { run as inRunner } from '../../../lib/runner/pool.js';
@@ -18,7 +24,7 @@ export const lxcffi: Target = {
   id: 'lxc-ffi',
   label: 'lxc-ffi',
   ops: {
-    attachWait_true: 'attach', exec_true: 'attach', exec_echo: 'attach', evaluate_oneshot: 'worker', session_evaluate: 'session',
+    attachWait_true: 'attach', exec_true: 'attach', exec_echo: 'attach', evaluate_oneshot: 'worker', node_e0: 'worker', evaluate_floor: 'worker', session_evaluate: 'session',
     get_config_item: 'cheap', get_config_item_bare: 'cheap', is_defined: 'cheap', getppid: 'cheap', state: 'cheap', init_pid: 'cheap', get_ips: 'fork',
     lifecycle: 'lifecycle', clone_overlay: 'clone', files_push: 'file', files_pull: 'file',
     runner_roundtrip: 'attach',
@@ -41,6 +47,14 @@ export const lxcffi: Target = {
     const pulled = join(ctx.scratch, 'ffi-pulled');
     // The control row's runner round trip: a struct of its own there, as a Container's would be.
     const roundTrip = { cid: reserveCid(), gen: 0, onDisk: true, name: c.name, lxcpath: c.lxcpath, saveConfig: () => false, calls: [{ member: 'is_defined', args: [] }] };
+    // The control rows under the one-shot evaluate: Node's start, with the environment a worker gets
+    // (lib/container/attach/plan.ts, extraEnv), and the attach of the sealed image running `-e 0`,
+    // through a Handle of the bench's own with evaluate()'s default options.
+    const workerEnv = { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: '' };
+    let floorHandle: Handle | undefined;
+    // The Handle's owner (its FinalizationRegistry target): held as long as the Handle is used.
+    const floorOwner = {};
+    const floorOptions = options('evaluate', 'options', attachOptionsSchema, undefined, functionDefaults);
     const ops: Record<string, Op> = {
       files_push: async () => {
         const s = await c.files.push(payload(ctx), PUSHED);
@@ -65,6 +79,17 @@ export const lxcffi: Target = {
       evaluate_oneshot: async () => {
         const v = await c.evaluate(() => 1);
         expect('evaluate(() => 1)', v === 1, v);
+      },
+      node_e0: () => new Promise<void>((resolve, reject) => {
+        const p = spawn(nodeBinary(), ['-e', '0'], { stdio: 'ignore', env: workerEnv });
+        p.on('error', reject);
+        p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`node -e 0 exited with ${code}`))));
+      }),
+      evaluate_floor: async () => {
+        floorHandle ??= new Handle(floorOwner, c.name, c.lxcpath);
+        const proc = await (await attachLib()).bareNode(attachPlan(floorHandle, 'evaluate', floorOptions));
+        const st = await proc.wait();
+        expect('node -e 0 from the sealed image', st.exitCode === 0, st);
       },
       session_evaluate: async () => {
         const v = await session!.evaluate(() => 1);
@@ -149,6 +174,8 @@ export const lxcffi: Target = {
         // dispose() runs twice (before the probes, and at the end): the struct is put once.
         if (bareStruct !== 0n) ffi.lxc_container_put(bareStruct);
         bareStruct = 0n;
+        floorHandle?.release();
+        floorHandle = undefined;
       },
     };
   },
