@@ -217,17 +217,18 @@ function reap(pid: number, pidfd: number): void {
 }
 
 function handle(message: Request, fds: number[]): void {
-  for (const cid of message.forget ?? []) {
-    const held = containers.get(cid);
-    if (held) drop(held);
-    containers.delete(cid);
-  }
   if (message.t === 'call') {
     try {
       call(message, fds);
     } catch (e) {
       send({ t: 'fail', id: message.id, message: (e as Error).stack ?? String(e) });
     }
+  }
+  // After the answer, while the caller goes on: no released Container's struct is the call's.
+  for (const cid of message.forget ?? []) {
+    const held = containers.get(cid);
+    if (held) drop(held);
+    containers.delete(cid);
   }
 }
 
