@@ -410,6 +410,42 @@ then at most max(1, cores − 1) of them (now min(2 × cores, free memory / 64 M
   +2.5–3 ms). In one process (\`--cpu-prof\`): Node's ES module loader costs 10–13 ms the first time
   anything is \`import()\`ed; koffi's \`require\` 12–17 ms; \`dlopen\` of liblxc 2 ms; the struct
   declarations 3–5 ms; each ES module of ffi/ and lib/ ≈ 0.5 ms beyond its code.
+- **Overlay clone + destroy ≤ 1.2× C and ≤ python3-lxc.** Every missed target of a forking call now
+  states its floor from control rows of the same run: C's own call from a process carrying a
+  Node-sized heap (\`LXC_BENCH_BALLAST_MB=10 LXC_BENCH_RETOUCH_MB=2\`, the \`*_heap\` rows) plus lxc-ffi's
+  runner round trip with the cheapest member (\`runner_roundtrip\`), once per runner call. The clone is
+  the furthest above it. Each step of 100 clone + destroy + release, timed on compiled builds of the code
+  before (c81a338) and after the clone changes, alternated three times, medians in µs (2026-12-08;
+  stamps in the caller, liblxc's call timed inside the runner; C: the same calls from a small program
+  in the same minutes, clone 2828–3306, destroy 1520–1636, total 4361–4934):
+
+  | step | before | after |
+  |---|---:|---:|
+  | \`clone()\` called → request sent | 265–326 | 270–332 |
+  | clone round trip | 4171–4715 | 4614–5285 |
+  | of it, liblxc's \`clone\` in the runner | 3673–4051 | 3989–4404 |
+  | answer → \`clone()\` resolved (the new Container made) | 281–353 | 289–372 |
+  | \`destroy()\` called → request sent | 203–236 | 121–159 |
+  | destroy round trip | 2147–2560 | 2089–2346 |
+  | of it, liblxc's \`destroy\` in the runner | 1412–1586 | 1605–1678 |
+  | \`release()\` | 71–90 | 29–36 |
+  | total | 7333–8513 | 7521–8723 |
+
+  What was cut: \`destroy()\` asked twice whether the container runs (a round trip to its command
+  socket each) and now asks only when liblxc refuses it; the runner makes the new Container's struct
+  right after answering the clone instead of in that Container's first call; a \`release()\` no longer
+  sends a frame of its own (the runner puts the struct after its next answer); the target's existence
+  is a \`stat()\` of its config file, not a struct of its own. Those steps shrank as the table shows,
+  but liblxc's clone inside the runner took 0.3–0.45 ms longer in every run after the change, which
+  eats the gain; the runner's memory was the same (RssAnon 13.3 MB, 166 mappings), and the cause is
+  not found yet. Where the rest goes: CPU per clone + destroy (\`process.cpuUsage\` and the runner's
+  \`/proc/<pid>/stat\`, 200 rounds, three runs): C 2.5–2.9 ms, lxc-ffi 1.35–2.0 ms in the caller plus
+  4.35–5.35 ms in the runner and its children. \`perf record\` of the runner over 300 rounds against
+  the C program over 300 (cpu-clock samples, 3974 against 2755): the kernel's fork of the runner
+  (\`copy_page_range\`, \`dup_mmap\`, page faults: +≈ 300 samples, ≈ 0.25 ms a round), Node's own code
+  in the runner (+≈ 430 samples in node and libc, ≈ 0.35 ms: frames, the log capture, the poll loop),
+  and the runner's system calls around each call (≈ 0.4 ms: \`poll\`, \`recvmsg\`, \`sendmsg\`, the log
+  file's reads, and a scratch log file created and unlinked on the disk for each struct).
 - **16 lifecycles at once ≤ 0.55× python3-lxc one after another, event-loop lag ≤ 20 ms.** Creates
   now run in as many workers as the host takes (min(2 × cores, free memory / 64 MiB): 4 here, against
   max(1, cores − 1) = 1 before), at nice 10 with their templates, and runners and create workers are
