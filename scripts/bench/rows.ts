@@ -328,8 +328,10 @@ export const plans: Record<'quick' | 'full', Plan> = {
       cheap: { warmup: 500, iterations: 20000 },
       fork: { warmup: 10, iterations: 500 },
       tool: { warmup: 3, iterations: 150 },
-      lifecycle: { warmup: 0, iterations: 6 },
-      clone: { warmup: 1, iterations: 10 },
+      // One sample per round was too few to tell a target's ratio from the run's noise (a clone's
+      // per-round ratios spread over 1.3–3.4×); a clone is milliseconds, a lifecycle half a second.
+      lifecycle: { warmup: 0, iterations: 20 },
+      clone: { warmup: 3, iterations: 200 },
       file: { warmup: 2, iterations: 30 },
     },
     probes: { lifecycles: 16, importRuns: 20, churn: 100_000, execs: 1000, cControl: true },
