@@ -17,7 +17,7 @@ const toRegister = new Map<Handle, object>();
 let flushQueued = false;
 
 let nextCid = 1;
-/** A struct a runner already holds for a Container not made yet: its cid (reserveCid()), and what drops it. */
+/** A struct a runner makes for a Container not made yet (a clone's): its cid (reserveCid()), and what drops it. */
 export interface Adopted {
   cid: number;
   release: () => void;
@@ -52,7 +52,7 @@ export function setSiblingFactory(f: (name: string, lxcpath: string) => Sibling)
   makeContainer = f;
 }
 
-/** A new Container object for `name` in `lxcpath`, without the families importing the class; with the struct a runner adopted for it. */
+/** A new Container object for `name` in `lxcpath`, without the families importing the class; `adopted`: the struct a runner made for it. */
 export function sibling(name: string, lxcpath: string, adopted?: Adopted): Sibling {
   given = adopted;
   try {

@@ -83,7 +83,7 @@ export interface RunSpec {
   /** Watch the pid in out-parameter 0 (attach). */
   track?: boolean;
   fds?: number[];
-  /** result 'put': the runner keeps the returned struct for the caller's Container `cid` (protocol.ts). */
+  /** result 'put': after answering, the runner makes its struct for the caller's Container `cid` (protocol.ts). */
   adopt?: { cid: number; name: string; lxcpath: string };
 }
 

@@ -38,7 +38,7 @@ export interface CallRequest {
    * that Container's first call here finds it made.
    */
   adopt?: { cid: number; name: string; lxcpath: string };
-  /** Containers the caller released since its last request to this runner: their structs are put first. */
+  /** Containers the caller released since its last request to this runner: their structs are put after the answer. */
   forget?: number[];
 }
 
