@@ -157,13 +157,14 @@ t.test('a symlink swapped for a directory during copies (a loop in the container
   const c = await busybox(lxcpath, 'swap');
   await within(60_000, 'start', c.start());
   // /s is a directory, then a symlink to /, swapped by rename(2) for a symlink to ../../.., then for
-  // a symlink to a directory, as fast as busybox can; /swaps counts the rounds.
+  // a symlink to a directory, as fast as busybox can; /swaps counts the rounds (renamed into place:
+  // a read between the truncation and the write of `echo >` saw an empty file, taken for 0 rounds).
   const loop = await c.attach(['sh', '-c', `exec 2>/dev/null; mkdir -p /d${secretDir}; i=0; while :; do
     rm -rf /s; mkdir -p /s${secretDir}
     ln -sfn / /s2; rm -rf /s; mv -T /s2 /s
     ln -sfn ../../../../.. /s3; mv -T /s3 /s
     ln -sfn /d /s4; mv -T /s4 /s
-    i=$((i + 1)); echo $i >/swaps
+    i=$((i + 1)); echo $i >/swaps.n; mv -f /swaps.n /swaps
   done`]);
   t.teardown(() => { try { loop.kill('SIGKILL'); } catch { /* gone */ } });
   const host = mkdtempSync(join(tmpdir(), 'lxcffi-swap-'));
@@ -191,8 +192,9 @@ t.test('a symlink swapped for a directory during copies (a loop in the container
     }
   }
   t.ok(ok + failed === rounds * 5, `${ok} operations done, ${failed} failed cleanly (EFILE) against the swapping`);
-  const swaps = Number((await c.exec(['cat', '/swaps'])).stdout);
-  t.ok(swaps > 20, `the loop went round ${swaps} times meanwhile`);
+  const counted = await c.exec(['cat', '/swaps']);
+  const swaps = Number(counted.stdout);
+  t.ok(swaps > 20, `the loop went round ${swaps} times meanwhile (cat /swaps: exit ${counted.exitCode}, ${JSON.stringify(counted.stdout)}${counted.stderr ? `, ${JSON.stringify(counted.stderr.trim())}` : ''})`);
   loop.kill('SIGKILL');
   hostUntouched(t);
   t.notOk(existsSync(`${secretDir}/${secret}-d`) || existsSync(`${secretDir}/${secret}-tree`), `nothing made in the host ${secretDir}`);
